@@ -1,0 +1,81 @@
+"""What the loader says about a file: problems with a stable code, in Chinese, naming the cell."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+def cell_name(row: int, col: int) -> str:
+    """Zero-based (row, col) to an Excel reference: (11, 5) -> 'F12'."""
+    letters, n = "", col + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"{letters}{row + 1}"
+
+
+@dataclass
+class Problem:
+    code: str                 # stable id, e.g. E_NEGATIVE; docs/operations.md lists them
+    message: str              # what is wrong, in Chinese
+    hint: str = ""            # what to do about it
+    sheet: str | None = None
+    cell: str | None = None   # 'F12', or None when it concerns the file or a whole row
+    row: int | None = None    # 1-based sheet row when it concerns a row
+
+    @property
+    def is_error(self) -> bool:
+        return self.code.startswith("E_")
+
+    def where(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"工作表「{self.sheet}」")
+        if self.cell:
+            parts.append(f"单元格 {self.cell}")
+        elif self.row:
+            parts.append(f"第 {self.row} 行")
+        return " ".join(parts)
+
+    def text(self) -> str:
+        where = self.where()
+        hint = f"（{self.hint}）" if self.hint else ""
+        return f"[{self.code}] {where + '：' if where else ''}{self.message}{hint}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FileReport:
+    """The outcome of one file: loaded, unchanged (same bytes seen before) or rejected."""
+    file_name: str
+    sha256: str | None = None
+    county: str | None = None
+    week: str | None = None
+    outcome: str = "rejected"          # loaded | unchanged | rejected
+    version: int | None = None
+    rows: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    resubmission: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "rejected"
+
+    def summary(self) -> str:
+        who = f"{self.county or '?'} {self.week or '?'}"
+        if self.outcome == "loaded":
+            kind = "更正版本" if self.resubmission else "版本"
+            return (f"已导入  {self.file_name}：{who}，{self.rows} 行，{kind} v{self.version}"
+                    + (f"，{len(self.warnings)} 条提示" if self.warnings else ""))
+        if self.outcome == "unchanged":
+            return f"未变化  {self.file_name}：与已导入的文件完全相同（{who} v{self.version}），未重复导入"
+        return f"已退回  {self.file_name}：{len(self.errors)} 处错误，整个文件未导入"
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k not in ("errors", "warnings")}
+        d["errors"] = [p.to_dict() for p in self.errors]
+        d["warnings"] = [p.to_dict() for p in self.warnings]
+        return d

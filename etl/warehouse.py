@@ -1,0 +1,174 @@
+"""The DuckDB warehouse: connections that wait for each other, numbered migrations, the
+config tables the scoring views read, and the views themselves (etl/sql/views, in file order)."""
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from .config import DIMENSIONS, Config, default_config
+from .weeks import campaign_weeks, expected_progress, months_started, week_monday, week_sunday
+
+SQL_DIR = Path(__file__).parent / "sql"
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+VIEWS_DIR = SQL_DIR / "views"
+
+# Offline machines: never let DuckDB try to download an extension.
+DUCKDB_SETTINGS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process held the warehouse for longer than we were willing to wait."""
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
+
+
+def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0,
+            on_wait: Callable[[float], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; while another process holds it, retry until wait_seconds pass.
+
+    DuckDB lets one process write or many read. Loads are short, so waiting is the right answer
+    to "someone else is loading": on_wait(elapsed) lets the caller say so.
+    """
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    started, delay, told = time.monotonic(), 0.02, False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=dict(DUCKDB_SETTINGS))
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise
+            elapsed = time.monotonic() - started
+            if elapsed > wait_seconds:
+                raise WarehouseBusy(f"数据库正被其他程序占用（已等待 {elapsed:.0f} 秒）：{path}") from exc
+            if on_wait and not told:
+                on_wait(elapsed)
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    out = []
+    for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        out.append((int(f.name.split("_", 1)[0]), f.stem, f.read_text(encoding="utf-8")))
+    return out
+
+
+def view_sql() -> list[tuple[str, str]]:
+    return [(f.name, f.read_text(encoding="utf-8")) for f in sorted(VIEWS_DIR.glob("*.sql"))]
+
+
+def schema_version(con) -> int:
+    exists = con.execute("SELECT count(*) FROM information_schema.tables "
+                         "WHERE table_name = 'schema_migrations'").fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
+    """The constants of config.toml as small tables, so the SQL views never hard-code them."""
+    weeks = campaign_weeks(config.start, config.end)
+    params = {f"target_{k}": float(v) for k, v in config.targets.items()}
+    params.update({k: float(v) for k, v in config.temperature.items()})
+    params.update({f"{k}": float(v) for k, v in config.lights.items()})
+    return {
+        "cfg_campaign": ("city VARCHAR, campaign VARCHAR, start_date DATE, end_date DATE, city_direct VARCHAR",
+                         [(config.city, config.campaign_name, config.start, config.end, config.city_direct)]),
+        "cfg_units": ("county VARCHAR, is_county BOOLEAN, sort_order INTEGER",
+                      [(u, u != config.city_direct, i) for i, u in enumerate(config.units)]),
+        "cfg_weights": ("dimension VARCHAR, weight DOUBLE",
+                        [(d, float(config.weights[d])) for d in DIMENSIONS]),
+        "cfg_params": ("name VARCHAR, value DOUBLE", sorted(params.items())),
+        "cfg_weeks": ("week VARCHAR, week_no INTEGER, monday DATE, sunday DATE, months_started INTEGER, "
+                      "expected_progress DOUBLE",
+                      [(w, i + 1, week_monday(w), week_sunday(w), months_started(w, config.start),
+                        expected_progress(w, config.start, config.end)) for i, w in enumerate(weeks)]),
+    }
+
+
+def _fingerprint(config: Config) -> str:
+    h = hashlib.sha256()
+    for name, sql in view_sql():
+        h.update(name.encode() + sql.encode())
+    h.update(repr(sorted((k, repr(v)) for k, v in _config_tables(config).items())).encode())
+    return h.hexdigest()
+
+
+def migrate(con, config: Config | None = None) -> int:
+    """Bring the schema up to date, then refresh config tables and views when they changed.
+
+    Returns the number of migrations applied. Each migration runs in its own transaction.
+    """
+    config = config or default_config()
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    current, applied = schema_version(con), 0
+    for version, name, sql in migrations():
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied += 1
+    fingerprint = _fingerprint(config)
+    stored = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    if applied or not stored or stored[0] != fingerprint:
+        refresh_views(con, config, fingerprint)
+    return applied
+
+
+def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, (columns, rows) in _config_tables(config).items():
+            con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+        for _name, sql in view_sql():
+            con.execute(sql)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
+                    [fingerprint or _fingerprint(config)])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def open_warehouse(path: str | Path, config: Config | None = None, **kw) -> duckdb.DuckDBPyConnection:
+    """A read-write connection with the schema up to date."""
+    con = connect(path, read_only=False, **kw)
+    try:
+        migrate(con, config)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def data_version(path: str | Path) -> tuple:
+    """A cheap key that changes whenever the warehouse file changes: for caching reads."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return (str(p), 0, 0)
+    wal = p.with_name(p.name + ".wal")
+    wal_m = wal.stat().st_mtime_ns if wal.exists() else 0
+    return (str(p), st.st_mtime_ns, st.st_size, wal_m)
