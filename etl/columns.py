@@ -96,3 +96,4 @@ FLAG_FALSE = {"否", "×", "✗", "✘", "N", "NO", "0", "FALSE", "未完成", "
 NOT_APPLICABLE = {"/", "／", "—", "-", "－", "–", "——", "无"}
 
 TOTAL_ROW_LABELS = ("合计", "总计", "小计")
+LEVEL_SET = frozenset(ALL_LEVELS)

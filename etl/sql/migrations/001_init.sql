@@ -82,5 +82,6 @@ CREATE TABLE unit_rows (
     media_central                  INTEGER,
     media_provincial               INTEGER,
     board_updated                  BOOLEAN,
-    remarks VARCHAR
+    remarks VARCHAR,
+    unit_key VARCHAR              -- the name normalised (NFKC, no spaces): matches a unit across weeks
 );

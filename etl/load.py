@@ -1,0 +1,173 @@
+"""`python -m etl load`: files and folders → checked → the warehouse, one atomic transaction per file.
+
+A file is read and judged completely before anything is written; a rejected file only adds its
+bytes to the archive and a line to the load log, so what was loaded before stays as it was."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .config import Config, default_config, warehouse_path
+from .problems import FileReport, Problem
+from .reader import SPREADSHEET_SUFFIXES, ReadError, read_sheets
+from .store import archive, decreases, insert_submission, known_file, log
+from .validate import parse_sheets
+from .warehouse import open_warehouse
+
+REOPEN_SECONDS = 2.0  # a long batch lets readers (the dashboard) in between files this often
+
+
+def iter_files(paths) -> list[Path]:
+    """Files named directly, and spreadsheets found recursively in folders (sorted, no temp files)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = [f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SPREADSHEET_SUFFIXES
+                     and not f.name.startswith(("~$", ".~", "."))]
+            # a folder's own files before its subfolders' (e.g. resubmitted/), each in name order
+            out.extend(sorted(found, key=lambda f: (len(f.relative_to(p).parts), str(f))))
+        else:
+            out.append(p)
+    return out
+
+
+def check_bytes(file_name: str, data: bytes, config: Config):
+    """Read and judge a file without touching the warehouse: (Parsed or None, FileReport)."""
+    report = FileReport(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        sheets = read_sheets(file_name, data, config.limits)
+    except ReadError as e:
+        report.errors.append(Problem(e.code, e.message, e.hint))
+        return None, report
+    parsed = parse_sheets(sheets, config)
+    report.county, report.week = parsed.county, parsed.week
+    report.errors, report.warnings, report.rows = parsed.errors, parsed.warnings, len(parsed.rows)
+    return parsed, report
+
+
+def load_bytes(con, file_name: str, data: bytes, config: Config | None = None,
+               loaded_by: str | None = None) -> FileReport:
+    """Load one file's bytes on an open read-write connection. Never raises for bad input."""
+    config = config or default_config()
+    started = time.perf_counter()
+    sha = hashlib.sha256(data).hexdigest()
+    seen = known_file(con, sha)
+    if seen:
+        county, week, version, current = seen
+        report = FileReport(file_name, sha, county, week, "unchanged", version)
+        if current != version:
+            report.warnings.append(Problem("W_OLD_VERSION", f"与已导入的 v{version} 完全相同，当前版本为 v{current}",
+                                           "如需恢复旧版本，请在“数据报送”页使用恢复功能"))
+        _write(con, lambda: log(con, report, loaded_by))
+    else:
+        parsed, report = check_bytes(file_name, data, config)
+        if not report.errors:
+            report.warnings += decreases(con, parsed.county, parsed.week, parsed.rows, parsed.sheet)
+
+        def write():
+            archive(con, sha, data)
+            if report.errors:
+                report.outcome, report.rows = "rejected", 0
+            else:
+                report.outcome = "loaded"
+                insert_submission(con, report, parsed.rows, loaded_by)
+            log(con, report, loaded_by)
+
+        try:
+            _write(con, write)
+        except Exception as exc:  # the transaction rolled back: nothing of this file is in
+            report.outcome, report.version = "rejected", None
+            report.errors.append(Problem("E_INTERNAL", f"写入数据库失败，文件未导入（{type(exc).__name__}: {exc}）",
+                                         "请稍后重试；如反复出现请联系管理员"))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(con, work) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        work()
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: str | None = None,
+               progress: bool = False, on_wait=None) -> list[FileReport]:
+    """Load every file under paths into the warehouse; one report per file, in order."""
+    config = config or default_config()
+    db_path = Path(db_path) if db_path else warehouse_path(None, config)
+    files = iter_files(paths)
+    reports: list[FileReport] = []
+    con, opened = None, 0.0
+    bar = tqdm(files, desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
+    try:
+        for path in bar:
+            if con is None or time.monotonic() - opened > REOPEN_SECONDS:
+                if con is not None:
+                    con.close()
+                con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                report = FileReport(path.name)
+                report.errors.append(Problem("E_UNREADABLE", f"无法读取文件：{exc.strerror or exc}"))
+                reports.append(report)
+                continue
+            reports.append(load_bytes(con, path.name, data, config, loaded_by))
+    finally:
+        bar.close()
+        if con is not None:
+            con.close()
+    return reports
+
+
+# ---- command line ---------------------------------------------------------------------------
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("load", help="导入周调度表（文件或文件夹）",
+                       description="导入周调度表：.xlsx .xls .ods .csv，文件夹会递归查找。每个文件要么全部导入，要么整份退回。")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
+    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
+    p.add_argument("--verbose", "-v", action="store_true", help="列出全部提示（默认每个文件最多 5 条）")
+    p.add_argument("--by", default=None, help="记录操作人（默认当前系统用户）")
+    p.set_defaults(func=run)
+
+
+def print_report(report: FileReport, verbose: bool = False, out=sys.stdout) -> None:
+    print(report.summary(), file=out)
+    for p in report.errors:
+        print("    ✗ " + p.text(), file=out)
+    shown = report.warnings if verbose else report.warnings[:5]
+    for p in shown:
+        print("    ! " + p.text(), file=out)
+    if len(report.warnings) > len(shown):
+        print(f"    … 另有 {len(report.warnings) - len(shown)} 条提示（加 --verbose 查看全部）", file=out)
+
+
+def run(args) -> int:
+    import getpass
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print("找不到：" + "、".join(missing), file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    reports = load_paths(args.paths, warehouse_path(args.db), loaded_by=args.by or getpass.getuser(),
+                         progress=True, on_wait=lambda s: print("数据库正被其他程序使用，等待中……", file=sys.stderr))
+    if args.json:
+        json.dump([r.to_dict() for r in reports], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for r in reports:
+            print_report(r, args.verbose)
+        counts = {k: sum(r.outcome == k for r in reports) for k in ("loaded", "unchanged", "rejected")}
+        print(f"共 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
+              f"退回 {counts['rejected']}；用时 {time.perf_counter() - started:.1f} 秒")
+    return 1 if any(r.outcome == "rejected" for r in reports) else 0

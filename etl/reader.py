@@ -1,0 +1,150 @@
+"""Bytes of a file → its sheets as rows of cell values, with calamine (Rust) for .xlsx/.xls/.ods
+and the csv module for .csv. Guards against hostile files run before any parsing."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import python_calamine as calamine
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+class ReadError(Exception):
+    """The file cannot be read as a dispatch spreadsheet at all."""
+
+    def __init__(self, code: str, message: str, hint: str = ""):
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list]                       # absolute: rows[r][c] is cell (r, c), A1 = (0, 0)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
+    """Every sheet of the file, or ReadError naming what is wrong."""
+    if len(data) > limits["max_file_bytes"]:
+        raise ReadError("E_FILE_TOO_LARGE", f"文件过大（{len(data) / 1e6:.1f} MB，上限 "
+                        f"{limits['max_file_bytes'] / 1e6:.0f} MB）", "周调度表通常只有几十 KB，请检查是否发错文件")
+    if not data:
+        raise ReadError("E_NOT_A_SPREADSHEET", "文件是空的", "请重新导出并发送")
+    suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if data.startswith(ZIP_MAGIC):
+        _check_zip(data, suffix, limits)
+        return _read_calamine(data, limits)
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTION_STREAM in data:
+            raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
+        return _read_calamine(data, limits)
+    if suffix == ".csv":
+        return [_read_csv(data, limits)]
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏或不是 {suffix} 表格（文件头无法识别）",
+                        "请用 Excel/WPS 打开确认后重新保存发送")
+    raise ReadError("E_UNSUPPORTED_TYPE", f"不支持的文件类型「{suffix or '无扩展名'}」",
+                    "请发送 .xlsx、.xls、.ods 或 .csv 文件")
+
+
+def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
+    """Zip bombs, macros and external links are refused before calamine inflates anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        raise ReadError("E_NOT_A_SPREADSHEET", "文件已损坏（压缩包结构无法读取）",
+                        "请用 Excel/WPS 打开确认后重新保存发送") from None
+    names = {i.filename.lower() for i in infos}
+    total = sum(i.file_size for i in infos)
+    if total > limits["max_uncompressed_bytes"] or len(infos) > 10_000:
+        raise ReadError("E_ZIP_BOMB", f"文件解压后过大（{total / 1e6:.0f} MB），疑似异常文件",
+                        "请另存为普通 .xlsx 后再发送")
+    if any(n.endswith("vbaproject.bin") for n in names) or suffix == ".xlsm":
+        raise ReadError("E_MACROS", "文件含有宏（VBA），出于安全不予读取", "请另存为不含宏的 .xlsx（Excel 工作簿）后发送")
+    if any(n.startswith("xl/externallinks/") for n in names):
+        raise ReadError("E_EXTERNAL_LINKS", "文件含有指向其他工作簿的外部链接",
+                        "请在 Excel 中“断开链接”或粘贴为数值后另存发送")
+    if "encryptedpackage" in names:
+        raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
+
+
+def _read_calamine(data: bytes, limits: dict) -> list[Sheet]:
+    try:
+        wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError:
+        raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送") from None
+    except Exception as exc:  # calamine raises several types for broken files
+        raise ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏，无法读取（{type(exc).__name__}）",
+                        "请用 Excel/WPS 打开确认后重新保存发送") from None
+    sheets = []
+    for meta in wb.sheets_metadata:
+        try:
+            sheet = wb.get_sheet_by_name(meta.name)
+        except Exception:
+            continue  # chart sheets and the like
+        end = sheet.end or (0, 0)
+        if end[0] + 1 > limits["max_rows"]:
+            raise ReadError("E_TOO_MANY_ROWS", f"工作表「{meta.name}」有 {end[0] + 1} 行，超过上限 {limits['max_rows']}",
+                            "请删除无关的空行或数据后再发送")
+        if end[1] + 1 > limits["max_columns"]:
+            raise ReadError("E_TOO_MANY_COLUMNS", f"工作表「{meta.name}」有 {end[1] + 1} 列，超过上限 {limits['max_columns']}",
+                            "请删除无关的列后再发送")
+        rows = sheet.to_python(skip_empty_area=False)
+        _check_cells(meta.name, rows, limits)
+        sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or [])))
+    return sheets
+
+
+def _check_cells(sheet_name: str, rows: list[list], limits: dict) -> None:
+    cap = limits["max_cell_chars"]
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and len(v) > cap:
+                from .problems import cell_name
+                raise ReadError("E_CELL_TOO_LONG", f"{'工作表「' + sheet_name + '」' if sheet_name else ''}单元格 {cell_name(r, c)} 的文字过长"
+                                f"（{len(v)} 字，上限 {cap}）", "请删除异常内容后再发送")
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (BOM or not) or GB18030/GBK. A BOM that lies about the encoding is an error."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReadError("E_ENCODING", f"文件声明为 UTF-8 编码，但第 {exc.start} 字节处不是有效的 UTF-8",
+                            "请用 Excel“另存为 CSV UTF-8”或另存为 .xlsx 后发送") from None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("E_ENCODING", "无法识别 CSV 文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030）",
+                    "请另存为 .xlsx 后发送")
+
+
+def _read_csv(data: bytes, limits: dict) -> Sheet:
+    text = decode_csv(data)
+    if "\x00" in text:
+        raise ReadError("E_NOT_A_SPREADSHEET", "文件含有二进制内容，不是 CSV 文本", "请另存为 .xlsx 后发送")
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows.append(row)
+            if len(rows) > limits["max_rows"]:
+                raise ReadError("E_TOO_MANY_ROWS", f"CSV 超过 {limits['max_rows']} 行", "请删除无关的数据后再发送")
+            if len(row) > limits["max_columns"]:
+                raise ReadError("E_TOO_MANY_COLUMNS", f"CSV 第 {len(rows)} 行有 {len(row)} 列，超过上限 "
+                                f"{limits['max_columns']}", "请删除无关的列后再发送")
+    except csv.Error as exc:
+        raise ReadError("E_NOT_A_SPREADSHEET", f"CSV 格式错误：{exc}", "请另存为 .xlsx 后发送") from None
+    _check_cells("", rows, limits)
+    return Sheet("", rows, [])  # a CSV has no sheet name
