@@ -114,6 +114,9 @@ def parse_week(value) -> str:
         return week_of(value.date())
     if isinstance(value, dt.date):
         return week_of(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 36526 <= value < 73051:
+        # an Excel date serial in a cell that lost its date format (1 = 1900-01-01, with Excel's leap bug)
+        return week_of(dt.date(1899, 12, 30) + dt.timedelta(days=int(value)))
     raw = text_of(value).strip()
     text = unicodedata.normalize("NFKC", raw).strip()
     if m := (_ISO_WEEK.match(text) or _CN_WEEK.match(text)):
