@@ -1,0 +1,24 @@
+-- The county × week board: for every configured unit and campaign week up to the last week with
+-- any file, whether it was submitted, rejected, or corrected (more than one version).
+WITH weeks AS (
+    SELECT week, week_no FROM cfg_weeks
+    WHERE week BETWEEN (SELECT min(week) FROM load_log) AND (SELECT max(week) FROM load_log)
+), versions AS (
+    SELECT county, week, count(*) AS versions, max(loaded_at) AS last_loaded_at,
+           max(version) FILTER (WHERE is_current) AS current_version
+    FROM submissions GROUP BY ALL
+), rejected AS (
+    SELECT county, week, count(*) AS rejected_files, max(loaded_at) AS last_rejected_at
+    FROM load_log WHERE outcome = 'rejected' AND county IS NOT NULL AND week IS NOT NULL GROUP BY ALL
+)
+SELECT u.county, u.sort_order, w.week, w.week_no,
+       CASE WHEN v.county IS NULL AND r.county IS NOT NULL THEN '已退回'
+            WHEN v.county IS NULL THEN '未报送'
+            WHEN v.versions > 1 THEN '已更正'
+            ELSE '已报送' END AS status,
+       coalesce(v.versions, 0) AS versions, v.current_version, v.last_loaded_at,
+       coalesce(r.rejected_files, 0) AS rejected_files, r.last_rejected_at
+FROM cfg_units u CROSS JOIN weeks w
+LEFT JOIN versions v ON v.county = u.county AND v.week = w.week
+LEFT JOIN rejected r ON r.county = u.county AND r.week = w.week
+ORDER BY u.sort_order, w.week
