@@ -2,7 +2,7 @@
 -- level composite (dimension 'composite') = weighted mean over the dimensions present, the weights of
 -- cfg_weights renormalised over them.
 CREATE OR REPLACE VIEW scope_level_scores AS
-WITH dims AS (
+WITH dims AS NOT MATERIALIZED (
     SELECT is_city, county, week, level, dimension, 100 * avg(rate) AS score
     FROM scope_indicator_scores
     GROUP BY is_city, county, week, level, dimension

@@ -1,7 +1,7 @@
 -- County dimension score = mean of the level dimension scores over the levels that have that
 -- dimension (every level weighs the same); composite = weighted mean over the dimensions present.
 CREATE OR REPLACE VIEW scope_county_scores AS
-WITH dims AS (
+WITH dims AS NOT MATERIALIZED (
     SELECT is_city, county, week, dimension, avg(score) AS score
     FROM scope_level_scores
     WHERE dimension <> 'composite'

@@ -1,0 +1,288 @@
+"""Scores, rankings, lights and bands for the pages and the exports (no Streamlit here).
+
+Every number comes from the SQL views of etl/sql/views (scoring.md is the method, docs/method.md
+explains it to readers); this module only selects, orders and reshapes. Parameters are always bound
+with `?`; the only SQL text assembled here is fixed fragments chosen by code, never user text.
+Scores that a reader sees (`shown`) are rounded to one decimal by DuckDB, and ranks, lights and bands
+are judged on those shown figures, so a bulletin never shows 60.0 in the 冷 band.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from .config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config
+from .weeks import campaign_weeks, expected_progress as _expected_progress, week_monday, week_of
+
+BY_CHOICES = ("composite",) + DIMENSIONS
+SUBMITTED, NOT_SUBMITTED = "已报送", "未报送"
+LIGHTS = ("绿", "黄", "红")
+BANDS = ("热", "温", "冷")
+# Colours for pages and bulletins: lights as traffic colours, bands warm to cool (上热中温下冷).
+LIGHT_COLORS = {"绿": "#C6EFCE", "黄": "#FFEB9C", "红": "#FFC7CE"}
+LIGHT_FONT_COLORS = {"绿": "#006100", "黄": "#9C5700", "红": "#9C0006"}
+BAND_COLORS = {"热": "#F4B183", "温": "#FFE699", "冷": "#9DC3E6"}
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+class WeekError(ValueError):
+    """A week the user typed that is malformed or outside the campaign; the message is Chinese."""
+
+
+# --- weeks -------------------------------------------------------------------------------------
+
+def parse_week(text: str, config: Config | None = None) -> str:
+    """Check a week typed as YYYY-Www (e.g. 2023-W45) and that it lies in the campaign."""
+    config = config or default_config()
+    text = (text or "").strip()
+    m = WEEK_RE.match(text)
+    if not m:
+        raise WeekError(f"统计周格式不对：“{text}”。请写成 YYYY-Www，例如 2023-W45。")
+    try:
+        dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError:
+        raise WeekError(f"没有这一周：{text}（{m.group(1)} 年没有第 {int(m.group(2))} 周）。") from None
+    weeks = campaign_weeks(config.start, config.end)
+    if text not in weeks:
+        raise WeekError(f"{text} 不在本次主题教育期间（{weeks[0]} 至 {weeks[-1]}，"
+                        f"{config.start:%Y-%m-%d} 至 {config.end:%Y-%m-%d}）。")
+    return text
+
+
+def previous_week(week: str) -> str:
+    return week_of(week_monday(week) - dt.timedelta(days=7))
+
+
+def expected_progress(week: str, config: Config | None = None) -> float:
+    """序时进度 of the week in percent (0–100), unrounded."""
+    config = config or default_config()
+    return _expected_progress(week, config.start, config.end)
+
+
+def weeks_with_data(con) -> list[str]:
+    """Weeks with at least one current submission, in order."""
+    return [r[0] for r in con.execute(SQL_WEEKS_WITH_DATA).fetchall()]
+
+
+def latest_week(con) -> str | None:
+    weeks = weeks_with_data(con)
+    return weeks[-1] if weeks else None
+
+
+SQL_WEEKS_WITH_DATA = "SELECT DISTINCT week FROM submissions WHERE is_current ORDER BY week"
+
+
+# --- rankings ----------------------------------------------------------------------------------
+
+SQL_COUNTIES = "SELECT county, sort_order FROM cfg_units WHERE is_county ORDER BY sort_order"
+SQL_SUBMITTED = "SELECT DISTINCT county FROM submissions WHERE week = ? AND is_current"
+SQL_RANKS = "SELECT county, rank FROM dimension_ranks WHERE week = ? AND dimension = ?"
+SQL_COUNTY_FLAGS = """
+SELECT county, dimension, score, shown, light, band, lag, expected_progress
+FROM score_flags
+WHERE week = ? AND level IS NULL AND NOT is_city
+"""
+SQL_GRADIENTS = """
+SELECT county, gradient, round(gradient, 1) AS gradient_shown, cold_bottom
+FROM scope_gradients WHERE week = ? AND NOT is_city
+"""
+
+
+def _check_by(by: str) -> str:
+    if by not in BY_CHOICES:
+        raise ValueError(f"排名依据只能是 {', '.join(BY_CHOICES)}，不能是 {by!r}")
+    return by
+
+
+def ranking(con, week: str, by: str = "composite", config: Config | None = None) -> pd.DataFrame:
+    """The ranking of every configured county for `week`, by the composite or one dimension.
+
+    One row per county: the ranked counties first (rank, then the config order for ties), then any
+    county that submitted without a score for `by`, then the 未报送 counties (empty scores and rank).
+    Columns: rank, county, status (已报送/未报送), submitted, score (the `by` score as shown),
+    composite, study, research, development, rectification (as shown, one decimal), gradient
+    (shown), cold_bottom, rank_change (last week's rank − this week's, by the same `by`), light and
+    band of the `by` score, light_<dim>/band_<dim> for each score column, lag, expected_progress.
+    """
+    _check_by(by)
+    config = config or default_config()
+    counties = pd.DataFrame(con.execute(SQL_COUNTIES).fetchall(), columns=["county", "sort_order"])
+    submitted = {r[0] for r in con.execute(SQL_SUBMITTED, [week]).fetchall()}
+    ranks = dict(con.execute(SQL_RANKS, [week, by]).fetchall())
+    prev = dict(con.execute(SQL_RANKS, [previous_week(week), by]).fetchall())
+    flags = pd.DataFrame(con.execute(SQL_COUNTY_FLAGS, [week]).fetchall(),
+                         columns=["county", "dimension", "score", "shown", "light", "band", "lag",
+                                  "expected_progress"])
+    grads = {r[0]: r[1:] for r in con.execute(SQL_GRADIENTS, [week]).fetchall()}
+
+    out = counties.copy()
+    out["submitted"] = out["county"].isin(submitted)
+    out["status"] = out["submitted"].map({True: SUBMITTED, False: NOT_SUBMITTED})
+    out["rank"] = out["county"].map(ranks).astype("Int64")
+    out["rank_change"] = pd.array([
+        (prev[c] - ranks[c]) if c in prev and c in ranks else pd.NA for c in out["county"]], dtype="Int64")
+    for dim in BY_CHOICES:
+        sub = flags[flags["dimension"] == dim].set_index("county")
+        for col, src in ((dim, "shown"), (f"light_{dim}", "light"), (f"band_{dim}", "band")):
+            out[col] = out["county"].map(sub[src]) if len(sub) else None
+        out[dim] = out[dim].astype("Float64")
+    by_flags = flags[flags["dimension"] == by].set_index("county")
+    out["score"] = out[by]
+    out["light"] = out[f"light_{by}"]
+    out["band"] = out[f"band_{by}"]
+    out["lag"] = out["county"].map(by_flags["lag"]).astype("Float64") if len(by_flags) else pd.NA
+    out["gradient"] = pd.array([grads[c][1] if c in grads else None for c in out["county"]], dtype="Float64")
+    out["cold_bottom"] = [bool(grads[c][2]) if c in grads else False for c in out["county"]]
+    out["expected_progress"] = expected_progress(week, config)
+    # ranked first; then submitted without a score; then not submitted; config order within each
+    out["_group"] = [0 if pd.notna(r) else (1 if s else 2) for r, s in zip(out["rank"], out["submitted"])]
+    out = out.sort_values(["_group", "rank", "sort_order"], na_position="last").reset_index(drop=True)
+    cols = ["rank", "county", "status", "submitted", "score", *BY_CHOICES, "gradient", "cold_bottom",
+            "rank_change", "light", "band", "lag", "expected_progress"]
+    cols += [f"light_{d}" for d in BY_CHOICES] + [f"band_{d}" for d in BY_CHOICES]
+    return out[cols]
+
+
+def not_submitted(con, week: str) -> list[str]:
+    """Configured counties (not 市直单位) without a current submission for `week`, in config order."""
+    submitted = {r[0] for r in con.execute(SQL_SUBMITTED, [week]).fetchall()}
+    return [c for c, _ in con.execute(SQL_COUNTIES).fetchall() if c not in submitted]
+
+
+def city_direct_submitted(con, week: str, config: Config | None = None) -> bool:
+    config = config or default_config()
+    return config.city_direct in {r[0] for r in con.execute(SQL_SUBMITTED, [week]).fetchall()}
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+_FLAG_COLUMNS = ["county", "week", "level", "dimension", "score", "shown", "expected_progress", "lag",
+                 "light", "band"]
+
+
+def _flags(con, *, week=None, county=None, city=False, levels: bool) -> pd.DataFrame:
+    # fixed fragments only; the values are bound
+    where, params = ["is_city = ?", "level IS NOT NULL" if levels else "level IS NULL"], [city]
+    if week is not None:
+        where.append("week = ?")
+        params.append(week)
+    if county is not None:
+        where.append("county = ?")
+        params.append(county)
+    sql = (f"SELECT {', '.join(_FLAG_COLUMNS)} FROM score_flags WHERE {' AND '.join(where)} "
+           "ORDER BY week, county, level, dimension")
+    df = pd.DataFrame(con.execute(sql, params).fetchall(), columns=_FLAG_COLUMNS)
+    return _order(df)
+
+
+def _order(df: pd.DataFrame) -> pd.DataFrame:
+    """Dimensions in glossary order (composite first) and levels top to bottom."""
+    if df.empty:
+        return df
+    keys = {"dimension": {d: i for i, d in enumerate(BY_CHOICES)}, "level": {lv: i for i, lv in enumerate(LEVELS)}}
+    sort = [c for c in ("week", "county", "level", "dimension") if c in df.columns]
+    return df.sort_values(sort, key=lambda s: s.map(keys[s.name]) if s.name in keys else s).reset_index(drop=True)
+
+
+def county_scores(con, week: str | None = None, county: str | None = None) -> pd.DataFrame:
+    """Long table of county dimension scores and composites (市直单位 included), with the unrounded
+    score, the shown score, 序时进度, lag, light and band. Filter by week and/or county."""
+    return _flags(con, week=week, county=county, levels=False).drop(columns="level")
+
+
+def level_scores(con, week: str | None = None, county: str | None = None) -> pd.DataFrame:
+    """Long table of level dimension scores and level composites, with light and band."""
+    return _flags(con, week=week, county=county, levels=True)
+
+
+def city_profile(con, week: str) -> pd.DataFrame:
+    """The city profile (市级 from 市直单位 on top of every county's 县级/乡镇级/村级 pooled): one row
+    per level plus a row with level '全市' for the city as a whole; columns composite and the four
+    dimensions (as shown), with the band of the composite."""
+    rows = pd.concat([_flags(con, week=week, city=True, levels=True),
+                      _flags(con, week=week, city=True, levels=False).assign(level="全市")])
+    return _wide_by_level(rows)
+
+
+def level_matrix(con, week: str, dimension: str = "composite") -> pd.DataFrame:
+    """County × level scores (as shown) of one dimension for the 上热中温下冷 heat map: index the
+    configured counties then 市直单位, columns the levels top to bottom, plus 温差 and the flag."""
+    _check_by(dimension)
+    df = level_scores(con, week=week)
+    df = df[df["dimension"] == dimension]
+    wide = df.pivot(index="county", columns="level", values="shown") if len(df) else pd.DataFrame()
+    units = [r[0] for r in con.execute("SELECT county FROM cfg_units ORDER BY sort_order").fetchall()]
+    wide = wide.reindex(index=[u for u in units if u in wide.index],
+                        columns=[lv for lv in LEVELS if lv in wide.columns])
+    wide.columns.name = None
+    grads = {r[0]: r[1:] for r in con.execute(SQL_GRADIENTS, [week]).fetchall()}
+    wide["gradient"] = [grads[c][1] if c in grads else None for c in wide.index]
+    wide["cold_bottom"] = [bool(grads[c][2]) if c in grads else False for c in wide.index]
+    return wide
+
+
+def _wide_by_level(rows: pd.DataFrame) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=["level", *BY_CHOICES, "band"])
+    wide = rows.pivot(index="level", columns="dimension", values="shown")
+    bands = rows[rows["dimension"] == "composite"].set_index("level")["band"]
+    order = [lv for lv in (*LEVELS, "全市") if lv in wide.index]
+    wide = wide.reindex(index=order, columns=list(BY_CHOICES))
+    wide["band"] = bands.reindex(order)
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+SQL_INDICATORS = """
+SELECT s.level, s.dimension, s.indicator, s.label, s.achieved, s.target, s.capped,
+       s.rate, round(100 * s.rate, 1) AS percent
+FROM indicator_scores AS s JOIN indicator_defs AS d USING (indicator)
+WHERE s.county = ? AND s.week = ?
+ORDER BY s.level, d.sort_order
+"""
+
+SQL_UNIT_INDICATORS = """
+SELECT u.unit, u.level, u.dimension, u.indicator, u.label, u.achieved, u.target, u.capped,
+       u.capped / u.target AS rate
+FROM unit_indicators AS u JOIN indicator_defs AS d USING (indicator)
+WHERE u.county = ? AND u.week = ?
+ORDER BY u.level, u.unit, d.sort_order
+"""
+
+
+def indicator_detail(con, county: str, week: str) -> pd.DataFrame:
+    """Each indicator of each level of one county's week: Σ achieved, Σ target, Σ capped, rate and
+    the rate in percent (one decimal); level top to bottom, indicators in the method's order."""
+    df = pd.DataFrame(con.execute(SQL_INDICATORS, [county, week]).fetchall(),
+                      columns=["level", "dimension", "indicator", "label", "achieved", "target", "capped",
+                               "rate", "percent"])
+    df["_l"] = df["level"].map({lv: i for i, lv in enumerate(LEVELS)})
+    return df.sort_values("_l", kind="stable").drop(columns="_l").reset_index(drop=True)
+
+
+def unit_indicator_detail(con, county: str, week: str) -> pd.DataFrame:
+    """Every indicator of every unit row of one county's week: which unit lags on what."""
+    df = pd.DataFrame(con.execute(SQL_UNIT_INDICATORS, [county, week]).fetchall(),
+                      columns=["unit", "level", "dimension", "indicator", "label", "achieved", "target",
+                               "capped", "rate"])
+    df["_l"] = df["level"].map({lv: i for i, lv in enumerate(LEVELS)})
+    return df.sort_values("_l", kind="stable").drop(columns="_l").reset_index(drop=True)
+
+
+def trend(con, by: str = "composite", weeks: list[str] | None = None) -> pd.DataFrame:
+    """County × week scores (as shown) of the composite or one dimension: index the configured
+    counties in config order, one column per week (all weeks with data unless given)."""
+    _check_by(by)
+    weeks = list(weeks) if weeks is not None else weeks_with_data(con)
+    counties = [r[0] for r in con.execute(SQL_COUNTIES).fetchall()]
+    rows = con.execute("SELECT county, week, shown FROM dimension_ranks WHERE dimension = ?", [by]).fetchall()
+    df = pd.DataFrame(rows, columns=["county", "week", "shown"])
+    wide = df.pivot(index="county", columns="week", values="shown") if len(df) else pd.DataFrame()
+    return wide.reindex(index=counties, columns=weeks).astype("Float64")
+
+
+def dimension_label(dim: str) -> str:
+    return DIMENSION_LABELS[dim]
