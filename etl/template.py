@@ -306,8 +306,10 @@ def _shade_not_applicable(ws, g: _Grid, fmt) -> None:
                                                       "format": fmt})
 
 
-def _write_xlsx(path: Path, g: _Grid, v: Variant, validations: bool) -> None:
+def _write_xlsx(path: Path, g: _Grid, v: Variant, validations: bool, created: dt.date) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    # A fixed creation time keeps the bytes of a re-written file equal, so reloading it is a no-op.
+    wb.set_properties({"title": g.rows[0][0], "created": dt.datetime.combine(created, dt.time(18))})
     f = _formats(wb)
     ws = wb.add_worksheet(SHEET_NAME)
     h1, h2 = g.header_rows
@@ -385,7 +387,7 @@ def write_dispatch(path, unit: str, week: str, rows: list[dict], variant: str | 
     if path.suffix.lower() == ".csv":
         _write_csv(path, g, v)
     else:
-        _write_xlsx(path, g, v, validations=True)
+        _write_xlsx(path, g, v, validations=True, created=week_sunday(week))
     return path
 
 
@@ -395,7 +397,7 @@ def write_template(path, unit: str = "", week: str | None = None, *, config: Con
     path = Path(path)
     g = build_grid(unit, week, [], VARIANTS["template"], config or default_config(), blank_rows=blank_rows)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_xlsx(path, g, VARIANTS["template"], validations=True)
+    _write_xlsx(path, g, VARIANTS["template"], validations=True, created=dt.date.today())
     return path
 
 
