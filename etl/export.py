@@ -1,0 +1,326 @@
+"""`python -m etl rankings`: the weekly ranking as CSV (for other tools) or as the formatted Excel
+bulletin (通报) people print; plus the multi-week workbook of the office's monthly bulletin.
+
+The numbers come from etl.scoring.ranking (the SQL views); this module only lays them out.
+Text cells are written so that a name starting with = + - @ can never become a formula:
+CSV cells get a leading single quote (OWASP), XLSX cells are written with write_string.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from . import scoring
+from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config, warehouse_path
+from .reading import NoWarehouse, ensure_schema, reader
+from .weeks import week_label
+
+CSV_HEADER = ["排名", "县（市、区）", "综合得分", "理论学习", "调查研究", "推动发展", "整改整治", "温差",
+              "排名变化", "状态"]
+SCORE_COLUMNS = ("composite",) + DIMENSIONS
+BY_LABELS = {"composite": "综合得分", **{d: DIMENSION_LABELS[d] for d in DIMENSIONS}}
+# The bulletin's columns: header, width.
+XLSX_COLUMNS = [("排名", 6), ("县（市、区）", 13), ("综合得分", 10), ("理论学习", 10), ("调查研究", 10),
+                ("推动发展", 10), ("整改整治", 10), ("温差", 8), ("排名变化", 9), ("进度预警", 9),
+                ("状态", 8), ("备注", 12)]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- text safety and formatting ----------------------------------------------------------------
+
+def safe_csv_text(value) -> str:
+    """A text cell for CSV: prefixed with ' when a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def fmt_score(value) -> str:
+    """One decimal, or empty. The value is already rounded by DuckDB (scoring.ranking)."""
+    return "" if value is None or pd.isna(value) else f"{float(value):.1f}"
+
+
+def fmt_int(value) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def arrow(change) -> str:
+    """Rank change for the bulletin: ↑2 (moved up two), ↓1, – (no change); empty when unknown."""
+    if change is None or pd.isna(change):
+        return ""
+    change = int(change)
+    return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "–"
+
+
+def method_note(config: Config | None = None) -> list[str]:
+    """The method in a few lines for the bulletin's footnote (docs/method.md has the full text)."""
+    c = config or default_config()
+    w = "、".join(f"{DIMENSION_LABELS[d]} {c.weights[d]:g}" for d in DIMENSIONS)
+    t, li = c.temperature, c.lights
+    return [
+        "说明：1. 各项指标完成率 = 已完成数（不超过目标数）÷ 目标数，按层级汇总；某层级某方面得分 = 该方面各项指标完成率的平均 × 100；"
+        "县（市、区）某方面得分 = 各层级该方面得分的平均（各层级同等权重）。",
+        f"2. 综合得分 = 各方面得分加权平均（权重：{w}，缺项时按现有方面折算）；按综合得分（保留一位小数）从高到低排名，"
+        "得分相同名次并列。市直单位不参加排名。",
+        f"3. 排名变化为与上周名次相比（↑上升，↓下降，–持平）。进度预警：序时进度减得分不足 {li['yellow_lag']:g} 分为绿，"
+        f"{li['yellow_lag']:g}～{li['red_lag']:g} 分为黄，{li['red_lag']:g} 分及以上为红。",
+        f"4. 温差 = 县级综合得分 − 村级综合得分，达到 {t['gradient_flag']:g} 分标注“上热下冷”。"
+        f"得分 {t['hot']:g} 分及以上为热、{t['warm']:g} 分及以上为温、以下为冷。未报送单位列于表末，不参加排名。",
+    ]
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def ranking_rows(df: pd.DataFrame) -> list[list[str]]:
+    """The CSV rows (without header) of a scoring.ranking frame, as text."""
+    rows = []
+    for r in df.itertuples(index=False):
+        rows.append([fmt_int(r.rank), safe_csv_text(r.county),
+                     *(fmt_score(getattr(r, d)) for d in SCORE_COLUMNS),
+                     fmt_score(r.gradient), fmt_int(r.rank_change), safe_csv_text(r.status)])
+    return rows
+
+
+def ranking_csv_bytes(con, week: str, by: str = "composite", config: Config | None = None) -> bytes:
+    """The ranking as UTF-8 CSV with BOM, the columns of interfaces.md."""
+    return csv_bytes(scoring.ranking(con, week, by=by, config=config))
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """A scoring.ranking frame as UTF-8 CSV with BOM."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_HEADER)
+    w.writerows(ranking_rows(df))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+class _Formats:
+    def __init__(self, wb):
+        base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "border": 1}
+        self.title = wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center",
+                                    "valign": "vcenter"})
+        self.subtitle = wb.add_format({"font_name": "宋体", "font_size": 11, "align": "center"})
+        self.header = wb.add_format({**base, "bold": True, "align": "center", "text_wrap": True,
+                                     "bg_color": "#D9D9D9"})
+        self.text = wb.add_format({**base, "align": "center"})
+        self.rank = wb.add_format({**base, "align": "center", "num_format": "0"})
+        self.score = wb.add_format({**base, "num_format": "0.0"})
+        self.missing = wb.add_format({**base, "align": "center", "font_color": "#7F7F7F"})
+        self.note = wb.add_format({"font_name": "宋体", "font_size": 9, "text_wrap": True, "valign": "top"})
+        self.lights = {k: wb.add_format({**base, "num_format": "0.0", "bg_color": v,
+                                         "font_color": scoring.LIGHT_FONT_COLORS[k]})
+                       for k, v in scoring.LIGHT_COLORS.items()}
+        self.light_text = {k: wb.add_format({**base, "align": "center", "bg_color": v,
+                                             "font_color": scoring.LIGHT_FONT_COLORS[k]})
+                           for k, v in scoring.LIGHT_COLORS.items()}
+        self.flag = wb.add_format({**base, "align": "center", "font_color": "#C00000", "bold": True})
+        self.trend_header = self.header
+        self.week_cell = wb.add_format({**base, "num_format": "0.0"})
+
+
+def _title(config: Config, week: str) -> str:
+    return f"{config.city}{config.campaign_name}推进情况排名（{week_label(week)}）"
+
+
+def _write_ranking_sheet(ws, fm: _Formats, df: pd.DataFrame, week: str, by: str, config: Config) -> None:
+    last_col = len(XLSX_COLUMNS) - 1
+    progress = scoring.expected_progress(week, config)
+    ws.merge_range(0, 0, 0, last_col, _title(config, week), fm.title)
+    ws.set_row(0, 30)
+    ranked = int(df["rank"].notna().sum())
+    missing = df.loc[~df["submitted"], "county"].tolist()
+    sub = (f"统计周：{week_label(week)}　序时进度：{progress:.1f}%　排名依据：{BY_LABELS[by]}　"
+           f"已报送 {int(df['submitted'].sum())} 个，未报送 {len(missing)} 个")
+    ws.merge_range(1, 0, 1, last_col, sub, fm.subtitle)
+    header_row = 3
+    for col, (name, width) in enumerate(XLSX_COLUMNS):
+        ws.write_string(header_row, col, name, fm.header)
+        ws.set_column(col, col, width)
+    ws.set_row(header_row, 22)
+    row = header_row + 1
+    for r in df.itertuples(index=False):
+        if not r.submitted:
+            ws.write_blank(row, 0, None, fm.missing)
+            ws.write_string(row, 1, r.county, fm.missing)
+            for col in range(2, last_col + 1):
+                ws.write_blank(row, col, None, fm.missing)
+            ws.write_string(row, 10, r.status, fm.missing)
+            row += 1
+            continue
+        if pd.notna(r.rank):
+            ws.write_number(row, 0, int(r.rank), fm.rank)
+        else:
+            ws.write_blank(row, 0, None, fm.rank)
+        ws.write_string(row, 1, r.county, fm.text)
+        for i, dim in enumerate(SCORE_COLUMNS):
+            value, light = getattr(r, dim), getattr(r, f"light_{dim}")
+            if pd.isna(value):
+                ws.write_blank(row, 2 + i, None, fm.score)
+            else:
+                ws.write_number(row, 2 + i, float(value), fm.lights.get(light, fm.score))
+        if pd.notna(r.gradient):
+            ws.write_number(row, 7, float(r.gradient), fm.score)
+        else:
+            ws.write_blank(row, 7, None, fm.score)
+        ws.write_string(row, 8, arrow(r.rank_change), fm.text)
+        if isinstance(r.light, str):
+            ws.write_string(row, 9, r.light, fm.light_text.get(r.light, fm.text))
+        else:
+            ws.write_blank(row, 9, None, fm.text)
+        ws.write_string(row, 10, r.status, fm.text)
+        if r.cold_bottom:
+            ws.write_string(row, 11, "上热下冷", fm.flag)
+        else:
+            ws.write_blank(row, 11, None, fm.text)
+        row += 1
+    if not ranked:
+        ws.merge_range(row, 0, row, last_col, f"{week} 尚无县（市、区）报送，全部列为未报送。", fm.subtitle)
+        row += 1
+    row += 1
+    for line in method_note(config):
+        ws.merge_range(row, 0, row, last_col, line, fm.note)
+        ws.set_row(row, 28)
+        row += 1
+    ws.freeze_panes(header_row + 1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def write_ranking_xlsx(con, week: str, out, by: str = "composite", config: Config | None = None) -> None:
+    """The one-week bulletin to `out` (a path or a binary file object)."""
+    config = config or default_config()
+    write_ranking_xlsx_df(scoring.ranking(con, week, by=by, config=config), week, out, by, config)
+
+
+def write_ranking_xlsx_df(df: pd.DataFrame, week: str, out, by: str = "composite",
+                          config: Config | None = None) -> None:
+    """The bulletin of an already computed scoring.ranking frame."""
+    config = config or default_config()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    try:
+        ws = wb.add_worksheet(week)
+        _write_ranking_sheet(ws, _Formats(wb), df, week, by, config)
+    finally:
+        wb.close()
+
+
+def ranking_xlsx_bytes(con, week: str, by: str = "composite", config: Config | None = None) -> bytes:
+    buf = io.BytesIO()
+    write_ranking_xlsx(con, week, buf, by=by, config=config)
+    return buf.getvalue()
+
+
+def write_multiweek_xlsx(con, weeks: list[str], out, by: str = "composite",
+                         config: Config | None = None) -> None:
+    """The monthly bulletin: a 趋势 (trend) sheet of scores over the weeks, then one ranking sheet per
+    week (the same layout as the weekly bulletin)."""
+    config = config or default_config()
+    weeks = sorted(set(weeks))
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    try:
+        fm = _Formats(wb)
+        trend_ws = wb.add_worksheet("趋势")
+        _write_trend_sheet(trend_ws, fm, scoring.trend(con, by=by, weeks=weeks), weeks, by, config)
+        for week in weeks:
+            _write_ranking_sheet(wb.add_worksheet(week), fm, scoring.ranking(con, week, by=by, config=config),
+                                 week, by, config)
+    finally:
+        wb.close()
+
+
+def multiweek_xlsx_bytes(con, weeks: list[str], by: str = "composite", config: Config | None = None) -> bytes:
+    buf = io.BytesIO()
+    write_multiweek_xlsx(con, weeks, buf, by=by, config=config)
+    return buf.getvalue()
+
+
+def _write_trend_sheet(ws, fm: _Formats, trend: pd.DataFrame, weeks: list[str], by: str,
+                       config: Config) -> None:
+    last_col = max(len(weeks), 1)
+    span = f"{weeks[0]} 至 {weeks[-1]}" if weeks else ""
+    ws.merge_range(0, 0, 0, last_col, f"{config.city}{config.campaign_name}{BY_LABELS[by]}走势（{span}）",
+                   fm.title)
+    ws.set_row(0, 30)
+    ws.write_string(2, 0, "县（市、区）", fm.header)
+    ws.set_column(0, 0, 13)
+    for j, week in enumerate(weeks):
+        ws.write_string(2, 1 + j, week, fm.header)
+        ws.set_column(1 + j, 1 + j, 10)
+    for i, county in enumerate(trend.index):
+        ws.write_string(3 + i, 0, county, fm.text)
+        for j, week in enumerate(weeks):
+            value = trend.at[county, week] if week in trend.columns else pd.NA
+            if pd.isna(value):
+                ws.write_string(3 + i, 1 + j, "未报送", fm.missing)
+            else:
+                ws.write_number(3 + i, 1 + j, float(value), fm.week_cell)
+    note_row = 3 + len(trend.index) + 1
+    ws.merge_range(note_row, 0, note_row, last_col,
+                   f"各周{BY_LABELS[by]}保留一位小数；“未报送”为该周未报送。计算方法见各周工作表说明。", fm.note)
+    ws.freeze_panes(3, 1)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+# --- command line ------------------------------------------------------------------------------
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("rankings", help="导出某周排名（CSV 或 Excel 通报）",
+                       description="导出某一统计周各县（市、区）的排名：.csv 为 UTF-8（带 BOM）数据表，"
+                                   ".xlsx 为可直接打印的通报表。")
+    p.add_argument("--week", required=True, help="统计周，如 2023-W45")
+    p.add_argument("--out", required=True, help="输出文件，.csv 或 .xlsx")
+    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
+    p.add_argument("--by", default="composite", choices=scoring.BY_CHOICES,
+                   help="排名依据：composite 综合得分（默认）、study 理论学习、research 调查研究、"
+                        "development 推动发展、rectification 整改整治")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    config = default_config()
+    try:
+        week = scoring.parse_week(args.week, config)
+    except scoring.WeekError as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        print(f"参数错误：输出文件须以 .csv 或 .xlsx 结尾：{out}", file=sys.stderr)
+        return 2
+    db = warehouse_path(args.db)
+    try:
+        ensure_schema(db, config)
+        with reader(db) as con:
+            df = scoring.ranking(con, week, by=args.by, config=config)
+        if suffix == ".csv":
+            data = csv_bytes(df)
+        else:
+            buf = io.BytesIO()
+            write_ranking_xlsx_df(df, week, buf, args.by, config)
+            data = buf.getvalue()
+    except NoWarehouse:
+        print(f"还没有数据库：{db}（先运行 python -m etl load 或 python -m etl demo）", file=sys.stderr)
+        return 2
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    missing = df.loc[~df["submitted"], "county"].tolist()
+    if not df["submitted"].any():
+        print(f"注意：{week} 尚无任何县（市、区）报送，{len(missing)} 个县（市、区）全部列为未报送。")
+    print(f"已导出 {week_label(week)} 按{BY_LABELS[args.by]}排名：已报送 {int(df['submitted'].sum())} 个，"
+          f"未报送 {len(missing)} 个" + (f"（{'、'.join(missing)}）" if missing else "") + f" → {out}")
+    return 0
