@@ -27,9 +27,14 @@ def text_of(value) -> str:
     return str(value)
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def squeeze(value) -> str:
     """NFKC (full-width → half-width) and no whitespace at all: for labels and keys."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text_of(value)))
+    if value is None or value == "":
+        return ""  # most cells of a sheet: skip the normalisation
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text_of(value)))
 
 
 def clean_name(value) -> str:

@@ -80,8 +80,9 @@ def _metadata(parsed: Parsed, layout: Layout, config: Config) -> None:
 
 
 def _is_note(row: list) -> bool:
-    filled = [squeeze(v) for v in row if squeeze(v)]
-    return len(filled) <= 2 and filled[0].startswith(("注", "说明", "填表说明", "备注:", "备注："))
+    """注：… rows below (or inside) the table: one or two filled cells, the first a note label."""
+    filled = [v for v in row if not is_blank(v)]
+    return len(filled) <= 2 and squeeze(filled[0]).startswith(("注", "说明", "填表说明", "备注:"))
 
 
 def parse_layout(layout: Layout, config: Config) -> Parsed:
