@@ -52,8 +52,21 @@ def check_bytes(file_name: str, data: bytes, config: Config):
 
 def load_bytes(con, file_name: str, data: bytes, config: Config | None = None,
                loaded_by: str | None = None) -> FileReport:
-    """Load one file's bytes on an open read-write connection. Never raises for bad input."""
+    """Load one file's bytes on an open read-write connection, in its own transaction.
+
+    Never raises for bad input: a rejected file is archived and logged, nothing else changes."""
     config = config or default_config()
+    try:
+        return _in_transaction(con, lambda: _load_one(con, file_name, data, config, loaded_by))
+    except Exception as exc:  # the transaction rolled back: nothing of this file is in
+        report = FileReport(file_name, hashlib.sha256(data).hexdigest())
+        report.errors.append(Problem("E_INTERNAL", f"写入数据库失败，文件未导入（{type(exc).__name__}: {exc}）",
+                                     "请稍后重试；如反复出现请联系管理员"))
+        return report
+
+
+def _load_one(con, file_name: str, data: bytes, config: Config, loaded_by: str | None) -> FileReport:
+    """The work of loading one file; the caller owns the transaction."""
     started = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
     seen = known_file(con, sha)
@@ -63,39 +76,36 @@ def load_bytes(con, file_name: str, data: bytes, config: Config | None = None,
         if current != version:
             report.warnings.append(Problem("W_OLD_VERSION", f"与已导入的 v{version} 完全相同，当前版本为 v{current}",
                                            "如需恢复旧版本，请在“数据报送”页使用恢复功能"))
-        _write(con, lambda: log(con, report, loaded_by))
     else:
         parsed, report = check_bytes(file_name, data, config)
-        if not report.errors:
+        archive(con, sha, data)
+        if report.errors:
+            report.outcome, report.rows = "rejected", 0
+        else:
             report.warnings += decreases(con, parsed.county, parsed.week, parsed.rows, parsed.sheet)
-
-        def write():
-            archive(con, sha, data)
-            if report.errors:
-                report.outcome, report.rows = "rejected", 0
-            else:
-                report.outcome = "loaded"
-                insert_submission(con, report, parsed.rows, loaded_by)
-            log(con, report, loaded_by)
-
-        try:
-            _write(con, write)
-        except Exception as exc:  # the transaction rolled back: nothing of this file is in
-            report.outcome, report.version = "rejected", None
-            report.errors.append(Problem("E_INTERNAL", f"写入数据库失败，文件未导入（{type(exc).__name__}: {exc}）",
-                                         "请稍后重试；如反复出现请联系管理员"))
+            report.outcome = "loaded"
+            insert_submission(con, report, parsed.rows, loaded_by)
+    log(con, report, loaded_by)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write(con, work) -> None:
+def _in_transaction(con, work):
     con.execute("BEGIN TRANSACTION")
     try:
-        work()
+        result = work()
         con.execute("COMMIT")
-    except Exception:
+        return result
+    except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+# Several files share one transaction (commits are the costly part of a small file); each file is
+# still all-or-nothing, because a batch commits whole or not at all and a failed batch is redone
+# file by file.
+BATCH_FILES = 64
+BATCH_BYTES = 32_000_000
 
 
 def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: str | None = None,
@@ -106,21 +116,40 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
     files = iter_files(paths)
     reports: list[FileReport] = []
     con, opened = None, 0.0
-    bar = tqdm(files, desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
+    batch: list[tuple[str, bytes]] = []
+    bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
+
+    def flush():
+        nonlocal con, opened
+        if not batch:
+            return
+        if con is None or time.monotonic() - opened > REOPEN_SECONDS:  # let waiting readers in
+            if con is not None:
+                con.close()
+            con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
+        try:
+            done = _in_transaction(con, lambda: [_load_one(con, n, d, config, loaded_by) for n, d in batch])
+        except Exception:
+            done = [load_bytes(con, n, d, config, loaded_by) for n, d in batch]
+        reports.extend(done)
+        bar.update(len(batch))
+        batch.clear()
+
     try:
-        for path in bar:
-            if con is None or time.monotonic() - opened > REOPEN_SECONDS:
-                if con is not None:
-                    con.close()
-                con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
+        for path in files:
             try:
                 data = path.read_bytes()
             except OSError as exc:
+                flush()  # keep the reports in file order
                 report = FileReport(path.name)
                 report.errors.append(Problem("E_UNREADABLE", f"无法读取文件：{exc.strerror or exc}"))
                 reports.append(report)
+                bar.update(1)
                 continue
-            reports.append(load_bytes(con, path.name, data, config, loaded_by))
+            batch.append((path.name, data))
+            if len(batch) >= BATCH_FILES or sum(len(d) for _, d in batch) >= BATCH_BYTES:
+                flush()
+        flush()
     finally:
         bar.close()
         if con is not None:

@@ -141,32 +141,22 @@ def _parse_row(parsed: Parsed, row: list, r: int, cols: dict, seen: dict, where:
                            "层级应为 市级、县级、乡镇级 或 村级", cell=cell_name(r, cols["level"]), **where))
         level = None
     values: dict = {}
+    width = len(row)
     for column in METRICS:
         c = cols[column.id]
-        raw, ref = _cell(row, c), cell_name(r, c)
+        raw = row[c] if c < width else None
         applies = level is None or level in column.levels
-        if is_blank(raw) or is_not_applicable(raw):
+        # Fast path, most cells: a whole non-negative number where a count applies, or a blank.
+        if type(raw) is float and applies and column.kind == "count" and 0 <= raw <= 2_147_483_647 \
+                and raw.is_integer():
+            values[column.id] = int(raw)
+        elif raw is None or raw == "":
             values[column.id] = None
             if applies and level is not None:
                 parsed.add(Problem("W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）",
-                                   "如实际为 0 请填 0", cell=ref, **where))
-            continue
-        try:
-            value = parse_flag(raw) if column.kind == "flag" else parse_count(raw)
-        except CellError as e:
-            if not applies:  # a value where the metric does not apply is not used anyway
-                parsed.add(Problem("W_NOT_APPLICABLE", f"「{column.label}」不适用于{level}，已忽略该值（{text_of(raw)}）",
-                                   "不适用的指标请留空或填“/”", cell=ref, **where))
-                values[column.id] = None
-                continue
-            parsed.add(Problem(e.code, f"「{column.label}」{e.message}", e.hint, cell=ref, **where))
-            values[column.id] = None
-            continue
-        if not applies:
-            parsed.add(Problem("W_NOT_APPLICABLE", f"「{column.label}」不适用于{level}，已忽略该值（{text_of(raw)}）",
-                               "不适用的指标请留空或填“/”", cell=ref, **where))
-            value = None
-        values[column.id] = value
+                                   "如实际为 0 请填 0", cell=cell_name(r, c), **where))
+        else:
+            values[column.id] = _metric_value(parsed, column, raw, level, applies, cell_name(r, c), where)
     if values.get("org_count") == 0:
         parsed.add(Problem("E_ORG_COUNT", "党组织数应至少为 1", "请填写该单位实际的党组织个数",
                            cell=cell_name(r, cols["org_count"]), **where))
@@ -180,6 +170,27 @@ def _parse_row(parsed: Parsed, row: list, r: int, cols: dict, seen: dict, where:
         remarks = clean_name(_cell(row, cols.get("remarks"))) or None
         parsed.rows.append({"row_no": r + 1, "unit": unit, "unit_key": key, "level": level, **values,
                             "remarks": remarks})
+
+
+def _metric_value(parsed: Parsed, column, raw, level, applies: bool, ref: str, where: dict):
+    """The slow path of one metric cell: text, flags, not-applicable marks, and every defect."""
+    if is_blank(raw) or is_not_applicable(raw):
+        if applies and level is not None:
+            parsed.add(Problem("W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）",
+                               "如实际为 0 请填 0", cell=ref, **where))
+        return None
+    try:
+        value = parse_flag(raw) if column.kind == "flag" else parse_count(raw)
+    except CellError as e:
+        if applies:
+            parsed.add(Problem(e.code, f"「{column.label}」{e.message}", e.hint, cell=ref, **where))
+            return None
+        value = None  # a bad value where the metric does not apply is not used anyway: warn below
+    if not applies:
+        parsed.add(Problem("W_NOT_APPLICABLE", f"「{column.label}」不适用于{level}，已忽略该值（{text_of(raw)}）",
+                           "不适用的指标请留空或填“/”", cell=ref, **where))
+        return None
+    return value
 
 
 def _check_total(parsed: Parsed, sheet: Sheet, r: int, cols: dict, where: dict) -> None:
