@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .columns import BY_ID, COLUMNS, METRIC_IDS
+from .columns import BY_ID, METRIC_IDS
 from .config import Config, default_config, warehouse_path
 from .template import VARIANTS, parse_week, write_dispatch
 from .weeks import campaign_weeks, expected_progress, months_started
@@ -127,10 +127,6 @@ class DemoPlan:
         return [c for c, p in self.profiles.items() if p == profile]
 
 
-def _uniform(rng: random.Random, lo_hi: tuple[float, float]) -> float:
-    return rng.uniform(*lo_hi)
-
-
 def _unit_names(rng: random.Random, county: str, n_units: int | None) -> list[tuple[str, str]]:
     """(name, level) rows: the leadership team, departments, townships each with its villages, 两新."""
     stem = county[:-1]
@@ -222,7 +218,7 @@ def plan_demo(config: Config | None = None, until_week: str = DEFAULT_UNTIL, see
             names = [(d, "市级") for d in crng.sample(CITY_DEPARTMENTS, min(n, len(CITY_DEPARTMENTS)))]
         else:
             names = _unit_names(crng, county, units_per_county)
-        paces = {lv: _uniform(crng, rng_) for lv, rng_ in PACE[profiles[county]].items()}
+        paces = {lv: crng.uniform(*bounds) for lv, bounds in PACE[profiles[county]].items()}
         if profiles[county] == "even":  # fairly even: the levels stay close to one county pace
             base = paces["县级"]
             paces = {lv: base * crng.uniform(0.96, 1.04) for lv in paces}
@@ -230,23 +226,21 @@ def plan_demo(config: Config | None = None, until_week: str = DEFAULT_UNTIL, see
                          for name, lv in names]
 
     # A couple of units still without the reading class / exchange meeting at the deadline.
-    def upper_dept(county: str) -> UnitSpec:
-        return next(u for u in units[county] if u.level in ("县级", "市级") and not u.name.endswith("常委会"))
-    other = evens[-1] if evens else behind
-    late_reading = [upper_dept(behind), upper_dept(other)]
-    late_exchange = [units[behind][0], upper_dept(order[1] if len(order) > 1 else behind)]
-    for u in late_reading:
+    def upper_dept(county: str) -> tuple[str, UnitSpec]:
+        return county, next(u for u in units[county] if u.level in ("县级", "市级")
+                            and not u.name.endswith("常委会"))
+    late_reading = [upper_dept(behind), upper_dept(evens[-1])]
+    late_exchange = [(behind, units[behind][0]), upper_dept(order[1] if len(order) > 1 else behind)]
+    for _, u in late_reading:
         u.reading_week = None
-    for u in late_exchange:
+    for _, u in late_exchange:
         u.exchange_week = None
 
     names = list(VARIANTS)  # every layout is some county's habit, so the demo exercises them all
     rng.shuffle(names)
     habits = {c: names[i % len(names)] for i, c in enumerate(config.units)}
-    unit_county = {id(u): c for c, us in units.items() for u in us}
     return DemoPlan(config, seed, weeks, profiles, units, habits, missing, resubmission,
-                    [(unit_county[id(u)], u.name) for u in late_reading],
-                    [(unit_county[id(u)], u.name) for u in late_exchange])
+                    [(c, u.name) for c, u in late_reading], [(c, u.name) for c, u in late_exchange])
 
 
 # ---------------------------------------------------------------- the weekly figures
@@ -368,6 +362,24 @@ def run_demo(db_path, out_dir, *, config: Config | None = None, until_week: str 
     return plan, reports
 
 
+def story(plan: DemoPlan) -> list[str]:
+    """What the demo shows, in the words of the office, for the summary."""
+    def units(pairs):
+        return "、".join(dict.fromkeys(f"{c}{u}" for c, u in pairs))
+    parts = []
+    if hot := plan.counties_by("hot_top"):
+        parts.append(f"上热下冷：{'、'.join(hot)}")
+    parts.append(f"进度明显滞后：{'、'.join(plan.counties_by('behind'))}")
+    if plan.missing:
+        parts.append(f"{plan.missing[0]} 未报送 {plan.missing[1]}")
+    if plan.resubmission:
+        parts.append(f"{plan.resubmission[0]} {plan.resubmission[1]} 报送了更正版本")
+    if plan.weeks[-1] >= "2023-W48":  # the deadlines of 2023-11-30 have passed
+        parts.append(f"11月底读书班未完成：{units(plan.late_reading)}")
+        parts.append(f"成果交流会未召开：{units(plan.late_exchange)}")
+    return parts
+
+
 # ---------------------------------------------------------------- command line
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("demo", help="生成演示调度表并导入数据库",
@@ -403,12 +415,7 @@ def run(args) -> int:
           f"{plan.weeks[0]} 至 {plan.weeks[-1]} 共 {len(plan.weeks)} 周，调度表写入 {out}")
     print(f"导入 {db}：已导入 {outcomes['loaded']} 份，未变化 {outcomes['unchanged']} 份，"
           f"退回 {outcomes['rejected']} 份（用时 {time.perf_counter() - started:.1f} 秒）")
-    print("演示情景：上热下冷 " + "、".join(plan.counties_by("hot_top"))
-          + f"；进度滞后 {'、'.join(plan.counties_by('behind'))}"
-          + (f"；{plan.missing[0]} 未报送 {plan.missing[1]}" if plan.missing else "")
-          + (f"；{plan.resubmission[0]} {plan.resubmission[1]} 报送了更正版本" if plan.resubmission else "")
-          + "；11月底读书班未完成：" + "、".join(f"{c}{u}" for c, u in plan.late_reading)
-          + "；成果交流会未召开：" + "、".join(f"{c}{u}" for c, u in plan.late_exchange))
+    print("演示情景：" + "；".join(story(plan)))
     for r in reports:
         if not r.ok:
             print(r.summary(), file=sys.stderr)

@@ -153,8 +153,9 @@ def test_scale_options_load_with_generated_counties(tmp_path, config):
 
 
 def test_demo_usage_errors(tmp_path):
-    assert main(["demo", "--db", str(tmp_path / "w.duckdb"), "--out", str(tmp_path), "--until-week", "2025-W01"]) == 2
-    assert main(["demo", "--db", str(tmp_path / "w.duckdb"), "--out", str(tmp_path), "--units", "2"]) == 2
+    base = ["demo", "--db", str(tmp_path / "w.duckdb"), "--out", str(tmp_path)]
+    assert main([*base, "--until-week", "2025-W01"]) == 2
+    assert main([*base, "--units", "2"]) == 2
     assert not (tmp_path / "w.duckdb").exists()
 
 
