@@ -15,7 +15,7 @@ from tqdm import tqdm
 from .config import Config, default_config, warehouse_path
 from .problems import FileReport, Problem
 from .reader import SPREADSHEET_SUFFIXES, ReadError, read_sheets
-from .store import archive, decreases, insert_submission, known_file, log
+from .store import Batch
 from .validate import parse_sheets
 from .warehouse import open_warehouse
 
@@ -55,21 +55,36 @@ def load_bytes(con, file_name: str, data: bytes, config: Config | None = None,
     """Load one file's bytes on an open read-write connection, in its own transaction.
 
     Never raises for bad input: a rejected file is archived and logged, nothing else changes."""
+    return load_many(con, [(file_name, data)], config, loaded_by)[0]
+
+
+def load_many(con, files: list[tuple[str, bytes]], config: Config | None = None,
+              loaded_by: str | None = None) -> list[FileReport]:
+    """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
+    them again one per transaction, so that one bad write costs only its own file."""
     config = config or default_config()
     try:
-        return _in_transaction(con, lambda: _load_one(con, file_name, data, config, loaded_by))
-    except Exception as exc:  # the transaction rolled back: nothing of this file is in
-        report = FileReport(file_name, hashlib.sha256(data).hexdigest())
+        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by))
+    except Exception as exc:
+        if len(files) > 1:
+            return [r for f in files for r in load_many(con, [f], config, loaded_by)]
+        report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
         report.errors.append(Problem("E_INTERNAL", f"写入数据库失败，文件未导入（{type(exc).__name__}: {exc}）",
                                      "请稍后重试；如反复出现请联系管理员"))
-        return report
+        return [report]
 
 
-def _load_one(con, file_name: str, data: bytes, config: Config, loaded_by: str | None) -> FileReport:
-    """The work of loading one file; the caller owns the transaction."""
+def _load_batch(con, files, config: Config, loaded_by: str | None) -> list[FileReport]:
+    batch = Batch(con, loaded_by)
+    reports = [_load_one(batch, name, data, config) for name, data in files]
+    batch.flush()
+    return reports
+
+
+def _load_one(batch: Batch, file_name: str, data: bytes, config: Config) -> FileReport:
     started = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
-    seen = known_file(con, sha)
+    seen = batch.known_file(sha)
     if seen:
         county, week, version, current = seen
         report = FileReport(file_name, sha, county, week, "unchanged", version)
@@ -78,14 +93,14 @@ def _load_one(con, file_name: str, data: bytes, config: Config, loaded_by: str |
                                            "如需恢复旧版本，请在“数据报送”页使用恢复功能"))
     else:
         parsed, report = check_bytes(file_name, data, config)
-        archive(con, sha, data)
+        batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
         else:
-            report.warnings += decreases(con, parsed.county, parsed.week, parsed.rows, parsed.sheet)
+            report.warnings += batch.decreases(parsed.county, parsed.week, parsed.rows, parsed.sheet)
             report.outcome = "loaded"
-            insert_submission(con, report, parsed.rows, loaded_by)
-    log(con, report, loaded_by)
+            batch.add_submission(report, parsed.rows)
+    batch.add_log(report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -127,11 +142,7 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
             if con is not None:
                 con.close()
             con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
-        try:
-            done = _in_transaction(con, lambda: [_load_one(con, n, d, config, loaded_by) for n, d in batch])
-        except Exception:
-            done = [load_bytes(con, n, d, config, loaded_by) for n, d in batch]
-        reports.extend(done)
+        reports.extend(load_many(con, batch, config, loaded_by))
         bar.update(len(batch))
         batch.clear()
 
