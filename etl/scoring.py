@@ -53,6 +53,8 @@ def parse_week(text: str, config: Config | None = None) -> str:
 
 
 def previous_week(week: str) -> str:
+    if not WEEK_RE.match(week or ""):
+        raise WeekError(f"统计周格式不对：“{week}”。请写成 YYYY-Www，例如 2023-W45。")
     return week_of(week_monday(week) - dt.timedelta(days=7))
 
 

@@ -1,0 +1,507 @@
+"""Scoring views and etl.scoring: hand-computed cases, the samples' expected figures, config-driven
+constants, properties (hypothesis) and speed."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl import scoring
+from etl.columns import BY_ID, METRICS
+from etl.config import DIMENSIONS, load_config
+from etl.warehouse import VIEWS_DIR, open_warehouse
+
+from .conftest import ROOT, require_samples
+from .scoring_fixtures import (DONGHU_COMPOSITE, DONGHU_DIMS, DONGHU_GRADIENT, DONGHU_LEVEL,
+                              DONGHU_LEVEL_COMPOSITE, DONGHU_ROWS, build_hand_fixture, insert_submission,
+                              insert_truth, livelihood_only)
+
+
+@pytest.fixture()
+def con(tmp_path):
+    c = open_warehouse(tmp_path / "w.duckdb")
+    yield c
+    c.close()
+
+
+@pytest.fixture()
+def hand(con):
+    build_hand_fixture(con)
+    return con
+
+
+def scores(con, view, week, keys):
+    cols = ", ".join(keys)
+    return {tuple(r[:-1]): r[-1] for r in con.execute(
+        f"SELECT {cols}, score FROM {view} WHERE week = ?", [week]).fetchall()}
+
+
+def custom_config(tmp_path, replace: dict[str, str]):
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+# --- hand-computed ---------------------------------------------------------------------------
+
+def test_hand_figures_are_what_the_method_says():
+    # the fixture's own arithmetic, written out once more as plain numbers
+    assert DONGHU_LEVEL_COMPOSITE["县级"] == pytest.approx(68.125)
+    assert DONGHU_LEVEL_COMPOSITE["乡镇级"] == pytest.approx(65.416667, abs=1e-6)
+    assert DONGHU_LEVEL_COMPOSITE["村级"] == pytest.approx(50.462963, abs=1e-6)
+    assert DONGHU_COMPOSITE == pytest.approx(60.775463, abs=1e-6)
+    assert DONGHU_GRADIENT == pytest.approx(17.662037, abs=1e-6)
+
+
+def test_indicator_scores_of_one_level(hand):
+    rows = hand.execute("SELECT indicator, label, achieved, target, capped, rate FROM indicator_scores "
+                        "WHERE county = '东湖区' AND week = '2023-W37' AND level = '村级' "
+                        "ORDER BY indicator").fetchall()
+    got = {r[0]: r[2:] for r in rows}
+    assert got == {
+        "concentrated_study": (1, 2, 1, 0.5),
+        "special_lectures": (1, 2, 1, 0.5),          # NULL lectures count as 0
+        "discussion_coverage": (10, 40, 10, 0.25),
+        "mobile_members_reached": (1, 2, 1, 0.5),    # the row with 0 mobile members has no target
+        "livelihood_done": (1, 2, 1, 0.5),
+        "urgent_issues_solved": (2, 4, 2, 0.5),
+        "problems_rectified": (1, 3, 1, 1 / 3),
+        "targets_quantified": (3, 3, 3, 1.0),
+        "enough_problems_found": (3, 6, 3, 0.5),
+    }
+    labels = {r[0]: r[1] for r in rows}
+    assert labels["concentrated_study"] == "集中学习"
+
+
+def test_capped_and_typical_cases(hand):
+    got = dict(hand.execute("SELECT indicator, capped / target FROM indicator_scores WHERE county = '东湖区' "
+                            "AND week = '2023-W37' AND level = '县级'").fetchall())
+    assert got["typical_cases"] == 0.5           # 3 positive count as 1 of 1, 0 negative of 1
+    assert got["main_leader_on_cases"] == 1.0    # 2 cases, target 1
+    assert "conversion_items" not in got and "results_converted" not in got  # target 0: absent
+    assert "urgent_issues_solved" not in got
+
+
+def test_level_and_county_scores(hand):
+    ls = scores(hand, "level_scores", "2023-W37", ["county", "level", "dimension"])
+    for level, dims in DONGHU_LEVEL.items():
+        for dim, value in dims.items():
+            assert ls[("东湖区", level, dim)] == pytest.approx(value), (level, dim)
+        assert ls[("东湖区", level, "composite")] == pytest.approx(DONGHU_LEVEL_COMPOSITE[level])
+    assert ("东湖区", "村级", "research") not in ls          # no research columns at 村级
+    cs = scores(hand, "county_scores", "2023-W37", ["county", "dimension"])
+    for dim, value in DONGHU_DIMS.items():
+        assert cs[("东湖区", dim)] == pytest.approx(value)
+    assert cs[("东湖区", "research")] == pytest.approx((37.5 + 50) / 2)  # mean over the levels that have it
+    assert cs[("东湖区", "composite")] == pytest.approx(DONGHU_COMPOSITE)
+    # a county with development only: the weights renormalise, composite = development
+    assert cs[("西山区", "composite")] == pytest.approx(40.04)
+    assert {d for (c, d) in cs if c == "西山区"} == {"development", "composite"}
+    assert cs[("市直单位", "composite")] == pytest.approx(100.0)
+
+
+def test_rankings_view(hand):
+    cols = [d[0] for d in hand.execute("SELECT * FROM rankings LIMIT 0").description]
+    assert cols == ["week", "county", "composite", "rank", "rank_change", "gradient", "cold_bottom"]
+    w37 = {r[1]: r for r in hand.execute("SELECT * FROM rankings WHERE week = '2023-W37'").fetchall()}
+    assert set(w37) == {"东湖区", "西山区", "南城区", "北江区"}     # 市直单位 not ranked
+    assert {c: r[3] for c, r in w37.items()} == {"东湖区": 1, "西山区": 2, "南城区": 2, "北江区": 4}
+    assert w37["东湖区"][2] == pytest.approx(DONGHU_COMPOSITE)
+    assert w37["东湖区"][5] == pytest.approx(DONGHU_GRADIENT)
+    assert w37["东湖区"][6] is True                                  # 17.7 ≥ 15
+    assert w37["西山区"][5] is None and w37["西山区"][6] is False    # no 县级: no gradient
+    assert all(r[4] is None for r in w37.values())                   # no week before
+    w38 = {r[1]: r for r in hand.execute("SELECT * FROM rankings WHERE week = '2023-W38'").fetchall()}
+    assert {c: (r[3], r[4]) for c, r in w38.items()} == {
+        "东湖区": (1, 0), "南城区": (2, 0), "西山区": (3, -1)}
+
+
+def test_dimension_rankings_exact(hand):
+    got = {(r[0], r[1]): r[2:] for r in hand.execute(
+        "SELECT county, dimension, rank, rank_change FROM dimension_rankings WHERE week = '2023-W38'").fetchall()}
+    # development: 东湖 54.2, 南城 50.0, 西山 40.0; W37: 东湖 54.2, 西山 40.0, 南城 40.0 (tie at 2)
+    assert got[("东湖区", "development")] == (1, 0)
+    assert got[("南城区", "development")] == (2, 0)
+    assert got[("西山区", "development")] == (3, -1)
+    assert got[("东湖区", "study")] == (1, None) or got[("东湖区", "study")] == (1, 0)
+    assert ("西山区", "study") not in got
+
+
+def test_ranking_frame(hand):
+    df = scoring.ranking(hand, "2023-W38")
+    assert df["county"].tolist() == ["东湖区", "南城区", "西山区",   # ranked, then 未报送 in config order
+                                     "北江区", "青河县", "白石县", "松岭县", "临川县", "丰源市", "安平县"]
+    head = df.iloc[0]
+    assert (head["rank"], head["composite"], head["gradient"], head["cold_bottom"]) == (1, 60.8, 17.7, True)
+    assert (head["light"], head["band"], head["status"]) == ("绿", "温", "已报送")
+    assert df.iloc[2]["rank_change"] == -1
+    rest = df.iloc[3:]
+    assert rest["status"].eq("未报送").all() and rest["rank"].isna().all() and rest["composite"].isna().all()
+    assert scoring.not_submitted(hand, "2023-W38")[:2] == ["北江区", "青河县"]
+    by = scoring.ranking(hand, "2023-W38", by="research")
+    assert by.iloc[0]["county"] == "东湖区" and by.iloc[0]["score"] == 43.8
+    # submitted but without any research indicator: listed after the ranked, before the 未报送
+    assert by.iloc[1]["county"] in ("西山区", "南城区") and pd_isna(by.iloc[1]["rank"])
+    assert by.iloc[1]["status"] == "已报送"
+
+
+def pd_isna(v):
+    import pandas as pd
+    return pd.isna(v)
+
+
+def test_tie_on_rounded_score_ranks_1_2_2_4(con):
+    for county, done in [("东湖区", 6000), ("西山区", 4004), ("南城区", 3996), ("北江区", 2000)]:
+        insert_submission(con, county, "2023-W37", livelihood_only(done))
+    df = scoring.ranking(con, "2023-W37")
+    assert df["rank"].tolist()[:4] == [1, 2, 2, 4]
+    assert df["composite"].tolist()[:4] == [60.0, 40.0, 40.0, 20.0]
+    assert df["county"].tolist()[:4] == ["东湖区", "西山区", "南城区", "北江区"]  # ties in config order
+
+
+def test_rank_change_needs_the_previous_week(con):
+    insert_submission(con, "东湖区", "2023-W37", livelihood_only(1000))
+    insert_submission(con, "西山区", "2023-W37", livelihood_only(2000))
+    insert_submission(con, "东湖区", "2023-W39", livelihood_only(3000))
+    insert_submission(con, "西山区", "2023-W39", livelihood_only(2000))
+    insert_submission(con, "东湖区", "2023-W40", livelihood_only(3000))
+    insert_submission(con, "西山区", "2023-W40", livelihood_only(4000))
+    got = {(r[0], r[1]): r[2] for r in con.execute("SELECT week, county, rank_change FROM rankings").fetchall()}
+    assert got[("2023-W39", "东湖区")] is None       # W38 missing: no change, not W37's
+    assert got[("2023-W40", "东湖区")] == -1 and got[("2023-W40", "西山区")] == 1
+    df = scoring.ranking(con, "2023-W40")
+    assert df.set_index("county").loc["西山区", "rank_change"] == 1
+
+
+@pytest.mark.parametrize("done, light, band", [
+    (3670, "黄", "冷"),  # 序时进度 46.7 (2023-W45) − 36.7 = 10.0: yellow from 10
+    (3680, "绿", "冷"),  # lag 9.9
+    (1670, "红", "冷"),  # lag 30.0
+    (1680, "黄", "冷"),  # lag 29.9
+    (8500, "绿", "热"),
+    (8496, "绿", "热"),  # shows 85.0: judged as shown
+    (8490, "绿", "温"),
+    (6000, "绿", "温"),
+    (5990, "绿", "冷"),
+])
+def test_lights_and_bands(con, done, light, band):
+    insert_submission(con, "东湖区", "2023-W45", livelihood_only(done))
+    row = scoring.ranking(con, "2023-W45").iloc[0]
+    assert row["expected_progress"] == pytest.approx(100 * 70 / 150)
+    assert (row["light"], row["band"]) == (light, band)
+    flags = scoring.county_scores(con, week="2023-W45", county="东湖区")
+    assert set(flags["light"]) == {light}
+
+
+def test_city_profile_pools_all_counties(hand):
+    city = load_config().city
+    got = {(r[0], r[1]): r[2] for r in hand.execute(
+        "SELECT level, dimension, score FROM city_level_scores WHERE week = '2023-W37' AND city = ?",
+        [city]).fetchall()}
+    ls = scores(hand, "level_scores", "2023-W37", ["county", "level", "dimension"])
+    assert got[("市级", "composite")] == pytest.approx(ls[("市直单位", "市级", "composite")])
+    assert got[("县级", "study")] == pytest.approx(ls[("东湖区", "县级", "study")])  # only 东湖 has 县级
+    # 村级 development pools 东湖's two village rows with the three single-row counties
+    livelihood = (1 + 4004 + 3996 + 2000) / (2 + 3 * 10_000)
+    assert got[("村级", "development")] == pytest.approx(100 * (livelihood + 0.5) / 2)
+    prof = scoring.city_profile(hand, "2023-W37")
+    assert prof["level"].tolist() == ["市级", "县级", "乡镇级", "村级", "全市"]
+    whole = hand.execute("SELECT score FROM city_scores WHERE week = '2023-W37' AND dimension = 'composite'"
+                         ).fetchone()[0]
+    assert prof.iloc[-1]["composite"] == round(whole, 1)
+
+
+def test_detail_functions(hand):
+    det = scoring.indicator_detail(hand, "东湖区", "2023-W37")
+    assert det["level"].iloc[0] == "县级" and det["level"].iloc[-1] == "村级"
+    assert det.iloc[0]["indicator"] == "reading_class"
+    units = scoring.unit_indicator_detail(hand, "东湖区", "2023-W37")
+    assert set(units["unit"]) == {r["unit"] for r in DONGHU_ROWS}
+    m = scoring.level_matrix(hand, "2023-W37")
+    assert m.loc["东湖区", "县级"] == 68.1 and m.loc["东湖区", "cold_bottom"]
+    assert m.index.tolist()[-1] == "市直单位"
+    tr = scoring.trend(hand)
+    assert tr.columns.tolist() == ["2023-W37", "2023-W38"]
+    assert tr.loc["南城区", "2023-W38"] == 50.0 and pd_isna(tr.loc["北江区", "2023-W38"])
+    assert scoring.weeks_with_data(hand) == ["2023-W37", "2023-W38"]
+    assert scoring.expected_progress("2023-W37") == pytest.approx(100 * 14 / 150)
+
+
+def test_user_text_is_bound_not_pasted(hand):
+    evil = "2023-W37' OR '1'='1"
+    with pytest.raises(scoring.WeekError):
+        scoring.ranking(hand, evil)
+    assert scoring.county_scores(hand, week=evil).empty
+    assert scoring.indicator_detail(hand, "东湖区'; DROP TABLE unit_rows; --", "2023-W37").empty
+    assert hand.execute("SELECT count(*) FROM unit_rows").fetchone()[0] > 0
+    with pytest.raises(ValueError):
+        scoring.ranking(hand, "2023-W37", by="composite; DROP TABLE unit_rows")
+
+
+@pytest.mark.parametrize("text, ok", [("2023-W45", True), ("2023-W36", True), ("2024-W05", True),
+                                      ("2023W45", False), ("2023-W5", False), ("2023-W99", False),
+                                      ("2024-W20", False), ("", False), ("2023-45", False)])
+def test_parse_week(text, ok):
+    if ok:
+        assert scoring.parse_week(text) == text
+    else:
+        with pytest.raises(scoring.WeekError) as e:
+            scoring.parse_week(text)
+        assert re.search(r"[\u4e00-\u9fff]", str(e.value))   # a Chinese message
+
+
+# --- constants come from config, not from the SQL -----------------------------------------------
+
+def test_no_constants_in_views():
+    """Weights, targets, thresholds and dates live in config.toml (cfg_* tables), never in the SQL:
+    the only numbers the scoring views may contain are 0, 1, 2 (two kinds of typical case), 100
+    (percent) and the one-decimal rounding."""
+    numbers = set()
+    for path in sorted(VIEWS_DIR.glob("[234]*.sql")):
+        if path.name == "20_indicator_defs.sql":   # sort order 1..17 only
+            continue
+        code = "\n".join(line.split("--")[0] for line in path.read_text(encoding="utf-8").splitlines())
+        numbers |= set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", code))
+    assert numbers <= {"0", "1", "2", "1.0", "100"}, numbers
+
+
+def test_weights_and_targets_follow_config(tmp_path):
+    cfg = custom_config(tmp_path, {"study = 0.30": "study = 1.0", "research = 0.25": "research = 1.0",
+                                   "development = 0.25": "development = 1.0",
+                                   "rectification = 0.20": "rectification = 1.0",
+                                   "problems_per_org = 3": "problems_per_org = 6",
+                                   "gradient_flag = 15": "gradient_flag = 50"})
+    con = open_warehouse(tmp_path / "w.duckdb", config=cfg)
+    insert_submission(con, "东湖区", "2023-W37", DONGHU_ROWS)
+    ls = scores(con, "level_scores", "2023-W37", ["county", "level", "dimension"])
+    # "enough problems found" now needs 6 per organisation: 县级 3/6, 乡镇级 6/12, 村级 (0+3)/(6+6)
+    rect = {"县级": 100 * (1 + 1 + 1 + 0.5) / 4, "乡镇级": 100 * (0.5 + 1 + 0.5) / 3,
+            "村级": 100 * (1 / 3 + 1 + 0.25) / 3}
+    for level, v in rect.items():
+        assert ls[("东湖区", level, "rectification")] == pytest.approx(v)
+    comp = con.execute("SELECT composite, cold_bottom FROM rankings").fetchone()
+    dims = dict(DONGHU_DIMS, rectification=sum(rect.values()) / 3)
+    assert comp[0] == pytest.approx(sum(dims.values()) / 4)   # equal weights: the plain mean
+    assert comp[1] is False                                    # gradient below the new flag of 50
+    con.close()
+
+
+def test_indicator_levels_match_the_column_spec(con):
+    uses = {
+        "reading_class": ["reading_class_done"], "center_group_study": ["center_group_sessions", "org_count"],
+        "concentrated_study": ["concentrated_study_sessions", "org_count"],
+        "special_lectures": ["special_lectures", "org_count"],
+        "discussion_coverage": ["discussion_members", "member_count"],
+        "mobile_members_reached": ["mobile_members_reached", "mobile_members"],
+        "research_done": ["research_done", "research_topics"], "reports_written": ["research_reports", "research_topics"],
+        "typical_cases": ["positive_cases", "negative_cases", "org_count"],
+        "exchange_meeting": ["exchange_meeting_held"], "results_converted": ["conversion_done", "conversion_items"],
+        "livelihood_done": ["livelihood_done", "livelihood_projects"],
+        "urgent_issues_solved": ["urgent_issues_solved", "urgent_issues_collected"],
+        "problems_rectified": ["problems_rectified", "problems_found"],
+        "targets_quantified": ["problems_quantified", "problems_found"],
+        "main_leader_on_cases": ["lead_cases"], "enough_problems_found": ["problems_found", "org_count"],
+    }
+    defs = {r[0]: (r[1], set(r[2])) for r in con.execute("SELECT indicator, dimension, levels FROM indicator_defs").fetchall()}
+    assert set(defs) == set(uses)
+    for ind, cols in uses.items():
+        levels = set.intersection(*(set(BY_ID[c].levels) for c in cols))
+        assert defs[ind][1] == levels, ind
+    assert {d for d, _ in defs.values()} == set(DIMENSIONS)
+
+
+# --- the samples' expected figures (truth inserted directly; the loader's test is end-to-end) ---
+
+def _check_expected(con, expected: dict) -> int:
+    checked = 0
+    for week, e in expected.items():
+        cs = scores(con, "county_scores", week, ["county", "dimension"])
+        ls = scores(con, "level_scores", week, ["county", "level", "dimension"])
+        rk = {r[0]: r[1:] for r in con.execute(
+            "SELECT county, rank, rank_change, gradient FROM rankings WHERE week = ?", [week]).fetchall()}
+        dr = {(r[0], r[1]): r[2] for r in con.execute(
+            "SELECT county, dimension, rank FROM dimension_rankings WHERE week = ?", [week]).fetchall()}
+        for county, x in e["counties"].items():
+            assert cs[(county, "composite")] == pytest.approx(x["composite"], abs=1e-9)
+            for dim, v in x["dims"].items():
+                assert cs[(county, dim)] == pytest.approx(v, abs=1e-9), (week, county, dim)
+            for lv, v in x["level_composite"].items():
+                assert ls[(county, lv, "composite")] == pytest.approx(v, abs=1e-9)
+            mine = {f"{lv}|{d}" for (c, lv, d) in ls if c == county and d != "composite"}
+            assert mine == set(x["level_dim"]), (week, county)
+            for key, v in x["level_dim"].items():
+                lv, dim = key.split("|")
+                assert ls[(county, lv, dim)] == pytest.approx(v, abs=1e-9), (week, county, key)
+            rank, change, gradient = rk.get(county, (None, None, None))
+            assert (rank, change) == (x["rank"], x["rank_change"]), (week, county)
+            assert gradient == (None if x["gradient"] is None else pytest.approx(x["gradient"], abs=1e-9))
+            for dim, v in x["dim_ranks"].items():
+                assert dr.get((county, dim)) == v, (week, county, dim)
+            checked += 1
+        df = scoring.ranking(con, week)
+        assert df.loc[~df["submitted"], "county"].tolist() == e["not_submitted"]
+        assert df["expected_progress"].iloc[0] == pytest.approx(e["expected_progress"])
+    return checked
+
+
+@pytest.mark.parametrize("folder", ["dispatch", "dispatch-round2"])
+def test_samples_truth_gives_expected(con, folder):
+    samples = require_samples()
+    insert_truth(con, samples / folder / "truth.json")
+    expected = json.loads((samples / folder / "expected.json").read_text(encoding="utf-8"))
+    assert _check_expected(con, expected) == sum(len(e["counties"]) for e in expected.values())
+
+
+# --- properties --------------------------------------------------------------------------------
+
+ACHIEVED = ["reading_class_done", "center_group_sessions", "concentrated_study_sessions", "special_lectures",
+            "discussion_members", "mobile_members_reached", "research_done", "research_reports",
+            "positive_cases", "negative_cases", "exchange_meeting_held", "conversion_done", "livelihood_done",
+            "urgent_issues_solved", "problems_rectified", "problems_quantified", "lead_cases"]
+FLAGS = {c.id for c in METRICS if c.kind == "flag"}
+
+
+@st.composite
+def unit_row(draw):
+    level = draw(st.sampled_from(["县级", "乡镇级", "村级"]))
+    row = {"level": level}
+    for m in METRICS:
+        if level not in m.levels:
+            continue
+        if m.id in FLAGS:
+            row[m.id] = draw(st.one_of(st.none(), st.integers(0, 1)))
+        elif m.id == "org_count":
+            row[m.id] = draw(st.integers(1, 4))
+        else:
+            row[m.id] = draw(st.one_of(st.none(), st.integers(0, 12)))
+    return row
+
+
+rows_strategy = st.lists(unit_row(), min_size=1, max_size=6)
+
+
+@pytest.fixture(scope="module")
+def prop_con(tmp_path_factory):
+    c = open_warehouse(tmp_path_factory.mktemp("prop") / "w.duckdb")
+    yield c
+    c.close()
+
+
+def _score_all(con, rows_by_county):
+    con.execute("DELETE FROM unit_rows")
+    con.execute("DELETE FROM current_versions")
+    con.execute("DELETE FROM submission_versions")
+    for county, rows in rows_by_county.items():
+        for i, r in enumerate(rows):
+            r.setdefault("unit", f"单位{i}")
+        insert_submission(con, county, "2023-W45", rows)
+    out = {}
+    for r in con.execute("SELECT county, level, dimension, score FROM level_scores").fetchall():
+        out[r[:3]] = r[3]
+    for r in con.execute("SELECT county, dimension, score FROM county_scores").fetchall():
+        out[(r[0], None, r[1])] = r[2]
+    for r in con.execute("SELECT county, NULL, 'gradient', gradient FROM rankings").fetchall():
+        out[r[:3]] = r[3]
+    return out
+
+
+PROP = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROP
+@given(a=rows_strategy, b=rows_strategy)
+def test_scores_stay_between_0_and_100(prop_con, a, b):
+    out = _score_all(prop_con, {"东湖区": a, "西山区": b})
+    for key, v in out.items():
+        if key[2] != "gradient":
+            assert 0 <= v <= 100 + 1e-9, key
+
+
+@PROP
+@given(rows=rows_strategy, data=st.data())
+def test_more_achieved_never_lowers_a_score(prop_con, rows, data):
+    before = _score_all(prop_con, {"东湖区": [dict(r) for r in rows]})
+    i = data.draw(st.integers(0, len(rows) - 1))
+    applicable = [m for m in ACHIEVED if rows[i]["level"] in BY_ID[m].levels]
+    metric = data.draw(st.sampled_from(applicable))
+    bump = data.draw(st.integers(1, 5))
+    raised = [dict(r) for r in rows]
+    current = raised[i].get(metric) or 0
+    raised[i][metric] = 1 if metric in FLAGS else current + bump
+    after = _score_all(prop_con, {"东湖区": raised})
+    assert set(after) == set(before)
+    for key, v in before.items():
+        if key[2] != "gradient":
+            assert after[key] >= v - 1e-9, (key, metric)
+
+
+@PROP
+@given(rows=rows_strategy, seed=st.integers(0, 10_000))
+def test_row_order_does_not_matter(prop_con, rows, seed):
+    named = [dict(r, unit=f"单位{i}") for i, r in enumerate(rows)]
+    before = _score_all(prop_con, {"东湖区": [dict(r) for r in named]})
+    shuffled = [dict(r) for r in named]
+    random.Random(seed).shuffle(shuffled)
+    after = _score_all(prop_con, {"东湖区": shuffled})
+    assert set(after) == set(before)
+    for key, v in before.items():
+        assert after[key] == (None if v is None else pytest.approx(v, abs=1e-9)), key
+
+
+# --- speed -------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_province_scale_is_fast(tmp_path):
+    """~120 counties × 250 units × 25 weeks (750k unit rows): a week's ranking well under 2 s."""
+    counties = [f"测试{i:03d}县" for i in range(120)]
+    cfg = custom_config(tmp_path, {
+        re.search(r"counties = \[.*?\]", (ROOT / "config.toml").read_text(encoding="utf-8")).group(0):
+            "counties = [" + ", ".join(f'"{c}"' for c in counties) + "]",
+        "end = 2024-01-31": "end = 2024-02-25"})
+    con = open_warehouse(tmp_path / "w.duckdb", config=cfg)
+    weeks = [r[0] for r in con.execute("SELECT week FROM cfg_weeks ORDER BY week_no").fetchall()]
+    cols = []
+    for m in METRICS:
+        if m.kind == "flag":
+            cols.append(f"(hash(u, '{m.id}') % 2 = 0) AS {m.id}")
+        elif m.id == "org_count":
+            cols.append(f"1 + (hash(u, '{m.id}') % 5)::INT AS {m.id}")
+        else:
+            cols.append(f"(hash(u, '{m.id}', week) % 20)::INT AS {m.id}")
+    con.execute(f"""INSERT INTO unit_rows BY NAME
+        SELECT county, week, 1 AS version, u + 5 AS row_no, '单位' || u AS unit,
+               ['县级', '乡镇级', '村级', '村级'][1 + u % 4] AS level, {', '.join(cols)}
+        FROM unnest(?::VARCHAR[]) AS c(county), unnest(?::VARCHAR[]) AS w(week), range(250) AS t(u)""",
+                [counties, weeks])
+    con.execute("INSERT INTO current_versions SELECT county, week, 1 FROM (SELECT DISTINCT county, week FROM unit_rows)")
+    con.execute("INSERT INTO submission_versions SELECT county, week, 1, 'f.xlsx', 'x', now(), 250, 'bench' "
+                "FROM current_versions")
+    assert con.execute("SELECT count(*) FROM unit_rows").fetchone()[0] == 120 * 250 * len(weeks)
+    con.execute("CHECKPOINT")   # as after a load: the rows are in the file, not the write-ahead log
+    week = weeks[len(weeks) // 2]
+    timings = {}
+    for name, fn in [("ranking", lambda: scoring.ranking(con, week, config=cfg)),
+                     ("rankings view, one week", lambda: con.execute(
+                         "SELECT * FROM rankings WHERE week = ?", [week]).fetchall()),
+                     ("county_scores, one week", lambda: scoring.county_scores(con, week=week)),
+                     ("level_matrix", lambda: scoring.level_matrix(con, week)),
+                     ("trend", lambda: scoring.trend(con))]:
+        fn()
+        t = time.perf_counter()
+        fn()
+        timings[name] = time.perf_counter() - t
+    print({k: round(v, 3) for k, v in timings.items()})
+    assert len(scoring.ranking(con, week, config=cfg)) == 120
+    assert max(timings.values()) < 5.0, timings
+    assert timings["ranking"] < 2.0, timings
+    con.close()
