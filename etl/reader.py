@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import python_calamine as calamine
 
+from .prescan import PrescanError, ole_streams, scan_ods, scan_xls, scan_xlsx
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -43,8 +45,12 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
         _check_zip(data, suffix, limits)
         return _read_calamine(data, limits)
     if data.startswith(OLE_MAGIC):
-        if ENCRYPTION_STREAM in data:
+        streams = ole_streams(data)
+        encrypted = ({"EncryptionInfo", "EncryptedPackage"} & set(streams)) if streams is not None \
+            else ENCRYPTION_STREAM in data  # the directory is unreadable: look for the stream name
+        if encrypted:
             raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
+        _prescan(lambda: scan_xls(data, limits, streams))
         return _read_calamine(data, limits)
     if suffix == ".csv":
         return [_read_csv(data, limits)]
@@ -75,6 +81,23 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
                         "请在 Excel 中“断开链接”或粘贴为数值后另存发送")
     if "encryptedpackage" in names:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if "content.xml" in names and "xl/workbook.xml" not in names:
+            _prescan(lambda: scan_ods(zf, limits))
+        else:
+            _prescan(lambda: scan_xlsx(zf, limits))
+
+
+def _prescan(scan) -> None:
+    """Extent, cell count and text of every sheet, measured on the raw file (etl/prescan.py)."""
+    try:
+        scan()
+    except PrescanError as e:
+        raise ReadError(e.code, e.message, e.hint) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        # a member that does not inflate (bad CRC, unknown compression): calamine would fail too
+        raise ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏，无法读取（{type(exc).__name__}）",
+                        "请用 Excel/WPS 打开确认后重新保存发送") from None
 
 
 def _read_calamine(data: bytes, limits: dict) -> list[Sheet]:
@@ -145,6 +168,9 @@ def _read_csv(data: bytes, limits: dict) -> Sheet:
                 raise ReadError("E_TOO_MANY_COLUMNS", f"CSV 第 {len(rows)} 行有 {len(row)} 列，超过上限 "
                                 f"{limits['max_columns']}", "请删除无关的列后再发送")
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ReadError("E_CELL_TOO_LONG", f"CSV 第 {len(rows) + 1} 行有单元格的文字过长（超过 "
+                            f"{csv.field_size_limit()} 字，上限 {limits['max_cell_chars']}）", "请删除异常内容后再发送") from None
         raise ReadError("E_NOT_A_SPREADSHEET", f"CSV 格式错误：{exc}", "请另存为 .xlsx 后发送") from None
     _check_cells("", rows, limits)
     return Sheet("", rows, [])  # a CSV has no sheet name
