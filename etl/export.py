@@ -125,6 +125,12 @@ class _Formats:
         self.week_cell = wb.add_format({**base, "num_format": "0.0"})
 
 
+def _merged_text(ws, row: int, last_col: int, text: str, fmt) -> None:
+    """A merged row of text; written with write_string so that no text can turn into a formula."""
+    ws.merge_range(row, 0, row, last_col, "", fmt)
+    ws.write_string(row, 0, text, fmt)
+
+
 def _title(config: Config, week: str) -> str:
     return f"{config.city}{config.campaign_name}推进情况排名（{week_label(week)}）"
 
@@ -132,13 +138,13 @@ def _title(config: Config, week: str) -> str:
 def _write_ranking_sheet(ws, fm: _Formats, df: pd.DataFrame, week: str, by: str, config: Config) -> None:
     last_col = len(XLSX_COLUMNS) - 1
     progress = scoring.expected_progress(week, config)
-    ws.merge_range(0, 0, 0, last_col, _title(config, week), fm.title)
+    _merged_text(ws, 0, last_col, _title(config, week), fm.title)
     ws.set_row(0, 30)
     ranked = int(df["rank"].notna().sum())
     missing = df.loc[~df["submitted"], "county"].tolist()
     sub = (f"统计周：{week_label(week)}　序时进度：{progress:.1f}%　排名依据：{BY_LABELS[by]}　"
            f"已报送 {int(df['submitted'].sum())} 个，未报送 {len(missing)} 个")
-    ws.merge_range(1, 0, 1, last_col, sub, fm.subtitle)
+    _merged_text(ws, 1, last_col, sub, fm.subtitle)
     header_row = 3
     for col, (name, width) in enumerate(XLSX_COLUMNS):
         ws.write_string(header_row, col, name, fm.header)
@@ -181,11 +187,11 @@ def _write_ranking_sheet(ws, fm: _Formats, df: pd.DataFrame, week: str, by: str,
             ws.write_blank(row, 11, None, fm.text)
         row += 1
     if not ranked:
-        ws.merge_range(row, 0, row, last_col, f"{week} 尚无县（市、区）报送，全部列为未报送。", fm.subtitle)
+        _merged_text(ws, row, last_col, f"{week} 尚无县（市、区）报送，全部列为未报送。", fm.subtitle)
         row += 1
     row += 1
     for line in method_note(config):
-        ws.merge_range(row, 0, row, last_col, line, fm.note)
+        _merged_text(ws, row, last_col, line, fm.note)
         ws.set_row(row, 28)
         row += 1
     ws.freeze_panes(header_row + 1, 0)
@@ -250,7 +256,7 @@ def _write_trend_sheet(ws, fm: _Formats, trend: pd.DataFrame, weeks: list[str], 
                        config: Config) -> None:
     last_col = max(len(weeks), 1)
     span = f"{weeks[0]} 至 {weeks[-1]}" if weeks else ""
-    ws.merge_range(0, 0, 0, last_col, f"{config.city}{config.campaign_name}{BY_LABELS[by]}走势（{span}）",
+    _merged_text(ws, 0, last_col, f"{config.city}{config.campaign_name}{BY_LABELS[by]}走势（{span}）",
                    fm.title)
     ws.set_row(0, 30)
     ws.write_string(2, 0, "县（市、区）", fm.header)
@@ -267,7 +273,7 @@ def _write_trend_sheet(ws, fm: _Formats, trend: pd.DataFrame, weeks: list[str], 
             else:
                 ws.write_number(3 + i, 1 + j, float(value), fm.week_cell)
     note_row = 3 + len(trend.index) + 1
-    ws.merge_range(note_row, 0, note_row, last_col,
+    _merged_text(ws, note_row, last_col,
                    f"各周{BY_LABELS[by]}保留一位小数；“未报送”为该周未报送。计算方法见各周工作表说明。", fm.note)
     ws.freeze_panes(3, 1)
     ws.set_paper(9)

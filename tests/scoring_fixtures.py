@@ -132,3 +132,45 @@ DONGHU_DIMS = {d: sum(s[d] for s in DONGHU_LEVEL.values() if d in s) / sum(d in 
                for d in W}
 DONGHU_COMPOSITE = weighted(DONGHU_DIMS)
 DONGHU_GRADIENT = DONGHU_LEVEL_COMPOSITE["县级"] - DONGHU_LEVEL_COMPOSITE["村级"]
+
+
+def check_expected(con, expected: dict) -> int:
+    """Assert every figure of a samples expected.json against the views and scoring.ranking;
+    returns how many county-weeks were checked."""
+    import pytest
+
+    from etl import scoring
+
+    def scores(view, week, keys):
+        return {tuple(r[:-1]): r[-1] for r in con.execute(
+            f"SELECT {', '.join(keys)}, score FROM {view} WHERE week = ?", [week]).fetchall()}
+
+    checked = 0
+    for week, e in expected.items():
+        cs = scores("county_scores", week, ["county", "dimension"])
+        ls = scores("level_scores", week, ["county", "level", "dimension"])
+        rk = {r[0]: r[1:] for r in con.execute(
+            "SELECT county, rank, rank_change, gradient FROM rankings WHERE week = ?", [week]).fetchall()}
+        dr = {(r[0], r[1]): r[2] for r in con.execute(
+            "SELECT county, dimension, rank FROM dimension_rankings WHERE week = ?", [week]).fetchall()}
+        for county, x in e["counties"].items():
+            assert cs[(county, "composite")] == pytest.approx(x["composite"], abs=1e-9)
+            for dim, v in x["dims"].items():
+                assert cs[(county, dim)] == pytest.approx(v, abs=1e-9), (week, county, dim)
+            for lv, v in x["level_composite"].items():
+                assert ls[(county, lv, "composite")] == pytest.approx(v, abs=1e-9)
+            mine = {f"{lv}|{d}" for (c, lv, d) in ls if c == county and d != "composite"}
+            assert mine == set(x["level_dim"]), (week, county)
+            for key, v in x["level_dim"].items():
+                lv, dim = key.split("|")
+                assert ls[(county, lv, dim)] == pytest.approx(v, abs=1e-9), (week, county, key)
+            rank, change, gradient = rk.get(county, (None, None, None))
+            assert (rank, change) == (x["rank"], x["rank_change"]), (week, county)
+            assert gradient == (None if x["gradient"] is None else pytest.approx(x["gradient"], abs=1e-9))
+            for dim, v in x["dim_ranks"].items():
+                assert dr.get((county, dim)) == v, (week, county, dim)
+            checked += 1
+        df = scoring.ranking(con, week)
+        assert df.loc[~df["submitted"], "county"].tolist() == e["not_submitted"]
+        assert df["expected_progress"].iloc[0] == pytest.approx(e["expected_progress"])
+    return checked

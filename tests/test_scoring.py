@@ -18,7 +18,7 @@ from etl.config import DIMENSIONS, load_config
 from etl.warehouse import VIEWS_DIR, open_warehouse
 
 from .conftest import ROOT, require_samples
-from .scoring_fixtures import (DONGHU_COMPOSITE, DONGHU_DIMS, DONGHU_GRADIENT, DONGHU_LEVEL,
+from .scoring_fixtures import (DONGHU_COMPOSITE, check_expected, DONGHU_DIMS, DONGHU_GRADIENT, DONGHU_LEVEL,
                               DONGHU_LEVEL_COMPOSITE, DONGHU_ROWS, build_hand_fixture, insert_submission,
                               insert_truth, livelihood_only)
 
@@ -322,44 +322,12 @@ def test_indicator_levels_match_the_column_spec(con):
 
 # --- the samples' expected figures (truth inserted directly; the loader's test is end-to-end) ---
 
-def _check_expected(con, expected: dict) -> int:
-    checked = 0
-    for week, e in expected.items():
-        cs = scores(con, "county_scores", week, ["county", "dimension"])
-        ls = scores(con, "level_scores", week, ["county", "level", "dimension"])
-        rk = {r[0]: r[1:] for r in con.execute(
-            "SELECT county, rank, rank_change, gradient FROM rankings WHERE week = ?", [week]).fetchall()}
-        dr = {(r[0], r[1]): r[2] for r in con.execute(
-            "SELECT county, dimension, rank FROM dimension_rankings WHERE week = ?", [week]).fetchall()}
-        for county, x in e["counties"].items():
-            assert cs[(county, "composite")] == pytest.approx(x["composite"], abs=1e-9)
-            for dim, v in x["dims"].items():
-                assert cs[(county, dim)] == pytest.approx(v, abs=1e-9), (week, county, dim)
-            for lv, v in x["level_composite"].items():
-                assert ls[(county, lv, "composite")] == pytest.approx(v, abs=1e-9)
-            mine = {f"{lv}|{d}" for (c, lv, d) in ls if c == county and d != "composite"}
-            assert mine == set(x["level_dim"]), (week, county)
-            for key, v in x["level_dim"].items():
-                lv, dim = key.split("|")
-                assert ls[(county, lv, dim)] == pytest.approx(v, abs=1e-9), (week, county, key)
-            rank, change, gradient = rk.get(county, (None, None, None))
-            assert (rank, change) == (x["rank"], x["rank_change"]), (week, county)
-            assert gradient == (None if x["gradient"] is None else pytest.approx(x["gradient"], abs=1e-9))
-            for dim, v in x["dim_ranks"].items():
-                assert dr.get((county, dim)) == v, (week, county, dim)
-            checked += 1
-        df = scoring.ranking(con, week)
-        assert df.loc[~df["submitted"], "county"].tolist() == e["not_submitted"]
-        assert df["expected_progress"].iloc[0] == pytest.approx(e["expected_progress"])
-    return checked
-
-
 @pytest.mark.parametrize("folder", ["dispatch", "dispatch-round2"])
 def test_samples_truth_gives_expected(con, folder):
     samples = require_samples()
     insert_truth(con, samples / folder / "truth.json")
     expected = json.loads((samples / folder / "expected.json").read_text(encoding="utf-8"))
-    assert _check_expected(con, expected) == sum(len(e["counties"]) for e in expected.values())
+    assert check_expected(con, expected) == sum(len(e["counties"]) for e in expected.values())
 
 
 # --- properties --------------------------------------------------------------------------------
