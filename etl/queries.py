@@ -1,0 +1,322 @@
+"""The dashboard's reads (no Streamlit here): what etl.scoring does not already give, plus one bundle
+per page so that a page render opens the warehouse once.
+
+Every function takes an open connection (etl.reading.reader). SQL lives in named constants with `?`
+parameters; the only assembled SQL text is a metric column name checked against etl.columns.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from . import scoring
+from .columns import BY_ID
+from .config import DIMENSIONS, LEVELS, Config, default_config
+from .weeks import week_sunday
+
+# --- data status ---------------------------------------------------------------------------------
+
+SQL_LAST_LOAD = """
+SELECT max(loaded_at) FROM load_log WHERE outcome IN ('loaded', 'restored')
+"""
+SQL_ANY_LOAD = "SELECT count(*) FROM load_log"
+
+
+def data_status(con) -> dict:
+    """What the 数据截至 line shows: the last load that changed data and the weeks with data."""
+    weeks = scoring.weeks_with_data(con)
+    return {"last_load": con.execute(SQL_LAST_LOAD).fetchone()[0], "weeks": weeks,
+            "files_seen": con.execute(SQL_ANY_LOAD).fetchone()[0]}
+
+
+# --- alerts ----------------------------------------------------------------------------------------
+
+SQL_REJECTED_WEEK = """
+SELECT l.county, l.file_name, l.loaded_at, l.errors,
+       EXISTS (SELECT 1 FROM submissions s
+               WHERE s.county = l.county AND s.week = l.week AND s.is_current) AS resubmitted
+FROM load_log AS l
+WHERE l.outcome = 'rejected' AND l.week = ?
+ORDER BY l.loaded_at
+"""
+SQL_REJECTED_UNKNOWN_WEEK = "SELECT count(*) FROM load_log WHERE outcome = 'rejected' AND week IS NULL"
+
+# {column} is a flag metric id checked against etl.columns; levels and week are bound.
+DEADLINE_TEXT = {"reading_class_done": "读书班未完成", "exchange_meeting_held": "成果交流会未召开"}
+SQL_DEADLINE_MISSING = """
+SELECT r.county, r.unit, r.level
+FROM unit_reports AS r JOIN cfg_units AS u USING (county)
+WHERE r.week = ? AND list_contains(?, r.level) AND NOT coalesce(r.{column}, false)
+ORDER BY u.sort_order, r.unit
+"""
+
+
+def error_summary(errors_json) -> str:
+    """The first errors of a rejected file as one line: 'G5：…；J6：…'."""
+    try:
+        errors = json.loads(errors_json) if isinstance(errors_json, str) else (errors_json or [])
+    except (TypeError, ValueError):
+        return ""
+    parts = []
+    for e in errors[:3]:
+        where = e.get("cell") or (f"第 {e['row']} 行" if e.get("row") else "")
+        parts.append(f"{where}：{e.get('message', '')}" if where else e.get("message", ""))
+    if len(errors) > 3:
+        parts.append(f"等 {len(errors)} 处")
+    return "；".join(parts)
+
+
+def rejected_files(con, week: str) -> pd.DataFrame:
+    df = pd.DataFrame(con.execute(SQL_REJECTED_WEEK, [week]).fetchall(),
+                      columns=["county", "file_name", "loaded_at", "errors", "resubmitted"])
+    df["reason"] = [error_summary(e) for e in df["errors"]]
+    return df.drop(columns="errors")
+
+
+def overdue_units(con, week: str, config: Config | None = None) -> pd.DataFrame:
+    """Units that had not done the [deadlines] work of config.toml once the deadline passed: one
+    row per (item, unit); empty when the week ends before every deadline."""
+    config = config or default_config()
+    rows = []
+    for column, deadline in config.deadlines.items():
+        col = BY_ID.get(column)
+        if col is None or col.kind != "flag":
+            continue  # a typo in config.toml must not become SQL
+        if not isinstance(deadline, dt.date) or week_sunday(week) <= deadline:
+            continue
+        sql = SQL_DEADLINE_MISSING.format(column=col.id)
+        for county, unit, level in con.execute(sql, [week, list(col.levels)]).fetchall():
+            rows.append((DEADLINE_TEXT.get(column, f"{col.header}：否"), column, deadline, county, unit, level))
+    return pd.DataFrame(rows, columns=["item", "metric", "deadline", "county", "unit", "level"])
+
+
+# --- scores not in etl.scoring ----------------------------------------------------------------------
+
+SQL_CITY_SCORES = """
+SELECT c.week, c.dimension, round(c.score, 1) AS shown, w.expected_progress
+FROM city_scores AS c LEFT JOIN cfg_weeks AS w USING (week)
+ORDER BY c.week
+"""
+SQL_COUNTY_INDICATORS = """
+SELECT s.county, s.indicator, any_value(s.label) AS label, any_value(d.sort_order) AS sort_order,
+       sum(s.achieved) AS achieved, sum(s.target) AS target, sum(s.capped) AS capped,
+       round(100 * sum(s.capped) / sum(s.target), 1) AS percent
+FROM indicator_scores AS s
+JOIN indicator_defs AS d USING (indicator)
+JOIN cfg_units AS u ON u.county = s.county AND u.is_county
+WHERE s.week = ? AND s.dimension = ?
+GROUP BY s.county, s.indicator
+ORDER BY sort_order, percent DESC
+"""
+SQL_VILLAGE_WEAKEST = """
+SELECT county, label, round(100 * rate, 1) AS percent
+FROM indicator_scores
+WHERE week = ? AND level = '村级'
+ORDER BY county, rate, label
+"""
+SQL_RANK_HISTORY = """
+SELECT week, rank, rank_change, shown FROM dimension_rankings
+WHERE county = ? AND dimension = 'composite' ORDER BY week
+"""
+SQL_COUNTY_COUNT = "SELECT count(*) FROM cfg_units WHERE is_county"
+# A unit's scores by the same rules as a level (mean of its indicator rates, weighted composite);
+# only for ordering the units table, never ranked or exported.
+SQL_UNIT_SCORES = """
+WITH ud AS (
+    SELECT unit, level, dimension, 100 * avg(capped / target) AS score
+    FROM unit_indicators WHERE county = ? AND week = ?
+    GROUP BY unit, level, dimension
+)
+SELECT unit, level, dimension, round(score, 1) AS shown FROM ud
+UNION ALL
+SELECT unit, level, 'composite', round(sum(w.weight * score) / sum(w.weight), 1)
+FROM ud JOIN cfg_weights AS w USING (dimension)
+GROUP BY unit, level
+"""
+SQL_UNIT_WEAKEST = """
+SELECT unit, label, round(100 * capped / target, 1) AS percent
+FROM unit_indicators WHERE county = ? AND week = ?
+ORDER BY unit, capped / target, label
+"""
+SQL_COUNTY_SUBMISSIONS = """
+SELECT week, version, file_name, loaded_at, rows, is_current
+FROM submissions WHERE county = ? ORDER BY week DESC, version DESC
+"""
+SQL_COUNTY_REJECTED = """
+SELECT week, file_name, loaded_at, errors FROM load_log
+WHERE county = ? AND outcome = 'rejected' ORDER BY loaded_at DESC
+"""
+
+
+def city_scores(con) -> pd.DataFrame:
+    return pd.DataFrame(con.execute(SQL_CITY_SCORES).fetchall(),
+                        columns=["week", "dimension", "shown", "expected_progress"])
+
+
+def county_indicators(con, week: str, dimension: str) -> pd.DataFrame:
+    """Each indicator of one area for every county, pooled over the county's levels:
+    Σ achieved, Σ target, Σ capped and the rate in percent (capped ÷ target)."""
+    return pd.DataFrame(con.execute(SQL_COUNTY_INDICATORS, [week, dimension]).fetchall(),
+                        columns=["county", "indicator", "label", "sort_order", "achieved", "target",
+                                 "capped", "percent"])
+
+
+def weakest(df: pd.DataFrame, key: str, n: int = 3) -> dict[str, str]:
+    """'集中学习 32.0%、问题整改 41.5%' of the n lowest rates per key (rows come sorted by rate)."""
+    return {k: "、".join(f"{r.label} {r.percent:.1f}%" for r in g.head(n).itertuples())
+            for k, g in df.groupby(key, sort=False)}
+
+
+def village_weakest(con, week: str, n: int = 3) -> dict[str, str]:
+    df = pd.DataFrame(con.execute(SQL_VILLAGE_WEAKEST, [week]).fetchall(), columns=["county", "label", "percent"])
+    return weakest(df, "county", n)
+
+
+def unit_table(con, county: str, week: str) -> pd.DataFrame:
+    """One row per unit of the county's week, weakest composite first, with its lowest indicators."""
+    long = pd.DataFrame(con.execute(SQL_UNIT_SCORES, [county, week]).fetchall(),
+                        columns=["unit", "level", "dimension", "shown"])
+    cols = ["unit", "level", "composite", *DIMENSIONS, "weakest"]
+    if long.empty:
+        return pd.DataFrame(columns=cols)
+    wide = long.pivot_table(index=["unit", "level"], columns="dimension", values="shown").reset_index()
+    wide = wide.reindex(columns=["unit", "level", "composite", *DIMENSIONS])
+    weak = pd.DataFrame(con.execute(SQL_UNIT_WEAKEST, [county, week]).fetchall(), columns=["unit", "label", "percent"])
+    wide["weakest"] = wide["unit"].map(weakest(weak, "unit", 2))
+    wide["_l"] = wide["level"].map({lv: i for i, lv in enumerate(LEVELS)})
+    return wide.sort_values(["composite", "_l", "unit"]).drop(columns="_l").reset_index(drop=True)[cols]
+
+
+def county_files(con, county: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    subs = pd.DataFrame(con.execute(SQL_COUNTY_SUBMISSIONS, [county]).fetchall(),
+                        columns=["week", "version", "file_name", "loaded_at", "rows", "is_current"])
+    rej = pd.DataFrame(con.execute(SQL_COUNTY_REJECTED, [county]).fetchall(),
+                       columns=["week", "file_name", "loaded_at", "errors"])
+    rej["reason"] = [error_summary(e) for e in rej["errors"]]
+    return subs, rej.drop(columns="errors")
+
+
+def trend_long(con, by: str, weeks: list[str]) -> pd.DataFrame:
+    """scoring.trend as a long table (county, week, score) without empty cells, for line charts."""
+    wide = scoring.trend(con, by=by, weeks=weeks)
+    if wide.empty:
+        return pd.DataFrame(columns=["county", "week", "score"])
+    long = wide.reset_index(names="county").melt(id_vars="county", var_name="week", value_name="score")
+    long["score"] = long["score"].astype("float64")
+    return long.dropna(subset=["score"]).reset_index(drop=True)
+
+
+def progress_by_week(weeks: list[str], config: Config | None = None) -> pd.DataFrame:
+    config = config or default_config()
+    return pd.DataFrame({"week": weeks,
+                         "expected_progress": [round(scoring.expected_progress(w, config), 1) for w in weeks]})
+
+
+# --- one bundle per page ------------------------------------------------------------------------------
+
+def overview_data(con, week: str, config: Config | None = None) -> dict:
+    config = config or default_config()
+    weeks = scoring.weeks_with_data(con)
+    prev = scoring.previous_week(week)
+    has_prev = prev in weeks
+    ranking = scoring.ranking(con, week, config=config)
+    prev_ranking = scoring.ranking(con, prev, config=config) if has_prev else None
+    city = city_scores(con)
+    city_now = city[(city.week == week) & (city.dimension == "composite")]["shown"]
+    city_prev = city[(city.week == prev) & (city.dimension == "composite")]["shown"]
+    trend = scoring.trend(con, weeks=[w for w in weeks if w <= week])
+    matrix = scoring.level_matrix(con, week)
+    levels = scoring.level_scores(con, week=week)
+    flagged = ranking[ranking.cold_bottom].sort_values("gradient", ascending=False)
+
+    def red_lights(df):
+        if df is None:
+            return None
+        return int(sum((df[f"light_{d}"] == "红").sum() for d in DIMENSIONS))
+
+    return {
+        "week": week, "prev_week": prev if has_prev else None,
+        "expected_progress": scoring.expected_progress(week, config),
+        "n_counties": con.execute(SQL_COUNTY_COUNT).fetchone()[0],
+        "ranking": ranking, "prev_ranking": prev_ranking,
+        "city_composite": float(city_now.iloc[0]) if len(city_now) else None,
+        "city_composite_prev": float(city_prev.iloc[0]) if len(city_prev) else None,
+        "red_lights": red_lights(ranking), "red_lights_prev": red_lights(prev_ranking),
+        "red_counties": ranking.loc[(ranking[[f"light_{d}" for d in DIMENSIONS]] == "红").any(axis=1),
+                                    "county"].tolist(),
+        "trend": trend, "matrix": matrix,
+        "levels": levels[levels.dimension == "composite"].reset_index(drop=True),
+        "city_profile": scoring.city_profile(con, week),
+        "village_weakest": village_weakest(con, week) if len(flagged) else {},
+        "not_submitted": scoring.not_submitted(con, week),
+        "city_direct_submitted": scoring.city_direct_submitted(con, week, config),
+        "rejected": rejected_files(con, week),
+        "rejected_unknown_week": con.execute(SQL_REJECTED_UNKNOWN_WEEK).fetchone()[0],
+        "overdue": overdue_units(con, week, config),
+    }
+
+
+def dimension_data(con, week: str, dimension: str, config: Config | None = None) -> dict:
+    config = config or default_config()
+    weeks = [w for w in scoring.weeks_with_data(con) if w <= week]
+    ranking = scoring.ranking(con, week, by=dimension, config=config)
+    levels = scoring.level_scores(con, week=week)
+    levels = levels[(levels.dimension == dimension) & (levels.county != config.city_direct)]
+    city = city_scores(con)
+    return {
+        "week": week, "dimension": dimension,
+        "expected_progress": scoring.expected_progress(week, config),
+        "ranking": ranking,
+        "indicators": county_indicators(con, week, dimension),
+        "levels": levels.reset_index(drop=True),
+        "trend": trend_long(con, dimension, weeks),
+        "city_trend": city[(city.dimension == dimension) & city.week.isin(weeks)].reset_index(drop=True),
+        "progress": progress_by_week(weeks, config),
+    }
+
+
+def temperature_data(con, week: str, dimension: str = "composite", config: Config | None = None) -> dict:
+    config = config or default_config()
+    ranking = scoring.ranking(con, week, config=config)
+    levels = scoring.level_scores(con, week=week)
+    levels = levels[levels.dimension == dimension].reset_index(drop=True)
+    composite_levels = scoring.level_scores(con, week=week)
+    composite_levels = composite_levels[composite_levels.dimension == "composite"].reset_index(drop=True)
+    flagged = ranking[ranking.cold_bottom].sort_values("gradient", ascending=False)
+    return {
+        "week": week, "dimension": dimension,
+        "levels": levels, "composite_levels": composite_levels,
+        "city_profile": scoring.city_profile(con, week),
+        "ranking": ranking, "flagged": flagged.reset_index(drop=True),
+        "village_weakest": village_weakest(con, week),
+        "gradient_flag": float(config.temperature["gradient_flag"]),
+    }
+
+
+def county_data(con, county: str, week: str, config: Config | None = None) -> dict:
+    config = config or default_config()
+    weeks = [w for w in scoring.weeks_with_data(con) if w <= week]
+    levels = scoring.level_scores(con, week=week, county=county)
+    scores = scoring.county_scores(con, county=county)
+    scores = scores[scores.week <= week].reset_index(drop=True)
+    ranks = pd.DataFrame(con.execute(SQL_RANK_HISTORY, [county]).fetchall(),
+                         columns=["week", "rank", "rank_change", "shown"])
+    ranks = ranks[ranks.week <= week].reset_index(drop=True)
+    subs, rejected = county_files(con, county)
+    ranking = scoring.ranking(con, week, config=config)
+    row = ranking[ranking.county == county]
+    return {
+        "county": county, "week": week,
+        "expected_progress": scoring.expected_progress(week, config),
+        "submitted": bool(row["submitted"].any())
+        or (county == config.city_direct and scoring.city_direct_submitted(con, week, config)),
+        "ranking_row": row.reset_index(drop=True),
+        "n_ranked": int(ranking["rank"].notna().sum()),
+        "levels": levels, "scores": scores, "ranks": ranks,
+        "progress": progress_by_week(weeks, config),
+        "units": unit_table(con, county, week),
+        "indicators": scoring.indicator_detail(con, county, week),
+        "submissions": subs, "rejected": rejected,
+    }

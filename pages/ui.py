@@ -1,0 +1,278 @@
+"""Shared Streamlit helpers of the dashboard pages: cached reads keyed on the warehouse's data
+version, the filters kept in the URL, the 数据截至 line, empty states, print CSS, charts.
+
+st.navigation turns off the pages/ auto-discovery, so this helper module can live here. Data and
+chart building stay in etl/ (queries, charts, notes) so that tests can call them without Streamlit.
+Names of units and counties are data: they go into tables and charts as values, never into markup.
+"""
+from __future__ import annotations
+
+import re
+import urllib.parse
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from etl import charts, queries
+from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_path
+from etl.labels import label, labeler
+from etl.reading import NoWarehouse, ensure_schema, reader
+from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
+from etl.warehouse import WarehouseBusy, data_version
+from etl.weeks import week_label
+
+PROFILE_PAGE = "pages/county_profile.py"
+PROFILE_URL = "county_profile"  # st.Page's default url_path for pages/county_profile.py
+
+# Print on A4 landscape: no sidebar or toolbar, the app's scroll box unrolled so every page prints,
+# charts scaled to the paper width and never cut across a page break.
+PRINT_CSS = """
+<style>
+@media print {
+  @page { size: A4 landscape; margin: 8mm; }
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], section.main,
+  [data-testid="stMainBlockContainer"] {
+    height: auto !important; min-height: 0 !important; overflow: visible !important;
+    position: static !important;
+  }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"],
+  [data-testid="stBottom"], .stDeployButton, [data-testid="stCodeCopyButton"], .noprint {
+    display: none !important;
+  }
+  [data-testid="stMainBlockContainer"], .block-container {
+    max-width: 100% !important; padding: 0 !important; margin: 0 !important;
+  }
+  [data-testid="stVegaLiteChart"], [data-testid="stElementContainer"], [data-testid="stMetric"],
+  [data-testid="stDataFrame"], [data-testid="stHorizontalBlock"] {
+    break-inside: avoid !important; page-break-inside: avoid !important;
+  }
+  canvas, svg { max-width: 100% !important; height: auto !important; }
+  [data-testid="stVegaLiteChart"] { width: 100% !important; overflow: visible !important; }
+  body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+</style>
+"""
+
+
+# --- language ------------------------------------------------------------------------------------
+
+def english() -> bool:
+    return bool(st.session_state.get("en", False))
+
+
+def t(zh: str) -> str:
+    """A UI label, with its English when the sidebar switch is on."""
+    return label(zh, english())
+
+
+def language_switch() -> None:
+    """The sidebar switch; bound to ?en=true so a shared link keeps the language."""
+    st.sidebar.toggle(label("显示英文", True), key="en", bind="query-params")
+
+
+# --- markdown safety ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def md(text) -> str:
+    """Data shown inside st.markdown/st.caption as plain text: markdown, HTML, LaTeX and Streamlit's
+    :colour[...] directives all escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+# --- cached reads ---------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _prepare(db: str, version: tuple) -> bool:
+    """Upgrade an old warehouse once per file version (read-only check in the common case)."""
+    return ensure_schema(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _fetch(name: str, db: str, version: tuple, args: tuple):
+    with reader(db) as con:  # opened and closed per call: the CLI may load at the same time
+        return getattr(queries, name)(con, *args)
+
+
+def fetch(name: str, *args):
+    """etl.queries.<name>(con, *args), cached until the warehouse file changes."""
+    db = str(warehouse_path())
+    if not Path(db).exists():
+        raise NoWarehouse(db)
+    if _prepare(db, data_version(db)):
+        st.cache_data.clear()  # the schema changed under the cached results
+    return _fetch(name, db, data_version(db), args)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _chart_spec(builder: str, english_on: bool, args: tuple, kwargs: tuple):
+    # Altair builds and validates slowly (~0.1 s a chart); the finished spec is cached instead.
+    chart = getattr(charts, builder)(*args, t=labeler(english_on), **dict(kwargs))
+    return None if chart is None else chart.to_dict(validate=False)
+
+
+def chart(builder: str, *args, empty: str = "暂无数据", **kwargs) -> None:
+    """Draw etl.charts.<builder>(*args, **kwargs), or say what is missing instead of an empty frame."""
+    spec = _chart_spec(builder, english(), args, tuple(sorted(kwargs.items())))
+    if spec is None:
+        st.info(empty)
+    else:
+        # fit-x specs follow the page width; the others (facets, heat maps) keep their own size
+        fit = spec.get("autosize", {}).get("type") == "fit-x"
+        st.vega_lite_chart(spec, width="stretch" if fit else "content")
+
+
+# --- page frame -----------------------------------------------------------------------------------
+
+def ensure_navigation() -> None:
+    """Streamlit starts in its old multipage mode when a pages/ folder exists, until the first
+    st.navigation call: a deep link opened first after a server start would run the page file alone,
+    without dashboard.py (no wide layout, no menu, no sign-in). Switch modes and rerun through
+    dashboard.py instead. (PagesManager is internal; checked against streamlit 1.67.)"""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the old mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_header(title: str, caption: str | None = None) -> dict:
+    """Print CSS, the title and the data status. Stops the page with what to do when there is no
+    warehouse yet, it is busy, or nothing has been loaded."""
+    ensure_navigation()
+    st.html(PRINT_CSS)
+    st.title(t(title))
+    if caption:
+        st.caption(caption)
+    db = warehouse_path()
+    try:
+        status = fetch("data_status")
+    except NoWarehouse:
+        st.info(f"还没有数据库：{db}。请先导入各县（市、区）的周调度表，或生成演示数据，然后刷新本页。")
+        st.code(f"python -m etl load 调度表文件夹 --db {db}\npython -m etl demo --db {db}", language="bash")
+        st.stop()
+    except WarehouseBusy:
+        st.warning("数据正在导入，数据库暂时被占用。请稍候几秒后刷新本页。")
+        st.stop()
+    if not status["weeks"]:
+        st.info("数据库已建立，但还没有成功导入的调度表。请在“数据报送”页或用命令 "
+                "python -m etl load 导入本周的调度表；被退回的文件及原因也在“数据报送”页。")
+        st.stop()
+    return status
+
+
+def as_of(status: dict, week: str) -> None:
+    """数据截至: the last load and the latest week, on every page."""
+    last = status.get("last_load")
+    when = f"{last:%Y-%m-%d %H:%M}" if last is not None and not pd.isna(last) else "—"
+    latest = status["weeks"][-1]
+    text = f"{t('数据截至')}：{when} 导入 · 最新统计周 {week_label(latest)}"
+    if week != latest:
+        text += f" · 当前查看 {week_label(week)}"
+    st.caption(text)
+
+
+# --- filters kept in the URL ---------------------------------------------------------------------
+
+def _from_url(name: str, allowed, fallback_state: str):
+    """A filter's starting value: the URL's, else what this session last chose, else None."""
+    wanted = st.query_params.get(name)
+    if wanted is not None and wanted not in allowed:
+        what = {"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name]
+        st.warning(f"链接中的{what}“{wanted}”不在可选范围内，已改为默认值。")
+        wanted = None
+    if wanted is None and st.session_state.get(fallback_state) in allowed:
+        wanted = st.session_state[fallback_state]
+    return wanted
+
+
+def week_picker(status: dict) -> str:
+    """The reporting week (default the latest), in the sidebar and in ?week=."""
+    weeks = status["weeks"]
+    options = weeks[::-1]
+    current = _from_url("week", weeks, "_week") or weeks[-1]
+    week = st.sidebar.selectbox(t("统计周"), options, index=options.index(current), format_func=week_label,
+                                key="week")
+    st.session_state["_week"] = week
+    st.query_params["week"] = week
+    return week
+
+
+def county_picker(default: str | None = None) -> str:
+    config = default_config()
+    units = list(config.units)
+    current = _from_url("county", units, "_county") or default or units[0]
+    county = st.sidebar.selectbox(t("县（市、区）"), units, index=units.index(current), key="county")
+    st.session_state["_county"] = county
+    st.query_params["county"] = county
+    return county
+
+
+def dimension_picker() -> str:
+    options = ["composite", *DIMENSIONS]
+    current = _from_url("dimension", options, "_dimension") or "composite"
+    dim = st.sidebar.radio(t("维度"), options, index=options.index(current),
+                           format_func=lambda d: t(DIMENSION_LABELS[d]), key="dimension")
+    st.session_state["_dimension"] = dim
+    st.query_params["dimension"] = dim
+    return dim
+
+
+def highlight_from_url() -> str | None:
+    c = st.query_params.get("county")
+    return c if c in default_config().units else None
+
+
+def profile_url(county: str, week: str) -> str:
+    return PROFILE_URL + "?" + urllib.parse.urlencode({"county": county, "week": week})
+
+
+def open_profile_on_select(event, table: pd.DataFrame, week: str) -> None:
+    """A row clicked in a ranking opens that county's profile."""
+    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+    if rows:
+        county = table.iloc[rows[0]]["county"]
+        st.switch_page(PROFILE_PAGE, query_params={"county": county, "week": week})
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+def light_style(v) -> str:
+    if v in LIGHT_COLORS:
+        return f"background-color: {LIGHT_COLORS[v]}; color: {LIGHT_FONT_COLORS[v]}; font-weight: 600"
+    return ""
+
+
+def band_style(v) -> str:
+    colors = {"热": ("#F4B183", "#7F2704"), "温": ("#FFE699", "#7F6000"), "冷": ("#9DC3E6", "#08306B")}
+    if v in colors:
+        return f"background-color: {colors[v][0]}; color: {colors[v][1]}; font-weight: 600"
+    return ""
+
+
+def styled(df: pd.DataFrame, lights=(), bands=()):
+    """A Styler that colours progress-light and band columns (text stays text)."""
+    s = df.style
+    cols = [c for c in lights if c in df.columns]
+    if cols:
+        s = s.map(light_style, subset=cols)
+    cols = [c for c in bands if c in df.columns]
+    if cols:
+        s = s.map(band_style, subset=cols)
+    return s
+
+
+def arrow(change) -> str:
+    if change is None or pd.isna(change):
+        return ""
+    change = int(change)
+    return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "–"
+
+
+def dimension_color(dim: str) -> str:
+    return charts.AREA_COLORS[dim]
