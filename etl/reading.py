@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import materialise
 from .config import Config, default_config
 from .warehouse import _fingerprint, connect, migrate, migrations, schema_version
 
@@ -26,6 +27,7 @@ def reader(db_path: str | Path, wait_seconds: float = 30.0):
         raise NoWarehouse(str(path))
     con = connect(path, read_only=True, wait_seconds=wait_seconds)
     try:
+        materialise.attach(con)  # the stored scores when current, else the live views
         yield con
     finally:
         con.close()

@@ -1,0 +1,1 @@
+"""Province-scale benchmark: `make bench` / `python -m bench.run` (see bench/run.py)."""

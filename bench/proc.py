@@ -1,0 +1,95 @@
+"""Whole-process measurements: wall time and peak RSS of one child process, and machine facts."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.config import PROJECT_ROOT
+
+PYTHON = sys.executable
+
+
+@dataclass
+class ProcResult:
+    seconds: float
+    max_rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_measured(args: list[str], env: dict | None = None, timeout: float = 3600,
+                 capture: bool = True) -> ProcResult:
+    """Run a child to completion; its own wall time and peak RSS (wait4's rusage, not the
+    RUSAGE_CHILDREN high-water mark, which would mix all children of this process)."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
+    started = time.perf_counter()
+    import tempfile
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(args, cwd=PROJECT_ROOT, env=full_env, stdin=subprocess.DEVNULL,
+                             stdout=out if capture else subprocess.DEVNULL,
+                             stderr=err if capture else subprocess.DEVNULL)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                p.kill()
+                pid, status, usage = os.wait4(p.pid, 0)
+                break
+            time.sleep(0.005)
+        seconds = time.perf_counter() - started
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    return ProcResult(seconds, usage.ru_maxrss / 1024, p.returncode, stdout, stderr)
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current RSS, peak RSS) of a running process in MB, from /proc."""
+    vals = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            k, v = line.split(":", 1)
+            vals[k] = int(v.split()[0]) / 1024
+    return vals.get("VmRSS", 0.0), vals.get("VmHWM", 0.0)
+
+
+def machine_info() -> dict:
+    import duckdb
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    try:
+        import streamlit
+        st_version = streamlit.__version__
+    except Exception:  # noqa: BLE001
+        st_version = None
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(ram, 1),
+        "python": platform.python_version(), "duckdb": duckdb.__version__, "streamlit": st_version,
+        "platform": platform.platform(), "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
