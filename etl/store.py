@@ -62,8 +62,10 @@ class Batch:
         """(county, week, version, current version) of an accepted file with these bytes, or None."""
         hit = self.accepted.get(sha256)
         if hit is None:
-            hit = self.con.execute("SELECT county, week, version FROM submission_versions WHERE sha256 = ? "
-                                   "ORDER BY loaded_at DESC LIMIT 1", [sha256]).fetchone()
+            # fetchall, not fetchone: DuckDB 2 refuses con.register() (flush) while a result is unfinished
+            hits = self.con.execute("SELECT county, week, version FROM submission_versions WHERE sha256 = ? "
+                                    "ORDER BY loaded_at DESC LIMIT 1", [sha256]).fetchall()
+            hit = hits[0] if hits else None
         return None if hit is None else (*hit, self.current.get(hit[:2]))
 
     def add_archive(self, sha256: str, data: bytes) -> None:
