@@ -1,0 +1,79 @@
+"""登录: sign in and out, change one's own password, and (admin) manage accounts.
+Accounts are also managed from the command line: `python -m etl user …`."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from etl import users
+from etl.users import ROLE_LABELS, LockedOut, PermissionDenied, UserError
+from pages import signin
+
+st.title("登录")
+
+user = signin.current_user()
+if user and not users.can(user, "viewer"):
+    signin.sign_out()
+    st.warning("登录已失效（账号被删除或密码已修改），请重新登录。")
+    user = None
+
+if not user:
+    st.markdown("浏览看板不需要登录。上传调度表、恢复旧版本需要**报送员**账号；管理账号需要**管理员**账号。")
+    signin.sign_in_form("page_signin")
+    if not users.has_role_holder():
+        st.info("还没有报送员账号。请在服务器上运行：`python -m etl user add 姓名 --role clerk`（或 `--role admin`）。")
+    st.stop()
+
+st.success(f"已登录：{user.name}（{ROLE_LABELS.get(user.role, user.role)}）")
+if st.button("退出登录", key="page_signout"):
+    signin.sign_out()
+    st.rerun()
+
+with st.expander("修改我的密码"):
+    with st.form("own_password", clear_on_submit=True):
+        old = st.text_input("原密码", type="password")
+        new = st.text_input(f"新密码（至少 {users.MIN_PASSWORD_CHARS} 个字符）", type="password")
+        again = st.text_input("再输一次新密码", type="password")
+        if st.form_submit_button("修改密码"):
+            try:
+                if new != again:
+                    raise UserError("两次输入的新密码不一致")
+                st.session_state[signin.USER_KEY] = users.change_own_password(user, old, new)
+                st.success("密码已修改。")
+            except (UserError, LockedOut, PermissionDenied) as exc:
+                st.error(str(exc))
+
+if users.can(user, "admin"):
+    st.subheader("账号管理")
+    accounts = pd.DataFrame(users.list_users(), columns=["name", "role", "created_at", "updated_at"])
+    accounts["role"] = accounts["role"].map(lambda r: f"{r}（{ROLE_LABELS.get(r, r)}）")
+    accounts.columns = ["用户名", "角色", "创建时间", "修改时间"]
+    st.dataframe(accounts, hide_index=True, width="stretch")
+    c1, c2 = st.columns(2)
+    with c1.form("add_user", clear_on_submit=True):
+        st.markdown("**新建账号**")
+        name = st.text_input("用户名")
+        role = st.selectbox("角色", users.ROLES, index=1, format_func=lambda r: ROLE_LABELS[r])
+        password = st.text_input("初始密码", type="password")
+        if st.form_submit_button("新建"):
+            try:
+                users.admin_add_user(user, name, role, password)
+                st.success(f"已创建「{users.normalize_name(name)}」。")
+            except (UserError, PermissionDenied) as exc:
+                st.error(str(exc))
+    with c2.form("manage_user", clear_on_submit=True):
+        st.markdown("**重设密码或删除**")
+        target = st.selectbox("账号", [u["name"] for u in users.list_users()])
+        password = st.text_input("新密码（删除时不用填）", type="password")
+        reset, remove = st.columns(2)
+        do_reset = reset.form_submit_button("重设密码")
+        do_remove = remove.form_submit_button("删除账号")
+        try:
+            if do_reset:
+                users.admin_set_password(user, target, password)
+                st.success(f"已重设「{target}」的密码。")
+            elif do_remove:
+                users.admin_remove_user(user, target)
+                st.success(f"已删除「{target}」。")
+        except (UserError, PermissionDenied) as exc:
+            st.error(str(exc))

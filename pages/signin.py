@@ -1,0 +1,93 @@
+"""Sign-in for the pages: who is signed in, a sign-in form, the sidebar account box.
+
+Only presentation lives here; etl.users checks passwords and roles. The User kept in session
+state is a convenience for showing controls: the work functions check it again (token and role
+from the users file), so editing session state cannot grant anything.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from etl.config import default_config
+from etl.users import ROLE_LABELS, LockedOut, User, UserError, authenticate, can
+
+USER_KEY = "user"
+
+
+def current_user() -> User | None:
+    user = st.session_state.get(USER_KEY)
+    return user if isinstance(user, User) else None
+
+
+def sign_out() -> None:
+    st.session_state.pop(USER_KEY, None)
+
+
+def sign_in_form(key: str = "signin", container=None) -> User | None:
+    """A small form; on success the user is kept in session state and the app reruns."""
+    box = container or st
+    with box.form(key, clear_on_submit=True):  # clear: the password must not linger in the widget
+        name = st.text_input("用户名", key=f"{key}_name")
+        password = st.text_input("密码", type="password", key=f"{key}_password")
+        submitted = st.form_submit_button("登录", type="primary")
+    if submitted:
+        try:
+            st.session_state[USER_KEY] = authenticate(name, password)
+        except (LockedOut, UserError) as exc:
+            box.error(str(exc))
+            return None
+        st.rerun()
+    return current_user()
+
+
+def account_box() -> None:
+    """In the sidebar: who is signed in and a sign-out button, or a sign-in form."""
+    user = current_user()
+    with st.sidebar:
+        if user:
+            st.caption(f"已登录：**{user.name}**（{ROLE_LABELS.get(user.role, user.role)}）")
+            if st.button("退出登录", key="signout"):
+                sign_out()
+                st.rerun()
+        else:
+            with st.expander("登录（报送员）", expanded=False):
+                sign_in_form("sidebar_signin")
+
+
+def require_view() -> None:
+    """When [auth] require_login_to_view is on, stop the page here for anyone not signed in."""
+    if not default_config().auth.get("require_login_to_view"):
+        return
+    if current_user() and can(current_user(), "viewer"):
+        return
+    st.info("本看板需要登录后查看。")
+    sign_in_form("view_signin")
+    st.stop()
+
+
+def needs_role_notice(role: str, what: str, key: str) -> bool:
+    """True when the signed-in user may do `what`; otherwise says why and offers sign-in."""
+    user = current_user()
+    if user and can(user, role):
+        return True
+    if user and not can(user, "viewer"):  # account removed or password changed meanwhile
+        sign_out()
+        st.warning("登录已失效（账号被删除或密码已修改），请重新登录。")
+        user = None
+    label = ROLE_LABELS[role]
+    if user:
+        st.warning(f"{what}需要{label}权限；当前账号「{user.name}」是{ROLE_LABELS.get(user.role, user.role)}。"
+                   "请联系管理员，或换一个账号登录。")
+    else:
+        st.info(f"{what}需要以{label}身份登录。浏览数据不需要登录。")
+    with st.expander("登录", expanded=not user):
+        sign_in_form(f"signin_{key}")
+    return False
+
+
+def must_sign_in() -> bool:
+    """[auth] require_login_to_view is on and nobody (valid) is signed in: show only the 登录 page."""
+    if not default_config().auth.get("require_login_to_view"):
+        return False
+    user = current_user()
+    return not (user and can(user, "viewer"))

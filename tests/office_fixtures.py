@@ -1,0 +1,81 @@
+"""Helpers shared by the office's tests (users, uploads, rankings page, browser): accounts in a
+temporary users file, a warehouse with the shared samples, and the bytes behind AppTest's
+download buttons."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from etl import users
+from etl.load import load_paths
+
+from .conftest import ROOT, require_samples
+
+PASSWORD = "clerk-password-1"
+CLERK, ADMIN, VIEWER = "张会计", "管理员", "只读用户"
+
+
+@pytest.fixture()
+def users_file(tmp_path, monkeypatch):
+    """A users file with a clerk, an admin and a viewer; DISPATCH_USERS points at it."""
+    path = tmp_path / "users.json"
+    monkeypatch.setenv("DISPATCH_USERS", str(path))
+    users.add_user(CLERK, "clerk", PASSWORD, path)
+    users.add_user(ADMIN, "admin", PASSWORD, path)
+    users.add_user(VIEWER, "viewer", PASSWORD, path)
+    return path
+
+
+def sign_in(name: str = CLERK) -> users.User:
+    return users.authenticate(name, PASSWORD)
+
+
+def sample(name: str) -> Path:
+    """A file of the shared samples by name, in dispatch/ or its resubmitted/ or dispatch-round2/."""
+    root = require_samples()
+    for folder in ("dispatch", "dispatch/resubmitted", "dispatch-round2"):
+        if (root / folder / name).exists():
+            return root / folder / name
+    raise FileNotFoundError(name)
+
+
+def upload(path: Path) -> tuple[str, bytes, str]:
+    """A file as AppTest's file_uploader takes it."""
+    return (path.name, path.read_bytes(), "application/octet-stream")
+
+
+def load_week(db_path, week: str) -> None:
+    """Load the good sample files of one week (as the CLI would), without any account."""
+    files = [p for p in (require_samples() / "dispatch").iterdir() if p.suffix != ".json" and week in p.name]
+    reports = load_paths(sorted(files), db_path, loaded_by="setup")
+    assert all(r.outcome == "loaded" for r in reports), [r.summary() for r in reports]
+
+
+@pytest.fixture()
+def downloads(monkeypatch):
+    """{media file id: (bytes, file name)} of everything AppTest's download buttons would serve."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    seen: dict[str, tuple[bytes, str | None]] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        seen[file_id] = (path_or_data, filename)
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return seen
+
+
+def download_bytes(at, downloads: dict, key: str) -> tuple[bytes, str]:
+    """The bytes and file name behind the download button with this key."""
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))
+    file_id = os.path.splitext(button.proto.url.rsplit("/", 1)[-1])[0]
+    return downloads[file_id]
+
+
+def page(name: str) -> str:
+    return str(ROOT / "pages" / name)

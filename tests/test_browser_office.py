@@ -1,0 +1,190 @@
+"""The office's weekly loop in a real browser: `streamlit run dashboard.py` on a temporary warehouse
+and users file, a clerk (made with the CLI) signs in, uploads a good and a bad sample file, reads
+the report, and downloads the XLSX bulletin. Screenshots go to test-artifacts/screenshots/."""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from .conftest import ROOT
+from .office_fixtures import load_week, sample
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CLERK, PASSWORD = "张会计", "clerk-password-1"
+GOOD, BAD = "青河县_2023-W38.ods", "西山区_2023-W37_修改_negative.xlsx"
+
+pytestmark = pytest.mark.browser
+
+
+def _need_browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs it)")
+        reason = f"{CHROMIUM} not installed; skipping the browser test (apt-get install chromium fonts-noto-cjk)"
+        print(reason)
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def app(tmp_path):
+    _need_browser()
+    db, users_file = tmp_path / "warehouse.duckdb", tmp_path / "users.json"
+    env = {**os.environ, "DISPATCH_DB": str(db), "DISPATCH_USERS": str(users_file)}
+    made = subprocess.run([sys.executable, "-m", "etl", "user", "add", CLERK, "--role", "clerk", "--password-stdin"],
+                          cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    load_week(db, "2023-W37")  # last week is in; this week's files arrive in the browser
+    port = _free_port()
+    log = open(tmp_path / "streamlit.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                             "--server.fileWatcherType", "none"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
+            time.sleep(0.3)
+        yield url, tmp_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _wait_idle(page) -> None:
+    """Streamlit shows a 'running' status widget while a script runs; wait until it is gone."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+
+
+def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, tmp = app
+    timings = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN")
+            main = page.locator('[data-testid="stMain"]')
+
+            # Open the app at / first: the first run after a server start with a pages/ folder is
+            # Streamlit's old folder-based multipage mode until dashboard.py calls st.navigation, so
+            # a deep link as the very first request would bypass dashboard.py (see the report).
+            page.goto(url + "/")
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            expect(nav.get_by_text("数据报送", exact=True)).to_be_visible(timeout=60_000)
+            _wait_idle(page)
+
+            # a viewer on the submissions page: told why, offered sign-in
+            nav.get_by_text("数据报送", exact=True).click()
+            expect(main.get_by_role("heading", name="数据报送")).to_be_visible(timeout=60_000)
+            _wait_idle(page)
+            main.get_by_role("tab", name="上传调度表").click()
+            expect(main.get_by_text("上传调度表需要以报送员身份登录")).to_be_visible()
+            _shot(page, "office_1_viewer")
+
+            # sign in on the 登录 page (client-side navigation keeps the session)
+            started = time.perf_counter()
+            nav.get_by_text("登录", exact=True).click()
+            expect(main.get_by_role("heading", name="登录")).to_be_visible()
+            form = main.locator('[data-testid="stForm"]').first
+            form.get_by_label("用户名").fill(CLERK)
+            form.get_by_label("密码").fill(PASSWORD)
+            form.get_by_role("button", name="登录").click()
+            expect(main.get_by_text(f"已登录：{CLERK}（报送员）")).to_be_visible(timeout=30_000)
+            timings["sign_in"] = time.perf_counter() - started
+
+            # upload one good and one bad file at once
+            nav.get_by_text("数据报送", exact=True).click()
+            _wait_idle(page)
+            main.get_by_role("tab", name="上传调度表").click()
+            started = time.perf_counter()
+            main.locator('input[type="file"]').set_input_files([str(sample(GOOD)), str(sample(BAD))])
+            expect(main.get_by_text(GOOD).first).to_be_visible(timeout=30_000)
+            expect(main.get_by_text("西山区_20").first).to_be_visible(timeout=30_000)  # long names are shortened
+            _shot(page, "office_2a_selected")
+            main.get_by_role("button", name="检查并导入").click()
+            expect(main.get_by_text("本次上传 2 个文件：导入 1，未变化 0，退回 1")).to_be_visible(timeout=60_000)
+            timings["upload_and_report"] = time.perf_counter() - started
+            expect(main.get_by_text(f"已导入  {GOOD}：青河县 2023-W38")).to_be_visible()
+            expect(main.get_by_text(f"已退回  {BAD}：1 处错误，整个文件未导入")).to_be_visible()
+            _wait_idle(page)
+            _shot(page, "office_2_upload_report")
+
+            # the list of fixes for the county
+            with page.expect_download() as dl:
+                main.get_by_role("button", name="下载退回修改清单（Excel）").first.click()
+            fixes = tmp / dl.value.suggested_filename
+            dl.value.save_as(fixes)
+            assert fixes.name.startswith("退回修改清单_西山区")
+            assert "退回修改清单" in openpyxl.load_workbook(fixes).worksheets[0]["A1"].value
+
+            # the board now shows 青河县 2023-W38
+            main.get_by_role("tab", name="报送情况").click()
+            _wait_idle(page)
+            _shot(page, "office_3_board")
+
+            # the history tab
+            main.get_by_role("tab", name="导入记录与恢复").click()
+            expect(main.get_by_role("heading", name="版本恢复")).to_be_visible()
+            _shot(page, "office_4_history")
+
+            # the rankings page and the XLSX bulletin
+            started = time.perf_counter()
+            nav.get_by_text("排名导出", exact=True).click()
+            button = main.get_by_role("button", name="下载 Excel 通报")
+            expect(button).to_be_visible(timeout=60_000)
+            _wait_idle(page)
+            with page.expect_download() as dl:
+                button.click()
+            bulletin = tmp / dl.value.suggested_filename
+            dl.value.save_as(bulletin)
+            timings["bulletin"] = time.perf_counter() - started
+            _shot(page, "office_5_rankings")
+        finally:
+            browser.close()
+
+    assert bulletin.name == "排名通报_2023-W38.xlsx"
+    wb = openpyxl.load_workbook(io.BytesIO(bulletin.read_bytes()))
+    cells = [c.value for r in wb.worksheets[0].iter_rows() for c in r if c.value is not None]
+    assert "青河县" in cells and "排名" in cells
+    print("timings (s):", {k: round(v, 2) for k, v in timings.items()})
+    shutil.copy(tmp / "streamlit.log", SHOTS / "office_streamlit.log")
