@@ -152,6 +152,7 @@ def _write_ranking_sheet(ws, fm: _Formats, df: pd.DataFrame, week: str, by: str,
     ws.set_row(header_row, 22)
     row = header_row + 1
     for r in df.itertuples(index=False):
+        ws.set_row(row, 20)
         if not r.submitted:
             ws.write_blank(row, 0, None, fm.missing)
             ws.write_string(row, 1, r.county, fm.missing)

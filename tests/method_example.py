@@ -97,7 +97,7 @@ def render_parameters(con, config: Config) -> str:
 
 def render_example(con, config: Config) -> str:
     county, week = EXAMPLE_COUNTY, EXAMPLE_WEEK
-    progress = con.execute("SELECT expected_progress FROM cfg_weeks WHERE week = ?", [week]).fetchone()[0]
+    progress = con.execute("SELECT expected_progress FROM cfg_weeks WHERE week = ?", [week]).fetchall()[0][0]
     months = months_started(week, config.start)
     ind = con.execute(
         "SELECT s.level, s.dimension, s.label, s.capped, s.target, s.rate FROM indicator_scores AS s "
@@ -108,9 +108,9 @@ def render_example(con, config: Config) -> str:
     cty = dict(con.execute("SELECT dimension, score FROM county_scores WHERE county = ? AND week = ?",
                            [county, week]).fetchall())
     grad = con.execute("SELECT top_composite, bottom_composite, gradient, cold_bottom FROM scope_gradients "
-                       "WHERE county = ? AND week = ? AND NOT is_city", [county, week]).fetchone()
+                       "WHERE county = ? AND week = ? AND NOT is_city", [county, week]).fetchall()[0]
     flag = con.execute("SELECT shown, lag, light, band FROM score_flags WHERE county = ? AND week = ? "
-                       "AND level IS NULL AND dimension = 'composite' AND NOT is_city", [county, week]).fetchone()
+                       "AND level IS NULL AND dimension = 'composite' AND NOT is_city", [county, week]).fetchall()[0]
     levels = [lv for lv in LEVELS if (lv, "composite") in lvl]
     out = [
         f"{county}{week_label(week)}报来 4 行：县级 1 行、乡镇级 1 行、村级 2 行。"

@@ -17,7 +17,7 @@ def insert_submission(con, county: str, week: str, rows: list[dict], version: in
     missing metrics are NULL) and make it current. Returns the version number."""
     if version is None:
         version = con.execute("SELECT coalesce(max(version), 0) + 1 FROM submission_versions "
-                              "WHERE county = ? AND week = ?", [county, week]).fetchone()[0]
+                              "WHERE county = ? AND week = ?", [county, week]).fetchall()[0][0]
     con.execute("INSERT INTO submission_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [county, week, version, f"{county}_{week}_v{version}.xlsx", f"sha-{county}-{week}-{version}",
                  dt.datetime(2023, 11, 1, 12, 0), len(rows), "test"])

