@@ -252,10 +252,10 @@ def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = 
     if df.empty:
         return None
     df = _floats(df, ["shown"])
-    df["flag"] = df["county"].isin(flagged).map({True: t("上热下冷"), False: "—"})
+    df["flag"] = df["county"].isin(flagged).map({True: t("上热下冷"), False: "其他"})
     x = alt.X("level:N", sort=list(LEVELS[1:]), title=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y("shown:Q", title=t("综合得分"), scale=alt.Scale(domain=[0, 100]))
-    color = alt.Color("flag:N", scale=alt.Scale(domain=[t("上热下冷"), "—"], range=[FLAG_COLOR, NEUTRAL_COLOR]),
+    color = alt.Color("flag:N", scale=alt.Scale(domain=[t("上热下冷"), "其他"], range=[FLAG_COLOR, NEUTRAL_COLOR]),
                       legend=alt.Legend(title=t("状态"), orient="bottom"))
     tips = [alt.Tooltip("county:N", title=t("县（市、区）")), alt.Tooltip("level:N", title=t("层级")),
             alt.Tooltip("shown:Q", title=t("综合得分"), format=".1f"), alt.Tooltip("band:N", title=t("温度"))]

@@ -19,7 +19,8 @@ from .weeks import week_sunday
 # --- data status ---------------------------------------------------------------------------------
 
 SQL_LAST_LOAD = """
-SELECT max(loaded_at) FROM load_log WHERE outcome IN ('loaded', 'restored')
+SELECT coalesce((SELECT max(loaded_at) FROM load_log WHERE outcome IN ('loaded', 'restored')),
+                (SELECT max(loaded_at) FROM submissions))
 """
 SQL_ANY_LOAD = "SELECT count(*) FROM load_log"
 

@@ -56,7 +56,7 @@ def area_page(dimension: str) -> None:
     st.subheader(t("指标明细"))
     ind = data["indicators"].sort_values(["sort_order", "percent"], ascending=[True, False])
     st.dataframe(
-        ind[["label", "county", "achieved", "target", "percent"]], hide_index=True, width="stretch",
+        ind[["label", "county", "achieved", "target", "percent"]], hide_index=True, width="stretch", placeholder="—",
         height=min(36 * (len(ind) + 1), 600),
         column_config={
             "label": st.column_config.TextColumn(t("指标")),

@@ -25,18 +25,19 @@ if len(now):
     lag = r["lag"] if pd.notna(r["lag"]) else None
     k[1].metric(t("进度预警"), r["light"] or "—",
                 None if lag is None else (f"落后序时进度 {lag:.1f} 分" if lag > 0 else "达到序时进度"),
-                delta_color="off", border=True)
+                delta_color={"绿": "green", "黄": "orange", "红": "red"}.get(r["light"], "off"),
+                delta_arrow="off", border=True)
 else:
     k[0].metric(t("综合得分"), "—", border=True)
     k[1].metric(t("进度预警"), "—", border=True)
 if len(row) and pd.notna(row.iloc[0]["rank"]):
     rr = row.iloc[0]
     k[2].metric(t("排名"), f"{int(rr['rank'])} / {data['n_ranked']}",
-                None if pd.isna(rr["rank_change"]) else f"{ui.arrow(rr['rank_change'])} 较上周", delta_color="off",
-                border=True)
+                None if pd.isna(rr["rank_change"]) else f"较上周 {ui.arrow(rr['rank_change'])}", delta_color="off",
+                delta_arrow="off", border=True)
     k[3].metric(t("温差"), "—" if pd.isna(rr["gradient"]) else f"{rr['gradient']:.1f}",
-                "上热下冷" if rr["cold_bottom"] else None, delta_color="inverse" if rr["cold_bottom"] else "off",
-                border=True)
+                "上热下冷" if rr["cold_bottom"] else None, delta_color="red" if rr["cold_bottom"] else "off",
+                delta_arrow="off", border=True)
 else:
     k[2].metric(t("排名"), "—", border=True)
     k[3].metric(t("温差"), "—", border=True)
@@ -63,7 +64,8 @@ units = data["units"]
 if units.empty:
     st.info(f"{week} 没有单位数据。")
 else:
-    st.dataframe(units, hide_index=True, width="stretch", height=min(36 * (len(units) + 1), 520), column_config={
+    st.dataframe(units, hide_index=True, width="stretch", placeholder="—", height=min(35 * (len(units) + 1) + 3, 520),
+                 column_config={
         "unit": st.column_config.TextColumn(t("单位")),
         "level": st.column_config.TextColumn(t("层级"), width="small"),
         "composite": st.column_config.ProgressColumn(t("综合得分"), format="%.1f", min_value=0, max_value=100),
@@ -86,7 +88,7 @@ else:
                        "rows": t("行数"), "is_current": t("当前版本")})
     if len(rejected):
         st.markdown(f"**{t('退回记录')}**")
-        st.dataframe(rejected, hide_index=True, width="stretch", column_config={
+        st.dataframe(rejected, hide_index=True, width="stretch", placeholder="—", column_config={
             "week": t("统计周"), "file_name": t("文件名"),
             "loaded_at": st.column_config.DatetimeColumn(t("导入时间"), format="YYYY-MM-DD HH:mm"),
             "reason": st.column_config.TextColumn(t("原因"), width="large")})

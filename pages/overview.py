@@ -60,26 +60,31 @@ table = pd.DataFrame({
                for s, cb in zip(ranking["status"], ranking["cold_bottom"])],
     "profile": [ui.profile_url(c, week) for c in ranking["county"]],
 })
-event = st.dataframe(
-    ui.styled(table, lights=["light"]),
-    hide_index=True, width="stretch",
-    height=38 * (len(table) + 1) + 4, on_select="rerun", selection_mode="single-row", key="ranking", placeholder="",
-    column_config={
-        "rank": st.column_config.NumberColumn(t("排名"), format="%d"),
-        "county": st.column_config.TextColumn(t("县（市、区）")),
-        "composite": st.column_config.NumberColumn(t("综合得分"), format="%.1f"),
-        "change": st.column_config.TextColumn(t("排名变化"), help="与上周名次相比"),
-        "trend": st.column_config.LineChartColumn(t("走势"), y_min=0, y_max=100, width="medium",
-                                                  help="各周综合得分"),
-        "light": st.column_config.TextColumn(t("进度预警")),
-        **{d: st.column_config.NumberColumn(t(DIMENSION_LABELS[d]), format="%.1f")
-           for d in DIMENSIONS},
-        "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
-        "status": st.column_config.TextColumn(t("状态")),
-        "profile": st.column_config.LinkColumn(t("画像"), display_text="查看"),
-    })
-st.caption("点击一行打开该县（市、区）的县域画像。未报送的县（市、区）列在最后，不参加排名。")
+with st.container(key="screen_only_ranking"):
+    event = st.dataframe(
+        ui.styled(table, lights=["light"]),
+        hide_index=True, width="stretch", placeholder="",
+        height=35 * (len(table) + 1) + 3, on_select="rerun", selection_mode="single-row", key="ranking",
+        column_config={
+            "rank": st.column_config.NumberColumn(t("排名"), format="%d"),
+            "county": st.column_config.TextColumn(t("县（市、区）")),
+            "composite": st.column_config.NumberColumn(t("综合得分"), format="%.1f"),
+            "change": st.column_config.TextColumn(t("排名变化"), help="与上周名次相比"),
+            "trend": st.column_config.LineChartColumn(t("走势"), y_min=0, y_max=100, width="medium",
+                                                      help="各周综合得分"),
+            "light": st.column_config.TextColumn(t("进度预警")),
+            **{d: st.column_config.NumberColumn(t(DIMENSION_LABELS[d]), format="%.1f")
+               for d in DIMENSIONS},
+            "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
+            "status": st.column_config.TextColumn(t("状态")),
+            "profile": st.column_config.LinkColumn(t("画像"), display_text="查看"),
+        })
+    st.caption("点击一行打开该县（市、区）的县域画像。未报送的县（市、区）列在最后，不参加排名。")
 ui.open_profile_on_select(event, table, week)
+ui.print_table(table.drop(columns=["trend", "profile"]).rename(columns={
+    "rank": "排名", "county": "县（市、区）", "composite": "综合得分", "change": "排名变化", "light": "进度预警",
+    **{d: DIMENSION_LABELS[d] for d in DIMENSIONS}, "gradient": "温差", "status": "状态"}),
+    "ranking", lights=["进度预警"])
 
 left, right = st.columns([1, 1], gap="large")
 with left:
@@ -93,7 +98,7 @@ with left:
             st.dataframe(
                 rejected.assign(resubmitted=rejected["resubmitted"].map({True: "已重新报送", False: "未重新报送"}))
                 [["county", "file_name", "reason", "resubmitted"]],
-                hide_index=True, width="stretch",
+                hide_index=True, width="stretch", placeholder="—",
                 column_config={"county": t("县（市、区）"), "file_name": t("文件"), "reason": t("原因"),
                                "resubmitted": t("状态")})
         if data["rejected_unknown_week"]:
@@ -104,7 +109,7 @@ with left:
             st.dataframe(
                 overdue.assign(deadline=overdue["deadline"].map(lambda d: f"{d.month}月{d.day}日"))
                 [["item", "county", "unit", "deadline"]],
-                hide_index=True, width="stretch",
+                hide_index=True, width="stretch", placeholder="—",
                 column_config={"item": t("事项"), "county": t("县（市、区）"), "unit": t("单位"),
                                "deadline": t("截止日期")})
 with right:

@@ -53,11 +53,14 @@ else:
         "weakest": [data["village_weakest"].get(c, "") for c in flagged["county"]],
         "profile": [ui.profile_url(c, week) for c in flagged["county"]],
     })
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "county": t("县（市、区）"),
-        **{lv: st.column_config.NumberColumn(lv, format="%.1f") for lv in LEVELS[1:]},
-        "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
-        "weakest": st.column_config.TextColumn(t("最弱指标") + "（村级）", width="large"),
-        "profile": st.column_config.LinkColumn(t("画像"), display_text="查看"),
-    })
+    with st.container(key="screen_only_flagged"):
+        st.dataframe(table, hide_index=True, width="stretch", placeholder="—", column_config={
+            "county": t("县（市、区）"),
+            **{lv: st.column_config.NumberColumn(lv, format="%.1f") for lv in LEVELS[1:]},
+            "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
+            "weakest": st.column_config.TextColumn(t("最弱指标") + "（村级）", width="large"),
+            "profile": st.column_config.LinkColumn(t("画像"), display_text="查看"),
+        })
+    ui.print_table(table.drop(columns="profile").rename(columns={
+        "county": "县（市、区）", "gradient": "温差", "weakest": "最弱指标（村级）"}), "flagged")
     st.caption("温差 = 县级综合得分 − 村级综合得分；“最弱指标”为该县（市、区）村级完成率最低的三项。")

@@ -29,7 +29,11 @@ PROFILE_URL = "county_profile"  # st.Page's default url_path for pages/county_pr
 # charts scaled to the paper width and never cut across a page break.
 PRINT_CSS = """
 <style>
+[class*="st-key-print_only"] { display: none; }
 @media print {
+  [class*="st-key-print_only"] { display: block !important; }
+  [class*="st-key-screen_only"] { display: none !important; }
+  [data-testid="stElementContainer"]:has([data-testid="stHeading"]) { break-after: avoid !important; }
   @page { size: A4 landscape; margin: 8mm; }
   html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], section.main,
   [data-testid="stMainBlockContainer"] {
@@ -44,8 +48,8 @@ PRINT_CSS = """
   [data-testid="stMainBlockContainer"], .block-container {
     max-width: 100% !important; padding: 0 !important; margin: 0 !important;
   }
-  [data-testid="stVegaLiteChart"], [data-testid="stElementContainer"], [data-testid="stMetric"],
-  [data-testid="stDataFrame"], [data-testid="stHorizontalBlock"] {
+  [data-testid="stVegaLiteChart"], [data-testid="stMetric"], [data-testid="stDataFrame"],
+  [data-testid="stTable"], [data-testid="stCode"] {
     break-inside: avoid !important; page-break-inside: avoid !important;
   }
   canvas, svg { max-width: 100% !important; height: auto !important; }
@@ -179,47 +183,50 @@ def as_of(status: dict, week: str) -> None:
 
 # --- filters kept in the URL ---------------------------------------------------------------------
 
-def _from_url(name: str, allowed, fallback_state: str):
-    """A filter's starting value: the URL's, else what this session last chose, else None."""
+def _filter_value(name: str, allowed: list, default):
+    """Prepare the filter widget `name` (its key and URL parameter) before it is drawn: the URL's
+    value when the URL changed (a shared link, a link from another page), else what this session
+    last chose, else the default. The widget is then drawn without an index, so Streamlit never
+    sees a default and a Session State value at once."""
     wanted = st.query_params.get(name)
+    last = st.session_state.get(f"_{name}")
     if wanted is not None and wanted not in allowed:
         what = {"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name]
         st.warning(f"链接中的{what}“{wanted}”不在可选范围内，已改为默认值。")
         wanted = None
-    if wanted is None and st.session_state.get(fallback_state) in allowed:
-        wanted = st.session_state[fallback_state]
-    return wanted
+    if wanted is not None and wanted != last:
+        st.session_state[name] = wanted
+    elif st.session_state.get(name) not in allowed:
+        st.session_state[name] = last if last in allowed else default
+
+
+def _remember(name: str, value) -> None:
+    st.session_state[f"_{name}"] = value
+    st.query_params[name] = value
 
 
 def week_picker(status: dict) -> str:
     """The reporting week (default the latest), in the sidebar and in ?week=."""
     weeks = status["weeks"]
-    options = weeks[::-1]
-    current = _from_url("week", weeks, "_week") or weeks[-1]
-    week = st.sidebar.selectbox(t("统计周"), options, index=options.index(current), format_func=week_label,
-                                key="week")
-    st.session_state["_week"] = week
-    st.query_params["week"] = week
+    _filter_value("week", weeks, weeks[-1])
+    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_label, key="week")
+    _remember("week", week)
     return week
 
 
 def county_picker(default: str | None = None) -> str:
-    config = default_config()
-    units = list(config.units)
-    current = _from_url("county", units, "_county") or default or units[0]
-    county = st.sidebar.selectbox(t("县（市、区）"), units, index=units.index(current), key="county")
-    st.session_state["_county"] = county
-    st.query_params["county"] = county
+    units = list(default_config().units)
+    _filter_value("county", units, default or units[0])
+    county = st.sidebar.selectbox(t("县（市、区）"), units, key="county")
+    _remember("county", county)
     return county
 
 
 def dimension_picker() -> str:
     options = ["composite", *DIMENSIONS]
-    current = _from_url("dimension", options, "_dimension") or "composite"
-    dim = st.sidebar.radio(t("维度"), options, index=options.index(current),
-                           format_func=lambda d: t(DIMENSION_LABELS[d]), key="dimension")
-    st.session_state["_dimension"] = dim
-    st.query_params["dimension"] = dim
+    _filter_value("dimension", options, "composite")
+    dim = st.sidebar.radio(t("维度"), options, format_func=lambda d: t(DIMENSION_LABELS[d]), key="dimension")
+    _remember("dimension", dim)
     return dim
 
 
@@ -241,6 +248,13 @@ def open_profile_on_select(event, table: pd.DataFrame, week: str) -> None:
 
 
 # --- tables ---------------------------------------------------------------------------------------
+
+def print_table(df: pd.DataFrame, key: str, lights=(), bands=()) -> None:
+    """A static copy of an interactive table for paper: the data grid is drawn on a canvas at screen
+    width and would be cut on A4. Hidden on screen by PRINT_CSS."""
+    with st.container(key=f"print_only_{key}"):
+        st.table(styled(df, lights=lights, bands=bands).format(na_rep="", precision=1).hide(axis="index"))
+
 
 def light_style(v) -> str:
     if v in LIGHT_COLORS:
