@@ -239,7 +239,7 @@ def write_multiweek_xlsx(con, weeks: list[str], out, by: str = "composite",
     try:
         fm = _Formats(wb)
         trend_ws = wb.add_worksheet("趋势")
-        _write_trend_sheet(trend_ws, fm, scoring.trend(con, by=by, weeks=weeks), weeks, by, config)
+        _write_trend_sheet(trend_ws, fm, con, weeks, by, config)
         for week in weeks:
             _write_ranking_sheet(wb.add_worksheet(week), fm, scoring.ranking(con, week, by=by, config=config),
                                  week, by, config)
@@ -253,29 +253,35 @@ def multiweek_xlsx_bytes(con, weeks: list[str], by: str = "composite", config: C
     return buf.getvalue()
 
 
-def _write_trend_sheet(ws, fm: _Formats, trend: pd.DataFrame, weeks: list[str], by: str,
-                       config: Config) -> None:
-    last_col = max(len(weeks), 1)
+def _write_trend_sheet(ws, fm: _Formats, con, weeks: list[str], by: str, config: Config) -> None:
+    """Scores, then ranks, county by week."""
+    last_col = max(len(weeks), 8)
     span = f"{weeks[0]} 至 {weeks[-1]}" if weeks else ""
-    _merged_text(ws, 0, last_col, f"{config.city}{config.campaign_name}{BY_LABELS[by]}走势（{span}）",
-                   fm.title)
+    _merged_text(ws, 0, last_col, f"{config.city}{config.campaign_name}{BY_LABELS[by]}走势（{span}）", fm.title)
     ws.set_row(0, 30)
-    ws.write_string(2, 0, "县（市、区）", fm.header)
-    ws.set_column(0, 0, 13)
-    for j, week in enumerate(weeks):
-        ws.write_string(2, 1 + j, week, fm.header)
-        ws.set_column(1 + j, 1 + j, 10)
-    for i, county in enumerate(trend.index):
-        ws.write_string(3 + i, 0, county, fm.text)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, max(len(weeks), 1), 10)
+    row = 2
+    for value, caption in (("score", BY_LABELS[by]), ("rank", "名次")):
+        table = scoring.trend(con, by=by, weeks=weeks, value=value)
+        ws.write_string(row, 0, f"县（市、区）{caption}", fm.header)
         for j, week in enumerate(weeks):
-            value = trend.at[county, week] if week in trend.columns else pd.NA
-            if pd.isna(value):
-                ws.write_string(3 + i, 1 + j, "未报送", fm.missing)
-            else:
-                ws.write_number(3 + i, 1 + j, float(value), fm.week_cell)
-    note_row = 3 + len(trend.index) + 1
-    _merged_text(ws, note_row, last_col,
-                   f"各周{BY_LABELS[by]}保留一位小数；“未报送”为该周未报送。计算方法见各周工作表说明。", fm.note)
+            ws.write_string(row, 1 + j, week, fm.header)
+        for county in table.index:
+            row += 1
+            ws.write_string(row, 0, county, fm.text)
+            for j, week in enumerate(weeks):
+                cell = table.at[county, week]
+                if pd.isna(cell):
+                    ws.write_string(row, 1 + j, "未报送", fm.missing)
+                elif value == "score":
+                    ws.write_number(row, 1 + j, float(cell), fm.week_cell)
+                else:
+                    ws.write_number(row, 1 + j, int(cell), fm.rank)
+        row += 2
+    _merged_text(ws, row, last_col, f"各周{BY_LABELS[by]}保留一位小数，名次按该得分排列；“未报送”为该周未报送"
+                                    "（或没有该项得分）。计算方法见各周工作表的说明。", fm.note)
+    ws.set_row(row, 28)
     ws.freeze_panes(3, 1)
     ws.set_paper(9)
     ws.set_landscape()

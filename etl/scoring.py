@@ -274,16 +274,24 @@ def unit_indicator_detail(con, county: str, week: str) -> pd.DataFrame:
     return df.sort_values("_l", kind="stable").drop(columns="_l").reset_index(drop=True)
 
 
-def trend(con, by: str = "composite", weeks: list[str] | None = None) -> pd.DataFrame:
-    """County × week scores (as shown) of the composite or one dimension: index the configured
-    counties in config order, one column per week (all weeks with data unless given)."""
+def trend(con, by: str = "composite", weeks: list[str] | None = None, value: str = "score") -> pd.DataFrame:
+    """County × week scores (as shown) — or ranks with value='rank' — of the composite or one
+    dimension: index the configured counties in config order, one column per week (all weeks with
+    data unless given); empty where the county has no score that week."""
     _check_by(by)
+    if value not in ("score", "rank"):
+        raise ValueError(f"value 只能是 score 或 rank，不能是 {value!r}")
     weeks = list(weeks) if weeks is not None else weeks_with_data(con)
     counties = [r[0] for r in con.execute(SQL_COUNTIES).fetchall()]
-    rows = con.execute("SELECT county, week, shown FROM dimension_ranks WHERE dimension = ?", [by]).fetchall()
-    df = pd.DataFrame(rows, columns=["county", "week", "shown"])
-    wide = df.pivot(index="county", columns="week", values="shown") if len(df) else pd.DataFrame()
-    return wide.reindex(index=counties, columns=weeks).astype("Float64")
+    rows = con.execute(SQL_TREND, [by]).fetchall()
+    df = pd.DataFrame(rows, columns=["county", "week", "score", "rank"])
+    wide = df.pivot(index="county", columns="week", values=value) if len(df) else pd.DataFrame()
+    wide = wide.reindex(index=counties, columns=weeks).astype("Float64" if value == "score" else "Int64")
+    wide.columns.name = None
+    return wide
+
+
+SQL_TREND = "SELECT county, week, shown, rank FROM dimension_ranks WHERE dimension = ?"
 
 
 def dimension_label(dim: str) -> str:

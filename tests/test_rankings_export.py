@@ -199,11 +199,16 @@ def test_multiweek_workbook(hand_db):
     wb = read_back(data)
     assert wb.sheetnames == ["趋势", "2023-W37", "2023-W38"]
     tr = wb["趋势"]
-    assert [tr.cell(3, c).value for c in range(1, 4)] == ["县（市、区）", "2023-W37", "2023-W38"]
+    assert [tr.cell(3, c).value for c in range(1, 4)] == ["县（市、区）综合得分", "2023-W37", "2023-W38"]
     rows = {tr.cell(r, 1).value: (tr.cell(r, 2).value, tr.cell(r, 3).value) for r in range(4, 14)}
     assert rows["东湖区"] == (60.8, 60.8) and rows["南城区"] == (40.0, 50.0)
     assert rows["北江区"] == (20.0, "未报送") and rows["青河县"] == ("未报送", "未报送")
     assert tr["B4"].number_format == "0.0" and tr.freeze_panes == "B4"
+    # then the ranks, week by week
+    assert [tr.cell(15, c).value for c in range(1, 4)] == ["县（市、区）名次", "2023-W37", "2023-W38"]
+    ranks = {tr.cell(r, 1).value: (tr.cell(r, 2).value, tr.cell(r, 3).value) for r in range(16, 26)}
+    assert ranks["东湖区"] == (1, 1) and ranks["南城区"] == (2, 2) and ranks["西山区"] == (2, 3)
+    assert ranks["北江区"] == (4, "未报送")
     assert row_values(wb["2023-W37"], 6)[:4] == [2, "西山区", 40.0, None]
 
 

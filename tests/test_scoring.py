@@ -233,6 +233,8 @@ def test_detail_functions(hand):
     tr = scoring.trend(hand)
     assert tr.columns.tolist() == ["2023-W37", "2023-W38"]
     assert tr.loc["南城区", "2023-W38"] == 50.0 and pd_isna(tr.loc["北江区", "2023-W38"])
+    ranks = scoring.trend(hand, value="rank")
+    assert ranks.loc["西山区"].tolist() == [2, 3] and ranks.loc["北江区", "2023-W37"] == 4
     assert scoring.weeks_with_data(hand) == ["2023-W37", "2023-W38"]
     assert scoring.expected_progress("2023-W37") == pytest.approx(100 * 14 / 150)
 
