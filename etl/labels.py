@@ -13,7 +13,7 @@ EN: dict[str, str] = {
     "总览": "Overview", "理论学习": "Study", "调查研究": "Research", "推动发展": "Development",
     "整改整治": "Rectification", "上热中温下冷": "Temperature", "县域画像": "County profile",
     "数据报送": "Submissions", "排名导出": "Rankings export", "领导小组": "Leading group",
-    "办公室": "Office", "综合": "Composite",
+    "办公室": "Office", "综合": "Composite", "登录": "Sign in",
     # filters and common words
     "统计周": "Reporting week", "县（市、区）": "County", "维度": "Area", "层级": "Level",
     "显示英文": "Show English", "数据截至": "Data as of", "序时进度": "Expected progress",

@@ -96,11 +96,14 @@ def meeting_notes(data: dict, config: Config | None = None) -> list[str]:
 
     rejected = data.get("rejected")
     if rejected is not None and len(rejected):
-        still = rejected[~rejected["resubmitted"]]
-        who = _names(dict.fromkeys(c for c in rejected["county"] if isinstance(c, str)))
+        known = rejected[rejected["county"].map(lambda c: isinstance(c, str))]
+        still = known[~known["resubmitted"].astype(bool)]
+        who = _names(dict.fromkeys(known["county"]))
         line = f"本周共退回报表 {len(rejected)} 份" + (f"（{who}）" if who else "")
         if len(still):
-            line += f"，其中 {len(still)} 份尚未重新报送"
+            line += f"，其中 {_names(dict.fromkeys(still['county']))}尚未重新报送"
+        if len(known) < len(rejected):
+            line += f"；另有 {len(rejected) - len(known)} 份无法识别填报单位"
         out.append(line + "。")
 
     overdue = data.get("overdue")

@@ -38,7 +38,7 @@ def area_page(dimension: str) -> None:
         st.caption("虚线为序时进度；圆点为进度预警（绿/黄/红）。")
     with right:
         st.subheader(t("各层级得分"))
-        ui.chart("county_level_heatmap", data["levels"], None, dimension, highlight=highlight, max_width=560,
+        ui.chart("county_level_heatmap", data["levels"], None, dimension, highlight=highlight, max_width=480,
                  empty=f"{week} 没有{name}的层级得分。")
         st.caption("同一县（市、区）上下层级颜色不同，即冷热不均；蓝色为冷。")
 

@@ -95,3 +95,23 @@ def test_english_switch(demo_db, english):
     assert at.toggle(key="en").value is english
     assert ("Overview" in at.title[0].value) is english
     assert ("City composite" in metric(at, "全市综合得分").label) is english
+
+
+def test_new_load_shows_at_next_rerun(one_week_db, tmp_path):
+    """The cache is keyed on the warehouse's data version: a load by the CLI while the page is open
+    shows at the next rerun, without a restart."""
+    import shutil
+
+    from etl.load import load_paths
+
+    from .conftest import require_samples
+
+    db = tmp_path / "live.duckdb"
+    shutil.copy(one_week_db, db)
+    at = run_page(db)
+    assert at.selectbox(key="week").options == ["2023-W37（9月11日—9月17日）"]
+    load_paths([require_samples() / "dispatch" / "青河县_2023-W38.ods"], db, loaded_by="test")
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="week").value == "2023-W37"  # the session keeps its chosen week
+    assert len(at.selectbox(key="week").options) == 2
