@@ -105,18 +105,15 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN")
             main = page.locator('[data-testid="stMain"]')
 
-            # Open the app at / first: the first run after a server start with a pages/ folder is
-            # Streamlit's old folder-based multipage mode until dashboard.py calls st.navigation, so
-            # a deep link as the very first request would bypass dashboard.py (see the report).
-            page.goto(url + "/")
+            # a viewer opens a deep link as the very first request after the server start: it must
+            # still run through dashboard.py (menu, sign-in box), not Streamlit's old pages/ mode
+            page.goto(url + "/submissions")
             nav = page.locator('[data-testid="stSidebarNav"]')
-            expect(nav.get_by_text("数据报送", exact=True)).to_be_visible(timeout=60_000)
-            _wait_idle(page)
-
-            # a viewer on the submissions page: told why, offered sign-in
-            nav.get_by_text("数据报送", exact=True).click()
             expect(main.get_by_role("heading", name="数据报送")).to_be_visible(timeout=60_000)
+            expect(nav.get_by_text("办公室", exact=True)).to_be_visible(timeout=30_000)
+            expect(nav.get_by_text("signin", exact=True)).to_have_count(0)
             _wait_idle(page)
+            # told why they cannot upload, and offered sign-in
             main.get_by_role("tab", name="上传调度表").click()
             expect(main.get_by_text("上传调度表需要以报送员身份登录")).to_be_visible()
             _shot(page, "office_1_viewer")
