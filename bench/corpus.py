@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import sys
@@ -123,7 +124,7 @@ def get_corpus(scale: Scale, regenerate: bool = False, log=print) -> Corpus:
 def _generate(scale: Scale, path: Path, log) -> Corpus:
     config, until = campaign_for(scale.weeks)
     config = demo_config(config, scale.counties, scale.seed)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")  # two runs at once each make their own
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "files").mkdir(parents=True)
     log(f"  generating corpus {scale.key} ({len(config.units)} units × {scale.weeks} weeks) …")
@@ -147,10 +148,23 @@ def _generate(scale: Scale, path: Path, log) -> Corpus:
         "made_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    shutil.rmtree(path, ignore_errors=True)
-    tmp.rename(path)
+    _publish(tmp, path)
     log(f"  corpus ready: {manifest['files']} files in {manifest['generate_seconds']} s")
     return Corpus(scale, path, manifest)
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    """Move a finished folder into place; if another run got there first with a complete one, keep it."""
+    if (path / "manifest.json").exists():
+        old = path.with_name(f"{path.name}.old{os.getpid()}")
+        path.rename(old)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+    try:
+        tmp.rename(path)
+    except OSError:  # another run published meanwhile
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def city_week(regenerate: bool = False, log=print) -> tuple[Path, list[Path], list[Path]]:
@@ -160,15 +174,14 @@ def city_week(regenerate: bool = False, log=print) -> tuple[Path, list[Path], li
     path = CORPUS_ROOT / f"city_{DEFAULT_UNTIL}_s{DEFAULT_SEED}"
     marker = path / "manifest.json"
     if regenerate or not marker.exists() or json.loads(marker.read_text()).get("generator") != generator_hash():
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         plan = plan_demo(config, DEFAULT_UNTIL, DEFAULT_SEED)
         firsts, corrections = write_demo_files(plan, tmp, progress=False)
         marker_tmp = tmp / "manifest.json"
         marker_tmp.write_text(json.dumps({"generator": generator_hash(), "last_week": plan.weeks[-1],
                                           "corrections": [c.name for c in corrections]}, ensure_ascii=False))
-        shutil.rmtree(path, ignore_errors=True)
-        tmp.rename(path)
+        _publish(tmp, path)
     meta = json.loads(marker.read_text())
     from etl.load import iter_files
     files = iter_files([path])

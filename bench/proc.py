@@ -19,6 +19,7 @@ PYTHON = sys.executable
 class ProcResult:
     seconds: float
     max_rss_mb: float
+    cpu_seconds: float
     returncode: int
     stdout: str
     stderr: str
@@ -52,7 +53,8 @@ def run_measured(args: list[str], env: dict | None = None, timeout: float = 3600
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return ProcResult(seconds, usage.ru_maxrss / 1024, p.returncode, stdout, stderr)
+    return ProcResult(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, p.returncode,
+                      stdout, stderr)
 
 
 def rss_mb(pid: int) -> tuple[float, float]:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_bench_quick_runs_every_part(tmp_path):
     from bench.browser import chromium_path
     out = tmp_path / "results.json"
-    args = [sys.executable, "-m", "bench.run", "--quick", "--out", str(out)]
+    args = [sys.executable, "-m", "bench.run", "--quick", "--out", str(out), "--db-dir", str(tmp_path)]
     if chromium_path() is None and not os.environ.get("CI"):
         args.append("--no-browser")  # CI installs chromium (.ci/run); a bare dev machine may not have it
     r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600,
