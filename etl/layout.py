@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .cells import squeeze, text_of
-from .columns import COLUMNS, GROUPS, Column
+from .columns import COLUMNS, GROUPS
 from .problems import Problem, cell_name
 from .reader import Sheet
 
