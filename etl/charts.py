@@ -90,7 +90,8 @@ def score_bars(df: pd.DataFrame, progress: float, color: str, t: Labeler = _iden
     order = df.sort_values(value, ascending=False, kind="stable")["county"].tolist()
     y = alt.Y("county:N", sort=order, title=t("县（市、区）"), axis=alt.Axis(labelLimit=140, labelOverlap=False))
     x_max = max(100.0, float(df[value].max()))
-    x = alt.X(f"{value}:Q", title=t(value_title), scale=alt.Scale(domain=[0, x_max + 12]))
+    x = alt.X(f"{value}:Q", title=t(value_title), scale=alt.Scale(domain=[0, x_max + 12]),
+              axis=alt.Axis(values=list(range(0, int(x_max) + 1, 20))))
     tips = [alt.Tooltip("county:N", title=t("县（市、区）")),
             alt.Tooltip(f"{value}:Q", title=t(value_title), format=".1f")] + (tooltip_extra or [])
     if light and light in df.columns:
@@ -136,7 +137,8 @@ def indicator_bars(indicators: pd.DataFrame, dimension: str, progress: float, t:
     df["text"] = df["percent"].map(lambda v: f"{v:.1f}")
     order = df.sort_values("sort_order")["label"].drop_duplicates().tolist()
     y = alt.Y("county:N", sort="-x", title=None, axis=alt.Axis(labelLimit=100, labelOverlap=False, labelFontSize=11))
-    x = alt.X("percent:Q", title=t("完成率") + " %", scale=alt.Scale(domain=[0, 112]))
+    x = alt.X("percent:Q", title=t("完成率") + " %", scale=alt.Scale(domain=[0, 112]),
+              axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]))
     tips = [alt.Tooltip("label:N", title=t("指标")), alt.Tooltip("county:N", title=t("县（市、区）")),
             alt.Tooltip("percent:Q", title=t("完成率") + " %", format=".1f"),
             alt.Tooltip("achieved:Q", title=t("已完成"), format=",.0f"),
