@@ -50,7 +50,9 @@ def render_reports(reports) -> None:
                 st.error(text, icon=":material/cancel:")
             if report.errors or report.warnings:
                 frame = office.problems_frame(report)
-                st.dataframe(frame, hide_index=True, width="stretch",
+                styled = frame.style.map(lambda v: "color: #C00000; font-weight: bold" if v == "错误" else "",
+                                         subset=["类型"])
+                st.dataframe(styled, hide_index=True, width="stretch",
                              column_config={"问题": st.column_config.TextColumn(width="large"),
                                             "怎么改": st.column_config.TextColumn(width="large")})
                 label = "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
@@ -78,6 +80,12 @@ with tab_board:
         missing = board.loc[(board["week"] == week) & (board["status"].isin(["未报送", "已退回"])), ["county", "status"]]
         if len(missing):
             st.warning(f"{week} 尚未报送或被退回：" + "、".join(f"{c}（{s}）" for c, s in missing.itertuples(index=False)))
+        week_log = office.load_history(db, week=week)
+        rejected_files = int((week_log["outcome"] == "rejected").sum())
+        if rejected_files:
+            # a rejected resubmission leaves the earlier version current, so the board stays green: say so
+            st.caption(f"{week} 共有 {rejected_files} 个文件被退回（含已有有效版本的单位再次报送被退回的），"
+                       "原因见「导入记录与恢复」。")
         st.altair_chart(office.board_chart(board), width="stretch")
         st.caption("颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送。鼠标悬停查看版本数和导入时间。")
         with st.expander("以表格查看"):
@@ -167,8 +175,9 @@ with tab_history:
         if corrected.empty:
             st.caption("还没有更正过的报送（每个单位每周只有一个版本），无可恢复的版本。")
         else:
-            labels = {(r.county, r.week): f"{r.county} {r.week}（{int(r.versions)} 个版本，当前 v{int(r.current_version)}）"
-                      for r in corrected.itertuples()}
+            # no current version in the label: a keyed selectbox in the browser keeps showing the label
+            # it had when chosen, which would be stale right after a restore (the table says which is current)
+            labels = {(r.county, r.week): f"{r.county} {r.week}（{int(r.versions)} 个版本）" for r in corrected.itertuples()}
             pair = st.selectbox("单位和统计周", list(labels), format_func=labels.get, key="restore_pair")
             vers = office.versions(db, *pair)
             table = vers.assign(is_current=vers["is_current"].map({True: "当前", False: ""}))
