@@ -30,7 +30,7 @@ demo: $(BIN)/.runtime
 run: $(BIN)/.runtime $(DISPATCH_DB)
 	@$(BIN)/python -m etl user hint
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+		--browser.gatherUsageStats false --client.toolbarMode viewer
 
 test: $(BIN)/.dev
 	$(BIN)/python -m pytest
