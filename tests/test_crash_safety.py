@@ -126,7 +126,10 @@ def test_sigkill_at_several_moments_loses_nothing(tmp_path, folder):
             time.sleep(offset)
         if proc.poll() is None:
             killed_while_running += 1
-        os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:   # it finished (and was reaped) between poll() and the kill
+            pass
         proc.wait(timeout=30)
         if not db.exists():
             continue
