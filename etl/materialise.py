@@ -103,12 +103,18 @@ def refresh(con, *, force: bool = False, log=None) -> bool:
     except Exception:  # noqa: BLE001
         return False
     started = time.perf_counter()
-    con.execute("BEGIN TRANSACTION")
+    begun = False
     try:
+        con.execute("BEGIN TRANSACTION")
+        begun = True
         stats = _refresh(con, force)
         con.execute("COMMIT")
     except Exception as exc:  # noqa: BLE001 — a failed refresh must not fail the load
-        con.execute("ROLLBACK")
+        if begun:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001
+                pass
         detach(con)
         print(f"（提示）汇总表刷新失败，仪表板将直接计算：{type(exc).__name__}: {exc}", file=sys.stderr)
         return False

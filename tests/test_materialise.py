@@ -169,3 +169,22 @@ def test_empty_warehouse(tmp_path):
         con.close()
     with reader(db) as con:
         assert con.execute("SELECT count(*) FROM score_flags").fetchone()[0] == 0
+
+
+def test_refresh_never_raises(demo_db):
+    con = open_warehouse(demo_db)
+    try:
+        con.execute("BEGIN TRANSACTION")  # a caller still inside its own transaction
+        assert materialise.refresh(con, force=True) is False
+        con.execute("ROLLBACK")
+    finally:
+        con.close()
+    _assert_equal(demo_db, expect_shadowed=materialise_fresh(demo_db))
+
+
+def materialise_fresh(db) -> bool:
+    con = connect(db, read_only=True)
+    try:
+        return materialise.is_fresh(con)
+    finally:
+        con.close()
