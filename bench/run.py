@@ -120,7 +120,7 @@ def measure_city_week(db_dir: Path, reps: int = 3) -> dict:
     process, into a warehouse holding every earlier week. A fresh copy of that warehouse each time."""
     folder, earlier, last = corpus_mod.city_week(log=log)
     base = db_dir / "city_base.duckdb"
-    stamp = db_dir / "city_base.json"
+    stamp = db_dir / "city_base.duckdb.json"  # matches .gitignore's bench/*.duckdb*
     key = {"files": [f.name for f in earlier], "generator": corpus_mod.generator_hash()}
     if not base.exists() or not stamp.exists() or json.loads(stamp.read_text()) != key:
         log("  city week: building the demo warehouse of the earlier weeks")
