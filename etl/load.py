@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from . import materialise
 from .config import Config, default_config, warehouse_path
 from .problems import FileReport, Problem
 from .reader import SPREADSHEET_SUFFIXES, ReadError, read_sheets
@@ -161,6 +162,8 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
             if len(batch) >= BATCH_FILES or sum(len(d) for _, d in batch) >= BATCH_BYTES:
                 flush()
         flush()
+        if con is not None:
+            materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
     finally:
         bar.close()
         if con is not None:

@@ -14,20 +14,23 @@ import io
 import json
 import re
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 
+from . import materialise
 from .config import Config, default_config, warehouse_path
-from .load import REOPEN_SECONDS, load_bytes
+from .load import load_many
 from .problems import FileReport, Problem
 from .reading import NoWarehouse, read_df, reader
 from .store import log, set_current
 from .template import write_template
-from .users import PermissionDenied, require_role  # noqa: F401  (re-exported for the pages)
+from .users import (  # noqa: F401  (re-exported for the pages)
+    PermissionDenied,
+    require_role,
+)
 from .warehouse import open_warehouse
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
@@ -51,20 +54,13 @@ def upload_files(user, files, db_path=None, *, config: Config | None = None, use
     user = require_role(user, "clerk", users_file)
     config = config or default_config()
     db_path = Path(db_path) if db_path else warehouse_path(None, config)
-    items = [_name_and_bytes(f) for f in files]
-    reports: list[FileReport] = []
-    con, opened = None, 0.0
+    items = [(Path(name).name, data) for name, data in map(_name_and_bytes, files)]
+    con = open_warehouse(db_path, config, on_wait=on_wait)
     try:
-        for name, data in items:
-            # reopen now and then so that readers (other sessions, the board) get in during a long batch
-            if con is None or time.monotonic() - opened > REOPEN_SECONDS:
-                if con is not None:
-                    con.close()
-                con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
-            reports.append(load_bytes(con, Path(name).name, data, config, loaded_by=user.name))
+        reports = load_many(con, items, config, loaded_by=user.name)  # each file all-or-nothing
+        materialise.refresh(con)
     finally:
-        if con is not None:
-            con.close()
+        con.close()
     return reports
 
 
@@ -279,6 +275,7 @@ def restore_version(user, county: str, week: str, version: int, db_path=None, *,
         except Exception:
             con.execute("ROLLBACK")
             raise
+        materialise.refresh(con)
     finally:
         con.close()
     return result

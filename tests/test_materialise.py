@@ -70,6 +70,9 @@ def _assert_equal(db, expect_shadowed):
 def test_without_refresh_reads_live(demo_db):
     con = connect(demo_db)
     try:
+        assert materialise.is_fresh(con)   # the loader refreshed after its last file
+        # a change the refresh did not see (here: the stamp of another state) → read live
+        con.execute("UPDATE meta SET value = 'stale' WHERE key = ?", [materialise.STAMP_KEY])
         assert not materialise.is_fresh(con)
     finally:
         con.close()
