@@ -65,6 +65,8 @@ def parse_count(value) -> int:
         raise CellError("E_NOT_A_NUMBER", f"「{value}」不是数字", "请填写整数")
     if isinstance(value, (int, float)):
         number = float(value)
+    elif value.isdecimal():  # '12' or '１２': most text counts, no normalising needed
+        return parse_count(int(value))
     else:
         text = unicodedata.normalize("NFKC", str(value)).strip()
         text = _UNIT_SUFFIX.sub("", text).replace(",", "").replace(" ", "")

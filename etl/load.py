@@ -37,9 +37,9 @@ def iter_files(paths) -> list[Path]:
     return out
 
 
-def check_bytes(file_name: str, data: bytes, config: Config):
+def check_bytes(file_name: str, data: bytes, config: Config, sha256: str | None = None):
     """Read and judge a file without touching the warehouse: (Parsed or None, FileReport)."""
-    report = FileReport(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    report = FileReport(file_name=file_name, sha256=sha256 or hashlib.sha256(data).hexdigest())
     try:
         sheets = read_sheets(file_name, data, config.limits)
     except ReadError as e:
@@ -77,14 +77,15 @@ def load_many(con, files: list[tuple[str, bytes]], config: Config | None = None,
 
 def _load_batch(con, files, config: Config, loaded_by: str | None) -> list[FileReport]:
     batch = Batch(con, loaded_by)
-    reports = [_load_one(batch, name, data, config) for name, data in files]
+    hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files]
+    batch.prefetch([sha for _, _, sha in hashed])
+    reports = [_load_one(batch, name, data, sha, config) for name, data, sha in hashed]
     batch.flush()
     return reports
 
 
-def _load_one(batch: Batch, file_name: str, data: bytes, config: Config) -> FileReport:
+def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Config) -> FileReport:
     started = time.perf_counter()
-    sha = hashlib.sha256(data).hexdigest()
     seen = batch.known_file(sha)
     if seen:
         county, week, version, current = seen
@@ -93,7 +94,7 @@ def _load_one(batch: Batch, file_name: str, data: bytes, config: Config) -> File
             report.warnings.append(Problem("W_OLD_VERSION", f"与已导入的 v{version} 完全相同，当前版本为 v{current}",
                                            "如需恢复旧版本，请在“数据报送”页使用恢复功能"))
     else:
-        parsed, report = check_bytes(file_name, data, config)
+        parsed, report = check_bytes(file_name, data, config, sha)
         batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0

@@ -51,21 +51,26 @@ class Batch:
             "SELECT county, week, version FROM current_versions").fetchall()}
         self.last_version = {(c, w): v for c, w, v in con.execute(
             "SELECT county, week, max(version) FROM submission_versions GROUP BY ALL").fetchall()}
-        self.accepted: dict[str, tuple] = {}        # sha256 → (county, week, version), this batch
+        self.accepted: dict[str, tuple] = {}        # sha256 → (county, week, version) of accepted files
         self.pending_rows: dict[tuple, list] = {}   # (county, week) → rows, this batch
         self.archive: dict[str, bytes] = {}
         self.logs: list[tuple] = []
         self.versions: list[tuple] = []
         self.unit_rows: list[dict] = []
 
+    def prefetch(self, sha256s: list[str]) -> None:
+        """Which of these files the warehouse already holds, in one query for the whole batch."""
+        # fetchall, not fetchone: DuckDB 2 refuses con.register() (flush) while a result is unfinished
+        for sha, county, week, version in self.con.execute(
+                "SELECT sha256, arg_max(county, loaded_at), arg_max(week, loaded_at), arg_max(version, loaded_at) "
+                "FROM submission_versions WHERE sha256 IN (SELECT unnest(?::VARCHAR[])) GROUP BY sha256",
+                [sha256s]).fetchall():
+            self.accepted[sha] = (county, week, version)
+
     def known_file(self, sha256: str):
-        """(county, week, version, current version) of an accepted file with these bytes, or None."""
+        """(county, week, version, current version) of an accepted file with these bytes, or None.
+        Covers the warehouse as of prefetch() and the files accepted in this batch since."""
         hit = self.accepted.get(sha256)
-        if hit is None:
-            # fetchall, not fetchone: DuckDB 2 refuses con.register() (flush) while a result is unfinished
-            hits = self.con.execute("SELECT county, week, version FROM submission_versions WHERE sha256 = ? "
-                                    "ORDER BY loaded_at DESC LIMIT 1", [sha256]).fetchall()
-            hit = hits[0] if hits else None
         return None if hit is None else (*hit, self.current.get(hit[:2]))
 
     def add_archive(self, sha256: str, data: bytes) -> None:
