@@ -176,12 +176,12 @@ def _shared_string_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: in
 # upper bounds (empty styled cells count, text is measured in UTF-8 bytes, markup included), so a
 # file they accept is within budget. Anything they cannot vouch for takes the exact streaming scan.
 FAST_MAX_BYTES = 16_000_000
-_FAST_CELL = re.compile(rb"<c[\s>/]")
-_FAST_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_FAST_SHARED_CELL = re.compile(rb'<c\s[^>]*?\bt="s"')
+_FAST_CELL_ATTRS = re.compile(rb"<c\s([^>]*)")   # the attributes of every <c …> tag
+_FAST_REF_COL = re.compile(rb' r="([A-Z]{1,3})[0-9]{1,7}"')
+_FAST_REF_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
 _FAST_TEXT = re.compile(rb"<(?:v|t)(?:\s[^>]*)?>([^<]*)</")
 _FAST_SI = re.compile(rb"<si>(.*?)</si>", re.S)
-_FAST_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|si|row|sheetData)[\s>/]")
+_FAST_PREFIXED = (b":c ", b":c>", b":c/", b":c\t", b":c\n", b":c\r", b":si>", b":si ", b":row", b":sheetData")
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
@@ -200,7 +200,8 @@ def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, sheet_names: dict, b: dict) -> boo
         if data is None:
             return False
         if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or info.filename.lower() in sheet_names:
-            if b"<!DOCTYPE" in data or b"<!ENTITY" in data or _FAST_PREFIXED.search(data):
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"<![CDATA[" in data \
+                    or any(p in data for p in _FAST_PREFIXED):  # <x:c …>: namespace prefixes
                 return False
             parts[info.filename.lower()] = data
     shared_max = 0
@@ -214,17 +215,27 @@ def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, sheet_names: dict, b: dict) -> boo
     for name, data in parts.items():
         if posixpath.basename(name) == "sharedstrings.xml":
             continue
-        refs = _FAST_REF.findall(data)
-        if len(refs) != len(_FAST_CELL.findall(data)):
+        # lists and sets of matched bytes are built in C; Python only sees the distinct values.
+        # The cells' attributes, one line each, are a small text to search the rest in.
+        if b"<c>" in data or b"<c/>" in data:
             return False  # a cell without r="…" is placed by position: the exact scan knows how
         merged += data.count(b"<mergeCell ")
-        if not refs:
+        if b"<c " not in data and b"<c\t" not in data and b"<c\n" not in data and b"<c\r" not in data:
+            continue  # styles, theme, relationships: no cells
+        tags = _FAST_CELL_ATTRS.findall(data)
+        attrs = b" " + b"\n ".join(tags)  # every attribute now follows a space
+        if b"'" in attrs:
+            return False  # single-quoted attributes could hide a second r="…": look closer
+        rows, cols = _FAST_REF_ROW.findall(attrs), _FAST_REF_COL.findall(attrs)
+        if not len(rows) == len(cols) == attrs.count(b' r="') == len(tags):
+            return False  # exactly one plain r="B7" a cell, or the exact scan
+        if not rows:
             continue
-        max_row = max(map(int, (r for _, r in refs))) - 1
-        max_col = max(_col_index(c) for c in {c for c, _ in refs})
+        max_row = max(map(int, set(rows))) - 1
+        max_col = max(map(_col_index, set(cols)))
         texts = list(map(len, _FAST_TEXT.findall(data)))
         cells += (max_row + 1) * (max_col + 1)
-        chars += sum(texts) + len(_FAST_SHARED_CELL.findall(data)) * shared_max
+        chars += sum(texts) + attrs.count(b' t="s"') * shared_max
         if (max_row + 1 > b["rows"] or max_col + 1 > b["columns"] or max(texts, default=0) > b["cell_chars"]
                 or shared_max > b["cell_chars"]):
             return False

@@ -63,3 +63,15 @@ def test_fast_and_exact_agree_on_an_ordinary_sheet():
     rows = {r: [hostile.cell(f"{chr(65 + c)}{r}", r * c) for c in range(26)] for r in range(1, 300)}
     data = hostile.xlsx(hostile.sheet_xml(rows))
     assert _fast(data) and _exact_ok(data)
+
+
+@pytest.mark.parametrize("sheet", [
+    # a fake r="A1" hidden in a single-quoted attribute, the real one far away
+    hostile.sheet_xml({1: [b"<c foo='x r=\"A1\"' r='XFD1048576'><v>1</v></c>"]}),
+    # an inline string in a CDATA section, which the text measure cannot see
+    hostile.sheet_xml({1: [b'<c r="A1" t="inlineStr"><is><t><![CDATA[' + b"x" * 100 + b"]]></t></is></c>"]}),
+    # a cell without attributes next to one that has them
+    hostile.sheet_xml({1: [b'<c r="A1"><v>1</v></c>', b"<c><v>2</v></c>"]}),
+])
+def test_tricks_the_regexes_cannot_judge_go_to_the_exact_scan(sheet):
+    assert not _fast(hostile.xlsx(sheet))
