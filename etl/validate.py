@@ -79,10 +79,15 @@ def _metadata(parsed: Parsed, layout: Layout, config: Config) -> None:
     parsed.week = week
 
 
+NOTE_LABELS = ("注", "说明", "填表说明", "备注:")
+
+
 def _is_note(row: list) -> bool:
     """注：… rows below (or inside) the table: one or two filled cells, the first a note label."""
-    filled = [v for v in row if not is_blank(v)]
-    return len(filled) <= 2 and squeeze(filled[0]).startswith(("注", "说明", "填表说明", "备注:"))
+    first = next((v for v in row if not is_blank(v)), None)
+    if not isinstance(first, str) or not squeeze(first).startswith(NOTE_LABELS):
+        return False
+    return sum(not is_blank(v) for v in row) <= 2
 
 
 def parse_layout(layout: Layout, config: Config) -> Parsed:
@@ -146,17 +151,22 @@ def _parse_row(parsed: Parsed, row: list, r: int, cols: dict, seen: dict, where:
         c = cols[column.id]
         raw = row[c] if c < width else None
         applies = level is None or level in column.levels
-        # Fast path, most cells: a whole non-negative number where a count applies, or a blank.
-        if type(raw) is float and applies and column.kind == "count" and 0 <= raw <= 2_147_483_647 \
-                and raw.is_integer():
+        kind = type(raw)
+        # Fast paths, most cells: a whole number (a number cell, or digits as text) where a count
+        # applies, 是/否 where a flag applies, or a blank.
+        if applies and column.kind == "count" and (
+                (kind is float and 0 <= raw <= 2_147_483_647 and raw.is_integer())
+                or (kind is str and raw.isdecimal() and len(raw) < 10)):
             values[column.id] = int(raw)
+        elif applies and kind is str and raw in PLAIN_FLAGS and column.kind == "flag":
+            values[column.id] = PLAIN_FLAGS[raw]
         elif raw is None or raw == "":
             values[column.id] = None
             if applies and level is not None:
                 parsed.add(Problem("W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）",
                                    "如实际为 0 请填 0", cell=cell_name(r, c), **where))
         else:
-            values[column.id] = _metric_value(parsed, column, raw, level, applies, cell_name(r, c), where)
+            values[column.id] = _metric_value(parsed, column, raw, level, applies, r, c, where)
     if values.get("org_count") == 0:
         parsed.add(Problem("E_ORG_COUNT", "党组织数应至少为 1", "请填写该单位实际的党组织个数",
                            cell=cell_name(r, cols["org_count"]), **where))
@@ -172,8 +182,12 @@ def _parse_row(parsed: Parsed, row: list, r: int, cols: dict, seen: dict, where:
                             "remarks": remarks})
 
 
-def _metric_value(parsed: Parsed, column, raw, level, applies: bool, ref: str, where: dict):
+PLAIN_FLAGS = {"是": True, "否": False}
+
+
+def _metric_value(parsed: Parsed, column, raw, level, applies: bool, r: int, c: int, where: dict):
     """The slow path of one metric cell: text, flags, not-applicable marks, and every defect."""
+    ref = cell_name(r, c)
     if is_blank(raw) or is_not_applicable(raw):
         if applies and level is not None:
             parsed.add(Problem("W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）",
