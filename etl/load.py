@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import sys
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
@@ -60,31 +64,34 @@ def load_bytes(con, file_name: str, data: bytes, config: Config | None = None,
 
 
 def load_many(con, files: list[tuple[str, bytes]], config: Config | None = None,
-              loaded_by: str | None = None) -> list[FileReport]:
+              loaded_by: str | None = None, checked: list[tuple] | None = None) -> list[FileReport]:
     """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
-    them again one per transaction, so that one bad write costs only its own file."""
+    them again one per transaction, so that one bad write costs only its own file.
+
+    checked: check_bytes() of each file when a worker already did it."""
     config = config or default_config()
+    checked = checked or [None] * len(files)
     try:
-        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by))
+        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked))
     except Exception as exc:
         if len(files) > 1:
-            return [r for f in files for r in load_many(con, [f], config, loaded_by)]
+            return [r for f, c in zip(files, checked) for r in load_many(con, [f], config, loaded_by, [c])]
         report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
         report.errors.append(Problem("E_INTERNAL", f"写入数据库失败，文件未导入（{type(exc).__name__}: {exc}）",
                                      "请稍后重试；如反复出现请联系管理员"))
         return [report]
 
 
-def _load_batch(con, files, config: Config, loaded_by: str | None) -> list[FileReport]:
+def _load_batch(con, files, config: Config, loaded_by: str | None, checked: list) -> list[FileReport]:
     batch = Batch(con, loaded_by)
     hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files]
     batch.prefetch([sha for _, _, sha in hashed])
-    reports = [_load_one(batch, name, data, sha, config) for name, data, sha in hashed]
+    reports = [_load_one(batch, name, data, sha, config, pre) for (name, data, sha), pre in zip(hashed, checked)]
     batch.flush()
     return reports
 
 
-def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Config) -> FileReport:
+def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Config, pre=None) -> FileReport:
     started = time.perf_counter()
     seen = batch.known_file(sha)
     if seen:
@@ -94,7 +101,7 @@ def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Confi
             report.warnings.append(Problem("W_OLD_VERSION", f"与已导入的 v{version} 完全相同，当前版本为 v{current}",
                                            "如需恢复旧版本，请在“数据报送”页使用恢复功能"))
     else:
-        parsed, report = check_bytes(file_name, data, config, sha)
+        parsed, report = pre or check_bytes(file_name, data, config, sha)
         batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
@@ -123,50 +130,105 @@ def _in_transaction(con, work):
 # file by file.
 BATCH_FILES = 64
 BATCH_BYTES = 32_000_000
+# Big folders are read and checked by worker processes (the CPU-bound part) while this process
+# writes the batches before them, in order; small loads are not worth starting the workers.
+PARALLEL_MIN_FILES = 200
+
+
+def _batches(files: list[Path]):
+    """The files' bytes in batches; a file that cannot be read is a report of its own, in order."""
+    batch, size = [], 0
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            if batch:
+                yield batch
+                batch, size = [], 0
+            report = FileReport(path.name)
+            report.errors.append(Problem("E_UNREADABLE", f"无法读取文件：{exc.strerror or exc}"))
+            yield report
+            continue
+        batch.append((path.name, data))
+        size += len(data)
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def check_all(files: list[tuple[str, bytes]], config: Config) -> list[tuple]:
+    """check_bytes for a batch: the work a parse worker does."""
+    return [check_bytes(name, data, config) for name, data in files]
+
+
+def _parse_pool(n_files: int):
+    workers = min(os.cpu_count() or 1, 4)
+    if n_files < PARALLEL_MIN_FILES or workers < 2:
+        return None, 1
+    # spawn, not fork: the workers must not inherit a DuckDB connection or its threads
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")), workers
 
 
 def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: str | None = None,
                progress: bool = False, on_wait=None) -> list[FileReport]:
-    """Load every file under paths into the warehouse; one report per file, in order."""
+    """Load every file under paths into the warehouse; one report per file, in order.
+
+    Files are read and checked without holding the warehouse (by worker processes for big folders);
+    the warehouse is held only to write each batch, and let go every REOPEN_SECONDS so that readers
+    (the dashboard) get in during a long load."""
     config = config or default_config()
     db_path = Path(db_path) if db_path else warehouse_path(None, config)
     files = iter_files(paths)
     reports: list[FileReport] = []
-    con, opened = None, 0.0
-    batch: list[tuple[str, bytes]] = []
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
+    pool, workers = _parse_pool(len(files))
+    con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
+    # files already in the warehouse are not checked again ("unchanged" costs only a hash)
+    known = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM submission_versions").fetchall()}
 
-    def flush():
+    def check(batch):
+        new = [sha not in known for sha in (hashlib.sha256(data).hexdigest() for _, data in batch)]
+        todo = [file for file, is_new in zip(batch, new) if is_new]
+        return new, (pool.submit(check_all, todo, config) if pool else todo)
+
+    def write(batch, parsing):
         nonlocal con, opened
-        if not batch:
-            return
-        if con is None or time.monotonic() - opened > REOPEN_SECONDS:  # let waiting readers in
-            if con is not None:
-                con.close()
+        new, work = parsing
+        fresh = iter(work.result() if pool else check_all(work, config))  # outside the write lock
+        checked = [next(fresh) if is_new else None for is_new in new]
+        if con is None:
             con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
-        reports.extend(load_many(con, batch, config, loaded_by))
+        done = load_many(con, batch, config, loaded_by, checked=checked)
+        known.update(r.sha256 for r in done if r.outcome == "loaded")
+        reports.extend(done)
+        if time.monotonic() - opened > REOPEN_SECONDS:  # let waiting readers in
+            con.close()
+            con = None
         bar.update(len(batch))
-        batch.clear()
 
     try:
-        for path in files:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                flush()  # keep the reports in file order
-                report = FileReport(path.name)
-                report.errors.append(Problem("E_UNREADABLE", f"无法读取文件：{exc.strerror or exc}"))
-                reports.append(report)
+        window: deque = deque()
+        for item in _batches(files):
+            if isinstance(item, FileReport):  # unreadable: report it in its place
+                while window:
+                    write(*window.popleft())
+                reports.append(item)
                 bar.update(1)
                 continue
-            batch.append((path.name, data))
-            if len(batch) >= BATCH_FILES or sum(len(d) for _, d in batch) >= BATCH_BYTES:
-                flush()
-        flush()
-        if con is not None:
-            materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
+            window.append((item, check(item)))
+            while len(window) > workers:  # keep every worker busy, write in file order
+                write(*window.popleft())
+        while window:
+            write(*window.popleft())
+        if con is None:
+            con = open_warehouse(db_path, config, on_wait=on_wait)
+        materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
     finally:
         bar.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         if con is not None:
             con.close()
     return reports
