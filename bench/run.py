@@ -8,8 +8,8 @@ Measures, in one run: the load against the bare calamine read and a pandas+openp
 week loaded into an existing demo warehouse; every statement every page runs (recorded while AppTest
 renders each page), p50/p95 over 20 runs; every page's AppTest render, first and warm; `streamlit run`
 to the first rendered overview in headless Chromium and the server's RSS; the exports. Prints a table
-with the targets, writes bench/results.json (with the machine), and docs/performance.md's table with
---write-docs. Absolute times are this machine's; the targets that matter are the ratios.
+with the targets (the one in docs/performance.md) and writes bench/results.json (with the machine).
+Absolute times are this machine's; the targets that matter are the ratios.
 """
 from __future__ import annotations
 

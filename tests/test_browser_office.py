@@ -3,84 +3,37 @@ and users file, a clerk (made with the CLI) signs in, uploads a good and a bad s
 the report, and downloads the XLSX bulletin. Screenshots go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import openpyxl
 import pytest
 
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
 from .conftest import ROOT
 from .office_fixtures import load_week, sample
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
 CLERK, PASSWORD = "张会计", "clerk-password-1"
 GOOD, BAD = "青河县_2023-W38.ods", "西山区_2023-W37_修改_negative.xlsx"
 
 pytestmark = pytest.mark.browser
 
 
-def _need_browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs it)")
-        reason = f"{CHROMIUM} not installed; skipping the browser test (apt-get install chromium fonts-noto-cjk)"
-        print(reason)
-        pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def app(tmp_path):
-    _need_browser()
+    need_browser()
     db, users_file = tmp_path / "warehouse.duckdb", tmp_path / "users.json"
     env = {**os.environ, "DISPATCH_DB": str(db), "DISPATCH_USERS": str(users_file)}
     made = subprocess.run([sys.executable, "-m", "etl", "user", "add", CLERK, "--role", "clerk", "--password-stdin"],
                           cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
     assert made.returncode == 0, made.stderr
     load_week(db, "2023-W37")  # last week is in; this week's files arrive in the browser
-    port = _free_port()
-    log = open(tmp_path / "streamlit.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                             "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
-            time.sleep(0.3)
+    with streamlit_server(tmp_path / "streamlit.log", env) as url:
         yield url, tmp_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _shot(page, name: str) -> None:

@@ -3,24 +3,14 @@ exception box, the charts drawn, screenshots (1600×1000) in test-artifacts/scre
 overview and temperature pages printed to A4 landscape PDFs."""
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
 from .dashboard_fixtures import HOSTILE_UNIT, demo_db, hostile_db  # noqa: F401
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
 # (url path, expected number of charts)
 PAGES = [("", 1), ("study", 4), ("research", 4), ("development", 4), ("rectification", 4), ("temperature", 4),
          ("county_profile?county=青河县", 3)]
@@ -28,55 +18,13 @@ PAGES = [("", 1), ("study", 4), ("research", 4), ("development", 4), ("rectifica
 pytestmark = pytest.mark.browser
 
 
-def _need_browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs it)")
-        reason = f"{CHROMIUM} not installed; skipping the dashboard browser tests (apt-get install chromium)"
-        print(reason)
-        pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
 def _server(db: Path, log_path: Path):
-    env = {**os.environ, "DISPATCH_DB": str(db), "DISPATCH_USERS": str(log_path.parent / "users.json")}
-    port = _free_port()
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                                 "--server.fileWatcherType", "none"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start:\n" + log_path.read_text())
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    return streamlit_server(log_path, {"DISPATCH_DB": str(db), "DISPATCH_USERS": str(log_path.parent / "users.json")})
 
 
 @pytest.fixture(scope="module")
 def browser():
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -86,7 +34,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def demo_app(demo_db, tmp_path_factory):
-    _need_browser()
+    need_browser()
     with _server(demo_db, tmp_path_factory.mktemp("app") / "streamlit.log") as url:
         yield url
 
