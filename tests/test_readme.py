@@ -32,5 +32,5 @@ def test_readme_links_point_to_files():
 
 def test_make_targets_in_readme_exist():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    for target in set(re.findall(r"make (\w+)", README)):
+    for target in set(re.findall(r"(?:^|`)make (\w+)", README, re.M)):
         assert re.search(rf"^{target}:", makefile, re.M), target
