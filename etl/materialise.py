@@ -33,10 +33,12 @@ UPPER = (
 )
 STAMP_KEY = "materialised"
 
+# md5 over the sorted list, not an XOR of row hashes: DuckDB combines the hashes of a row's values so
+# that two resubmissions in one load (v1→v2 twice) cancel out in an XOR, and the stamp missed them.
 SQL_STATE = """
 SELECT (SELECT value FROM meta WHERE key = 'fingerprint'),
        (SELECT value FROM meta WHERE key = 'materialised'),
-       count(*), coalesce(bit_xor(hash(county, week, version)), 0)
+       count(*), coalesce(md5(string_agg(county || '|' || week || '|' || version, ',' ORDER BY county, week)), '')
 FROM current_versions
 """
 

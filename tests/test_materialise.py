@@ -191,3 +191,24 @@ def materialise_fresh(db) -> bool:
         return materialise.is_fresh(con)
     finally:
         con.close()
+
+
+def test_two_resubmissions_in_one_load_reach_the_stored_scores(tmp_path):
+    """v1→v2 for two counties in the same load: DuckDB's row hashes would cancel out in an XOR stamp."""
+    from etl.load import load_paths
+
+    from .dispatch_builder import BASE, UNITS, grid, write_xlsx
+
+    db = tmp_path / "w.duckdb"
+    first, second = tmp_path / "v1", tmp_path / "v2"
+    first.mkdir()
+    second.mkdir()
+    for county in ("东湖区", "西山区"):
+        write_xlsx(first / f"{county}.xlsx", grid(unit=county))
+        rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
+        rows[2]["livelihood_done"] = rows[2]["livelihood_projects"]   # the correction
+        write_xlsx(second / f"{county}.xlsx", grid(unit=county, rows=rows, total=False))
+    load_paths([first], db)
+    reports = load_paths([second], db)
+    assert [r.version for r in reports] == [2, 2]
+    _assert_equal(db, expect_shadowed=True)
