@@ -241,7 +241,8 @@ def level_area_heatmap(levels: pd.DataFrame, t: Labeler = _identity):
         return None
     df["area"] = df["dimension"].map(DIMENSION_LABELS)
     cols = [DIMENSION_LABELS[d] for d in (*DIMENSIONS, "composite")]
-    return temperature_heatmap(df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=600)
+    # half the page wide on the profile: five columns of 70 px and the level labels fit a 1366 px screen
+    return temperature_heatmap(df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=350)
 
 
 def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = _identity, columns: int = 5):
