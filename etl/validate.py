@@ -110,6 +110,12 @@ def parse_layout(layout: Layout, config: Config) -> Parsed:
             break
         if _is_note(row):
             continue
+        if all(is_blank(_cell(row, c)) for c in cols.values()):
+            # text only outside the table's columns (a remark beside it): not a unit row
+            stray = next(c for c, v in enumerate(row) if not is_blank(v))
+            parsed.add(Problem("W_STRAY_TEXT", f"表格外的文字「{text_of(row[stray])[:30]}」已忽略",
+                               "数据请填在表格的列内", cell=cell_name(r, stray), **where))
+            continue
         _parse_row(parsed, row, r, cols, seen, where)
         if len(parsed.errors) >= MAX_ERRORS:
             parsed.add(Problem("E_TOO_MANY_ERRORS", f"错误超过 {MAX_ERRORS} 处，后面的行未再检查",

@@ -187,3 +187,12 @@ def test_unit_names_match_across_weeks_after_normalising(tmp_path, db_path):
     [report] = load_paths([write_xlsx(tmp_path / "b.xlsx", grid(rows=rows))], db_path)
     assert report.outcome == "loaded"
     assert [p.code for p in report.warnings] == ["W_DECREASE"]
+
+
+def test_text_beside_the_table_on_a_blank_row_is_ignored_with_a_warning(tmp_path, db_path):
+    cells = grid()
+    width = len(cells[0])
+    cells.insert(6, [""] * width + ["（此处为说明文字）"])   # a remark to the right, on a row of its own
+    report, rows = load_one(write_xlsx(tmp_path / "a.xlsx", cells), db_path)
+    assert rows == expected()
+    assert [(p.code, p.cell) for p in report.warnings] == [("W_STRAY_TEXT", "AG7")]
