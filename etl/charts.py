@@ -330,12 +330,17 @@ def county_trend_lines(trend: pd.DataFrame, progress: pd.DataFrame, t: Labeler =
         x=x, y=y, color=alt.Color("county:N", scale=colors, title=t("县（市、区）")), opacity=emphasis,
         strokeWidth=alt.condition(alt.datum.county == city_label, alt.value(4), alt.value(2)),
         tooltip=tips).add_params(pick)
+    prog_line = _progress_line(progress, x, t)
+    return _config(alt.layer(lines, prog_line).properties(height=340, width="container"))
+
+
+def _progress_line(progress: pd.DataFrame, x, t: Labeler):
+    """序时进度 over the weeks, dashed: the line every trend is read against."""
     prog = _floats(progress, ["expected_progress"])
-    prog_line = alt.Chart(prog).mark_line(strokeDash=[6, 4], color=PROGRESS_COLOR).encode(
+    return alt.Chart(prog).mark_line(strokeDash=[6, 4], color=PROGRESS_COLOR).encode(
         x=x, y="expected_progress:Q",
         tooltip=[alt.Tooltip("week:N", title=t("统计周")),
                  alt.Tooltip("expected_progress:Q", title=t("序时进度"), format=".1f")])
-    return _config(alt.layer(lines, prog_line).properties(height=340, width="container"))
 
 
 def _county_colors(order: list[str], city_label: str) -> list[str]:
@@ -366,11 +371,7 @@ def area_trend_lines(scores: pd.DataFrame, progress: pd.DataFrame, t: Labeler = 
     lines = alt.Chart(df).mark_line(point=True).encode(
         x=x, y=y, color=alt.Color("area:N", scale=colors, sort=order, title=t("方面")),
         strokeWidth=alt.condition(alt.datum.dimension == "composite", alt.value(4), alt.value(2)), tooltip=tips)
-    prog = _floats(progress, ["expected_progress"])
-    prog_line = alt.Chart(prog).mark_line(strokeDash=[6, 4], color=PROGRESS_COLOR).encode(
-        x=x, y="expected_progress:Q",
-        tooltip=[alt.Tooltip("week:N", title=t("统计周")),
-                 alt.Tooltip("expected_progress:Q", title=t("序时进度"), format=".1f")])
+    prog_line = _progress_line(progress, x, t)
     return _config(alt.layer(lines, prog_line).properties(height=320, width="container"))
 
 
