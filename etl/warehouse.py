@@ -53,7 +53,7 @@ def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.
                 on_wait(elapsed)
                 told = True
             time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            delay = min(delay * 2, 0.1)  # loads let go between batches: look again soon
 
 
 def migrations() -> list[tuple[int, str, str]]:
