@@ -84,7 +84,9 @@ def load_many(con, files: list[tuple[str, bytes]], config: Config | None = None,
 
 def _load_batch(con, files, config: Config, loaded_by: str | None, checked: list) -> list[FileReport]:
     batch = Batch(con, loaded_by)
-    hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files]
+    # a file checked beforehand carries its hash in its report
+    hashed = [(name, data, pre[1].sha256 if pre else hashlib.sha256(data).hexdigest())
+              for (name, data), pre in zip(files, checked)]
     batch.prefetch([sha for _, _, sha in hashed])
     reports = [_load_one(batch, name, data, sha, config, pre) for (name, data, sha), pre in zip(hashed, checked)]
     batch.flush()
@@ -158,9 +160,9 @@ def _batches(files: list[Path]):
         yield batch
 
 
-def check_all(files: list[tuple[str, bytes]], config: Config) -> list[tuple]:
-    """check_bytes for a batch: the work a parse worker does."""
-    return [check_bytes(name, data, config) for name, data in files]
+def check_all(files: list[tuple[str, bytes, str]], config: Config) -> list[tuple]:
+    """check_bytes for a batch of (name, bytes, sha256): the work a parse worker does."""
+    return [check_bytes(name, data, config, sha) for name, data, sha in files]
 
 
 def _parse_pool(n_files: int):
@@ -189,8 +191,9 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
     known = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM submission_versions").fetchall()}
 
     def check(batch):
-        new = [sha not in known for sha in (hashlib.sha256(data).hexdigest() for _, data in batch)]
-        todo = [file for file, is_new in zip(batch, new) if is_new]
+        hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in batch]
+        new = [sha not in known for _, _, sha in hashed]
+        todo = [file for file in hashed if file[2] not in known]
         return new, (pool.submit(check_all, todo, config) if pool else todo)
 
     def write(batch, parsing):

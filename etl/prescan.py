@@ -253,16 +253,12 @@ def scan_xlsx(zf: zipfile.ZipFile, limits: dict) -> None:
     """Every worksheet of an .xlsx: extent, cells, text and merged ranges within budget."""
     totals = _Totals(budgets(limits))
     infos = [i for i in zf.infolist() if not i.is_dir()]
-    names = {i.filename.lower(): i for i in infos}
-    if _fast_xlsx_ok(zf, infos, _sheet_names(zf, names), totals.b):
-        return
-    _scan_xlsx_exactly(zf, limits, totals)
+    sheet_names = _sheet_names(zf, {i.filename.lower(): i for i in infos})
+    if not _fast_xlsx_ok(zf, infos, sheet_names, totals.b):
+        _scan_xlsx_exactly(zf, infos, sheet_names, totals)
 
 
-def _scan_xlsx_exactly(zf: zipfile.ZipFile, limits: dict, totals: _Totals) -> None:
-    infos = [i for i in zf.infolist() if not i.is_dir()]
-    names = {i.filename.lower(): i for i in infos}
-    sheet_names = _sheet_names(zf, names)
+def _scan_xlsx_exactly(zf: zipfile.ZipFile, infos: list, sheet_names: dict, totals: _Totals) -> None:
     shared: list[int] = []
     for info in infos:
         if posixpath.basename(info.filename.lower()) == "sharedstrings.xml":

@@ -64,11 +64,16 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
 def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
     """Zip bombs, macros and external links are refused before calamine inflates anything."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ReadError("E_NOT_A_SPREADSHEET", "文件已损坏（压缩包结构无法读取）",
                         "请用 Excel/WPS 打开确认后重新保存发送") from None
+    with zf:
+        _check_zip_members(zf, suffix, limits)
+
+
+def _check_zip_members(zf: zipfile.ZipFile, suffix: str, limits: dict) -> None:
+    infos = zf.infolist()
     names = {i.filename.lower() for i in infos}
     total = sum(i.file_size for i in infos)
     if total > limits["max_uncompressed_bytes"] or len(infos) > 10_000:
@@ -81,11 +86,10 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
                         "请在 Excel 中“断开链接”或粘贴为数值后另存发送")
     if "encryptedpackage" in names:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        if "content.xml" in names and "xl/workbook.xml" not in names:
-            _prescan(lambda: scan_ods(zf, limits))
-        else:
-            _prescan(lambda: scan_xlsx(zf, limits))
+    if "content.xml" in names and "xl/workbook.xml" not in names:
+        _prescan(lambda: scan_ods(zf, limits))
+    else:
+        _prescan(lambda: scan_xlsx(zf, limits))
 
 
 def _prescan(scan) -> None:

@@ -12,6 +12,7 @@ from .config import Config
 from .layout import Layout, find_layout, find_metadata
 from .problems import Problem, cell_name
 from .reader import Sheet
+from .weeks import week_monday, week_sunday
 
 MAX_ERRORS = 500  # a thoroughly broken file still gets a readable report
 
@@ -71,7 +72,6 @@ def _metadata(parsed: Parsed, layout: Layout, config: Config) -> None:
     except CellError as e:
         parsed.add(Problem(e.code, e.message, e.hint, cell=ref, **where))
         return
-    from .weeks import week_monday, week_sunday
     if week_sunday(week) < config.start or week_monday(week) > config.end:
         parsed.add(Problem("E_WEEK_OUTSIDE", f"统计周 {week} 不在主题教育期间（{config.start} 至 {config.end}）",
                            "请核对年份和周次", cell=ref, **where))
@@ -241,7 +241,3 @@ def _check_after_total(parsed: Parsed, sheet: Sheet, total_row: int, cols: dict,
         if squeeze(_cell(row, cols["level"])) in LEVEL_SET and squeeze(_cell(row, cols["unit"])):
             parsed.add(Problem("E_ROW_AFTER_TOTAL", f"合计行（第 {total_row + 1} 行）下方还有单位数据",
                                "请把所有单位放在合计行上方", row=r + 1, **where))
-
-
-def parse_file(sheets: list[Sheet], config: Config) -> Parsed:
-    return parse_sheets(sheets, config)

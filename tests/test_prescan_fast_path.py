@@ -25,7 +25,10 @@ def _fast(data: bytes) -> bool:
 
 def _exact_ok(data: bytes) -> bool:
     try:
-        prescan._scan_xlsx_exactly(zipfile.ZipFile(io.BytesIO(data)), LIMITS, prescan._Totals(prescan.budgets(LIMITS)))
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        prescan._scan_xlsx_exactly(zf, infos, prescan._sheet_names(zf, {i.filename.lower(): i for i in infos}),
+                                   prescan._Totals(prescan.budgets(LIMITS)))
         return True
     except prescan.PrescanError:
         return False
