@@ -5,6 +5,7 @@ the cell and turns it into a Problem."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -34,12 +35,24 @@ def squeeze(value) -> str:
     """NFKC (full-width → half-width) and no whitespace at all: for labels and keys."""
     if value is None or value == "":
         return ""  # most cells of a sheet: skip the normalisation
+    if value.__class__ is str:
+        return _squeeze_text(value)
     return _SPACE.sub("", unicodedata.normalize("NFKC", text_of(value)))
+
+
+# Unit names and labels come back every week (and in every file of a county): remember them.
+@functools.lru_cache(maxsize=1 << 16)
+def _squeeze_text(text: str) -> str:
+    if unicodedata.is_normalized("NFKC", text) and not _SPACE.search(text):
+        return text
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def clean_name(value) -> str:
     """A name as written, with runs of whitespace (full-width too) made one space and trimmed."""
-    return re.sub(r"\s+", " ", text_of(value)).strip()
+    if value.__class__ is str and not _SPACE.search(value):
+        return value
+    return _SPACE.sub(" ", text_of(value)).strip()
 
 
 def name_key(value) -> str:

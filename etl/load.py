@@ -51,7 +51,7 @@ def check_bytes(file_name: str, data: bytes, config: Config, sha256: str | None 
         return None, report
     parsed = parse_sheets(sheets, config)
     report.county, report.week = parsed.county, parsed.week
-    report.errors, report.warnings, report.rows = parsed.errors, parsed.warnings, len(parsed.rows)
+    report.errors, report.warnings, report.rows = parsed.errors, parsed.warnings, parsed.n_rows
     return parsed, report
 
 
@@ -108,9 +108,8 @@ def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Confi
         if report.errors:
             report.outcome, report.rows = "rejected", 0
         else:
-            report.warnings += batch.decreases(parsed.county, parsed.week, parsed.rows, parsed.sheet)
             report.outcome = "loaded"
-            batch.add_submission(report, parsed.rows)
+            batch.add_submission(report, parsed.table, parsed.sheet)
     batch.add_log(report)
     report.seconds = time.perf_counter() - started
     return report
@@ -186,7 +185,15 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
     reports: list[FileReport] = []
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
     pool, workers = _parse_pool(len(files))
-    con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
+
+    def hold():
+        con = open_warehouse(db_path, config, on_wait=on_wait)
+        # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: at ~2 MB a batch that is a
+        # rewrite every few batches. A load checkpoints once, when it lets the warehouse go.
+        con.execute("SET checkpoint_threshold = '1GB'")
+        return con, time.monotonic()
+
+    con, opened = hold()
     # files already in the warehouse are not checked again ("unchanged" costs only a hash)
     known = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM submission_versions").fetchall()}
 
@@ -202,7 +209,7 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
         fresh = iter(work.result() if pool else check_all(work, config))  # outside the write lock
         checked = [next(fresh) if is_new else None for is_new in new]
         if con is None:
-            con, opened = open_warehouse(db_path, config, on_wait=on_wait), time.monotonic()
+            con, opened = hold()
         done = load_many(con, batch, config, loaded_by, checked=checked)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
         reports.extend(done)
@@ -226,7 +233,7 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
         while window:
             write(*window.popleft())
         if con is None:
-            con = open_warehouse(db_path, config, on_wait=on_wait)
+            con, opened = hold()
         materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
     finally:
         bar.close()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import repeat
 
+import numpy as np
 import pyarrow as pa
 
 from .columns import BY_ID, METRICS
@@ -52,11 +54,11 @@ class Batch:
         self.last_version = {(c, w): v for c, w, v in con.execute(
             "SELECT county, week, max(version) FROM submission_versions GROUP BY ALL").fetchall()}
         self.accepted: dict[str, tuple] = {}        # sha256 → (county, week, version) of accepted files
-        self.pending_rows: dict[tuple, list] = {}   # (county, week) → rows, this batch
+        self.pending: dict[tuple, tuple] = {}       # (county, week) → (unit keys, counts), this batch
         self.archive: dict[str, bytes] = {}
         self.logs: list[tuple] = []
         self.versions: list[tuple] = []
-        self.unit_rows: list[dict] = []
+        self.unit_rows: dict[str, list] = {name: [] for name in UNIT_ROW_COLUMNS}  # one list per column
 
     def prefetch(self, sha256s: list[str]) -> None:
         """Which of these files the warehouse already holds, in one query for the whole batch."""
@@ -79,45 +81,52 @@ class Batch:
     def add_log(self, report: FileReport) -> None:
         self.logs.append(_log_row(report, self.loaded_by))
 
-    def decreases(self, county: str, week: str, rows: list[dict], sheet: str | None) -> list[Problem]:
+    def decreases(self, county: str, week: str, table: dict[str, list], counts: np.ndarray,
+                  sheet: str | None) -> list[Problem]:
         """Cumulative counts lower than the same unit's in the county's previous submitted week."""
         earlier_weeks = [w for (c, w) in self.current if c == county and w < week]
-        if not earlier_weeks:
+        if not earlier_weeks or not len(table["unit_key"]):
             return []
         prev = max(earlier_weeks)
-        before = self.pending_rows.get((county, prev))
-        if before is not None:
-            earlier = {r["unit_key"]: tuple(r[m] for m in COUNT_IDS) for r in before}
+        if (county, prev) in self.pending:
+            before = self.pending[county, prev]
         else:
-            earlier = {row[0]: row[1:] for row in self.con.execute(
+            found = self.con.execute(
                 f"SELECT coalesce(unit_key, unit), {', '.join(COUNT_IDS)} FROM unit_rows "
-                "WHERE county = ? AND week = ? AND version = ?", [county, prev, self.current[county, prev]])
-                .fetchall()}
+                "WHERE county = ? AND week = ? AND version = ?", [county, prev, self.current[county, prev]]).fetchall()
+            before = ([r[0] for r in found], np.array([r[1:] for r in found], dtype=float).reshape(-1, len(COUNT_IDS)))
+        old_keys, old_counts = before
+        where = {k: i for i, k in enumerate(old_keys)}
+        at = np.array([where.get(k, -1) for k in table["unit_key"]])
+        same = np.flatnonzero(at >= 0)
+        lower = counts[same] < old_counts[at[same]]  # NaN (a blank) is never lower
         out = []
-        for row in rows:
-            old_values = earlier.get(row["unit_key"])
-            if old_values is None:
-                continue
-            for metric, old in zip(COUNT_IDS, old_values):
-                new = row.get(metric)
-                if old is not None and new is not None and new < old:
-                    out.append(Problem("W_DECREASE", f"「{row['unit']}」的「{BY_ID[metric].label}」为 {new}，"
-                                       f"少于上一次报送（{prev}）的 {old}；本表应填累计数", "请核对是否填成了本周新增数",
-                                       sheet=sheet, row=row["row_no"]))
+        for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
+            row, metric = same[i], COUNT_IDS[j]
+            new, old = int(counts[row, j]), int(old_counts[at[row], j])
+            out.append(Problem("W_DECREASE", f"「{table['unit'][row]}」的「{BY_ID[metric].label}」为 {new}，"
+                               f"少于上一次报送（{prev}）的 {old}；本表应填累计数", "请核对是否填成了本周新增数",
+                               sheet=sheet, row=table["row_no"][row]))
         return out
 
-    def add_submission(self, report: FileReport, rows: list[dict]) -> None:
-        """A new version for (county, week), current from now on."""
+    def add_submission(self, report: FileReport, table: dict[str, list], sheet: str | None = None) -> None:
+        """A new version for (county, week), current from now on; counts lower than the week before
+        are added to the report's warnings."""
         key = (report.county, report.week)
+        counts = _counts(table)
+        report.warnings += self.decreases(report.county, report.week, table, counts, sheet)
         version = self.last_version.get(key, 0) + 1
+        n = len(table["unit"])
         self.last_version[key] = self.current[key] = version
-        report.version, report.rows, report.resubmission = version, len(rows), version > 1
+        report.version, report.rows, report.resubmission = version, n, version > 1
         self.versions.append((report.county, report.week, version, report.file_name, report.sha256, now(),
-                              len(rows), self.loaded_by))
+                              n, self.loaded_by))
         self.accepted[report.sha256] = (report.county, report.week, version)
-        self.pending_rows[key] = rows
-        for r in rows:
-            self.unit_rows.append({**r, "county": report.county, "week": report.week, "version": version})
+        self.pending[key] = (table["unit_key"], counts)
+        for name, values in (("county", report.county), ("week", report.week), ("version", version)):
+            self.unit_rows[name].extend(repeat(values, n))
+        for name in UNIT_ROW_COLUMNS[3:]:
+            self.unit_rows[name].extend(table[name])
 
     def flush(self) -> None:
         """Send everything gathered to DuckDB (inside the caller's transaction)."""
@@ -141,9 +150,8 @@ class Batch:
                 con.execute("INSERT INTO current_versions SELECT county, week, version FROM batch_current")
             finally:
                 con.unregister("batch_current")
-        if self.unit_rows:
-            self._insert_arrow("unit_rows", pa.table(
-                {c: [r.get(c) for r in self.unit_rows] for c in UNIT_ROW_COLUMNS}, schema=_schema()))
+        if self.unit_rows["unit"]:
+            self._insert_arrow("unit_rows", pa.table(self.unit_rows, schema=_schema()))
         if self.logs:
             self._insert_arrow("load_log", _columns(LOG_COLUMNS, self.logs))
 
@@ -155,6 +163,11 @@ class Batch:
                              + (f" WHERE {where}" if where else ""))
         finally:
             self.con.unregister("batch_incoming")
+
+
+def _counts(table: dict[str, list]) -> np.ndarray:
+    """The count metrics of a file's unit rows as one float matrix (a row per unit; NaN = blank)."""
+    return np.array([table[m] for m in COUNT_IDS], dtype=float).T.reshape(-1, len(COUNT_IDS))
 
 
 def _columns(names, rows) -> pa.Table:

@@ -189,6 +189,18 @@ def test_unit_names_match_across_weeks_after_normalising(tmp_path, db_path):
     assert [p.code for p in report.warnings] == ["W_DECREASE"]
 
 
+def test_a_decrease_against_a_week_loaded_in_the_same_batch_is_named_row_by_row(tmp_path, db_path):
+    rows = _restyle(lambda k, v: v)
+    rows[2]["problems_found"] = 20                # 30 the week before
+    rows[0]["center_group_sessions"] = 1          # 2 before: lower here too, on an earlier row
+    first = write_xlsx(tmp_path / "a.xlsx", grid(week="2023-W44", total=False))
+    second = write_xlsx(tmp_path / "b.xlsx", grid(rows=rows, total=False))
+    _, report = load_paths([first, second], db_path)
+    assert [(p.code, p.row) for p in report.warnings] == [("W_DECREASE", 5), ("W_DECREASE", 7)]
+    assert "「城关镇村（社区）党组织」的「检视查摆问题（个）」为 20，少于上一次报送（2023-W44）的 30" \
+        in report.warnings[1].message
+
+
 def test_text_beside_the_table_on_a_blank_row_is_ignored_with_a_warning(tmp_path, db_path):
     cells = grid()
     width = len(cells[0])

@@ -1,0 +1,255 @@
+"""The unit rows under a dispatch sheet's header → one checked list per field.
+
+A province file has ~250 rows × 30 metrics. Checking it cell by cell in Python cost more than
+calamine's whole read, so each metric column is first judged whole by C-level builtins (set, map,
+all, min, max): whole numbers where the metric applies, 是/否 for a flag, blanks (or "/") where it
+does not. Only a column that fails that quick check is walked cell by cell, with the same messages.
+Problems are reported in sheet order (row, then column), as a person reads the sheet."""
+from __future__ import annotations
+
+from itertools import compress
+from operator import gt
+
+from .cells import (CellError, clean_name, is_blank, is_not_applicable, name_key, parse_count, parse_flag,
+                    squeeze, text_of)
+from .columns import BY_ID, LEVEL_SET, METRICS, NOT_APPLICABLE, RELATIONS, TOTAL_ROW_LABELS
+from .problems import Problem, cell_name
+
+COUNT_MAX = 2_147_483_647
+PLAIN_FLAGS = {"是": True, "否": False}
+NOTE_LABELS = ("注", "说明", "填表说明", "备注:")
+# Where a metric does not apply, these need no remark (anything else there is warned about).
+_QUIET_BLANKS = frozenset({None, "", *NOT_APPLICABLE})
+
+# Order of a row's problems: its name, its level, its metric cells left to right, then row checks.
+_ORDER_UNIT, _ORDER_LEVEL, _ORDER_METRIC = 0, 1, 2
+_ORDER_ORG = _ORDER_METRIC + len(METRICS)
+_ORDER_RELATION = _ORDER_ORG + 1
+
+
+class Found:
+    """Problems as they are found (column by column), to be handed over in sheet order."""
+
+    def __init__(self, sheet: str | None):
+        self.where = dict(sheet=sheet)
+        self.items: list[tuple[int, int, Problem]] = []
+
+    def add(self, r: int, order: int, code: str, message: str, hint: str = "", c: int | None = None,
+            **extra) -> None:
+        cell = cell_name(r, c) if c is not None else None
+        self.items.append((r, order, Problem(code, message, hint, cell=cell, **extra, **self.where)))
+
+    def error_rows(self) -> set[int]:
+        return {r for r, _, p in self.items if p.is_error}
+
+    def in_sheet_order(self) -> list[tuple[int, Problem]]:
+        return [(r, p) for r, _, p in sorted(self.items, key=lambda t: (t[0], t[1]))]
+
+
+def is_note(row: list) -> bool:
+    """注：… rows below (or inside) the table: one or two filled cells, the first a note label."""
+    first = next((v for v in row if not is_blank(v)), None)
+    if not isinstance(first, str) or not squeeze(first).startswith(NOTE_LABELS):
+        return False
+    return sum(not is_blank(v) for v in row) <= 2
+
+
+def cell_at(row: list, c: int | None):
+    """The cell in column c of a row, None past its end (CSV rows are ragged)."""
+    return row[c] if c is not None and c < len(row) else None
+
+
+def body_rows(rows: list[list], header_row: int, cols: dict, found: Found) -> tuple[list[int], int | None]:
+    """The sheet rows holding units, and the 合计 row that ends the table (or None)."""
+    cu, cl, cs = cols["unit"], cols["level"], cols.get("seq")
+    body = []
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        unit = cell_at(row, cu)
+        label = squeeze(unit) if unit.__class__ is str and cell_at(row, cl) in LEVEL_SET else ""
+        if label:  # the usual unit row: a name and a level (only a 合计 or a 注 can still hide here)
+            if label in TOTAL_ROW_LABELS:
+                return body, r
+            if not (label.startswith(NOTE_LABELS) and is_note(row)):
+                body.append(r)
+            continue
+        if all(is_blank(v) for v in row):
+            continue
+        label = squeeze(unit) or squeeze(cell_at(row, cs))
+        if label in TOTAL_ROW_LABELS:
+            return body, r
+        if is_note(row):
+            continue
+        if all(is_blank(cell_at(row, c)) for c in cols.values()):
+            # text only outside the table's columns (a remark beside it): not a unit row
+            stray = next(c for c, v in enumerate(row) if not is_blank(v))
+            found.add(r, -1, "W_STRAY_TEXT", f"表格外的文字「{text_of(row[stray])[:30]}」已忽略",
+                      "数据请填在表格的列内", c=stray)
+            continue
+        body.append(r)
+    return body, None
+
+
+def read_columns(rows: list[list], body: list[int], cols: dict, found: Found) -> dict[str, list]:
+    """Every field of the unit rows, checked; a value that is wrong is None and its problem is in found."""
+    width = max(cols.values()) + 1
+    data = [rows[r] for r in body]
+    if any(len(row) < width for row in data):  # CSV rows may be ragged
+        data = [row if len(row) >= width else row + [None] * (width - len(row)) for row in data]
+    columns = list(zip(*data)) if data else [()] * width
+    table: dict[str, list] = {"row_no": [r + 1 for r in body]}
+    table["unit"], table["unit_key"] = _units(columns[cols["unit"]], body, cols["unit"], found)
+    levels = table["level"] = _levels(columns[cols["level"]], body, cols["level"], found)
+    masks = _applies(levels)
+    for j, column in enumerate(METRICS):
+        c = cols[column.id]
+        values = _quick(column, columns[c], masks.get(column.levels))
+        if values is None:
+            values = _cell_by_cell(column, columns[c], levels, body, c, _ORDER_METRIC + j, found)
+        table[column.id] = values
+    _row_checks(table, body, cols, found)
+    remarks = cols.get("remarks")
+    table["remarks"] = [None] * len(body) if remarks is None else \
+        [None if v is None or v == "" else (clean_name(v) or None) for v in columns[remarks]]
+    return table
+
+
+def _units(raw_names, body, c, found: Found) -> tuple[list, list]:
+    units, keys, seen = [], [], {}
+    for r, raw in zip(body, raw_names):
+        unit = clean_name(raw)
+        key = name_key(unit)
+        if not unit:
+            found.add(r, _ORDER_UNIT, "E_UNIT_NAME_MISSING", "单位名称为空", "每一行都要填写单位名称", c=c)
+        elif key in seen:
+            found.add(r, _ORDER_UNIT, "E_DUPLICATE_UNIT", f"单位「{unit}」重复出现（第 {seen[key] + 1} 行和第 {r + 1} 行）",
+                      "同一单位只填一行；如是不同单位请写全称区分", c=c)
+        else:
+            seen[key] = r
+        units.append(unit)
+        keys.append(key)
+    return units, keys
+
+
+def _levels(raw_levels, body, c, found: Found) -> list:
+    levels = []
+    for r, raw in zip(body, raw_levels):
+        level = raw if raw in LEVEL_SET else squeeze(raw)
+        if level not in LEVEL_SET:
+            found.add(r, _ORDER_LEVEL, "E_UNKNOWN_LEVEL", f"层级「{text_of(raw)}」无法识别" if level else "层级为空",
+                      "层级应为 市级、县级、乡镇级 或 村级", c=c)
+            level = None
+        levels.append(level)
+    return levels
+
+
+def _applies(levels: list) -> dict:
+    """For each metric's set of levels, which rows it applies to; {} when a row's level is unknown
+    (those rows are checked cell by cell)."""
+    if None in levels:
+        return {}
+    return {lv: [level in lv for level in levels] for lv in {m.levels for m in METRICS}}
+
+
+def _quick(column, values: tuple, applies: list | None) -> list | None:
+    """The column's values when every cell is plainly right, else None (look cell by cell)."""
+    if applies is None:
+        return None
+    if all(applies):
+        used, unused = values, ()
+    else:
+        used, unused = list(compress(values, applies)), set(compress(values, [not a for a in applies]))
+        if not unused <= _QUIET_BLANKS:
+            return None  # a value where the metric does not apply gets a warning
+    clean = _whole_numbers(used) if column.kind == "count" else _plain_flags(used)
+    if clean is None or not unused:
+        return clean
+    it = iter(clean)
+    return [next(it) if a else None for a in applies]
+
+
+def _whole_numbers(values) -> list | None:
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:  # '12', '１２'
+            return list(map(int, values))
+    elif kinds == {float}:
+        if min(values) >= 0 and max(values) <= COUNT_MAX and all(map(float.is_integer, values)):
+            return list(map(int, values))
+    elif kinds == {int}:
+        if min(values) >= 0 and max(values) <= COUNT_MAX:
+            return list(values)
+    elif not kinds:
+        return []
+    return None
+
+
+def _plain_flags(values) -> list | None:
+    if set(values) <= PLAIN_FLAGS.keys():
+        return list(map(PLAIN_FLAGS.__getitem__, values))
+    return None
+
+
+def _cell_by_cell(column, values, levels, body, c, order, found: Found) -> list:
+    out = []
+    for r, raw, level in zip(body, values, levels):
+        applies = level is None or level in column.levels
+        kind = type(raw)
+        if applies and column.kind == "count" and (
+                (kind is float and 0 <= raw <= COUNT_MAX and raw.is_integer())
+                or (kind is str and raw.isdecimal() and len(raw) < 10)):
+            out.append(int(raw))
+        elif applies and kind is str and raw in PLAIN_FLAGS and column.kind == "flag":
+            out.append(PLAIN_FLAGS[raw])
+        else:
+            out.append(_metric_value(column, raw, level, applies, r, c, order, found))
+    return out
+
+
+def _metric_value(column, raw, level, applies: bool, r: int, c: int, order: int, found: Found):
+    """One metric cell that is not plainly right: text, flags, not-applicable marks, and every defect."""
+    if is_blank(raw) or is_not_applicable(raw):
+        if applies and level is not None:
+            found.add(r, order, "W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）", "如实际为 0 请填 0", c=c)
+        return None
+    try:
+        value = parse_flag(raw) if column.kind == "flag" else parse_count(raw)
+    except CellError as e:
+        if applies:
+            found.add(r, order, e.code, f"「{column.label}」{e.message}", e.hint, c=c)
+            return None
+        value = None  # a bad value where the metric does not apply is not used anyway: warn below
+    if not applies:
+        found.add(r, order, "W_NOT_APPLICABLE", f"「{column.label}」不适用于{level}，已忽略该值（{text_of(raw)}）",
+                  "不适用的指标请留空或填“/”", c=c)
+        return None
+    return value
+
+
+def _row_checks(table: dict, body: list[int], cols: dict, found: Found) -> None:
+    """At least one party organisation; no part larger than its whole (已整改 ≤ 检视查摆问题 …)."""
+    orgs = table["org_count"]
+    if 0 in orgs:
+        for i, v in enumerate(orgs):
+            if v == 0:
+                found.add(body[i], _ORDER_ORG, "E_ORG_COUNT", "党组织数应至少为 1", "请填写该单位实际的党组织个数",
+                          c=cols["org_count"])
+    for k, (small, large) in enumerate(RELATIONS):
+        a, b = table[small], table[large]
+        if None in a or None in b:
+            bad = [i for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None and x > y]
+        elif any(map(gt, a, b)):
+            bad = [i for i, (x, y) in enumerate(zip(a, b)) if x > y]
+        else:
+            continue
+        part, whole = BY_ID[small], BY_ID[large]
+        for i in bad:
+            found.add(body[i], _ORDER_RELATION + k, "E_RELATION",
+                      f"「{part.label}」（{a[i]}）大于「{whole.label}」（{b[i]}）",
+                      f"「{part.header}」不能超过「{whole.header}」，请核对", c=cols[small])
+
+
+def keep_rows(table: dict, body: list[int], drop: set[int]) -> dict:
+    """The table without the given sheet rows (those with an error are not units to load)."""
+    keep = [r not in drop for r in body]
+    return {name: list(compress(values, keep)) for name, values in table.items()}

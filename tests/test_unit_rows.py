@@ -1,0 +1,48 @@
+"""The column-at-once checks (etl/unit_rows.py) agree with the cell-by-cell path they shortcut."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.columns import ALL_LEVELS, BY_ID
+from etl.unit_rows import Found, _applies, _cell_by_cell, _quick
+
+CELLS = st.one_of(
+    st.none(), st.just(""), st.just(" "), st.just("/"), st.just("无"), st.just("是"), st.just("否"), st.just("√"),
+    st.integers(-3, 3).map(float), st.floats(-2, 5), st.just(float("nan")), st.just(float("inf")), st.integers(0, 2**31 + 5),
+    st.integers(0, 12).map(str), st.just("１２"), st.just("99999999999"), st.just("3次"), st.just("1,234"), st.just("若干"), st.booleans(),
+)
+COLUMNS = [BY_ID[i] for i in ("org_count", "reading_class_done", "research_topics", "concentrated_study_sessions",
+                              "board_updated", "lead_cases")]
+
+
+@st.composite
+def columns_of_cells(draw):
+    """A few kinds of cell mixed in one column (real columns are nearly uniform), on random levels."""
+    palette = draw(st.lists(CELLS, min_size=1, max_size=3))
+    return draw(st.lists(st.tuples(st.sampled_from(ALL_LEVELS), st.sampled_from(palette)), max_size=8))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(COLUMNS), columns_of_cells())
+def test_a_column_taken_whole_means_what_its_cells_mean_and_has_nothing_to_report(column, cells):
+    levels = [lv for lv, _ in cells]
+    values = tuple(v for _, v in cells)
+    body = list(range(5, 5 + len(cells)))
+    quick = _quick(column, values, _applies(levels).get(column.levels))
+    found = Found("调度表")
+    slow = _cell_by_cell(column, values, levels, body, 3, 2, found)
+    if quick is not None:
+        assert quick == slow and all(type(a) is type(b) for a, b in zip(quick, slow))
+        assert found.items == []
+
+
+def test_plain_columns_take_the_quick_path():
+    levels = ["县级", "村级", "村级"]
+    applies = _applies(levels)
+    topics = BY_ID["research_topics"]                      # not for villages
+    assert _quick(topics, ("3", "", "/"), applies[topics.levels]) == [3, None, None]
+    assert _quick(BY_ID["org_count"], (1.0, 12.0, 3.0), applies[BY_ID["org_count"].levels]) == [1, 12, 3]
+    assert _quick(BY_ID["board_updated"], ("是", "否", "是"), applies[BY_ID["board_updated"].levels]) == [True, False, True]
+    # a value where the metric does not apply, a blank where it does: cell by cell, to say so
+    assert _quick(topics, ("3", "2", ""), applies[topics.levels]) is None
+    assert _quick(BY_ID["org_count"], (1.0, None, 3.0), applies[BY_ID["org_count"].levels]) is None
+    assert _applies(["县级", None]) == {}                  # an unknown level: every column cell by cell
