@@ -222,7 +222,7 @@ def add_user(name: str, role: str, password: str, path: Path | None = None) -> U
     with _locked(path):
         store = _load(path)
         if name in store["users"]:
-            raise UserError(f"用户「{name}」已存在（改密码用 user passwd，改角色先 user remove 再 add）")
+            raise UserError(f"用户「{name}」已存在（改密码用 user passwd，改角色用 user role）")
         store["users"][name] = {"role": role, **hash_password(password), "created_at": _now(), "updated_at": _now()}
         _write_json(path, store)
     return User(name, role)
@@ -249,6 +249,19 @@ def set_password(name: str, password: str, path: Path | None = None) -> None:
         if entry is None:
             raise UserError(f"没有用户「{name}」")
         entry.update(hash_password(password), updated_at=_now())
+        _write_json(path, store)
+
+
+def set_role(name: str, role: str, path: Path | None = None) -> None:
+    """A new role, in force at the user's next action (roles are read from the file every time)."""
+    name, role = normalize_name(name), check_role(role)
+    path = Path(path or users_path())
+    with _locked(path):
+        store = _load(path)
+        entry = store["users"].get(name)
+        if entry is None:
+            raise UserError(f"没有用户「{name}」")
+        entry.update(role=role, updated_at=_now())
         _write_json(path, store)
 
 
@@ -387,6 +400,9 @@ def add_parser(sub) -> None:
     w = cmds.add_parser("passwd", help="重设密码", description="重设某账号的密码。")
     w.add_argument("name", metavar="NAME")
     w.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
+    o = cmds.add_parser("role", help="改角色", description="改变某账号的角色，立即生效。")
+    o.add_argument("name", metavar="NAME")
+    o.add_argument("role", metavar="ROLE", choices=ROLES, help="viewer、clerk 或 admin")
     cmds.add_parser("hint", help="还没有报送员时，提示如何创建", description="还没有报送员账号时，打印创建方法。")
     p.set_defaults(func=run, parser=p)
 
@@ -443,6 +459,10 @@ def run(args) -> int:
         if args.action == "remove":
             remove_user(args.name, path)
             print(f"已删除账号「{normalize_name(args.name)}」")
+            return 0
+        if args.action == "role":
+            set_role(args.name, args.role, path)
+            print(f"已把「{normalize_name(args.name)}」的角色改为 {args.role}（{ROLE_LABELS[args.role]}）")
             return 0
         if args.action == "passwd":
             name = normalize_name(args.name)

@@ -67,6 +67,19 @@ def test_cli_add_list_passwd_remove(users_file):
     assert "还没有账号" in cli("list").stdout
 
 
+def test_cli_role_changes_a_role_and_a_signed_in_session_follows_it(users_file):
+    users.add_user("王芳", "clerk", PASSWORD)
+    session = users.authenticate("王芳", PASSWORD)
+    assert users.can(session, "clerk")
+    r = cli("role", "王芳", "viewer")
+    assert r.returncode == 0 and "viewer" in r.stdout, r.stderr
+    assert "王芳\tviewer" in cli("list").stdout
+    assert not users.can(session, "clerk")               # the open session lost the right at once
+    assert cli("role", "王芳", "boss").returncode == 2     # not a role
+    assert cli("role", "李四", "clerk").returncode == 1    # no such user
+    assert users.authenticate("王芳", PASSWORD).role == "viewer"
+
+
 def test_cli_users_option_beats_nothing(tmp_path):
     path = tmp_path / "elsewhere.json"
     r = cli("--users", str(path), "add", "admin1", "--role", "admin", "--password-stdin", stdin=PASSWORD)
