@@ -319,6 +319,7 @@ def write_demo_files(plan: DemoPlan, out_dir, progress: bool = True) -> tuple[li
     """Write every county's weekly files; returns (first files, corrected resubmissions)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    owned = _own_folder(out_dir)
     firsts, corrections = [], []
     total = len(plan.config.units) * len(plan.weeks)
     bar = tqdm(total=total, desc="生成演示调度表", unit="份", file=sys.stderr, disable=not progress,
@@ -342,7 +343,29 @@ def write_demo_files(plan: DemoPlan, out_dir, progress: bool = True) -> tuple[li
                 firsts.append(write_dispatch(out_dir / f"{county}_{week}{suffix}", county, week, rows,
                                              name, config=plan.config))
     bar.close()
+    written = {v.suffix for v in VARIANTS.values()}
+    stale = [p for p in out_dir.iterdir() if p.suffix.lower() in written and p not in {*firsts, *corrections}]
+    if owned:
+        for p in stale:  # an earlier demo's files (another --until-week or scale): they would mislead a folder load
+            p.unlink()
+    elif stale:
+        print(f"注意：{out_dir} 中另有 {len(stale)} 个表格文件不是本次演示生成的，未改动也未导入", file=sys.stderr)
     return firsts, corrections
+
+
+DEMO_MARK = ".dispatch-demo"
+
+
+def _own_folder(out_dir: Path) -> bool:
+    """True when the folder is the demo's own (it made it, or it was empty): then the files of an
+    earlier demo run may be removed. A folder with someone's own files is never cleared."""
+    mark = out_dir / DEMO_MARK
+    if mark.exists():
+        return True
+    if any(out_dir.iterdir()):
+        return False
+    mark.write_text("由 python -m etl demo 生成的演示调度表；再次运行 demo 会替换本文件夹中的表格文件。\n", encoding="utf-8")
+    return True
 
 
 def run_demo(db_path, out_dir, *, config: Config | None = None, until_week: str = DEFAULT_UNTIL,

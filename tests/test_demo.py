@@ -130,6 +130,19 @@ def test_files_cover_every_county_and_week(plan, figures, tmp_path):
         assert got["week"] == w
 
 
+def test_a_rerun_into_its_own_folder_replaces_the_files_and_a_foreign_folder_is_left_alone(config, tmp_path):
+    long, short = plan_demo(config, "2023-W38"), plan_demo(config, "2023-W37")
+    own = tmp_path / "files"
+    write_demo_files(long, own, progress=False)
+    firsts, corrections = write_demo_files(short, own, progress=False)
+    assert {p for p in own.iterdir() if not p.name.startswith(".")} == {*firsts, *corrections}
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "我的表.xlsx").write_bytes(b"x")
+    write_demo_files(short, foreign, progress=False)
+    assert (foreign / "我的表.xlsx").exists() and not (foreign / ".dispatch-demo").exists()
+
+
 def test_demo_config_generates_counties(config):
     big = demo_config(config, 25, seed=1)
     assert big.counties[:10] == config.counties and len(big.counties) == 25
