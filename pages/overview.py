@@ -65,19 +65,20 @@ with st.container(key="screen_only_ranking"):
         ui.styled(table, lights=["light"]),
         hide_index=True, width="stretch", placeholder="",
         height=35 * (len(table) + 1) + 3, on_select="rerun", selection_mode="single-row", key="ranking",
+        # fixed widths: all fourteen columns fit a 1366-px laptop or projector without a sideways scroll
         column_config={
-            "rank": st.column_config.NumberColumn(t("排名"), format="%d"),
-            "county": st.column_config.TextColumn(t("县（市、区）")),
-            "composite": st.column_config.NumberColumn(t("综合得分"), format="%.1f"),
-            "change": st.column_config.TextColumn(t("排名变化"), help="与上周名次相比"),
-            "trend": st.column_config.LineChartColumn(t("走势"), y_min=0, y_max=100, width="medium",
-                                                      help="各周综合得分"),
-            "light": st.column_config.TextColumn(t("进度预警")),
-            **{d: st.column_config.NumberColumn(t(DIMENSION_LABELS[d]), format="%.1f")
+            "rank": st.column_config.NumberColumn(**ui.header("排名"), format="%d", width=44),
+            "county": st.column_config.TextColumn(**ui.header("县（市、区）"), width=92),
+            "composite": st.column_config.NumberColumn(**ui.header("综合得分"), format="%.1f", width=64),
+            "change": st.column_config.TextColumn(**ui.header("排名变化", "与上周名次相比"), width=64),
+            "trend": st.column_config.LineChartColumn(**ui.header("走势", "各周综合得分"), y_min=0, y_max=100,
+                                                      width=94),
+            "light": st.column_config.TextColumn(**ui.header("进度预警"), width=64),
+            **{d: st.column_config.NumberColumn(**ui.header(DIMENSION_LABELS[d]), format="%.1f", width=64)
                for d in DIMENSIONS},
-            "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
-            "status": st.column_config.TextColumn(t("状态")),
-            "profile": st.column_config.LinkColumn(t("画像"), display_text="查看"),
+            "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=52),
+            "status": st.column_config.TextColumn(**ui.header("状态"), width=72),
+            "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text="查看", width=48),
         })
     st.caption("点击一行打开该县（市、区）的县域画像。未报送的县（市、区）列在最后，不参加排名。")
 ui.open_profile_on_select(event, table, week)

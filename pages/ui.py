@@ -16,7 +16,7 @@ import streamlit as st
 
 from etl import charts, queries
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_path
-from etl.labels import label, labeler
+from etl.labels import EN, label, labeler
 from etl.reading import NoWarehouse, ensure_schema, reader
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy, data_version
@@ -69,6 +69,13 @@ def english() -> bool:
 def t(zh: str) -> str:
     """A UI label, with its English when the sidebar switch is on."""
     return label(zh, english())
+
+
+def header(zh: str, help: str | None = None) -> dict:
+    """A column header for a wide table: Chinese only, its English in the hover help when the switch
+    is on (a "中文 English" header on each of a dozen columns would push the table sideways)."""
+    en = EN.get(zh) if english() else None
+    return {"label": zh, "help": " · ".join(x for x in (help, en) if x) or None}
 
 
 def language_switch() -> None:
