@@ -18,10 +18,10 @@ from tqdm import tqdm
 
 from . import materialise
 from .config import Config, default_config, warehouse_path
+from .check import check_all, check_bytes
 from .problems import FileReport, Problem
-from .reader import SPREADSHEET_SUFFIXES, ReadError, read_sheets
+from .reader import SPREADSHEET_SUFFIXES
 from .store import Batch
-from .validate import parse_sheets
 from .warehouse import open_warehouse
 
 REOPEN_SECONDS = 2.0  # a long batch lets readers (the dashboard) in between files this often
@@ -39,20 +39,6 @@ def iter_files(paths) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-def check_bytes(file_name: str, data: bytes, config: Config, sha256: str | None = None):
-    """Read and judge a file without touching the warehouse: (Parsed or None, FileReport)."""
-    report = FileReport(file_name=file_name, sha256=sha256 or hashlib.sha256(data).hexdigest())
-    try:
-        sheets = read_sheets(file_name, data, config.limits)
-    except ReadError as e:
-        report.errors.append(Problem(e.code, e.message, e.hint))
-        return None, report
-    parsed = parse_sheets(sheets, config)
-    report.county, report.week = parsed.county, parsed.week
-    report.errors, report.warnings, report.rows = parsed.errors, parsed.warnings, parsed.n_rows
-    return parsed, report
 
 
 def load_bytes(con, file_name: str, data: bytes, config: Config | None = None,
@@ -157,11 +143,6 @@ def _batches(files: list[Path]):
             batch, size = [], 0
     if batch:
         yield batch
-
-
-def check_all(files: list[tuple[str, bytes, str]], config: Config) -> list[tuple]:
-    """check_bytes for a batch of (name, bytes, sha256): the work a parse worker does."""
-    return [check_bytes(name, data, config, sha) for name, data, sha in files]
 
 
 def _parse_pool(n_files: int):

@@ -1,0 +1,31 @@
+"""A file's bytes → read and judged, without the warehouse: what the loader's worker processes run.
+
+Kept apart from etl.load so that a worker starts by importing the reader and the checks only
+(not DuckDB, Arrow and NumPy, which only the writing process needs)."""
+from __future__ import annotations
+
+import hashlib
+
+from .config import Config
+from .problems import FileReport, Problem
+from .reader import ReadError, read_sheets
+from .validate import parse_sheets
+
+
+def check_bytes(file_name: str, data: bytes, config: Config, sha256: str | None = None):
+    """Read and judge a file without touching the warehouse: (Parsed or None, FileReport)."""
+    report = FileReport(file_name=file_name, sha256=sha256 or hashlib.sha256(data).hexdigest())
+    try:
+        sheets = read_sheets(file_name, data, config.limits)
+    except ReadError as e:
+        report.errors.append(Problem(e.code, e.message, e.hint))
+        return None, report
+    parsed = parse_sheets(sheets, config)
+    report.county, report.week = parsed.county, parsed.week
+    report.errors, report.warnings, report.rows = parsed.errors, parsed.warnings, parsed.n_rows
+    return parsed, report
+
+
+def check_all(files: list[tuple[str, bytes, str]], config: Config) -> list[tuple]:
+    """check_bytes for a batch of (name, bytes, sha256): the work a parse worker does."""
+    return [check_bytes(name, data, config, sha) for name, data, sha in files]
