@@ -15,12 +15,15 @@ Budgets (config.toml [limits]; the last three are optional and default as shown)
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import posixpath
 import re
 import struct
 import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .problems import cell_name
 
@@ -148,12 +151,14 @@ def _shared_string_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: in
     lengths: list[int] = []
     depth = {"si": 0, "t": 0, "rph": 0}
 
-    def start(name, _attrs):
+    def start(name, attrs):
         n = _local(name)
+        # calamine reserves room for uniqueCount strings before reading one: 4000000000 aborts the process
+        count = re.search("[0-9]+", attrs.get("uniqueCount", "")) if n == "sst" else None
+        if (n == "si" and len(lengths) + 1 > limit) or (count and (len(count[0]) > 15 or int(count[0]) > limit)):
+            raise PrescanError("E_TOO_MUCH_TEXT", f"共享文字超过 {limit} 条", "请另存为普通 .xlsx 后再发送")
         if n == "si":
             lengths.append(0)
-            if len(lengths) > limit:
-                raise PrescanError("E_TOO_MUCH_TEXT", f"共享文字超过 {limit} 条", "请另存为普通 .xlsx 后再发送")
         if n in depth:
             depth[n] += 1
 
@@ -170,18 +175,106 @@ def _shared_string_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: in
     return lengths
 
 
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """As calamine looks members up: case and \\ or / do not matter."""
+    return info.filename.replace("\\", "/").lower()
+
+
+def _is_shared_strings(info: zipfile.ZipInfo) -> bool:
+    return posixpath.basename(_member_name(info)) == "sharedstrings.xml"
+
+
+def _mentions(zf: zipfile.ZipFile, info: zipfile.ZipInfo, needle: bytes) -> bool:
+    """Whether the member's bytes hold needle (read in chunks: it may be large)."""
+    tail = b""
+    with zf.open(info) as f:
+        while chunk := f.read(CHUNK):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[1 - len(needle):]
+    return False
+
+
 # Fast path. Python callbacks for every XML element cost ~20 ms per dispatch sheet, more than
-# calamine's whole read. Ordinary files (every cell carries its r="B7", no namespace prefixes, no
-# DTD, parts of a few MB) are bounded instead with a handful of C-level regex passes: the bounds are
-# upper bounds (empty styled cells count, text is measured in UTF-8 bytes, markup included), so a
-# file they accept is within budget. Anything they cannot vouch for takes the exact streaming scan.
+# calamine's whole read. An ordinary file is bounded instead with a few C-level passes per part
+# (bytes.count, regex searches starting with a literal; nothing in Python per cell): ≈1.8 ms for a
+# 274 KB sheet. The bounds are upper bounds; what they cannot vouch for (False) takes the exact scan.
+#  - parts: calamine reads cells from any part a rels Target names once it meets <sheetData>, bytes
+#    before the XML or not, so every part holding "sheetData" is measured; not XML, or <x:c>: False;
+#  - extent: <dimension ref> is a claim (else the largest refs are): one search proves every cell tag
+#    is <c r="…"> inside it, rounded up (AF256 → AZ999) within the limits for a cheaper regex. calamine
+#    takes a tag's last r, also after a tab or a quote or before " =": any r key but the first: False;
+#  - text: a <v> must be one run of ≤ max_cell_chars bytes (bytes ≥ characters; t="str" and <is> join
+#    runs, <is>: False), so every value is within the cap (scan_xlsx). Inline text ≤ the part's bytes,
+#    shared text ≤ (cells showing one) × (longest <si>, markup included);
+#  - merged ranges: at most the occurrences of "mergeCell".
 FAST_MAX_BYTES = 16_000_000
-_FAST_CELL_ATTRS = re.compile(rb"<c\s([^>]*)")   # the attributes of every <c …> tag
-_FAST_REF_COL = re.compile(rb' r="([A-Z]{1,3})[0-9]{1,7}"')
-_FAST_REF_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
-_FAST_TEXT = re.compile(rb"<(?:v|t)(?:\s[^>]*)?>([^<]*)</")
+_FAST_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+_FAST_PREFIXED = re.compile(rb":(?:c|v|is|si)[\s/>]")
+_FAST_INLINE = re.compile(rb"is[\s/>]")                  # <is>, <x:is>, </is>: rich text joins runs
+_FAST_CELL = re.compile(rb"<c[\s/>]")
+_FAST_SECOND_R = re.compile(rb"""r(?<!<c r)(?<!<row r)(?<=[\s"']r)\s*=""")  # an r key but a tag's first
+_FAST_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([1-9][0-9]{0,6})"')
+_FAST_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _FAST_SI = re.compile(rb"<si>(.*?)</si>", re.S)
-_FAST_PREFIXED = (b":c ", b":c>", b":c/", b":c\t", b":c\n", b":c\r", b":si>", b":si ", b":row", b":sheetData")
+_FAST_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["'][^0-9"']*([0-9]+)""")
+
+
+def _up_to(bound: str, lead: str, lo: str, hi: str) -> str:
+    """A regex for the numerals ≤ bound (places lo..hi, the first lead..hi): fewer places, or as many
+    and smaller at the first place that differs. Rows (1-9, then 0-9) and columns (A-Z) alike."""
+    def span(a: str, b: str, n: int = 1, fewer: bool = False) -> str:   # n places a..b, written simply
+        one = a if a == b else f"[{a}-{b}]"
+        return f"{one}{{0,{n}}}" if fewer and n else "" if n == 0 else one if n == 1 else f"{one}{{{n}}}"
+    k, alts = len(bound), []
+    if bound == hi * k:
+        return span(lead, hi) + span(lo, hi, k - 1, fewer=True)           # every numeral of k places or fewer
+    for i, c in enumerate(bound):
+        low, last = lead if i == 0 else lo, bound[i + 1:] == hi * (k - i - 1)  # last: the rest is free
+        if c > low or last:
+            alts.append(bound[:i] + span(low, c if last else chr(ord(c) - 1)) + span(lo, hi, k - i - 1))
+        if last:
+            break
+    if k > 1:
+        alts.append(span(lead, hi) + span(lo, hi, k - 2, fewer=True))
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _round_up(bound: str, hi: str, fits) -> str:
+    """The bound with its last places raised to hi (256 → 999, AF → AZ) as far as fits() allows: the
+    looser bound is still proven, and a character class is checked faster than alternatives."""
+    return next(c for c in (bound[:i] + hi * (len(bound) - i) for i in range(len(bound) + 1)) if fits(c))
+
+
+@functools.lru_cache(maxsize=64)
+def _fast_bound(col: str, row: str, b_rows: int, b_columns: int) -> tuple[int, int, re.Pattern]:
+    """The last row and column (zero-based) of A1:{col}{row}, rounded up within the limits, and a regex
+    that finds a cell tag that is not <c r="…"> with its ref inside them."""
+    row = _round_up(row, "9", lambda r: int(r) <= b_rows)
+    col = _round_up(col, "Z", lambda c: _col_index(c.encode()) < b_columns)
+    ref = _up_to(col, "A", "A", "Z") + _up_to(row, "1", "0", "9")
+    return int(row) - 1, _col_index(col.encode()), re.compile(rf'<c(?! r="{ref}")(?=[\s/>])'.encode())
+
+
+def _fast_extent(data: bytes, col: bytes, row: bytes, b: dict) -> tuple[int, int] | None:
+    """(last row, last column) when every cell tag of data is <c r="…"> inside A1:{col}{row}, else None."""
+    if int(row) > b["rows"] or _col_index(col) + 1 > b["columns"]:
+        return None
+    max_row, max_col, outside = _fast_bound(col.decode(), row.decode(), b["rows"], b["columns"])
+    return None if outside.search(data) else (max_row, max_col)
+
+
+def _largest_ref(data: bytes) -> tuple[bytes, bytes]:
+    """The largest column and row among the cells' r="B7" (distinct values are gathered in C)."""
+    refs = _FAST_REF.findall(data)
+    return (max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c), default=b"A"),
+            max(set(map(itemgetter(1), refs)), key=lambda r: (len(r), r), default=b"1"))
+
+
+@functools.lru_cache(maxsize=8)
+def _fast_long_value(cap: int) -> re.Pattern:
+    """Finds a <v> that is not one run of at most cap bytes (possessive: each run is read once)."""
+    return re.compile(rb"<v[\s>][^<]{0,%d}+(?!</v>)" % cap)
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
@@ -192,54 +285,53 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
     return data if len(data) <= FAST_MAX_BYTES else None
 
 
-def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, sheet_names: dict, b: dict) -> bool:
+def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict) -> bool:
     """True when upper bounds show the workbook is within every budget; False means 'look closer'."""
-    parts = {}
+    parts = []
     for info in infos:
         data = _read_member(zf, info)
         if data is None:
             return False
-        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or info.filename.lower() in sheet_names:
-            if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"<![CDATA[" in data \
-                    or any(p in data for p in _FAST_PREFIXED):  # <x:c …>: namespace prefixes
+        is_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        if is_xml and b"!" in data and _FAST_DTD.search(data):
+            return False  # the exact scan refuses a DTD in any part
+        is_sst, is_sheet = _is_shared_strings(info), b"sheetData" in data
+        if is_sst or is_sheet:
+            if not is_xml or _FAST_PREFIXED.search(data):
                 return False
-            parts[info.filename.lower()] = data
+            parts.append((is_sst, is_sheet, data))
     shared_max = 0
-    for name, data in parts.items():
-        if posixpath.basename(name) == "sharedstrings.xml":
+    for is_sst, _, data in parts:
+        if is_sst:
             items = _FAST_SI.findall(data)
-            if len(items) != data.count(b"<si"):
-                return False
+            if len(items) != data.count(b"<si") or \
+                    any(len(n) > 15 or int(n) > b["cells"] for n in _FAST_UNIQUE_COUNT.findall(data)):
+                return False  # calamine reserves room for uniqueCount strings before reading one
             shared_max = max(shared_max, max(map(len, items), default=0))
     cells = chars = merged = 0
-    for name, data in parts.items():
-        if posixpath.basename(name) == "sharedstrings.xml":
+    for _, is_sheet, data in parts:
+        if not is_sheet:
             continue
-        # lists and sets of matched bytes are built in C; Python only sees the distinct values.
-        # The cells' attributes, one line each, are a small text to search the rest in.
-        if b"<c>" in data or b"<c/>" in data:
-            return False  # a cell without r="…" is placed by position: the exact scan knows how
-        merged += data.count(b"<mergeCell ")
-        if b"<c " not in data and b"<c\t" not in data and b"<c\n" not in data and b"<c\r" not in data:
-            continue  # styles, theme, relationships: no cells
-        tags = _FAST_CELL_ATTRS.findall(data)
-        attrs = b" " + b"\n ".join(tags)  # every attribute now follows a space
-        if b"'" in attrs:
-            return False  # single-quoted attributes could hide a second r="…": look closer
-        rows, cols = _FAST_REF_ROW.findall(attrs), _FAST_REF_COL.findall(attrs)
-        if not len(rows) == len(cols) == attrs.count(b' r="') == len(tags):
-            return False  # exactly one plain r="B7" a cell, or the exact scan
-        if not rows:
+        merged += data.count(b"mergeCell")   # <mergeCells> too: an upper bound
+        if not _FAST_CELL.search(data):
             continue
-        max_row = max(map(int, set(rows))) - 1
-        max_col = max(map(_col_index, set(cols)))
-        texts = list(map(len, _FAST_TEXT.findall(data)))
-        cells += (max_row + 1) * (max_col + 1)
-        chars += sum(texts) + attrs.count(b' t="s"') * shared_max
-        if (max_row + 1 > b["rows"] or max_col + 1 > b["columns"] or max(texts, default=0) > b["cell_chars"]
-                or shared_max > b["cell_chars"]):
+        if _FAST_INLINE.search(data) or _FAST_SECOND_R.search(data) or \
+                _fast_long_value(b["cell_chars"]).search(data):
             return False
-    return cells <= b["cells"] and chars <= b["chars"] and merged <= b["merged"]
+        dim = _FAST_DIMENSION.search(data)
+        extent = _fast_extent(data, dim[1], dim[2], b) if dim else None
+        extent = extent or _fast_extent(data, *_largest_ref(data), b)
+        if extent is None:
+            return False
+        max_row, max_col = extent
+        cells += (max_row + 1) * (max_col + 1)
+        # calamine copies a shared string into every cell showing it, and such a cell takes 27 bytes at
+        # least (<c r="A1"t="s"><v>0</v></c>); only when that bound is not enough are the t="s" counted
+        shared_cells = len(data) // 27
+        if len(data) + shared_cells * shared_max > b["chars"] - chars:
+            shared_cells = data.count(b'"s"') + (data.count(b"'s'") if b"'" in data else 0)
+        chars += len(data) + shared_cells * shared_max
+    return shared_max <= b["cell_chars"] and cells <= b["cells"] and chars <= b["chars"] and merged <= b["merged"]
 
 
 def _col_index(letters: bytes) -> int:
@@ -249,38 +341,44 @@ def _col_index(letters: bytes) -> int:
     return col - 1
 
 
-def scan_xlsx(zf: zipfile.ZipFile, limits: dict) -> None:
-    """Every worksheet of an .xlsx: extent, cells, text and merged ranges within budget."""
+def scan_xlsx(zf: zipfile.ZipFile, limits: dict) -> bool:
+    """Every worksheet of an .xlsx: extent, cells, text and merged ranges within budget. True when the
+    fast path vouched for the file, which proves every value calamine will show is within max_cell_chars;
+    the exact scan does not (calamine shows an <is> over a t="s" cell, and joins the text around a tag
+    nested in a <v>), so after it the reader measures the cells itself."""
     totals = _Totals(budgets(limits))
     infos = [i for i in zf.infolist() if not i.is_dir()]
-    sheet_names = _sheet_names(zf, {i.filename.lower(): i for i in infos})
-    if not _fast_xlsx_ok(zf, infos, sheet_names, totals.b):
-        _scan_xlsx_exactly(zf, infos, sheet_names, totals)
+    if _fast_xlsx_ok(zf, infos, totals.b):
+        return True
+    _scan_xlsx_exactly(zf, infos, _sheet_names(zf, {i.filename.lower(): i for i in infos}), totals)
+    return False
 
 
 def _scan_xlsx_exactly(zf: zipfile.ZipFile, infos: list, sheet_names: dict, totals: _Totals) -> None:
-    shared: list[int] = []
+    lengths = []
     for info in infos:
-        if posixpath.basename(info.filename.lower()) == "sharedstrings.xml":
+        if _is_shared_strings(info):
             try:
-                shared += _shared_string_lengths(zf, info, totals.b["cells"])
+                lengths.append(_shared_string_lengths(zf, info, totals.b["cells"]))
             except xml.parsers.expat.ExpatError:
                 raise PrescanError("E_NOT_A_SPREADSHEET", "文件已损坏（共享文字部分无法读取）",
                                    "请用 Excel/WPS 打开确认后重新保存发送") from None
-    for info in infos:
-        lower = info.filename.lower()
-        if posixpath.basename(lower) == "sharedstrings.xml":
-            continue
+    # several parts may pass for sharedStrings.xml (xl/ and xl\\, case): calamine reads one of them
+    shared = [max(n) for n in itertools.zip_longest(*lengths, fillvalue=0)]
+    for info in infos:  # sharedStrings.xml too: a rels Target can make calamine read it as a sheet
+        lower = _member_name(info)
         name = sheet_names.get(lower)
         label = f"工作表「{name}」" if name else f"工作表（{info.filename}）"
         with zf.open(info) as f:
             head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not head.startswith(b"<") and name is None:
-            continue  # pictures and other binary parts; calamine reads only the worksheets
+        # calamine reads cells from whatever part a rels Target names once it has met <sheetData>, and
+        # past bytes before the XML: such a part must parse, whatever our reading of the rels
+        if not head.startswith(b"<") and name is None and not _mentions(zf, info, b"sheetData"):
+            continue  # pictures and other binary parts
         try:
             _scan_sheet_xml(zf, info, label, totals, shared)
         except xml.parsers.expat.ExpatError:
-            if name is not None or lower.endswith((".xml", ".rels")):
+            if name is not None or lower.endswith((".xml", ".rels")) or _mentions(zf, info, b"sheetData"):
                 raise PrescanError("E_NOT_A_SPREADSHEET", f"文件已损坏（{info.filename} 不是有效的 XML）",
                                    "请用 Excel/WPS 打开确认后重新保存发送") from None
 

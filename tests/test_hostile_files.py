@@ -140,6 +140,39 @@ def test_16384_filled_columns(tmp_path):
     rejected(tmp_path, "wide2.xlsx", data, "E_TOO_MANY_COLUMNS")
 
 
+def test_a_second_r_after_a_tab(tmp_path):
+    """calamine takes the last r="…" of a cell tag; the fast path once missed one after a tab."""
+    data = xlsx(sheet_xml({1: [cell("A1", 1), b'<c r="B1"\tr="XFD1048576"><v>1</v></c>']}))
+    rejected(tmp_path, "second_r.xlsx", data, "E_NOT_A_SPREADSHEET")
+
+
+def test_shared_strings_part_read_as_a_sheet(tmp_path):
+    """A relationship can point the worksheet at sharedStrings.xml, which neither scan used to measure."""
+    from .test_prescan_fast_path import shared_strings_read_as_a_sheet
+    rejected(tmp_path, "sst_sheet.xlsx", shared_strings_read_as_a_sheet(), "E_TOO_MANY_ROWS")
+
+
+def test_sheet_with_bytes_before_its_xml_in_another_folder(tmp_path):
+    """calamine takes the workbook's folder from _rels/.rels and reads past bytes before the XML."""
+    from .test_prescan_fast_path import sheet_in_another_folder
+    rejected(tmp_path, "gif.xlsx", sheet_in_another_folder(), "E_NOT_A_SPREADSHEET")
+
+
+def test_shared_strings_claiming_four_billion(tmp_path):
+    """1 KB; calamine reserved 96 GB for uniqueCount strings and aborted the process."""
+    sst = shared_strings("x").replace(b'uniqueCount="1"', b'uniqueCount="4000000000"')
+    rejected(tmp_path, "unique.xlsx", xlsx(sheet_xml({1: [b'<c r="A1" t="s"><v>0</v></c>']}), sst), "E_TOO_MUCH_TEXT")
+
+
+def test_inline_text_over_a_shared_string_cell(tmp_path):
+    """calamine shows the <is> of a t="s" cell; the exact scan measures the shared string, so the reader
+    measures the cells itself whenever the fast path did not vouch for the file."""
+    long_cell = b'<c r="C3" t="s"><v>0</v><is><t>' + "字".encode() * 5000 + b"</t></is></c>"
+    err = rejected(tmp_path, "is_over_s.xlsx", xlsx(sheet_xml({3: [long_cell]}), shared_strings("x")),
+                   "E_CELL_TOO_LONG")
+    assert "C3" in err["message"]
+
+
 def test_cell_of_one_megabyte_of_text(tmp_path):
     data = xlsx(sheet_xml({1: [cell("A1", "填报单位：青河县")], 5: [cell("B5", "字" * 1_000_000)]}))
     assert len(data) < 20_000
