@@ -68,7 +68,8 @@ def is_not_applicable(value) -> bool:
     return isinstance(value, str) and value.strip() in NOT_APPLICABLE
 
 
-_UNIT_SUFFIX = re.compile(r"\s*(个|名|次|篇|项|件|条|人|户|场|期)\s*$")
+COUNT_UNITS = "个名次篇项件条人户场期"  # '3次', '12个': a count may carry its unit
+_UNIT_SUFFIX = re.compile(rf"\s*([{COUNT_UNITS}])\s*$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 

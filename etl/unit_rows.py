@@ -10,13 +10,15 @@ from __future__ import annotations
 from itertools import compress
 from operator import gt
 
-from .cells import (CellError, clean_name, is_blank, is_not_applicable, name_key, parse_count, parse_flag,
-                    squeeze, text_of)
-from .columns import BY_ID, LEVEL_SET, METRICS, NOT_APPLICABLE, RELATIONS, TOTAL_ROW_LABELS
+from .cells import (COUNT_UNITS, CellError, clean_name, is_blank, is_not_applicable, name_key, parse_count,
+                    parse_flag, squeeze, text_of)
+from .columns import BY_ID, FLAG_FALSE, FLAG_TRUE, LEVEL_SET, METRICS, NOT_APPLICABLE, RELATIONS, TOTAL_ROW_LABELS
 from .problems import Problem, cell_name
 
 COUNT_MAX = 2_147_483_647
 PLAIN_FLAGS = {"是": True, "否": False}
+# Every spelling of a flag as people type it (√ ×, Y N, 1 0, 已完成 …), with what parse_flag makes of it.
+FLAG_SPELLINGS = {text: parse_flag(text) for word in FLAG_TRUE | FLAG_FALSE for text in (word, word.lower())}
 NOTE_LABELS = ("注", "说明", "填表说明", "备注:")
 # Where a metric does not apply, these need no remark (anything else there is warned about).
 _QUIET_BLANKS = frozenset({None, "", *NOT_APPLICABLE})
@@ -173,6 +175,11 @@ def _whole_numbers(values) -> list | None:
     if kinds == {str}:
         if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:  # '12', '１２'
             return list(map(int, values))
+        unit = values[0][-1:]
+        if unit and unit in COUNT_UNITS and all(v.endswith(unit) for v in values):  # '3次' all the way down
+            digits = [v[:-1] for v in values]
+            if all(map(str.isdecimal, digits)) and max(map(len, digits)) < 10:
+                return list(map(int, digits))
     elif kinds == {float}:
         if min(values) >= 0 and max(values) <= COUNT_MAX and all(map(float.is_integer, values)):
             return list(map(int, values))
@@ -185,8 +192,8 @@ def _whole_numbers(values) -> list | None:
 
 
 def _plain_flags(values) -> list | None:
-    if set(values) <= PLAIN_FLAGS.keys():
-        return list(map(PLAIN_FLAGS.__getitem__, values))
+    if set(values) <= FLAG_SPELLINGS.keys():
+        return list(map(FLAG_SPELLINGS.__getitem__, values))
     return None
 
 
@@ -201,6 +208,10 @@ def _cell_by_cell(column, values, levels, body, c, order, found: Found) -> list:
             out.append(int(raw))
         elif applies and kind is str and raw in PLAIN_FLAGS and column.kind == "flag":
             out.append(PLAIN_FLAGS[raw])
+        elif raw is None or raw == "":
+            out.append(None)
+            if applies and level is not None:
+                _empty(column, r, c, order, found)
         else:
             out.append(_metric_value(column, raw, level, applies, r, c, order, found))
     return out
@@ -210,7 +221,7 @@ def _metric_value(column, raw, level, applies: bool, r: int, c: int, order: int,
     """One metric cell that is not plainly right: text, flags, not-applicable marks, and every defect."""
     if is_blank(raw) or is_not_applicable(raw):
         if applies and level is not None:
-            found.add(r, order, "W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）", "如实际为 0 请填 0", c=c)
+            _empty(column, r, c, order, found)
         return None
     try:
         value = parse_flag(raw) if column.kind == "flag" else parse_count(raw)
@@ -224,6 +235,10 @@ def _metric_value(column, raw, level, applies: bool, r: int, c: int, order: int,
                   "不适用的指标请留空或填“/”", c=c)
         return None
     return value
+
+
+def _empty(column, r: int, c: int, order: int, found: Found) -> None:
+    found.add(r, order, "W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）", "如实际为 0 请填 0", c=c)
 
 
 def _row_checks(table: dict, body: list[int], cols: dict, found: Found) -> None:

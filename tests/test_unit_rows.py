@@ -8,7 +8,8 @@ from etl.unit_rows import Found, _applies, _cell_by_cell, _quick
 CELLS = st.one_of(
     st.none(), st.just(""), st.just(" "), st.just("/"), st.just("无"), st.just("是"), st.just("否"), st.just("√"),
     st.integers(-3, 3).map(float), st.floats(-2, 5), st.just(float("nan")), st.just(float("inf")), st.integers(0, 2**31 + 5),
-    st.integers(0, 12).map(str), st.just("１２"), st.just("99999999999"), st.just("3次"), st.just("1,234"), st.just("若干"), st.booleans(),
+    st.integers(0, 12).map(str), st.just("１２"), st.just("99999999999"), st.just("3次"), st.just("12个"), st.just("个"), st.just("３次"), st.just("Y"), st.just("y"), st.just("已完成"),
+    st.just("未完成"), st.just("1"), st.just("1,234"), st.just("若干"), st.booleans(),
 )
 COLUMNS = [BY_ID[i] for i in ("org_count", "reading_class_done", "research_topics", "concentrated_study_sessions",
                               "board_updated", "lead_cases")]
@@ -42,6 +43,8 @@ def test_plain_columns_take_the_quick_path():
     assert _quick(topics, ("3", "", "/"), applies[topics.levels]) == [3, None, None]
     assert _quick(BY_ID["org_count"], (1.0, 12.0, 3.0), applies[BY_ID["org_count"].levels]) == [1, 12, 3]
     assert _quick(BY_ID["board_updated"], ("是", "否", "是"), applies[BY_ID["board_updated"].levels]) == [True, False, True]
+    assert _quick(BY_ID["board_updated"], ("√", "N", "已更新"), applies[BY_ID["board_updated"].levels]) == [True, False, True]
+    assert _quick(BY_ID["org_count"], ("1个", "12个", "３个"), applies[BY_ID["org_count"].levels]) == [1, 12, 3]
     # a value where the metric does not apply, a blank where it does: cell by cell, to say so
     assert _quick(topics, ("3", "2", ""), applies[topics.levels]) is None
     assert _quick(BY_ID["org_count"], (1.0, None, 3.0), applies[BY_ID["org_count"].levels]) is None
