@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass, field
 
@@ -163,6 +164,18 @@ def _read_csv(data: bytes, limits: dict) -> Sheet:
     text = decode_csv(data)
     if "\x00" in text:
         raise ReadError("E_NOT_A_SPREADSHEET", "文件含有二进制内容，不是 CSV 文本", "请另存为 .xlsx 后发送")
+    try:  # the usual file: every row read and measured by C-level calls
+        rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), limits["max_rows"] + 1))
+    except csv.Error:
+        rows = None  # read again row by row, to say which row
+    if rows is None or len(rows) > limits["max_rows"] or max(map(len, rows), default=0) > limits["max_columns"]:
+        rows = _read_csv_rows(text, limits)  # raises, naming the row
+    if max(map(len, itertools.chain.from_iterable(rows)), default=0) > limits["max_cell_chars"]:
+        _check_cells("", rows, limits)  # raises, naming the cell
+    return Sheet("", rows, [])  # a CSV has no sheet name
+
+
+def _read_csv_rows(text: str, limits: dict) -> list[list]:
     rows = []
     try:
         for row in csv.reader(io.StringIO(text, newline="")):
@@ -177,5 +190,4 @@ def _read_csv(data: bytes, limits: dict) -> Sheet:
             raise ReadError("E_CELL_TOO_LONG", f"CSV 第 {len(rows) + 1} 行有单元格的文字过长（超过 "
                             f"{csv.field_size_limit()} 字，上限 {limits['max_cell_chars']}）", "请删除异常内容后再发送") from None
         raise ReadError("E_NOT_A_SPREADSHEET", f"CSV 格式错误：{exc}", "请另存为 .xlsx 后发送") from None
-    _check_cells("", rows, limits)
-    return Sheet("", rows, [])  # a CSV has no sheet name
+    return rows

@@ -46,19 +46,37 @@ def set_current(con, county: str, week: str, version: int) -> None:
 class Batch:
     """The pending writes of the files loaded in one transaction."""
 
-    def __init__(self, con, loaded_by: str | None):
+    def __init__(self, con, loaded_by: str | None, counties=()):
         self.con, self.loaded_by = con, loaded_by
-        # What the warehouse holds, read once per batch and kept up to date as files are added.
-        self.current = {(c, w): v for c, w, v in con.execute(
-            "SELECT county, week, version FROM current_versions").fetchall()}
-        self.last_version = {(c, w): v for c, w, v in con.execute(
-            "SELECT county, week, max(version) FROM submission_versions GROUP BY ALL").fetchall()}
+        # What the warehouse holds for the counties in this batch (read once, in one query, and kept
+        # up to date as files are added): reading every county's state for every batch grows with the
+        # warehouse.
+        self.current: dict[tuple, int] = {}         # (county, week) → current version
+        self.last_version: dict[tuple, int] = {}    # (county, week) → highest version
+        self.weeks: dict[str, set] = {}             # county → weeks with a current version
         self.accepted: dict[str, tuple] = {}        # sha256 → (county, week, version) of accepted files
         self.pending: dict[tuple, tuple] = {}       # (county, week) → (unit keys, counts), this batch
         self.archive: dict[str, bytes] = {}
         self.logs: list[tuple] = []
         self.versions: list[tuple] = []
         self.unit_rows: dict[str, list] = {name: [] for name in UNIT_ROW_COLUMNS}  # one list per column
+        self.know(counties)
+
+    def know(self, counties) -> None:
+        """Read the versions of these counties from the warehouse, unless already known."""
+        new = sorted({c for c in counties if c is not None} - self.weeks.keys())
+        if not new:
+            return
+        for county in new:
+            self.weeks[county] = set()
+        for county, week, current, last in self.con.execute(
+                "SELECT county, week, any_value(c.version), max(v.version) FROM submission_versions v "
+                "LEFT JOIN current_versions c USING (county, week) "
+                "WHERE county IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL", [new]).fetchall():
+            self.last_version[county, week] = last
+            if current is not None:
+                self.current[county, week] = current
+                self.weeks[county].add(week)
 
     def prefetch(self, sha256s: list[str]) -> None:
         """Which of these files the warehouse already holds, in one query for the whole batch."""
@@ -68,6 +86,7 @@ class Batch:
                 "FROM submission_versions WHERE sha256 IN (SELECT unnest(?::VARCHAR[])) GROUP BY sha256",
                 [sha256s]).fetchall():
             self.accepted[sha] = (county, week, version)
+        self.know(county for county, _, _ in self.accepted.values())
 
     def known_file(self, sha256: str):
         """(county, week, version, current version) of an accepted file with these bytes, or None.
@@ -84,7 +103,7 @@ class Batch:
     def decreases(self, county: str, week: str, table: dict[str, list], counts: np.ndarray,
                   sheet: str | None) -> list[Problem]:
         """Cumulative counts lower than the same unit's in the county's previous submitted week."""
-        earlier_weeks = [w for (c, w) in self.current if c == county and w < week]
+        earlier_weeks = [w for w in self.weeks[county] if w < week]
         if not earlier_weeks or not len(table["unit_key"]):
             return []
         prev = max(earlier_weeks)
@@ -113,11 +132,13 @@ class Batch:
         """A new version for (county, week), current from now on; counts lower than the week before
         are added to the report's warnings."""
         key = (report.county, report.week)
+        self.know([report.county])
         counts = _counts(table)
         report.warnings += self.decreases(report.county, report.week, table, counts, sheet)
         version = self.last_version.get(key, 0) + 1
         n = len(table["unit"])
         self.last_version[key] = self.current[key] = version
+        self.weeks[report.county].add(report.week)
         report.version, report.rows, report.resubmission = version, n, version > 1
         self.versions.append((report.county, report.week, version, report.file_name, report.sha256, now(),
                               n, self.loaded_by))

@@ -3,7 +3,7 @@
 DuckDB lets one process write or several read, never both at once. So:
 - a load that finds the warehouse held waits (etl.warehouse.connect retries up to 60 s) and says so
   on stderr: 数据库正被其他程序使用，等待中……;
-- a long load closes and reopens its connection every 2 s (etl.load.REOPEN_SECONDS) so that readers
+- a long load closes and reopens its connection every 5 s (etl.load.REOPEN_SECONDS) so that readers
   (the dashboard) get in between files; readers hold their connection only for one query;
 - a reader that meets a load waits for it (etl.reading.reader, up to 30 s), and since each file is one
   transaction it sees a submission wholly or not at all."""
