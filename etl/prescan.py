@@ -4,8 +4,8 @@ calamine turns a sheet into a dense rectangle (32 bytes a cell) and copies every
 each cell that uses it, all inside get_sheet_by_name: a 1.6 KB .xlsx with one cell at XFD1048576
 makes it ask for 512 GB and abort the whole process; a 200 KB .xlsx whose 100,000 cells all point
 at one 2,000-character shared string costs 580 MB. So the extent, the cell count and the text of
-every sheet are measured here by streaming the file (zip members through expat, .xls records
-through a small OLE reader), and the file is refused before calamine sees it.
+every sheet are measured here by streaming the file (zip members through expat, .xls records read
+as calamine reads them), and the file is refused before calamine sees it.
 
 Budgets (config.toml [limits]; the last three are optional and default as shown):
     max_rows, max_columns, max_cell_chars   per sheet / per cell, as before
@@ -22,6 +22,7 @@ import re
 import struct
 import xml.parsers.expat
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -504,174 +505,292 @@ def scan_ods(zf: zipfile.ZipFile, limits: dict) -> None:
 
 
 # --- .xls (OLE2 compound file, BIFF8) ------------------------------------------------------------
+# The guard must measure the very bytes and records calamine reads, so both layers are read the way
+# calamine 0.37 (python-calamine 0.9.1, pinned) reads them: src/cfb.rs for the compound file, src/xls.rs
+# for the records. Where the two readings could differ, or calamine would run away, the file is refused.
 
-ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
+ENDOFCHAIN, DIFSECT, MAXREGSECT = 0xFFFFFFFE, 0xFFFFFFFC, 0xFFFFFFFA
+WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")   # calamine looks them up in this order
+XLS_MAX_ROWS, XLS_MAX_COLUMNS = 65536, 256
 
 
-def ole_streams(data: bytes) -> dict[str, bytes] | None:
-    """name → bytes of every stream of an OLE2 compound file; None when the structure is unreadable."""
+class _Cfb(Mapping):
+    """The streams of a compound file by name, each read when asked for, as calamine's Cfb reads them:
+    a name is its 64-byte field up to the first NUL, decoded by encoding_rs (which obeys a BOM: an
+    entry named "\\xef\\xbb\\xbfWorkbook" is the Workbook); the length field and the entry type do not
+    count; the first entry of a name wins; streams under 4096 bytes come from the mini stream, whatever
+    the header's cutoff; the FAT is every DIFAT entry below DIFSECT, whatever the header's counts.
+    ValueError where calamine would loop growing a vector (a cycle in the DIFAT or directory chain: a
+    4 KB file took all memory), read a chain longer than the file, read other bytes than these (a
+    sector cut by the end of the file, a mini sector past the mini stream), or panic (a FAT index)."""
+
+    def __init__(self, data: bytes):
+        if len(data) < 512:
+            raise ValueError("no header")
+        shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise ValueError("sector size")
+        self.data, self.ssz = data, 1 << shift
+        self.max_chain = len(data) // self.ssz         # more sectors than the file holds: a cycle
+        difat = list(struct.unpack_from("<109I", data, 0x4C))
+        sid, seen = struct.unpack_from("<I", data, 0x44)[0], set()
+        while sid < MAXREGSECT:
+            if sid in seen:
+                raise ValueError("DIFAT cycle")
+            seen.add(sid)
+            *more, sid = struct.unpack(f"<{self.ssz // 4}I", self._sector(sid))
+            difat += more
+        fat = [s for s in difat if s < DIFSECT]
+        if len(fat) > self.max_chain:                    # calamine loads a sector for each: repeats
+            raise ValueError("FAT larger than the file")    # would multiply the file in memory
+        self.fat = b"".join(map(self._sector, fat))
+        directory = self._chain(struct.unpack_from("<I", data, 0x30)[0], self.fat, self._sector, None)
+        size = "<I" if self.ssz == 512 else "<Q"
+        entries = [(_entry_name(directory[o:o + 64]), struct.unpack_from("<I", directory, o + 116)[0],
+                    struct.unpack_from(size, directory, o + 120)[0]) for o in range(0, len(directory), 128)]
+        if not entries or (struct.unpack_from("<H", data, 0x1A)[0] != 3 and entries[0][1] == ENDOFCHAIN):
+            raise ValueError("no root entry")
+        self.entries: dict[str, tuple[int, int]] = {}
+        for name, start, length in entries:
+            self.entries.setdefault(name, (start, length))
+        self.mini = self.minifat = b""
+        minifat_start, minifat_sectors = struct.unpack_from("<II", data, 0x3C)
+        if minifat_sectors:
+            self.mini = self._chain(entries[0][1], self.fat, self._sector, entries[0][2])
+            self.minifat = self._chain(minifat_start, self.fat, self._sector, minifat_sectors * self.ssz)
+
+    def _sector(self, sid: int) -> bytes:
+        off = (sid + 1) * self.ssz
+        if off + self.ssz > len(self.data):
+            raise ValueError("sector past the end")
+        return self.data[off:off + self.ssz]
+
+    def _mini_sector(self, sid: int) -> bytes:
+        if (sid + 1) * 64 > len(self.mini):
+            raise ValueError("mini sector past the mini stream")  # calamine would read the file instead
+        return self.mini[sid * 64:(sid + 1) * 64]
+
+    def _chain(self, sid: int, table: bytes, sector, size: int | None) -> bytes:
+        """calamine's get_chain: sectors from sid until ENDOFCHAIN or size bytes (the directory: no size)."""
+        out, n = [], 0
+        for _ in range(self.max_chain + 1):
+            if sid == ENDOFCHAIN:
+                return b"".join(out)
+            block = sector(sid)
+            if size is not None:
+                block = block[:size - n]
+            out.append(block)
+            n += len(block)
+            if size is not None and n >= size:
+                return b"".join(out)
+            if 4 * sid + 4 > len(table):
+                raise ValueError("sector past the FAT")
+            sid = struct.unpack_from("<I", table, 4 * sid)[0]
+        raise ValueError("chain longer than the file")
+
+    def __getitem__(self, name: str) -> bytes:
+        start, size = self.entries[name]
+        if size < 4096:
+            return self._chain(start, self.minifat, self._mini_sector, size)
+        return self._chain(start, self.fat, self._sector, size)
+
+    def __contains__(self, name) -> bool:
+        return name in self.entries
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _entry_name(raw: bytes) -> str:
+    """A directory entry's name as encoding_rs decodes it for calamine: UTF-16LE unless a BOM says
+    otherwise, cut at the first NUL."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(codec, "replace").split("\0")[0]
+    return raw.decode("utf-16-le", "replace").split("\0")[0]
+
+
+def ole_streams(data: bytes) -> Mapping[str, bytes] | None:
+    """name → bytes of the streams of an OLE2 compound file, as calamine sees them (each stream is read
+    when looked up, and may then raise ValueError); None when calamine could not read it safely."""
     try:
-        return _ole_streams(data)
-    except (struct.error, IndexError, ValueError, KeyError, RecursionError):
+        return _Cfb(data)
+    except (struct.error, ValueError):
         return None
 
 
-def _ole_streams(data: bytes) -> dict[str, bytes]:
-    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
-    if not 7 <= shift <= 16 or mini_shift >= shift:
-        raise ValueError("sector size")
-    ssz, mssz = 1 << shift, 1 << mini_shift
-    n_fat, dir_start = struct.unpack_from("<II", data, 0x2C)
-    mini_cutoff, minifat_start, n_minifat, difat_start, n_difat = struct.unpack_from("<IIIII", data, 0x38)
-    n_sectors = max(0, (len(data) - ssz) // ssz + 1)
+def _broken(what: str) -> PrescanError:
+    return PrescanError("E_NOT_A_SPREADSHEET", f"文件已损坏（{what}）", "请用 Excel/WPS 打开确认后重新保存发送")
 
-    def sector(sid: int) -> bytes:
-        if sid >= n_sectors:
-            raise ValueError("sector out of range")
-        off = (sid + 1) * ssz
-        return data[off:off + ssz]
 
-    fat_sids = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < FREESECT - 1]
-    sid, guard = difat_start, 0
-    while sid < n_sectors and guard <= n_difat and len(fat_sids) < n_fat:
-        words = struct.unpack(f"<{ssz // 4}I", sector(sid))
-        fat_sids += [s for s in words[:-1] if s < FREESECT - 1]
-        sid, guard = words[-1], guard + 1
-    fat: list[int] = []
-    for s in fat_sids[:n_fat]:
-        fat += struct.unpack(f"<{ssz // 4}I", sector(s))
-
-    def chain(start: int, table: list[int], limit: int) -> list[int]:
-        out, seen = [], set()
-        while start < len(table) and start not in seen and len(out) <= limit:
-            out.append(start)
-            seen.add(start)
-            start = table[start]
-        return out
-
-    def read(start: int, size: int | None = None) -> bytes:
-        blob = b"".join(sector(s) for s in chain(start, fat, n_sectors))
-        return blob if size is None else blob[:size]
-
-    directory = read(dir_start)
-    entries = []
-    for off in range(0, len(directory) - 127, 128):
-        name_len, kind = struct.unpack_from("<HB", directory, off + 0x40)
-        name = directory[off:off + max(0, min(name_len, 64) - 2)].decode("utf-16-le", "replace")
-        start, size = struct.unpack_from("<II", directory, off + 0x74)
-        entries.append((name, kind, start, size))
-    if not entries:
-        raise ValueError("no directory")
-    root = entries[0]
-    ministream = read(root[2]) if root[1] == 5 and root[2] < n_sectors else b""
-    minifat = list(struct.unpack(f"<{len(read(minifat_start)) // 4}I", read(minifat_start))) \
-        if n_minifat and minifat_start < n_sectors else []
-    streams = {}
-    for name, kind, start, size in entries[1:]:
-        if kind != 2:
-            continue
-        if size < mini_cutoff:
-            blob = b"".join(ministream[s * mssz:(s + 1) * mssz] for s in chain(start, minifat, len(minifat)))
-            streams[name] = blob[:size]
-        else:
-            streams[name] = read(start, size)
-    return streams
+def _records(book: bytes, pos: int):
+    """(type, body, CONTINUE bodies, end) from pos as calamine's RecordIter reads them: the CONTINUE
+    records after a record belong to it. A cut record ends the walk (calamine fails the file there)."""
+    n = len(book)
+    while pos + 4 <= n:
+        rtype, rlen = struct.unpack_from("<HH", book, pos)
+        body = book[pos + 4:pos + 4 + rlen]
+        pos += 4 + rlen
+        conts = []
+        while pos + 4 < n and struct.unpack_from("<H", book, pos)[0] == 0x003C:
+            clen = struct.unpack_from("<H", book, pos + 2)[0]
+            conts.append(book[pos + 4:pos + 4 + clen])
+            pos += 4 + clen
+        yield rtype, body, conts, pos
 
 
 _CELL_RECORDS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00D6, 0x00BD}
 
 
-def scan_xls(data: bytes, limits: dict, streams: dict[str, bytes] | None = None) -> None:
-    """The BIFF8 records of an .xls: the extent and text of every sheet; FILEPASS means encrypted."""
+def scan_xls(data: bytes, limits: dict, streams: Mapping[str, bytes] | None = None) -> None:
+    """The Workbook stream as calamine reads it: the globals up to their first EOF (sheet offsets, the
+    last SST; FILEPASS means encrypted), then every sheet from the offset its BoundSheet8 gives, whatever
+    lies between (a sheet hidden inside another record's body is read all the same), to its EOF."""
     streams = ole_streams(data) if streams is None else streams
-    if not streams:
-        return
-    book = streams.get("Workbook") or streams.get("Book")
-    if not book:
-        return
+    name = next((n for n in WORKBOOK_STREAMS if n in streams), None) if streams is not None else None
+    if name is None:
+        raise _broken("复合文档结构异常，或其中没有工作簿数据")
+    try:
+        book = streams[name]
+    except ValueError:
+        raise _broken("工作簿数据流无法读取") from None
     totals = _Totals(budgets(limits))
-    sst: list[int] = []
-    sheet_no, max_row, max_col, in_sheet = 0, -1, -1, False
-    pos, n = 0, len(book)
-    while pos + 4 <= n:
-        rtype, rlen = struct.unpack_from("<HH", book, pos)
-        body = book[pos + 4:pos + 4 + rlen]
-        next_pos = pos + 4 + rlen
+    sheets, sst, end = [], [], len(book)
+    for rtype, body, conts, end in _records(book, 0):
         if rtype == 0x002F:
             raise PrescanError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
-        if rtype == 0x0809 and len(body) >= 4:            # BOF
-            in_sheet = struct.unpack_from("<H", body, 2)[0] == 0x0010
-            if in_sheet:
-                sheet_no += 1
-                max_row = max_col = -1
-        elif rtype == 0x000A and in_sheet:                 # EOF of a worksheet
-            totals.area(f"第 {sheet_no} 个工作表", max_row, max_col)
-            in_sheet = False
-        elif rtype == 0x00FC:                              # SST and its CONTINUE records
-            parts = [body]
-            while next_pos + 4 <= n and struct.unpack_from("<H", book, next_pos)[0] == 0x003C:
-                clen = struct.unpack_from("<H", book, next_pos + 2)[0]
-                parts.append(book[next_pos + 4:next_pos + 4 + clen])
-                next_pos += 4 + clen
-            sst = _sst_lengths(parts, totals.b["cells"])
-        elif in_sheet and rtype in _CELL_RECORDS and len(body) >= 6:
+        if rtype == 0x0085:                                 # BoundSheet8: where calamine reads the sheet
+            if len(body) < 6:
+                raise _broken("工作表目录记录过短")            # calamine panics
+            sheets.append((struct.unpack_from("<I", body)[0], _sheet_label(body, len(sheets) + 1)))
+        elif rtype == 0x00FC:                               # SST: calamine keeps the last one
+            sst = _sst_lengths([body, *conts], totals.b["cells"])
+        elif rtype == 0x000A:
+            break
+    # sheets may not overlap each other or the globals: real files never do, and calamine would read a
+    # record once per sheet pointing at it (thousands of BoundSheet8 on one sheet: hours), so both
+    # scans stay within one pass over the stream
+    for pos, label in sorted(sheets):
+        if pos > len(book):
+            raise _broken(f"{label}的位置超出文件")           # calamine panics
+        if pos < end:
+            raise _broken(f"{label}与其他数据重叠")
+        end = _scan_xls_sheet(book, pos, label, totals, sst)
+
+
+def _sheet_label(body: bytes, number: int) -> str:
+    """工作表「name」 from a BoundSheet8 (ShortXLUnicodeString after 6 bytes), else its number."""
+    cch, wide = (body[6], body[7] & 1) if len(body) >= 8 else (0, 0)
+    raw = body[8:8 + cch * (1 + wide)]
+    if len(raw) != cch * (1 + wide) or not cch:
+        return f"第 {number} 个工作表"
+    return "工作表「" + raw.decode("utf-16-le" if wide else "latin-1", "replace").replace("\0", "") + "」"
+
+
+def _scan_xls_sheet(book: bytes, pos: int, label: str, totals: _Totals, sst: list[int]) -> int:
+    """One sheet's extent, text and merged ranges; returns where calamine stops reading it. As calamine
+    does: the first BOF is the sheet's own, a later BOF opens an embedded substream (a chart, whose data
+    cache holds cell records) skipped to its EOF, the sheet ends at its own EOF."""
+    max_row = max_col = -1
+    seen_bof, depth, formula_at, end = False, 0, (0, 0), len(book)
+    for rtype, body, _, end in _records(book, pos):
+        if depth:
+            depth += (rtype == 0x0809) - (rtype == 0x000A)
+        elif rtype == 0x0809:
+            depth, seen_bof = int(seen_bof), True
+        elif rtype == 0x000A:
+            break
+        elif rtype == 0x0200:
+            # DIMENSIONS: calamine reserves rows × cols cells (40 bytes each) from this claim before
+            # reading a cell, in u32 arithmetic (rwMic > rwMac wraps to 4e9 rows): 4e9 × 65535 aborted
+            # the process. Within the format the claim costs address space only (65536 × 256: 671 MB
+            # reserved, 0.4 MB touched), and Excel and xlwt count formatted empty cells in it (a bordered
+            # template claims 10000 × 230 for one value), so, like <dimension> in .xlsx, the sheet is
+            # judged by its cells and only a claim no .xls can make is refused
+            rows, cols = _dimensions(body)
+            if rows > XLS_MAX_ROWS or cols > XLS_MAX_COLUMNS:
+                raise _broken(f"{label}声明有 {rows} 行 × {cols} 列，超出 .xls 格式的上限 "
+                              f"{XLS_MAX_ROWS} 行 × {XLS_MAX_COLUMNS} 列")
+        elif rtype == 0x00E5:                               # MERGECELLS: a count, then 8 bytes a range
+            count = int.from_bytes(body[:2], "little")
+            if len(body) < 2 + 8 * count:
+                raise _broken(f"{label}的合并单元格记录过短")    # calamine reads past it and panics
+            totals.merge(count)
+        elif rtype in _CELL_RECORDS and len(body) >= 6:
             row, col = struct.unpack_from("<HH", body, 0)
             last_col = struct.unpack_from("<H", body, len(body) - 2)[0] if rtype == 0x00BD else col
-            label = f"第 {sheet_no} 个工作表"
             if row > max_row or last_col > max_col:
                 max_row, max_col = max(max_row, row), max(max_col, last_col)
                 totals.sheet(label, max_row, max_col)
             if rtype == 0x00FD and len(body) >= 10:
                 i = struct.unpack_from("<I", body, 6)[0]
-                totals.text(label, row, col, sst[i] if i < len(sst) else 0)
-            elif rtype in (0x0204, 0x00D6):
+                totals.text(label, row, col, sst[i] if i < len(sst) else 0)   # calamine skips a bad index
+            elif rtype in (0x0204, 0x00D6) and len(body) >= 8:
                 totals.text(label, row, col, struct.unpack_from("<H", body, 6)[0])
-        elif in_sheet and rtype == 0x0207 and len(body) >= 2:  # STRING: a formula's text result
-            totals.text(f"第 {sheet_no} 个工作表", max(max_row, 0), max(max_col, 0), struct.unpack_from("<H", body, 0)[0])
-        pos = next_pos
+            elif rtype == 0x0006:
+                formula_at = (row, col)
+        elif rtype == 0x0207 and len(body) >= 2:           # STRING: the text result of the last formula
+            totals.text(label, *formula_at, struct.unpack_from("<H", body, 0)[0])
+    totals.area(label, max_row, max_col)
+    return end
+
+
+def _dimensions(body: bytes) -> tuple[int, int]:
+    """The rows and columns calamine's parse_dimensions and reserve make of a DIMENSIONS record."""
+    if len(body) not in (10, 14):
+        return 0, 0                                         # calamine fails the file
+    rf, rl, cf, cl = struct.unpack_from("<IIHH" if len(body) == 14 else "<HHHH", body)
+    if cf > 0xFF or cl < cf:
+        cf = 0
+    if rl < 1 or cl < 1:
+        return 1, 1
+    return (rl - rf) % 2 ** 32, (cl - cf) % 2 ** 32
 
 
 def _sst_lengths(parts: list[bytes], limit: int) -> list[int]:
-    """Character counts of the shared strings (XLUnicodeRichExtendedString, split over CONTINUEs)."""
-    seg, off = 0, 8
-    out: list[int] = []
-
-    def take(k: int) -> None:
-        nonlocal seg, off
-        while k > 0:
-            if seg >= len(parts):
-                raise IndexError
-            step = min(k, len(parts[seg]) - off)
-            off, k = off + step, k - step
-            if off >= len(parts[seg]) and k > 0:
-                seg, off = seg + 1, 0
-
-    def byte() -> int:
-        nonlocal seg, off
-        while off >= len(parts[seg]):
-            seg, off = seg + 1, 0
-        off += 1
-        return parts[seg][off - 1]
-
+    """Character counts of the shared strings as calamine's parse_sst reads them: every string the SST
+    and its CONTINUE records hold, whatever cstUnique says (a LABELSST past cstUnique still shows its
+    string); a CONTINUE met inside a string's characters starts with a new fHighByte flag. At most
+    limit strings; a record calamine could not read is refused (it fails or panics on it too)."""
+    if len(parts[0]) < 8:
+        raise _broken("共享文字表过短")
+    rest = [memoryview(p) for p in reversed(parts[1:])]
+    data, out = memoryview(parts[0])[8:], []
     try:
-        total_unique = struct.unpack_from("<I", parts[0], 4)[0]
-        while len(out) < min(total_unique, limit):
-            cch = byte() | byte() << 8
-            flags = byte()
-            runs = (byte() | byte() << 8) if flags & 0x08 else 0
-            ext = (byte() | byte() << 8 | byte() << 16 | byte() << 24) if flags & 0x04 else 0
-            left, wide = cch, flags & 0x01
-            while left:
-                if off >= len(parts[seg]):          # characters continue in the next CONTINUE record,
-                    seg, off = seg + 1, 0           # which starts with a new fHighByte flag
-                    wide = byte() & 0x01
-                fit = min(left, (len(parts[seg]) - off) // (2 if wide else 1))
-                if fit == 0:
-                    raise IndexError
-                off += fit * (2 if wide else 1)
-                left -= fit
-            take(4 * runs + ext)
+        while data or rest:
+            if not data:
+                data = rest.pop()
+            if len(out) >= limit:
+                raise PrescanError("E_TOO_MUCH_TEXT", f"共享文字超过 {limit} 条", "请另存为普通 .xlsx 后再发送")
+            if not data:                                    # an empty CONTINUE: calamine adds ""
+                out.append(0)
+                continue
+            cch, flags = struct.unpack_from("<HB", data)
+            data = data[3:]
+            runs = struct.unpack_from("<H", data)[0] if flags & 0x08 else 0
+            data = data[2:] if flags & 0x08 else data
+            ext = struct.unpack_from("<i", data)[0] if flags & 0x04 else 0
+            data = data[4:] if flags & 0x04 else data
+            wide, left = flags & 0x01, cch
+            while True:
+                fit = min(len(data) // (1 + wide), left)
+                data, left = data[fit * (1 + wide):], left - fit
+                if not left:
+                    break
+                data = rest.pop()
+                wide, data = data[0] & 0x01, data[1:]
+            skip = 4 * runs + ext                           # formatting runs and phonetic data
+            if skip < 0:
+                raise IndexError
+            while skip:
+                if not data:
+                    data = rest.pop()
+                step = min(skip, len(data))
+                data, skip = data[step:], skip - step
             out.append(cch)
     except (IndexError, struct.error):
-        pass
+        raise _broken("共享文字表无法读取") from None
     return out

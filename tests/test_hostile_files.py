@@ -25,8 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_RSS_GROWTH_MB = 150     # the load of a normal file needs ~20 MB; before the pre-scan some of these needed GBs
 MAX_SECONDS = 5.0
 
+# the child may map at most 4 GB: a regression that lets calamine grow a vector without end (a cycle in
+# an .xls's sector chains) then aborts the child instead of eating the machine's memory
+CHILD_ADDRESS_SPACE = 4 << 30
 CHILD = r"""
 import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[4]), int(sys.argv[4])))
 sys.path.insert(0, sys.argv[3])
 from etl.load import load_paths
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -40,7 +44,7 @@ print(json.dumps({"seconds": seconds, "rss_growth_mb": grown, "report": report.t
 
 def load_in_child(path: Path, db: Path) -> dict:
     # warm the child's imports and the warehouse first so that only the hostile file is measured
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(path), str(db), str(ROOT)],
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(path), str(db), str(ROOT), str(CHILD_ADDRESS_SPACE)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"the loader died (exit {proc.returncode}): {proc.stderr[-2000:]}"
     return json.loads(proc.stdout.strip().splitlines()[-1])
