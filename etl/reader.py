@@ -107,12 +107,28 @@ def _prescan(scan):
 
 def _read_calamine(data: bytes, limits: dict, texts_proven: bool = False) -> list[Sheet]:
     try:
-        wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return _calamine_sheets(data, limits, texts_proven)
     except calamine.PasswordError:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送") from None
+    except ReadError:
+        raise
     except Exception as exc:  # calamine raises several types for broken files
-        raise ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏，无法读取（{type(exc).__name__}）",
-                        "请用 Excel/WPS 打开确认后重新保存发送") from None
+        raise _broken(exc) from None
+    except BaseException as exc:
+        # a Rust panic inside calamine (a malformed record it does not expect) arrives as pyo3's
+        # PanicException, a BaseException: it is the file's fault, not a reason to stop the load
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _broken(exc) from None
+
+
+def _broken(exc: BaseException) -> ReadError:
+    return ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏，无法读取（{type(exc).__name__}）",
+                     "请用 Excel/WPS 打开确认后重新保存发送")
+
+
+def _calamine_sheets(data: bytes, limits: dict, texts_proven: bool) -> list[Sheet]:
+    wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for meta in wb.sheets_metadata:
         try:

@@ -322,3 +322,12 @@ def test_real_xls_files_read_the_same_streams():
         assert {"Workbook", "\x05SummaryInformation"} <= set(streams)   # the latter from the mini stream
         assert streams["Workbook"][:4] == b"\x09\x08\x10\x00" and len(streams["\x05SummaryInformation"]) < 4096
         assert scan_code(path.read_bytes()) is None
+
+
+def test_a_calamine_panic_rejects_the_file_and_the_load_goes_on(tmp_path):
+    """A formula token cut short makes calamine panic (pyo3's PanicException is a BaseException, which
+    no `except Exception` catches); the guard cannot foresee every panic, so the reader maps them."""
+    truncated_ref = rec(0x0006, struct.pack("<HHHdHIH", 0, 1, 0, 0.0, 0, 0, 1) + b"\x24")  # ptgRef, no operand
+    err = rejected(tmp_path, "panic.xls", xls(workbook(bof() + number(0, 0) + truncated_ref + EOF)),
+                   "E_NOT_A_SPREADSHEET")
+    assert "PanicException" in err["message"]
