@@ -54,8 +54,29 @@ def test_an_older_warehouse_upgrades_in_place(tmp_path, db_path, monkeypatch):
     con.close()
 
 
+def test_a_first_version_warehouse_keeps_its_archived_bytes_when_the_archive_is_rebuilt(tmp_path, db_path,
+                                                                                        monkeypatch):
+    first = tmp_path / "migrations"
+    first.mkdir()
+    (first / "001_init.sql").write_text((warehouse.MIGRATIONS_DIR / "001_init.sql").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", first)
+    path = write_xlsx(tmp_path / "a.xlsx", grid())
+    load_paths([path], db_path)
+    monkeypatch.undo()
+    con = warehouse.open_warehouse(db_path)
+    assert warehouse.schema_version(con) >= 2
+    assert con.execute("SELECT content FROM file_archive").fetchall() == [(path.read_bytes(),)]
+    assert {c for (c,) in con.execute("SELECT DISTINCT compression FROM pragma_storage_info('file_archive') "
+                                      "WHERE column_name = 'content' AND segment_type = 'BLOB'").fetchall()} \
+        == {"Uncompressed"}
+    con.close()
+
+
 def test_a_failed_migration_leaves_the_schema_as_it_was(tmp_path, db_path, monkeypatch):
-    warehouse.open_warehouse(db_path).close()
+    con = warehouse.open_warehouse(db_path)
+    before = warehouse.schema_version(con)
+    con.close()
     migrations = tmp_path / "migrations"
     migrations.mkdir()
     for f in warehouse.MIGRATIONS_DIR.glob("*.sql"):
@@ -67,7 +88,7 @@ def test_a_failed_migration_leaves_the_schema_as_it_was(tmp_path, db_path, monke
         warehouse.open_warehouse(db_path)
     con = duckdb.connect(str(db_path))
     assert "x" not in [d[0] for d in con.execute("SELECT * FROM unit_rows").description]
-    assert warehouse.schema_version(con) == 1
+    assert warehouse.schema_version(con) == before
     con.close()
 
 
