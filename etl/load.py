@@ -213,6 +213,10 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
             window.append((item, check(item)))
             while len(window) > workers:  # keep every worker busy, write in file order
                 write(*window.popleft())
+        if pool is not None and con is not None and window:
+            # the workers are on the last batches: write out what is in the WAL meanwhile, so that
+            # the checkpoint at close (when nothing else runs) is small
+            con.execute("CHECKPOINT")
         while window:
             write(*window.popleft())
         if con is None:
