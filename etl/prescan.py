@@ -286,13 +286,16 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
     return data if len(data) <= FAST_MAX_BYTES else None
 
 
-def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict) -> bool:
-    """True when upper bounds show the workbook is within every budget; False means 'look closer'."""
+def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = None) -> bool:
+    """True when upper bounds show the workbook is within every budget; False means 'look closer'.
+    members, when given, receives (name, bytes) of every part as it was measured."""
     parts = []
     for info in infos:
         data = _read_member(zf, info)
         if data is None:
             return False
+        if members is not None:
+            members.append((info.filename, data))
         is_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
         if is_xml and b"!" in data and _FAST_DTD.search(data):
             return False  # the exact scan refuses a DTD in any part
@@ -342,15 +345,17 @@ def _col_index(letters: bytes) -> int:
     return col - 1
 
 
-def scan_xlsx(zf: zipfile.ZipFile, limits: dict) -> bool:
+def scan_xlsx(zf: zipfile.ZipFile, limits: dict, members: list | None = None) -> bool:
     """Every worksheet of an .xlsx: extent, cells, text and merged ranges within budget. True when the
     fast path vouched for the file, which proves every value calamine will show is within max_cell_chars;
     the exact scan does not (calamine shows an <is> over a t="s" cell, and joins the text around a tag
     nested in a <v>), so after it the reader measures the cells itself."""
     totals = _Totals(budgets(limits))
     infos = [i for i in zf.infolist() if not i.is_dir()]
-    if _fast_xlsx_ok(zf, infos, totals.b):
+    if _fast_xlsx_ok(zf, infos, totals.b, members):
         return True
+    if members is not None:
+        members.clear()  # only a file the fast path read whole is handed on (reader._repacked)
     _scan_xlsx_exactly(zf, infos, _sheet_names(zf, {i.filename.lower(): i for i in infos}), totals)
     return False
 

@@ -43,7 +43,8 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
         raise ReadError("E_NOT_A_SPREADSHEET", "文件是空的", "请重新导出并发送")
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if data.startswith(ZIP_MAGIC):
-        return _read_calamine(data, limits, texts_proven=_check_zip(data, suffix, limits))
+        measured, proven = _check_zip(data, suffix, limits)
+        return _read_calamine(measured, limits, texts_proven=proven)
     if data.startswith(OLE_MAGIC):
         streams = ole_streams(data)
         encrypted = ({"EncryptionInfo", "EncryptedPackage"} & set(streams)) if streams is not None \
@@ -61,19 +62,40 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
                     "请发送 .xlsx、.xls、.ods 或 .csv 文件")
 
 
-def _check_zip(data: bytes, suffix: str, limits: dict) -> bool:
-    """Zip bombs, macros and external links are refused before calamine inflates anything. True when
-    the size scan proved every cell's text within max_cell_chars (etl/prescan.py: scan_xlsx)."""
+def _check_zip(data: bytes, suffix: str, limits: dict) -> tuple[bytes, bool]:
+    """Zip bombs, macros and external links are refused before calamine inflates anything. Returns
+    the bytes for calamine to read and whether the size scan proved every cell's text within
+    max_cell_chars (etl/prescan.py: scan_xlsx)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ReadError("E_NOT_A_SPREADSHEET", "文件已损坏（压缩包结构无法读取）",
                         "请用 Excel/WPS 打开确认后重新保存发送") from None
+    members: list[tuple[str, bytes]] = []
     with zf:
-        return _check_zip_members(zf, suffix, limits)
+        proven = _check_zip_members(zf, suffix, limits, members)
+    return (_repacked(members) or data) if proven else data, proven
 
 
-def _check_zip_members(zf: zipfile.ZipFile, suffix: str, limits: dict) -> bool:
+REPACK_MAX_BYTES = 64_000_000
+
+
+def _repacked(members: list[tuple[str, bytes]]) -> bytes | None:
+    """The parts the fast path just measured, packed again without compression. calamine then reads
+    exactly the bytes that were measured (no second reading of the zip's structure to disagree with
+    Python's) and does not inflate them again: ≈ 0.5 ms of a province file's 3.5 ms read, for 0.14 ms
+    of packing. None (read the original) for duplicate names or a very large file."""
+    names = [name for name, _ in members]
+    if not members or len(set(names)) != len(names) or sum(len(d) for _, d in members) > REPACK_MAX_BYTES:
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def _check_zip_members(zf: zipfile.ZipFile, suffix: str, limits: dict, members: list | None = None) -> bool:
     infos = zf.infolist()
     names = {i.filename.lower() for i in infos}
     total = sum(i.file_size for i in infos)
@@ -90,7 +112,7 @@ def _check_zip_members(zf: zipfile.ZipFile, suffix: str, limits: dict) -> bool:
     if "content.xml" in names and "xl/workbook.xml" not in names:
         _prescan(lambda: scan_ods(zf, limits))
         return False
-    return _prescan(lambda: scan_xlsx(zf, limits))
+    return _prescan(lambda: scan_xlsx(zf, limits, members))
 
 
 def _prescan(scan):

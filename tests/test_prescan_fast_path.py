@@ -272,5 +272,25 @@ def test_the_reader_measures_cells_itself_only_after_the_exact_scan():
     from etl import reader
     ordinary = hostile.xlsx(hostile.sheet_xml({1: [b'<c r="A1" t="str"><v>x</v></c>']}))
     inline = hostile.xlsx(hostile.sheet_xml({1: [hostile.cell("A1", "x")]}))
-    assert reader._check_zip(ordinary, ".xlsx", LIMITS) is True
-    assert reader._check_zip(inline, ".xlsx", LIMITS) is False
+    assert reader._check_zip(ordinary, ".xlsx", LIMITS)[1] is True
+    assert reader._check_zip(inline, ".xlsx", LIMITS) == (inline, False)
+
+
+def test_calamine_reads_the_parts_as_measured_packed_again_without_compression(tmp_path):
+    from etl import reader
+    from etl.template import write_dispatch
+    from tests.dispatch_builder import BASE, UNITS
+
+    path = write_dispatch(tmp_path / "a.xlsx", "青河县", "2023-W45",
+                          [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS])
+    original = path.read_bytes()
+    measured, proven = reader._check_zip(original, ".xlsx", LIMITS)
+    assert proven and measured != original
+    with zipfile.ZipFile(io.BytesIO(measured)) as packed, zipfile.ZipFile(io.BytesIO(original)) as zf:
+        assert {i.compress_type for i in packed.infolist()} == {zipfile.ZIP_STORED}
+        assert {i.filename: packed.read(i) for i in packed.infolist()} == \
+            {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
+    assert [s.rows for s in reader._read_calamine(measured, LIMITS)] == \
+        [s.rows for s in reader._read_calamine(original, LIMITS)]
+    # two parts of one name: calamine and Python might each take another, so the original is read
+    assert reader._repacked([("a.xml", b"<a/>"), ("a.xml", b"<b/>")]) is None
