@@ -240,28 +240,23 @@ def remove_user(name: str, path: Path | None = None) -> None:
 
 
 def set_password(name: str, password: str, path: Path | None = None) -> None:
-    name = normalize_name(name)
     check_password(password)
-    path = Path(path or users_path())
-    with _locked(path):
-        store = _load(path)
-        entry = store["users"].get(name)
-        if entry is None:
-            raise UserError(f"没有用户「{name}」")
-        entry.update(hash_password(password), updated_at=_now())
-        _write_json(path, store)
+    _update_user(normalize_name(name), path, **hash_password(password))
 
 
 def set_role(name: str, role: str, path: Path | None = None) -> None:
     """A new role, in force at the user's next action (roles are read from the file every time)."""
-    name, role = normalize_name(name), check_role(role)
+    _update_user(normalize_name(name), path, role=check_role(role))
+
+
+def _update_user(name: str, path: Path | None, **changes) -> None:
     path = Path(path or users_path())
     with _locked(path):
         store = _load(path)
         entry = store["users"].get(name)
         if entry is None:
             raise UserError(f"没有用户「{name}」")
-        entry.update(role=role, updated_at=_now())
+        entry.update(changes, updated_at=_now())
         _write_json(path, store)
 
 
