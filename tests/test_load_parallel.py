@@ -1,0 +1,44 @@
+"""Big folders are checked by worker processes (etl/check.py) while the main process writes: the
+result is the same warehouse and the same reports as checking file by file in one process."""
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pytest
+
+from etl import load
+from etl.demo import plan_demo, write_demo_files
+
+from .dispatch_builder import grid, write_xlsx
+
+
+def _load(folder, db, monkeypatch, parallel: bool):
+    monkeypatch.setattr(load, "PARALLEL_MIN_FILES", 1 if parallel else 10**9)
+    monkeypatch.setattr(load, "BATCH_FILES", 8)        # several batches in flight at once
+    reports = load.load_paths([folder], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT * EXCLUDE (version) FROM unit_rows ORDER BY county, week, row_no").fetchall()
+        versions = con.execute("SELECT county, week, version, file_name, sha256, rows FROM submission_versions "
+                               "ORDER BY ALL").fetchall()
+    return [(r.file_name, r.outcome, r.county, r.week, r.version, r.rows, [p.to_dict() for p in r.errors],
+             [p.to_dict() for p in r.warnings]) for r in reports], rows, versions
+
+
+def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one CPU: the loader does not start workers")
+    folder = tmp_path / "files"
+    write_demo_files(plan_demo(until_week="2023-W38"), folder, progress=False)
+    cells = grid(unit="东湖区", week="2023-W39")
+    cells[5][4] = "若干"                                   # a rejected file among them
+    write_xlsx(folder / "东湖区_2023-W39.xlsx", cells)
+    pools = []
+    real = load._parse_pool
+    monkeypatch.setattr(load, "_parse_pool", lambda n: pools.append(real(n)) or pools[-1])
+    sequential = _load(folder, tmp_path / "one.duckdb", monkeypatch, parallel=False)
+    parallel = _load(folder, tmp_path / "workers.duckdb", monkeypatch, parallel=True)
+    assert [pool is not None for pool, _ in pools] == [False, True]
+    assert parallel == sequential
+    outcomes = [r[1] for r in parallel[0]]
+    assert outcomes.count("rejected") == 1 and outcomes.count("loaded") == len(outcomes) - 1
