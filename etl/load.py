@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import sys
 import time
+import types
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -152,7 +153,18 @@ def _parse_pool(n_files: int):
     if n_files < PARALLEL_MIN_FILES or workers < 2:
         return None, 1
     # spawn, not fork: the workers must not inherit a DuckDB connection or its threads
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")), workers
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    # A spawned process first runs the parent's __main__ again: a script without a main guard, or a
+    # Streamlit page (Streamlit installs the page as __main__), would run in every worker. The workers
+    # need etl.check only, so they are started now (one per submit) with a plain __main__.
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for _ in range(workers):
+            pool.submit(int)
+    finally:
+        sys.modules["__main__"] = saved
+    return pool, workers
 
 
 def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: str | None = None,

@@ -3,6 +3,8 @@ result is the same warehouse and the same reports as checking file by file in on
 from __future__ import annotations
 
 import os
+import sys
+import types
 
 import duckdb
 import pytest
@@ -33,12 +35,21 @@ def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
     cells = grid(unit="东湖区", week="2023-W39")
     cells[5][4] = "若干"                                   # a rejected file among them
     write_xlsx(folder / "东湖区_2023-W39.xlsx", cells)
+    # the parent's __main__ is a script that must not run again in the workers (a Streamlit page is
+    # installed as __main__, and AppTest leaves it there)
+    ran = tmp_path / "ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(ran)!r}, 'w').close()\nraise SystemExit('a worker ran __main__')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", main)
     pools = []
     real = load._parse_pool
     monkeypatch.setattr(load, "_parse_pool", lambda n: pools.append(real(n)) or pools[-1])
     sequential = _load(folder, tmp_path / "one.duckdb", monkeypatch, parallel=False)
     parallel = _load(folder, tmp_path / "workers.duckdb", monkeypatch, parallel=True)
     assert [pool is not None for pool, _ in pools] == [False, True]
+    assert not ran.exists()
     assert parallel == sequential
     outcomes = [r[1] for r in parallel[0]]
     assert outcomes.count("rejected") == 1 and outcomes.count("loaded") == len(outcomes) - 1
