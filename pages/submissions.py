@@ -14,7 +14,7 @@ from etl.reading import NoWarehouse, ensure_schema
 from etl.status import submission_board
 from etl.users import PermissionDenied
 from etl.weeks import campaign_weeks
-from pages import signin
+from pages import signin, ui
 
 REPORTS_KEY = "upload_reports"
 RESTORE_MSG_KEY = "restore_message"
@@ -99,8 +99,10 @@ with tab_board:
 with tab_upload:
     if signin.needs_role_notice("clerk", "上传调度表", key="upload"):
         user = signin.current_user()
-        st.markdown("把各单位发来的周调度表拖到下面（可一次多个）：.xlsx .xls .ods .csv。每个文件要么全部导入，"
+        st.markdown(f"把各单位发来的周调度表拖到下面（可一次多个，每个不超过 "
+                    f"{config.limits['max_file_bytes'] / 1e6:.0f} MB）：.xlsx .xls .ods .csv。每个文件要么全部导入，"
                     "要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，旧版本保留。")
+        ui.chinese_uploader()
         with st.form("upload_form", clear_on_submit=True):
             files = st.file_uploader("周调度表文件", type=list(office.UPLOAD_TYPES), accept_multiple_files=True,
                                      max_upload_size=max(1, math.ceil(config.limits["max_file_bytes"] / 1e6)),

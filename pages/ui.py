@@ -152,6 +152,27 @@ def ensure_navigation() -> None:
         st.rerun()
 
 
+# Streamlit's file uploader has no setting for its texts: its button says "Upload" and its note
+# "20MB per file • XLSX, …". The clerk reads Chinese, so the button is relabelled here and the note
+# hidden (the page says the types and the size limit itself). Selectors that stop matching after a
+# Streamlit upgrade only bring the English back.
+UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {
+  font-size: 0;
+}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件"; font-size: 0.875rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+</style>
+"""
+
+
+def chinese_uploader() -> None:
+    st.html(UPLOADER_CSS)
+
+
 def page_header(title: str, caption: str | None = None) -> dict:
     """Print CSS, the title and the data status. Stops the page with what to do when there is no
     warehouse yet, it is busy, or nothing has been loaded."""

@@ -86,6 +86,10 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
             nav.get_by_text("数据报送", exact=True).click()
             _wait_idle(page)
             main.get_by_role("tab", name="上传调度表").click()
+            button_text = main.locator('[data-testid="stFileUploaderDropzone"] button p').first.evaluate(
+                "p => getComputedStyle(p, '::after').content")
+            assert button_text == '"选择文件"'                  # not Streamlit's English "Upload"
+            _shot(page, "office_2_uploader")
             started = time.perf_counter()
             main.locator('input[type="file"]').set_input_files([str(sample(GOOD)), str(sample(BAD))])
             expect(main.get_by_text(GOOD).first).to_be_visible(timeout=30_000)
