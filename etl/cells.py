@@ -35,9 +35,7 @@ def squeeze(value) -> str:
     """NFKC (full-width → half-width) and no whitespace at all: for labels and keys."""
     if value is None or value == "":
         return ""  # most cells of a sheet: skip the normalisation
-    if value.__class__ is str:
-        return _squeeze_text(value)
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text_of(value)))
+    return _squeeze_text(value if value.__class__ is str else text_of(value))
 
 
 # Unit names and labels come back every week (and in every file of a county): remember them.

@@ -16,7 +16,6 @@ from .columns import BY_ID, FLAG_FALSE, FLAG_TRUE, LEVEL_SET, METRICS, NOT_APPLI
 from .problems import Problem, cell_name
 
 COUNT_MAX = 2_147_483_647
-PLAIN_FLAGS = {"是": True, "否": False}
 # Every spelling of a flag as people type it (√ ×, Y N, 1 0, 已完成 …), with what parse_flag makes of it.
 FLAG_SPELLINGS = {text: parse_flag(text) for word in FLAG_TRUE | FLAG_FALSE for text in (word, word.lower())}
 NOTE_LABELS = ("注", "说明", "填表说明", "备注:")
@@ -206,8 +205,8 @@ def _cell_by_cell(column, values, levels, body, c, order, found: Found) -> list:
                 (kind is float and 0 <= raw <= COUNT_MAX and raw.is_integer())
                 or (kind is str and raw.isdecimal() and len(raw) < 10)):
             out.append(int(raw))
-        elif applies and kind is str and raw in PLAIN_FLAGS and column.kind == "flag":
-            out.append(PLAIN_FLAGS[raw])
+        elif applies and kind is str and raw in FLAG_SPELLINGS and column.kind == "flag":
+            out.append(FLAG_SPELLINGS[raw])
         elif raw is None or raw == "":
             out.append(None)
             if applies and level is not None:

@@ -8,9 +8,8 @@ import streamlit as st
 from etl import bulletins
 from etl.config import default_config, warehouse_path
 from etl.reading import NoWarehouse, ensure_schema
-from pages import signin
+from pages import signin, ui
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 config = default_config()
 db = warehouse_path(None, config)
@@ -45,7 +44,7 @@ names = bulletins.file_names(week, by)
 st.subheader("下载")
 d1, d2 = st.columns(2)
 d1.download_button("下载 Excel 通报", bulletins.xlsx_bytes(db, week, by, config), file_name=names["xlsx"],
-                   mime=XLSX_MIME, key="download_xlsx", icon=":material/table_view:", type="primary",
+                   mime=ui.XLSX_MIME, key="download_xlsx", icon=":material/table_view:", type="primary",
                    on_click="ignore")
 d2.download_button("下载 CSV", bulletins.csv_bytes(db, week, by, config), file_name=names["csv"],
                    mime="text/csv", key="download_csv", icon=":material/description:", on_click="ignore")
@@ -56,7 +55,7 @@ chosen = st.multiselect("包含的统计周", weeks, default=bulletins.month_wee
 if chosen:
     multi_names = bulletins.file_names(week, by, chosen)
     st.download_button(f"下载多周汇总表（{len(chosen)} 周）", bulletins.multiweek_bytes(db, chosen, by, config),
-                       file_name=multi_names["multi"], mime=XLSX_MIME, key="download_multi", icon=":material/library_books:",
+                       file_name=multi_names["multi"], mime=ui.XLSX_MIME, key="download_multi", icon=":material/library_books:",
                        on_click="ignore")
 else:
     st.caption("请至少选择一周。")

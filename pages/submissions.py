@@ -18,7 +18,6 @@ from pages import signin, ui
 
 REPORTS_KEY = "upload_reports"
 RESTORE_MSG_KEY = "restore_message"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 config = default_config()
 db = warehouse_path(None, config)
@@ -57,7 +56,7 @@ def render_reports(reports) -> None:
                                             "怎么改": st.column_config.TextColumn(width="large")})
                 label = "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
                 st.download_button(label, office.problems_xlsx_bytes([report], config),
-                                   file_name=office.problems_file_name(report), mime=XLSX_MIME,
+                                   file_name=office.problems_file_name(report), mime=ui.XLSX_MIME,
                                    key=f"problems_{i}", icon=":material/download:", on_click="ignore")
 
 
@@ -135,7 +134,7 @@ with tab_template:
     t_week = c2.selectbox("统计周", all_weeks, key="template_week",
                           index=all_weeks.index(office.default_template_week(latest, config)))
     st.download_button("下载空白模板（Excel）", office.template_bytes(unit, t_week, config),
-                       file_name=office.template_file_name(unit, t_week), mime=XLSX_MIME,
+                       file_name=office.template_file_name(unit, t_week), mime=ui.XLSX_MIME,
                        key="template_download", icon=":material/download:", on_click="ignore")
 
 # ---------------------------------------------------------------- 导入记录与恢复
@@ -167,7 +166,7 @@ with tab_history:
                 st.dataframe(frame, hide_index=True, width="stretch")
                 report = office.report_from_log(office.log_row(db, log_id))
                 st.download_button("下载退回修改清单（Excel）", office.problems_xlsx_bytes([report], config),
-                                   file_name=office.problems_file_name(report), mime=XLSX_MIME,
+                                   file_name=office.problems_file_name(report), mime=ui.XLSX_MIME,
                                    key="history_problems_download", icon=":material/download:",
                                    on_click="ignore")
 

@@ -22,6 +22,7 @@ from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy, data_version
 from etl.weeks import week_label
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROFILE_PAGE = "pages/county_profile.py"
 PROFILE_URL = "county_profile"  # st.Page's default url_path for pages/county_profile.py
 
