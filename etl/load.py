@@ -4,6 +4,7 @@ A file is read and judged completely before anything is written; a rejected file
 bytes to the archive and a line to the load log, so what was loaded before stays as it was."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -93,6 +94,8 @@ def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Confi
                                            "如需恢复旧版本，请在“数据报送”页使用恢复功能"))
     else:
         parsed, report = pre or check_bytes(file_name, data, config, sha)
+        # a copy: a batch that fails is loaded again file by file, from these same checks
+        report = dataclasses.replace(report, warnings=list(report.warnings))
         batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
