@@ -40,7 +40,10 @@ def build_parser(commands=COMMANDS) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # a named command needs only its own module (`etl load` does not import pandas); help lists all
+    named = argv[0] if argv and argv[0] in COMMANDS else None
+    parser = build_parser({named: COMMANDS[named]} if named else COMMANDS)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

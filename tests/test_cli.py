@@ -37,6 +37,14 @@ def test_every_command_has_help(command, capsys):
     assert "usage" in capsys.readouterr().out
 
 
+def test_a_command_imports_only_its_own_module():
+    # `etl load` runs every week and in the benchmark: it must not pay for pandas (the exports' import)
+    code = ("import sys; from etl.cli import main\ntry: main(['load', '--help'])\nexcept SystemExit: pass\n"
+            "print('pandas' in sys.modules, 'etl.export' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.split()[-2:] == ["False", "False"], out.stderr
+
+
 def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exit:
         main(["load"])
