@@ -55,9 +55,10 @@ class Batch:
         self.last_version: dict[tuple, int] = {}    # (county, week) → highest version
         self.weeks: dict[str, set] = {}             # county → weeks with a current version
         self.accepted: dict[str, tuple] = {}        # sha256 → (county, week, version) of accepted files
-        self.pending: dict[tuple, tuple] = {}       # (county, week) → (unit keys, counts), this batch
+        self.pending: dict[tuple, tuple] = {}       # (county, week) → (first, count) of its unit_rows, this batch
+        self.decrease_checks: list[tuple] = []      # what add_submission left for flush to compare
         self.archive: dict[str, bytes] = {}
-        self.logs: list[tuple] = []
+        self.logs: list[tuple] = []                 # (time, report): the row is made at flush, warnings complete
         self.versions: list[tuple] = []
         self.unit_rows: dict[str, list] = {name: [] for name in UNIT_ROW_COLUMNS}  # one list per column
         self.know(counties)
@@ -98,56 +99,57 @@ class Batch:
         self.archive.setdefault(sha256, data)
 
     def add_log(self, report: FileReport) -> None:
-        self.logs.append(_log_row(report, self.loaded_by))
-
-    def decreases(self, county: str, week: str, table: dict[str, list], counts: np.ndarray,
-                  sheet: str | None) -> list[Problem]:
-        """Cumulative counts lower than the same unit's in the county's previous submitted week."""
-        earlier_weeks = [w for w in self.weeks[county] if w < week]
-        if not earlier_weeks or not len(table["unit_key"]):
-            return []
-        prev = max(earlier_weeks)
-        if (county, prev) in self.pending:
-            before = self.pending[county, prev]
-        else:
-            found = self.con.execute(
-                f"SELECT coalesce(unit_key, unit), {', '.join(COUNT_IDS)} FROM unit_rows "
-                "WHERE county = ? AND week = ? AND version = ?", [county, prev, self.current[county, prev]]).fetchall()
-            before = ([r[0] for r in found], np.array([r[1:] for r in found], dtype=float).reshape(-1, len(COUNT_IDS)))
-        old_keys, old_counts = before
-        where = {k: i for i, k in enumerate(old_keys)}
-        at = np.array([where.get(k, -1) for k in table["unit_key"]])
-        same = np.flatnonzero(at >= 0)
-        lower = counts[same] < old_counts[at[same]]  # NaN (a blank) is never lower
-        out = []
-        for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
-            row, metric = same[i], COUNT_IDS[j]
-            new, old = int(counts[row, j]), int(old_counts[at[row], j])
-            out.append(Problem("W_DECREASE", f"「{table['unit'][row]}」的「{BY_ID[metric].label}」为 {new}，"
-                               f"少于上一次报送（{prev}）的 {old}；本表应填累计数", "请核对是否填成了本周新增数",
-                               sheet=sheet, row=table["row_no"][row]))
-        return out
+        self.logs.append((now(), report))
 
     def add_submission(self, report: FileReport, table: dict[str, list], sheet: str | None = None) -> None:
-        """A new version for (county, week), current from now on; counts lower than the week before
-        are added to the report's warnings."""
+        """A new version for (county, week), current from now on. Its counts are compared with the
+        county's previous submitted week at flush; a lower one adds a warning to the report."""
         key = (report.county, report.week)
         self.know([report.county])
-        counts = _counts(table)
-        report.warnings += self.decreases(report.county, report.week, table, counts, sheet)
+        first, n = len(self.unit_rows["unit"]), len(table["unit"])
+        earlier_weeks = [w for w in self.weeks[report.county] if w < report.week]
+        if earlier_weeks and n:
+            prev = max(earlier_weeks)
+            # the previous week as it is now: rows of this batch, or a version in the warehouse
+            self.decrease_checks.append((report, sheet, first, n, prev, self.pending.get((report.county, prev)),
+                                         self.current[report.county, prev]))
         version = self.last_version.get(key, 0) + 1
-        n = len(table["unit"])
         self.last_version[key] = self.current[key] = version
         self.weeks[report.county].add(report.week)
         report.version, report.rows, report.resubmission = version, n, version > 1
         self.versions.append((report.county, report.week, version, report.file_name, report.sha256, now(),
                               n, self.loaded_by))
         self.accepted[report.sha256] = (report.county, report.week, version)
-        self.pending[key] = (table["unit_key"], counts)
+        self.pending[key] = (first, n)
         for name, values in (("county", report.county), ("week", report.week), ("version", version)):
             self.unit_rows[name].extend(repeat(values, n))
         for name in UNIT_ROW_COLUMNS[3:]:
             self.unit_rows[name].extend(table[name])
+
+    def _check_decreases(self, rows: pa.Table) -> None:
+        """Cumulative counts lower than the same unit's in the county's previous submitted week."""
+        # the batch's counts as one matrix, straight from Arrow (NaN = blank): ~20x faster than from lists
+        counts = np.column_stack([rows.column(m).to_numpy() for m in COUNT_IDS]).astype(float, copy=False)
+        keys, units, row_nos = self.unit_rows["unit_key"], self.unit_rows["unit"], self.unit_rows["row_no"]
+        for report, sheet, first, n, prev, earlier, version in self.decrease_checks:
+            if earlier is not None:
+                old_keys, old_counts = keys[earlier[0]:sum(earlier)], counts[earlier[0]:sum(earlier)]
+            else:
+                found = self.con.execute(
+                    f"SELECT coalesce(unit_key, unit), {', '.join(COUNT_IDS)} FROM unit_rows "
+                    "WHERE county = ? AND week = ? AND version = ?", [report.county, prev, version]).fetchall()
+                old_keys = [r[0] for r in found]
+                old_counts = np.array([r[1:] for r in found], dtype=float).reshape(-1, len(COUNT_IDS))
+            where = {k: i for i, k in enumerate(old_keys)}
+            at = np.array([where.get(k, -1) for k in keys[first:first + n]])
+            same = np.flatnonzero(at >= 0)
+            lower = counts[first + same] < old_counts[at[same]]  # NaN (a blank) is never lower
+            for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
+                row, metric = first + same[i], COUNT_IDS[j]
+                new, old = int(counts[row, j]), int(old_counts[at[same[i]], j])
+                report.warnings.append(Problem(
+                    "W_DECREASE", f"「{units[row]}」的「{BY_ID[metric].label}」为 {new}，少于上一次报送（{prev}）"
+                    f"的 {old}；本表应填累计数", "请核对是否填成了本周新增数", sheet=sheet, row=row_nos[row]))
 
     def flush(self) -> None:
         """Send everything gathered to DuckDB (inside the caller's transaction)."""
@@ -172,9 +174,13 @@ class Batch:
             finally:
                 con.unregister("batch_current")
         if self.unit_rows["unit"]:
-            self._insert_arrow("unit_rows", pa.table(self.unit_rows, schema=_schema()))
+            rows = pa.table(self.unit_rows, schema=_schema())
+            if self.decrease_checks:
+                self._check_decreases(rows)
+            self._insert_arrow("unit_rows", rows)
         if self.logs:
-            self._insert_arrow("load_log", _columns(LOG_COLUMNS, self.logs))
+            logs = [(at, *_log_row(report, self.loaded_by)[1:]) for at, report in self.logs]
+            self._insert_arrow("load_log", _columns(LOG_COLUMNS, logs))
 
     def _insert_arrow(self, table: str, data: pa.Table, where: str = "") -> None:
         names = ", ".join(data.column_names)
@@ -184,11 +190,6 @@ class Batch:
                              + (f" WHERE {where}" if where else ""))
         finally:
             self.con.unregister("batch_incoming")
-
-
-def _counts(table: dict[str, list]) -> np.ndarray:
-    """The count metrics of a file's unit rows as one float matrix (a row per unit; NaN = blank)."""
-    return np.array([table[m] for m in COUNT_IDS], dtype=float).T.reshape(-1, len(COUNT_IDS))
 
 
 def _columns(names, rows) -> pa.Table:
