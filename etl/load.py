@@ -121,17 +121,26 @@ def _in_transaction(con, work):
 # Several files share one transaction (commits are the costly part of a small file); each file is
 # still all-or-nothing, because a batch commits whole or not at all and a failed batch is redone
 # file by file.
-BATCH_FILES = 64
+BATCH_FILES = 128
 BATCH_BYTES = 32_000_000
+# Near the end of a big folder the batches get smaller (down to this), so that the workers finish
+# together and little is left to write once they are done.
+BATCH_FILES_AT_END = 16
 # Big folders are read and checked by worker processes (the CPU-bound part) while this process
 # writes the batches before them, in order; small loads are not worth starting the workers.
 PARALLEL_MIN_FILES = 200
 
 
-def _batches(files: list[Path]):
+def _batch_size(remaining: int, workers: int) -> int:
+    if workers < 2:
+        return BATCH_FILES
+    return max(min(BATCH_FILES, remaining // (2 * workers)), min(BATCH_FILES_AT_END, BATCH_FILES))
+
+
+def _batches(files: list[Path], workers: int = 1):
     """The files' bytes in batches; a file that cannot be read is a report of its own, in order."""
-    batch, size = [], 0
-    for path in files:
+    batch, size, limit = [], 0, _batch_size(len(files), workers)
+    for i, path in enumerate(files):
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -144,9 +153,9 @@ def _batches(files: list[Path]):
             continue
         batch.append((path.name, data))
         size += len(data)
-        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+        if len(batch) >= limit or size >= BATCH_BYTES:
             yield batch
-            batch, size = [], 0
+            batch, size, limit = [], 0, _batch_size(len(files) - i - 1, workers)
     if batch:
         yield batch
 
@@ -222,7 +231,7 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
 
     try:
         window: deque = deque()
-        for item in _batches(files):
+        for item in _batches(files, workers):
             if isinstance(item, FileReport):  # unreadable: report it in its place
                 while window:
                     write(*window.popleft())

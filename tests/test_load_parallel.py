@@ -53,3 +53,15 @@ def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
     assert parallel == sequential
     outcomes = [r[1] for r in parallel[0]]
     assert outcomes.count("rejected") == 1 and outcomes.count("loaded") == len(outcomes) - 1
+
+
+def test_batches_shrink_towards_the_end_of_a_big_folder(tmp_path):
+    files = []
+    for i in range(1000):
+        files.append(tmp_path / f"{i:04}.csv")
+        files[-1].write_bytes(b"x")
+    sizes = [len(batch) for batch in load._batches(files, workers=2)]
+    assert sum(sizes) == 1000 and sizes[0] == load.BATCH_FILES
+    assert sizes == sorted(sizes, reverse=True)               # the workers finish together
+    assert sizes[-2] == load.BATCH_FILES_AT_END                  # and little is left to write after them
+    assert [len(batch) for batch in load._batches(files, workers=1)][:-1] == [load.BATCH_FILES] * (1000 // load.BATCH_FILES)
