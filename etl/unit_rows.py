@@ -170,23 +170,27 @@ def _quick(column, values: tuple, applies: list | None) -> list | None:
 
 
 def _whole_numbers(values) -> list | None:
-    kinds = set(map(type, values))
-    if kinds == {str}:
-        if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:  # '12', '１２'
-            return list(map(int, values))
-        unit = values[0][-1:]
-        if unit and unit in COUNT_UNITS and all(v.endswith(unit) for v in values):  # '3次' all the way down
-            digits = [v[:-1] for v in values]
-            if all(map(str.isdecimal, digits)) and max(map(len, digits)) < 10:
-                return list(map(int, digits))
-    elif kinds == {float}:
-        if min(values) >= 0 and max(values) <= COUNT_MAX and all(map(float.is_integer, values)):
-            return list(map(int, values))
-    elif kinds == {int}:
-        if min(values) >= 0 and max(values) <= COUNT_MAX:
-            return list(values)
-    elif not kinds:
+    # float.is_integer and str.isdecimal raise TypeError on anything else: they check the type too
+    if not values:
         return []
+    kind = values[0].__class__
+    try:
+        if kind is float:
+            if all(map(float.is_integer, values)) and min(values) >= 0 and max(values) <= COUNT_MAX:
+                return list(map(int, values))
+        elif kind is str:
+            if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:  # '12', '１２'
+                return list(map(int, values))
+            unit = values[0][-1:]
+            if unit and unit in COUNT_UNITS and all(v.endswith(unit) for v in values):  # '3次' all the way down
+                digits = [v[:-1] for v in values]
+                if all(map(str.isdecimal, digits)) and max(map(len, digits)) < 10:
+                    return list(map(int, digits))
+        elif kind is int and set(map(type, values)) == {int}:
+            if min(values) >= 0 and max(values) <= COUNT_MAX:
+                return list(values)
+    except (TypeError, AttributeError):  # a cell of another type: look cell by cell
+        pass
     return None
 
 
