@@ -22,6 +22,8 @@ NOTE_LABELS = ("注", "说明", "填表说明", "备注:")
 # Where a metric does not apply, these need no remark (anything else there is warned about).
 _QUIET_BLANKS = frozenset({None, "", *NOT_APPLICABLE})
 
+_LEVELS = {level: level for level in LEVEL_SET}
+
 # Order of a row's problems: its name, its level, its metric cells left to right, then row checks.
 _ORDER_UNIT, _ORDER_LEVEL, _ORDER_METRIC = 0, 1, 2
 _ORDER_ORG = _ORDER_METRIC + len(METRICS)
@@ -120,6 +122,8 @@ def _units(raw_names, body, c, found: Found) -> tuple[list, list]:
     for r, raw in zip(body, raw_names):
         unit = clean_name(raw)
         key = name_key(unit)
+        if key == unit:
+            key = unit  # one object for both: half the strings to send to the writing process
         if not unit:
             found.add(r, _ORDER_UNIT, "E_UNIT_NAME_MISSING", "单位名称为空", "每一行都要填写单位名称", c=c)
         elif key in seen:
@@ -135,11 +139,13 @@ def _units(raw_names, body, c, found: Found) -> tuple[list, list]:
 def _levels(raw_levels, body, c, found: Found) -> list:
     levels = []
     for r, raw in zip(body, raw_levels):
-        level = raw if raw in LEVEL_SET else squeeze(raw)
-        if level not in LEVEL_SET:
-            found.add(r, _ORDER_LEVEL, "E_UNKNOWN_LEVEL", f"层级「{text_of(raw)}」无法识别" if level else "层级为空",
-                      "层级应为 市级、县级、乡镇级 或 村级", c=c)
-            level = None
+        level = _LEVELS.get(raw)  # the one object per level: sent once, not once a row
+        if level is None:
+            written = squeeze(raw)
+            level = _LEVELS.get(written)
+            if level is None:
+                found.add(r, _ORDER_LEVEL, "E_UNKNOWN_LEVEL", f"层级「{text_of(raw)}」无法识别" if written else "层级为空",
+                          "层级应为 市级、县级、乡镇级 或 村级", c=c)
         levels.append(level)
     return levels
 

@@ -49,3 +49,12 @@ def test_plain_columns_take_the_quick_path():
     assert _quick(topics, ("3", "2", ""), applies[topics.levels]) is None
     assert _quick(BY_ID["org_count"], (1.0, None, 3.0), applies[BY_ID["org_count"].levels]) is None
     assert _applies(["县级", None]) == {}                  # an unknown level: every column cell by cell
+
+
+def test_levels_as_written_are_recognised_and_the_rest_named():
+    from etl.unit_rows import _levels
+    found = Found("调度表")
+    raw = ("村级", " 乡镇级 ", "县 级", "省级", None, "")
+    assert _levels(raw, list(range(4, 10)), 2, found) == ["村级", "乡镇级", "县级", None, None, None]
+    assert [(r, p.code, p.message) for r, p in found.in_sheet_order()] == [
+        (7, "E_UNKNOWN_LEVEL", "层级「省级」无法识别"), (8, "E_UNKNOWN_LEVEL", "层级为空"), (9, "E_UNKNOWN_LEVEL", "层级为空")]
