@@ -11,6 +11,7 @@ from itertools import repeat
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .columns import BY_ID, METRICS
 from .problems import FileReport, Problem
@@ -128,20 +129,19 @@ class Batch:
 
     def _check_decreases(self, rows: pa.Table) -> None:
         """Cumulative counts lower than the same unit's in the county's previous submitted week."""
-        # the batch's counts as one matrix, straight from Arrow (NaN = blank): ~20x faster than from lists
-        counts = np.column_stack([rows.column(m).to_numpy() for m in COUNT_IDS]).astype(float, copy=False)
-        keys, units, row_nos = self.unit_rows["unit_key"], self.unit_rows["unit"], self.unit_rows["row_no"]
+        counts, keys = _count_matrix(rows), rows.column("unit_key")
+        units, row_nos = self.unit_rows["unit"], self.unit_rows["row_no"]
         for report, sheet, first, n, prev, earlier, version in self.decrease_checks:
             if earlier is not None:
-                old_keys, old_counts = keys[earlier[0]:sum(earlier)], counts[earlier[0]:sum(earlier)]
+                old_keys, old_counts = keys.slice(*earlier), counts[earlier[0]:sum(earlier)]
             else:
-                found = self.con.execute(
-                    f"SELECT coalesce(unit_key, unit), {', '.join(COUNT_IDS)} FROM unit_rows "
-                    "WHERE county = ? AND week = ? AND version = ?", [report.county, prev, version]).fetchall()
-                old_keys = [r[0] for r in found]
-                old_counts = np.array([r[1:] for r in found], dtype=float).reshape(-1, len(COUNT_IDS))
-            where = {k: i for i, k in enumerate(old_keys)}
-            at = np.array([where.get(k, -1) for k in keys[first:first + n]])
+                found = self.con.sql(
+                    f"SELECT coalesce(unit_key, unit) AS unit_key, {', '.join(COUNT_IDS)} FROM unit_rows "
+                    "WHERE county = ? AND week = ? AND version = ?", params=[report.county, prev, version]
+                ).to_arrow_table()
+                old_keys, old_counts = found.column("unit_key"), _count_matrix(found)
+            # where each unit of this file was in the previous week (-1: not there), matched in Arrow
+            at = pc.index_in(keys.slice(first, n), value_set=old_keys.combine_chunks()).fill_null(-1).to_numpy()
             same = np.flatnonzero(at >= 0)
             lower = counts[first + same] < old_counts[at[same]]  # NaN (a blank) is never lower
             for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
@@ -190,6 +190,13 @@ class Batch:
                              + (f" WHERE {where}" if where else ""))
         finally:
             self.con.unregister("batch_incoming")
+
+
+def _count_matrix(rows: pa.Table) -> np.ndarray:
+    """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow:
+    ~20x faster than from lists holding None."""
+    return np.column_stack([rows.column(m).to_numpy() for m in COUNT_IDS]).astype(float, copy=False) \
+        if rows.num_rows else np.empty((0, len(COUNT_IDS)))
 
 
 def _columns(names, rows) -> pa.Table:
