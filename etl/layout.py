@@ -2,6 +2,7 @@
 columns it names, and the 填报单位 / 统计周 metadata above it."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -19,7 +20,13 @@ HEADER_SCAN_ROWS = 60  # the header sits near the top; do not scan a whole hosti
 
 
 def header_key(value) -> str:
-    return _UNIT.sub("", squeeze(value))
+    return _header_key(squeeze(value))
+
+
+# Every file repeats the template's header texts: remember what each one means.
+@functools.lru_cache(maxsize=4096)
+def _header_key(text: str) -> str:
+    return _UNIT.sub("", text)
 
 
 @dataclass
@@ -31,7 +38,12 @@ class Layout:
 
 
 def _split_joined(value) -> tuple[str, str] | None:
-    m = _JOINED.match(squeeze(value))
+    return _split_joined_text(squeeze(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_joined_text(text: str) -> tuple[str, str] | None:
+    m = _JOINED.match(text)
     return (m.group(1), header_key(m.group(2))) if m else None
 
 
