@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import python_calamine as calamine
@@ -121,8 +122,10 @@ def _prescan(scan):
         return scan()
     except PrescanError as e:
         raise ReadError(e.code, e.message, e.hint) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
-        # a member that does not inflate (bad CRC, unknown compression): calamine would fail too
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+            zlib.error) as exc:
+        # a member that does not inflate (bad CRC, a broken deflate stream, unknown compression):
+        # calamine would fail too
         raise ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏，无法读取（{type(exc).__name__}）",
                         "请用 Excel/WPS 打开确认后重新保存发送") from None
 

@@ -317,3 +317,33 @@ def test_csv_claiming_utf8_with_gbk_bytes(tmp_path):
 def test_csv_with_a_huge_field_and_too_many_rows(tmp_path):
     rejected(tmp_path, "long.csv", b"\xef\xbb\xbf" + "字".encode() * 1_000_000, "E_CELL_TOO_LONG")
     rejected(tmp_path, "tall.csv", b"a\n" * 1_048_576, "E_TOO_MANY_ROWS")
+
+
+
+def _central_entry(data: bytes, name: bytes) -> int:
+    """Where the central directory's entry for a member starts."""
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        (n,) = struct.unpack_from("<H", data, at + 28)
+        if data[at + 46:at + 46 + n] == name:
+            return at
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("damage", ["deflate stream", "crc"])
+def test_a_member_that_does_not_inflate(tmp_path, damage):
+    """Bit rot in the sheet's compressed bytes, or a checksum that does not match them: rejected as
+    damaged. A broken deflate stream used to escape as zlib.error and end a whole folder's load."""
+    data = bytearray(write_xlsx(tmp_path / "src.xlsx", grid()).read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    if damage == "crc":
+        at = _central_entry(bytes(data), b"xl/worksheets/sheet1.xml")
+        struct.pack_into("<I", data, at + 16, info.CRC ^ 1)
+    else:
+        name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+        start = info.header_offset + 30 + name_len + extra_len
+        for k in range(40, 80):
+            data[start + k] ^= 0xFF
+    err = rejected(tmp_path, "damaged.xlsx", bytes(data), "E_NOT_A_SPREADSHEET")
+    assert "损坏" in err["message"]
