@@ -16,6 +16,7 @@ Budgets (config.toml [limits]; the last three are optional and default as shown)
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import posixpath
 import re
@@ -27,6 +28,11 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from .problems import cell_name
+
+try:  # python-isal (Intel ISA-L); plain zlib gives the same bytes, slower
+    from isal import isal_zlib as _inflate
+except ImportError:  # pragma: no cover
+    import zlib as _inflate
 
 CHUNK = 1 << 16
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
@@ -278,20 +284,46 @@ def _fast_long_value(cap: int) -> re.Pattern:
     return re.compile(rb"<v[\s>][^<]{0,%d}+(?!</v>)" % cap)
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes | None = None) -> bytes | None:
     if info.file_size > FAST_MAX_BYTES:
         return None
-    with zf.open(info) as f:
-        data = f.read(FAST_MAX_BYTES + 1)
+    data = _inflated(raw, info) if raw is not None else None
+    if data is None:  # anything unusual: zipfile reads it (and raises what it raises)
+        with zf.open(info) as f:
+            data = f.read(FAST_MAX_BYTES + 1)
     return data if len(data) <= FAST_MAX_BYTES else None
+
+
+def _inflated(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's bytes straight from the zip's bytes, inflated in one call (ISA-L: ~2.5x zlib's speed),
+    exactly as zipfile would give them: None for whatever zipfile should judge (encryption, another
+    method, a local header that disagrees, a size or checksum that does not match)."""
+    at = info.header_offset
+    if raw[at:at + 4] != b"PK\x03\x04" or info.flag_bits & 0x61 or info.compress_type not in (0, 8):
+        return None
+    n, m = struct.unpack_from("<HH", raw, at + 26)
+    try:
+        name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    except UnicodeEncodeError:
+        return None
+    start = at + 30 + n + m
+    body = raw[start:start + info.compress_size]
+    if raw[at + 30:at + 30 + n] != name or len(body) != info.compress_size:
+        return None
+    try:
+        data = body if info.compress_type == 0 else _inflate.decompressobj(-15).decompress(body, info.file_size + 1)
+    except _inflate.error:
+        return None
+    return data if len(data) == info.file_size and _inflate.crc32(data) == info.CRC else None
 
 
 def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = None) -> bool:
     """True when upper bounds show the workbook is within every budget; False means 'look closer'.
     members, when given, receives (name, bytes) of every part as it was measured."""
     parts = []
+    raw = zf.fp.getvalue() if isinstance(zf.fp, io.BytesIO) else None
     for info in infos:
-        data = _read_member(zf, info)
+        data = _read_member(zf, info, raw)
         if data is None:
             return False
         if members is not None:

@@ -294,3 +294,43 @@ def test_calamine_reads_the_parts_as_measured_packed_again_without_compression(t
         [s.rows for s in reader._read_calamine(original, LIMITS)]
     # two parts of one name: calamine and Python might each take another, so the original is read
     assert reader._repacked([("a.xml", b"<a/>"), ("a.xml", b"<b/>")]) is None
+
+
+def _zip_variants() -> dict[str, bytes]:
+    """Zips as tools write them, and as they break: stored, deflated, a data descriptor (streamed),
+    a UTF-8 name, a bad checksum, a local header naming another file (for the first member)."""
+    text = b"<worksheet>" + b"<row/>" * 500 + b"</worksheet>"
+    out = {}
+    for name, method in (("stored", zipfile.ZIP_STORED), ("deflated", zipfile.ZIP_DEFLATED)):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", method) as zf:
+            zf.writestr("xl/worksheets/sheet1.xml", text)
+            zf.writestr("xl/工作表.xml", text)
+        out[name] = buf.getvalue()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("xl/worksheets/sheet1.xml", "w") as f:
+        f.write(text)                                      # size unknown up front: a data descriptor
+    out["streamed"] = buf.getvalue()
+    good = out["deflated"]
+    crc = good.find(b"PK\x01\x02") + 16                  # the central directory's checksum of the sheet
+    out["bad checksum"] = good[:crc] + bytes(b ^ 1 for b in good[crc:crc + 4]) + good[crc + 4:]
+    out["other local name"] = good.replace(b"xl/worksheets/sheet1.xml", b"xl/worksheets/sheet9.xml", 1)
+    return out
+
+
+@pytest.mark.parametrize("kind", list(_zip_variants()))
+def test_members_inflated_in_one_call_are_what_zipfile_reads(kind):
+    data = _zip_variants()[kind]
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    refused = 0
+    for info in zf.infolist():
+        fast = prescan._inflated(data, info)
+        try:
+            expected = zf.read(info)
+        except zipfile.BadZipFile:
+            expected = None                                # zipfile refuses it: so must the fast read
+            refused += 1
+        assert fast == expected                            # the same bytes, or left to zipfile to refuse
+        if kind in ("stored", "deflated", "streamed"):
+            assert fast is not None                        # the usual zip takes the fast read
+    assert refused == (kind not in ("stored", "deflated", "streamed"))
