@@ -140,8 +140,13 @@ class Batch:
                     "WHERE county = ? AND week = ? AND version = ?", params=[report.county, prev, version]
                 ).to_arrow_table()
                 old_keys, old_counts = found.column("unit_key"), _count_matrix(found)
-            # where each unit of this file was in the previous week (-1: not there), matched in Arrow
-            at = pc.index_in(keys.slice(first, n), value_set=old_keys.combine_chunks()).fill_null(-1).to_numpy()
+            new_keys = keys.slice(first, n)
+            if new_keys.equals(old_keys):  # the usual week: the same units in the same order, row for row
+                if not (counts[first:first + n] < old_counts).any():
+                    continue
+                at = np.arange(n)
+            else:  # where each unit was in the previous week (-1: not there), matched in Arrow
+                at = pc.index_in(new_keys, value_set=old_keys.combine_chunks()).fill_null(-1).to_numpy()
             same = np.flatnonzero(at >= 0)
             lower = counts[first + same] < old_counts[at[same]]  # NaN (a blank) is never lower
             for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric

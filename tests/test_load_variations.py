@@ -201,6 +201,17 @@ def test_a_decrease_against_a_week_loaded_in_the_same_batch_is_named_row_by_row(
         in report.warnings[1].message
 
 
+def test_a_decrease_is_found_when_the_units_come_in_another_order_or_are_new(tmp_path, db_path):
+    rows = _restyle(lambda k, v: v)
+    rows[2]["problems_found"] = 20                # 30 the week before
+    rows = [rows[2], {**rows[0], "unit": "青河县委办公室"}, rows[1]]   # reordered, and a unit new this week
+    load_one(write_xlsx(tmp_path / "a.xlsx", grid(week="2023-W44", total=False)), db_path)
+    [report] = load_paths([write_xlsx(tmp_path / "b.xlsx", grid(rows=rows, total=False))], db_path)
+    assert [(p.code, p.row) for p in report.warnings] == [("W_DECREASE", 5)]
+    assert "「城关镇村（社区）党组织」的「检视查摆问题（个）」为 20，少于上一次报送（2023-W44）的 30" \
+        in report.warnings[0].message
+
+
 def test_text_beside_the_table_on_a_blank_row_is_ignored_with_a_warning(tmp_path, db_path):
     cells = grid()
     width = len(cells[0])
