@@ -319,7 +319,8 @@ def _inflated(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
 
 def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = None) -> bool:
     """True when upper bounds show the workbook is within every budget; False means 'look closer'.
-    members, when given, receives (name, bytes) of every part as it was measured."""
+    members, when given, receives (name, bytes, CRC-32) of every part as it was measured (the bytes
+    were checked against that CRC as they were read)."""
     parts = []
     raw = zf.fp.getvalue() if isinstance(zf.fp, io.BytesIO) else None
     for info in infos:
@@ -327,7 +328,7 @@ def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = No
         if data is None:
             return False
         if members is not None:
-            members.append((info.filename, data))
+            members.append((info.filename, data, info.CRC))
         is_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
         if is_xml and b"!" in data and _FAST_DTD.search(data):
             return False  # the exact scan refuses a DTD in any part
