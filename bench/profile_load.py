@@ -6,7 +6,7 @@ patched for the run; the loader's code is not changed):
 
   read      reader.read_sheets: zip guard, calamine open + to_python, cell-length guard, CSV decode
   validate  validate.parse_sheets: header/layout search, metadata, every cell parsed and checked
-  write     store.Batch: known_file, add_submission (with the decrease check) / add_archive / add_log, flush (the bulk
+  write     store.Batch: known_file, add_submission / add_archive / add_log, flush (the decrease check and the bulk
             inserts), plus COMMIT (the rest of load_many's transaction)
   open      open_warehouse (connect + migrate check), every REOPEN_SECONDS
   other     wall − the above: file reads, hashing, reports, tqdm, the loop
