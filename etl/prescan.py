@@ -16,7 +16,6 @@ Budgets (config.toml [limits]; the last three are optional and default as shown)
 from __future__ import annotations
 
 import functools
-import io
 import itertools
 import posixpath
 import re
@@ -299,6 +298,7 @@ def _inflated(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
     exactly as zipfile would give them: None for whatever zipfile should judge (encryption, another
     method, a local header that disagrees, a size or checksum that does not match)."""
     at = info.header_offset
+    # flag bits 0x01 encrypted, 0x20 patch data, 0x40 strong encryption; methods stored and deflated
     if raw[at:at + 4] != b"PK\x03\x04" or info.flag_bits & 0x61 or info.compress_type not in (0, 8):
         return None
     n, m = struct.unpack_from("<HH", raw, at + 26)
@@ -317,12 +317,13 @@ def _inflated(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
     return data if len(data) == info.file_size and _inflate.crc32(data) == info.CRC else None
 
 
-def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = None) -> bool:
+def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = None,
+                  raw: bytes | None = None) -> bool:
     """True when upper bounds show the workbook is within every budget; False means 'look closer'.
     members, when given, receives (name, bytes, CRC-32) of every part as it was measured (the bytes
-    were checked against that CRC as they were read)."""
+    were checked against that CRC as they were read). raw, the zip's own bytes when the caller has
+    them, lets the usual parts be inflated in one call each (_inflated)."""
     parts = []
-    raw = zf.fp.getvalue() if isinstance(zf.fp, io.BytesIO) else None
     for info in infos:
         data = _read_member(zf, info, raw)
         if data is None:
@@ -378,14 +379,14 @@ def _col_index(letters: bytes) -> int:
     return col - 1
 
 
-def scan_xlsx(zf: zipfile.ZipFile, limits: dict, members: list | None = None) -> bool:
+def scan_xlsx(zf: zipfile.ZipFile, limits: dict, members: list | None = None, raw: bytes | None = None) -> bool:
     """Every worksheet of an .xlsx: extent, cells, text and merged ranges within budget. True when the
     fast path vouched for the file, which proves every value calamine will show is within max_cell_chars;
     the exact scan does not (calamine shows an <is> over a t="s" cell, and joins the text around a tag
     nested in a <v>), so after it the reader measures the cells itself."""
     totals = _Totals(budgets(limits))
     infos = [i for i in zf.infolist() if not i.is_dir()]
-    if _fast_xlsx_ok(zf, infos, totals.b, members):
+    if _fast_xlsx_ok(zf, infos, totals.b, members, raw):
         return True
     if members is not None:
         members.clear()  # only a file the fast path read whole is handed on (reader._repacked)

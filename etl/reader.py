@@ -75,7 +75,7 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> tuple[bytes, bool]:
                         "请用 Excel/WPS 打开确认后重新保存发送") from None
     members: list[tuple[str, bytes, int]] = []
     with zf:
-        proven = _check_zip_members(zf, suffix, limits, members)
+        proven = _check_zip_members(zf, suffix, limits, members, data)
     return (_repacked(members) or data) if proven else data, proven
 
 
@@ -110,7 +110,8 @@ _ZIP_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _ZIP_END = struct.Struct("<4sHHHHIIH")
 
 
-def _check_zip_members(zf: zipfile.ZipFile, suffix: str, limits: dict, members: list | None = None) -> bool:
+def _check_zip_members(zf: zipfile.ZipFile, suffix: str, limits: dict, members: list | None = None,
+                       data: bytes | None = None) -> bool:
     infos = zf.infolist()
     names = {i.filename.lower() for i in infos}
     total = sum(i.file_size for i in infos)
@@ -127,7 +128,7 @@ def _check_zip_members(zf: zipfile.ZipFile, suffix: str, limits: dict, members: 
     if "content.xml" in names and "xl/workbook.xml" not in names:
         _prescan(lambda: scan_ods(zf, limits))
         return False
-    return _prescan(lambda: scan_xlsx(zf, limits, members))
+    return _prescan(lambda: scan_xlsx(zf, limits, members, data))
 
 
 def _prescan(scan):

@@ -23,7 +23,7 @@ LIMITS = default_config().limits
 def _fast(data: bytes) -> bool:
     zf = zipfile.ZipFile(io.BytesIO(data))
     infos = [i for i in zf.infolist() if not i.is_dir()]
-    return prescan._fast_xlsx_ok(zf, infos, prescan.budgets(LIMITS))
+    return prescan._fast_xlsx_ok(zf, infos, prescan.budgets(LIMITS), raw=data)
 
 
 def _exact_code(data: bytes) -> str | None:
@@ -313,7 +313,7 @@ def _zip_variants() -> dict[str, bytes]:
         f.write(text)                                      # size unknown up front: a data descriptor
     out["streamed"] = buf.getvalue()
     good = out["deflated"]
-    crc = good.find(b"PK\x01\x02") + 16                  # the central directory's checksum of the sheet
+    crc = hostile.central_entry(good, b"xl/worksheets/sheet1.xml") + 16   # the directory's CRC of the sheet
     out["bad checksum"] = good[:crc] + bytes(b ^ 1 for b in good[crc:crc + 4]) + good[crc + 4:]
     out["other local name"] = good.replace(b"xl/worksheets/sheet1.xml", b"xl/worksheets/sheet9.xml", 1)
     return out
