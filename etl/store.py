@@ -27,8 +27,9 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _log_row(report: FileReport, loaded_by: str | None, outcome: str | None = None) -> tuple:
-    return (now(), report.file_name, report.sha256, report.county, report.week, outcome or report.outcome,
+def _log_row(report: FileReport, loaded_by: str | None, outcome: str | None = None,
+             at: dt.datetime | None = None) -> tuple:
+    return (at or now(), report.file_name, report.sha256, report.county, report.week, outcome or report.outcome,
             report.version, report.rows, json.dumps([p.to_dict() for p in report.errors], ensure_ascii=False),
             json.dumps([p.to_dict() for p in report.warnings], ensure_ascii=False), loaded_by)
 
@@ -184,7 +185,7 @@ class Batch:
                 self._check_decreases(rows)
             self._insert_arrow("unit_rows", rows)
         if self.logs:
-            logs = [(at, *_log_row(report, self.loaded_by)[1:]) for at, report in self.logs]
+            logs = [_log_row(report, self.loaded_by, at=at) for at, report in self.logs]
             self._insert_arrow("load_log", _columns(LOG_COLUMNS, logs))
 
     def _insert_arrow(self, table: str, data: pa.Table, where: str = "") -> None:
