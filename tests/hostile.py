@@ -92,15 +92,22 @@ def lying_zip_bomb(inflated: int) -> bytes:
     struct.pack_into("<I", data, off + 22, 1000)
     _patch_zip64(data, off + 30 + name_len, extra_len, 1000)
     # central directory entry
-    cd = data.find(b"PK\x01\x02")
-    while cd != -1:
-        n_len, e_len = struct.unpack_from("<HH", data, cd + 28)
-        if bytes(data[cd + 46:cd + 46 + n_len]) == info.filename.encode():
-            struct.pack_into("<I", data, cd + 24, 1000)
-            _patch_zip64(data, cd + 46 + n_len, e_len, 1000)
-            break
-        cd = data.find(b"PK\x01\x02", cd + 4)
+    cd = central_entry(bytes(data), info.filename.encode())
+    n_len, e_len = struct.unpack_from("<HH", data, cd + 28)
+    struct.pack_into("<I", data, cd + 24, 1000)
+    _patch_zip64(data, cd + 46 + n_len, e_len, 1000)
     return bytes(data)
+
+
+def central_entry(data: bytes, name: bytes) -> int:
+    """Where the central directory's entry for a member starts (its CRC-32 is at +16, sizes at +20)."""
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        (n,) = struct.unpack_from("<H", data, at + 28)
+        if data[at + 46:at + 46 + n] == name:
+            return at
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise ValueError(f"no central directory entry for {name!r}")
 
 
 def _patch_zip64(data: bytearray, start: int, length: int, size: int) -> None:

@@ -18,8 +18,8 @@ import xlwt
 from etl.load import load_paths
 
 from .dispatch_builder import grid, write_csv, write_xlsx
-from .hostile import (biff_record, cell, encrypted_xlsx, lying_zip_bomb, ole, shared_strings, sheet_xml, xlsx,
-                      zip_bomb)
+from .hostile import (biff_record, cell, central_entry, encrypted_xlsx, lying_zip_bomb, ole, shared_strings,
+                      sheet_xml, xlsx, zip_bomb)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_RSS_GROWTH_MB = 150     # the load of a normal file needs ~20 MB; before the pre-scan some of these needed GBs
@@ -320,17 +320,6 @@ def test_csv_with_a_huge_field_and_too_many_rows(tmp_path):
 
 
 
-def _central_entry(data: bytes, name: bytes) -> int:
-    """Where the central directory's entry for a member starts."""
-    at = data.find(b"PK\x01\x02")
-    while at >= 0:
-        (n,) = struct.unpack_from("<H", data, at + 28)
-        if data[at + 46:at + 46 + n] == name:
-            return at
-        at = data.find(b"PK\x01\x02", at + 4)
-    raise AssertionError(name)
-
-
 @pytest.mark.parametrize("damage", ["deflate stream", "crc"])
 def test_a_member_that_does_not_inflate(tmp_path, damage):
     """Bit rot in the sheet's compressed bytes, or a checksum that does not match them: rejected as
@@ -338,7 +327,7 @@ def test_a_member_that_does_not_inflate(tmp_path, damage):
     data = bytearray(write_xlsx(tmp_path / "src.xlsx", grid()).read_bytes())
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
     if damage == "crc":
-        at = _central_entry(bytes(data), b"xl/worksheets/sheet1.xml")
+        at = central_entry(bytes(data), b"xl/worksheets/sheet1.xml")
         struct.pack_into("<I", data, at + 16, info.CRC ^ 1)
     else:
         name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
