@@ -14,11 +14,10 @@ from etl.columns import ALL_LEVELS, COLUMNS, GROUPS, METRIC_IDS
 from etl.template import VARIANTS, column_label, write_dispatch, write_template
 from .readback import read_dispatch
 
-from .conftest import SAMPLES
+from .conftest import require_samples
 
 N = len(COLUMNS)
 LAST = "AF"  # 32 columns
-TRUTH = SAMPLES / "dispatch" / "truth.json"
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +34,10 @@ def sheet(template):
 
 @pytest.fixture(scope="module")
 def rows():
-    """Real-looking rows of every level: a county's sample truth plus a 市级 row."""
-    county = json.loads(TRUTH.read_text(encoding="utf-8"))["2023-W38"]["青河县"]
-    city = json.loads(TRUTH.read_text(encoding="utf-8"))["2023-W38"]["市直单位"][:1]
+    """Real-looking rows of every level: a county's sample truth plus a 市级 row (skips, saying why,
+    where ../shared is not beside the clone)."""
+    truth = json.loads((require_samples() / "dispatch" / "truth.json").read_text(encoding="utf-8"))["2023-W38"]
+    county, city = truth["青河县"], truth["市直单位"][:1]
     out = [dict(r) for r in county + city]
     out[0]["remarks"] = "读书班已开班"
     out[1]["reading_class_done"] = 1
