@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 export DISPATCH_DB ?= data/warehouse.duckdb
 
-.PHONY: run test demo bench clean-demo help
+.PHONY: run test lint demo bench clean-demo help
 
 help:
 	@echo "make run    start the dashboard on demo data (http://localhost:$(PORT))"
@@ -32,7 +32,11 @@ run: $(BIN)/.runtime $(DISPATCH_DB)
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false --client.toolbarMode viewer
 
-test: $(BIN)/.dev
+lint: $(BIN)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(BIN)/.dev lint
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.dev

@@ -1,13 +1,14 @@
-"""The dashboard: `streamlit run dashboard.py` (make run). Pages live in pages/, shared helpers in
-pages/ui.py, data and charts in etl/ (queries, charts, notes)."""
+"""The dashboard: `streamlit run dashboard.py` (make run). Page scripts live in pages/, the
+dashboard's own code (page data, charts, sign-in, helpers) in app/, the ETL and scoring in etl/."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import streamlit as st
 
-from etl.labels import label
-from pages import signin, ui
+from app import signin, ui
+from app.labels import label
 
 ROOT = Path(__file__).resolve().parent
 
@@ -40,6 +41,7 @@ sections: dict[str, list] = {}
 for i, (section, file, title, icon) in enumerate(pages):
     if (ROOT / file).exists():
         sections.setdefault(label(section, english), []).append(
-            st.Page(file, title=label(title, english), icon=icon, default=(i == 0)))
+            st.Page(file, title=label(title, english), icon=icon, default=(i == 0))
+        )
 
 st.navigation(sections).run()

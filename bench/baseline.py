@@ -10,6 +10,7 @@
 Both print one JSON line: files, cells (calamine) or frames (pandas), seconds inside the loop.
 Only the standard library is imported before the reader itself, so the process time is honest.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,6 +39,7 @@ def calamine_loop(files: list[Path]) -> dict:
     import io
 
     import python_calamine as calamine
+
     cells = 0
     started = time.perf_counter()
     for f in files:
@@ -54,6 +56,7 @@ def calamine_loop(files: list[Path]) -> dict:
 
 def pandas_loop(files: list[Path]) -> dict:
     import pandas as pd
+
     frames = 0
     started = time.perf_counter()
     for f in files:

@@ -8,6 +8,7 @@ A corpus is a folder named after its parameters (counties, units, weeks, seed) h
 The loader only accepts configured counties, so every process that reads this corpus or its
 warehouse gets DISPATCH_CONFIG=<corpus>/config.toml.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -68,6 +69,7 @@ def campaign_for(weeks: int, config=None):
 
 def _week_after(monday: dt.date, n: int) -> str:
     from etl.weeks import week_of
+
     return week_of(monday + dt.timedelta(days=7 * n))
 
 
@@ -101,6 +103,7 @@ class Corpus:
 
     def all_files(self) -> list[Path]:
         from etl.load import iter_files
+
         return iter_files([self.files])
 
     def week_files(self, week: str) -> list[Path]:
@@ -115,8 +118,10 @@ def get_corpus(scale: Scale, regenerate: bool = False, log=print) -> Corpus:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("scale") == dataclasses.asdict(scale):
             if manifest.get("generator") != generator_hash():
-                log(f"  note: the demo generator changed since {scale.key} was made; "
-                    "pass --regenerate to make the corpus again")
+                log(
+                    f"  note: the demo generator changed since {scale.key} was made; "
+                    "pass --regenerate to make the corpus again"
+                )
             return Corpus(scale, path, manifest)
     return _generate(scale, path, log)
 
@@ -138,12 +143,16 @@ def _generate(scale: Scale, path: Path, log) -> Corpus:
     (tmp / "config.toml").write_text(config_toml(base, config), encoding="utf-8")
     rows = sum(len(us) for c, us in plan.units.items()) * len(plan.weeks)
     manifest = {
-        "scale": dataclasses.asdict(scale), "generator": generator_hash(),
-        "weeks": plan.weeks, "campaign_end": config.end.isoformat(),
-        "files": len(firsts) + len(corrections), "first_files": len(firsts),
+        "scale": dataclasses.asdict(scale),
+        "generator": generator_hash(),
+        "weeks": plan.weeks,
+        "campaign_end": config.end.isoformat(),
+        "files": len(firsts) + len(corrections),
+        "first_files": len(firsts),
         "resubmissions": len(corrections),
         "bytes": sum(f.stat().st_size for f in firsts + corrections),
-        "unit_rows_planned": rows, "missing": list(plan.missing) if plan.missing else None,
+        "unit_rows_planned": rows,
+        "missing": list(plan.missing) if plan.missing else None,
         "generate_seconds": round(time.perf_counter() - started, 1),
         "made_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
@@ -173,17 +182,30 @@ def city_week(regenerate: bool = False, log=print) -> tuple[Path, list[Path], li
     config = default_config()
     path = CORPUS_ROOT / f"city_{DEFAULT_UNTIL}_s{DEFAULT_SEED}"
     marker = path / "manifest.json"
-    if regenerate or not marker.exists() or json.loads(marker.read_text()).get("generator") != generator_hash():
+    if (
+        regenerate
+        or not marker.exists()
+        or json.loads(marker.read_text()).get("generator") != generator_hash()
+    ):
         tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         plan = plan_demo(config, DEFAULT_UNTIL, DEFAULT_SEED)
         firsts, corrections = write_demo_files(plan, tmp, progress=False)
         marker_tmp = tmp / "manifest.json"
-        marker_tmp.write_text(json.dumps({"generator": generator_hash(), "last_week": plan.weeks[-1],
-                                          "corrections": [c.name for c in corrections]}, ensure_ascii=False))
+        marker_tmp.write_text(
+            json.dumps(
+                {
+                    "generator": generator_hash(),
+                    "last_week": plan.weeks[-1],
+                    "corrections": [c.name for c in corrections],
+                },
+                ensure_ascii=False,
+            )
+        )
         _publish(tmp, path)
     meta = json.loads(marker.read_text())
     from etl.load import iter_files
+
     files = iter_files([path])
     last = [f for f in files if f"_{meta['last_week']}" in f.name]
     # the corrected file after the first one, as the demo loads them

@@ -8,6 +8,7 @@ recorded with its parameters; bench.queries then times those statements on their
 Run as `python -m bench.pages DB OUT.json` in its own process (with DISPATCH_DB / DISPATCH_CONFIG
 set by the caller), so the AppTest process does not carry the benchmark's other state.
 """
+
 from __future__ import annotations
 
 import ast
@@ -36,17 +37,35 @@ def page_list(dashboard: Path = DASHBOARD) -> list[dict]:
                 for i, el in enumerate(items):
                     if _is_page_path(el):
                         nxt = items[i + 1] if i + 1 < len(items) else None
-                        title = nxt.value if isinstance(nxt, ast.Constant) and isinstance(nxt.value, str) else None
+                        title = (
+                            nxt.value
+                            if isinstance(nxt, ast.Constant) and isinstance(nxt.value, str)
+                            else None
+                        )
                         found.append({"path": el.value, "title": title, "pos": (el.lineno, el.col_offset)})
             elif isinstance(node, ast.Call) and node.args and _is_page_path(node.args[0]):
-                title = next((k.value.value for k in node.keywords if k.arg == "title"
-                              and isinstance(k.value, ast.Constant)), None)
-                found.append({"path": node.args[0].value, "title": title,
-                              "pos": (node.args[0].lineno, node.args[0].col_offset)})
+                title = next(
+                    (
+                        k.value.value
+                        for k in node.keywords
+                        if k.arg == "title" and isinstance(k.value, ast.Constant)
+                    ),
+                    None,
+                )
+                found.append(
+                    {
+                        "path": node.args[0].value,
+                        "title": title,
+                        "pos": (node.args[0].lineno, node.args[0].col_offset),
+                    }
+                )
         found.sort(key=lambda p: p.pop("pos"))
     if not found:
-        found = [{"path": f"pages/{p.name}", "title": p.stem}
-                 for p in sorted((PROJECT_ROOT / "pages").glob("*.py")) if not p.name.startswith("_")]
+        found = [
+            {"path": f"pages/{p.name}", "title": p.stem}
+            for p in sorted((PROJECT_ROOT / "pages").glob("*.py"))
+            if not p.name.startswith("_")
+        ]
     seen, out = set(), []
     for p in found:
         if p["path"] not in seen and (PROJECT_ROOT / p["path"]).exists():
@@ -56,11 +75,16 @@ def page_list(dashboard: Path = DASHBOARD) -> list[dict]:
 
 
 def _is_page_path(node) -> bool:
-    return (isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and node.value.startswith("pages/") and node.value.endswith(".py"))
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith("pages/")
+        and node.value.endswith(".py")
+    )
 
 
 # --- recording every statement ----------------------------------------------------------------
+
 
 class Recorder:
     """Patches duckdb.connect so that every connection's execute()/sql() is logged while active."""
@@ -73,6 +97,7 @@ class Recorder:
 
     def install(self):
         import duckdb
+
         self._orig = duckdb.connect
         rec = self
 
@@ -81,10 +106,12 @@ class Recorder:
             con = rec._orig(*args, **kw)
             rec.add("-- connect", [kw.get("read_only", False)], time.perf_counter() - t)
             return _RecordingConnection(con, rec)
+
         duckdb.connect = connect
 
     def uninstall(self):
         import duckdb
+
         if self._orig is not None:
             duckdb.connect = self._orig
 
@@ -92,8 +119,7 @@ class Recorder:
         if self.page is None or not isinstance(sql, str):
             return
         with self._lock:
-            self.log.append({"page": self.page, "sql": sql, "params": _jsonable(params),
-                             "seconds": seconds})
+            self.log.append({"page": self.page, "sql": sql, "params": _jsonable(params), "seconds": seconds})
 
 
 class _RecordingConnection:
@@ -102,7 +128,9 @@ class _RecordingConnection:
 
     def execute(self, sql, parameters=None, *a, **kw):
         t = time.perf_counter()
-        out = self._con.execute(sql, parameters, *a, **kw) if parameters is not None else self._con.execute(sql)
+        out = (
+            self._con.execute(sql, parameters, *a, **kw) if parameters is not None else self._con.execute(sql)
+        )
         self._rec.add(sql, parameters, time.perf_counter() - t)
         return out
 
@@ -143,8 +171,10 @@ def _jsonable_value(v):
 
 # --- rendering with AppTest -------------------------------------------------------------------
 
+
 def _clear_caches():
     import streamlit as st
+
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -159,6 +189,7 @@ def render_pages(timeout: float = 300.0, warm_runs: int = 3) -> dict:
     """Every page: first render (fresh AppTest, Streamlit caches cleared) and warm renders (reruns of
     the same session), with the statements the first render executed."""
     from streamlit.testing.v1 import AppTest
+
     pages = page_list()
     rec = Recorder()
     rec.install()
@@ -184,9 +215,17 @@ def render_pages(timeout: float = 300.0, warm_runs: int = 3) -> dict:
                 t = time.perf_counter()
                 at.run()
                 warm.append(time.perf_counter() - t)
-            results.append({**p, "boot_seconds": boot, "first_seconds": first, "warm_seconds": warm,
-                            "warm_median": sorted(warm)[len(warm) // 2], "errors": errors,
-                            "statements": sum(1 for q in rec.log if q["page"] == p["path"])})
+            results.append(
+                {
+                    **p,
+                    "boot_seconds": boot,
+                    "first_seconds": first,
+                    "warm_seconds": warm,
+                    "warm_median": sorted(warm)[len(warm) // 2],
+                    "errors": errors,
+                    "statements": sum(1 for q in rec.log if q["page"] == p["path"]),
+                }
+            )
     finally:
         rec.uninstall()
     return {"pages": results, "queries": rec.log}

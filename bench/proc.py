@@ -1,4 +1,5 @@
 """Whole-process measurements: wall time and peak RSS of one child process, and machine facts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,18 +26,25 @@ class ProcResult:
     stderr: str
 
 
-def run_measured(args: list[str], env: dict | None = None, timeout: float = 3600,
-                 capture: bool = True) -> ProcResult:
+def run_measured(
+    args: list[str], env: dict | None = None, timeout: float = 3600, capture: bool = True
+) -> ProcResult:
     """Run a child to completion; its own wall time and peak RSS (wait4's rusage, not the
     RUSAGE_CHILDREN high-water mark, which would mix all children of this process)."""
     full_env = {**os.environ, **(env or {})}
     full_env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     started = time.perf_counter()
     import tempfile
+
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(args, cwd=PROJECT_ROOT, env=full_env, stdin=subprocess.DEVNULL,
-                             stdout=out if capture else subprocess.DEVNULL,
-                             stderr=err if capture else subprocess.DEVNULL)
+        p = subprocess.Popen(
+            args,
+            cwd=PROJECT_ROOT,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=out if capture else subprocess.DEVNULL,
+            stderr=err if capture else subprocess.DEVNULL,
+        )
         deadline = started + timeout
         while True:
             pid, status, usage = os.wait4(p.pid, os.WNOHANG)
@@ -53,8 +61,9 @@ def run_measured(args: list[str], env: dict | None = None, timeout: float = 3600
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return ProcResult(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, p.returncode,
-                      stdout, stderr)
+    return ProcResult(
+        seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, p.returncode, stdout, stderr
+    )
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
@@ -69,6 +78,7 @@ def rss_mb(pid: int) -> tuple[float, float]:
 
 def machine_info() -> dict:
     import duckdb
+
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -86,12 +96,18 @@ def machine_info() -> dict:
         pass
     try:
         import streamlit
+
         st_version = streamlit.__version__
     except Exception:  # noqa: BLE001
         st_version = None
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(ram, 1),
-        "python": platform.python_version(), "duckdb": duckdb.__version__, "streamlit": st_version,
-        "platform": platform.platform(), "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(ram, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "streamlit": st_version,
+        "platform": platform.platform(),
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }

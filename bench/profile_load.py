@@ -15,6 +15,7 @@ patched for the run; the loader's code is not changed):
 more than the Rust/C parts, so use the timers for the split and the profile for the hot spots).
 Also times `python -c "import etl.load"` as a process (the fixed cost of every `etl load`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,6 +51,7 @@ class Timers:
             finally:
                 timers.total[label] += time.perf_counter() - t
                 timers.calls[label] += 1
+
         timed.__wrapped__ = orig
         setattr(owner, name, timed)
         self._undo.append((owner, name, orig))
@@ -61,11 +63,13 @@ class Timers:
 
 
 def install(t: Timers) -> None:
-    from etl import check, layout, load, reader, store, validate
+    from etl import check, layout, load, store, validate
+    from etl import spreadsheet as reader
+
     # read
     t.wrap(check, "read_sheets", "read")
     t.wrap(reader, "_check_zip", "read.zip_guard")
-    t.wrap(reader, "_read_calamine", "read.calamine")      # includes _check_cells for workbooks
+    t.wrap(reader, "_read_calamine", "read.calamine")  # includes _check_cells for workbooks
     t.wrap(reader, "_check_cells", "read.cell_guard")
     t.wrap(reader, "_read_csv", "read.csv")
     # validate
@@ -83,10 +87,13 @@ def install(t: Timers) -> None:
 
 def profile_load(files: list[Path], config_path: Path, cprofile: bool) -> dict:
     import os
+
     os.environ["DISPATCH_CONFIG"] = str(config_path)
     from etl.config import default_config
+
     default_config.cache_clear()
     from etl import load
+
     staged = Path(tempfile.mkdtemp(prefix="bench_prof_"))
     try:
         for f in files:
@@ -94,7 +101,10 @@ def profile_load(files: list[Path], config_path: Path, cprofile: bool) -> dict:
         db = staged / "profile.duckdb"
         t = Timers()
         install(t)
-        parallel_min, load.PARALLEL_MIN_FILES = load.PARALLEL_MIN_FILES, 10**9  # check here, where the timers are
+        parallel_min, load.PARALLEL_MIN_FILES = (
+            load.PARALLEL_MIN_FILES,
+            10**9,
+        )  # check here, where the timers are
         started = time.perf_counter()
         try:
             reports = load.load_paths([staged], db)
@@ -108,16 +118,25 @@ def profile_load(files: list[Path], config_path: Path, cprofile: bool) -> dict:
         # files are checked before their batch's transaction, which wraps the writes: the rest is BEGIN/COMMIT
         commit = tot.get("transaction", 0.0) - write
         phases = {
-            "read": tot.get("read", 0.0), "validate": tot.get("validate", 0.0),
-            "write": write, "commit": commit, "open": tot.get("open", 0.0),
+            "read": tot.get("read", 0.0),
+            "validate": tot.get("validate", 0.0),
+            "write": write,
+            "commit": commit,
+            "open": tot.get("open", 0.0),
         }
         phases["other"] = wall - sum(phases.values())
-        out = {"files": len(files), "rows": rows, "wall_seconds": wall,
-               "ms_per_file": {k: 1e3 * v / len(files) for k, v in phases.items()},
-               "share": {k: v / wall for k, v in phases.items()},
-               "detail_seconds": {k: v for k, v in sorted(tot.items())},
-               "calls": dict(t.calls),
-               "outcomes": {o: sum(r.outcome == o for r in reports) for o in ("loaded", "unchanged", "rejected")}}
+        out = {
+            "files": len(files),
+            "rows": rows,
+            "wall_seconds": wall,
+            "ms_per_file": {k: 1e3 * v / len(files) for k, v in phases.items()},
+            "share": {k: v / wall for k, v in phases.items()},
+            "detail_seconds": {k: v for k, v in sorted(tot.items())},
+            "calls": dict(t.calls),
+            "outcomes": {
+                o: sum(r.outcome == o for r in reports) for o in ("loaded", "unchanged", "rejected")
+            },
+        }
         if cprofile:
             fresh = staged / "profile2.duckdb"
             pr = cProfile.Profile()
@@ -142,27 +161,38 @@ def _trim(text: str) -> list[str]:
 def import_cost() -> dict:
     r = [run_measured([PYTHON, "-c", "import etl.load"]) for _ in range(3)]
     bare = [run_measured([PYTHON, "-c", "pass"]) for _ in range(3)]
-    return {"import_etl_load_seconds": sorted(x.seconds for x in r)[1],
-            "python_start_seconds": sorted(x.seconds for x in bare)[1]}
+    return {
+        "import_etl_load_seconds": sorted(x.seconds for x in r)[1],
+        "python_start_seconds": sorted(x.seconds for x in bare)[1],
+    }
 
 
 def format_profile(p: dict) -> str:
-    lines = [f"loader profile: {p['files']} files, {p['rows']:,} rows, {p['wall_seconds']:.1f} s in process "
-             f"({1e3 * p['wall_seconds'] / p['files']:.1f} ms/file)"]
+    lines = [
+        f"loader profile: {p['files']} files, {p['rows']:,} rows, {p['wall_seconds']:.1f} s in process "
+        f"({1e3 * p['wall_seconds'] / p['files']:.1f} ms/file)"
+    ]
     for k, v in p["ms_per_file"].items():
         lines.append(f"  {k:9s} {v:7.1f} ms/file  {100 * p['share'][k]:5.1f} %")
     d = p["detail_seconds"]
-    lines.append("  detail (ms/file): " + ", ".join(
-        f"{k} {1e3 * v / p['files']:.1f}" for k, v in d.items() if "." in k))
+    lines.append(
+        "  detail (ms/file): "
+        + ", ".join(f"{k} {1e3 * v / p['files']:.1f}" for k, v in d.items() if "." in k)
+    )
     if "import_etl_load_seconds" in p:
-        lines.append(f"  process start: python {p['python_start_seconds']:.2f} s, "
-                     f"+ import etl.load {p['import_etl_load_seconds']:.2f} s")
+        lines.append(
+            f"  process start: python {p['python_start_seconds']:.2f} s, "
+            f"+ import etl.load {p['import_etl_load_seconds']:.2f} s"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.profile_load", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.profile_load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--files", type=int, default=300)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--profile", action="store_true", help="also a cProfile of the same files")

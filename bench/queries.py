@@ -4,6 +4,7 @@ The statements come from bench.pages (recorded while AppTest rendered each page)
 calling the query functions of etl/scoring.py for one week and one county (so the benchmark has
 numbers even before the pages exist, and the library's functions are covered on their own).
 """
+
 from __future__ import annotations
 
 import statistics
@@ -28,9 +29,10 @@ def scoring_statements(db: Path, week: str, county: str) -> list[dict]:
     """Call every query function of etl.scoring once (recorded) and return the statements, labelled
     with the function that ran them."""
     from etl import scoring
-    from etl.reading import reader
+    from etl.warehouse_reader import reader
 
     from .pages import Recorder
+
     calls = {
         "ranking": lambda con: scoring.ranking(con, week),
         "ranking(by=study)": lambda con: scoring.ranking(con, week, by="study"),
@@ -110,11 +112,15 @@ def time_statements(db: Path, log: list[dict], runs: int = 20) -> dict:
             statements = []
             for i, (sql, params) in enumerate(stmts):
                 s = samples[i]
-                statements.append({
-                    "sql": " ".join(sql.split())[:400], "params": list(params),
-                    "p50_ms": 1e3 * statistics.median(s) if s else None,
-                    "p95_ms": 1e3 * percentile(s, 0.95) if s else None,
-                    "error": failed.get(i)})
+                statements.append(
+                    {
+                        "sql": " ".join(sql.split())[:400],
+                        "params": list(params),
+                        "p50_ms": 1e3 * statistics.median(s) if s else None,
+                        "p95_ms": 1e3 * percentile(s, 0.95) if s else None,
+                        "error": failed.get(i),
+                    }
+                )
             timed = [s for s in statements if s["p95_ms"] is not None]
             out[page] = {
                 "statements": statements,
@@ -125,8 +131,10 @@ def time_statements(db: Path, log: list[dict], runs: int = 20) -> dict:
                 "total_p95_ms": 1e3 * percentile(totals, 0.95) if totals else 0.0,
                 "python_total_ms": 1e3 * python_total[page] if page in python_total else None,
             }
-        out["_connect"] = {"p50_ms": 1e3 * statistics.median(connect_times),
-                           "p95_ms": 1e3 * percentile(connect_times, 0.95)}
+        out["_connect"] = {
+            "p50_ms": 1e3 * statistics.median(connect_times),
+            "p95_ms": 1e3 * percentile(connect_times, 0.95),
+        }
     finally:
         con.close()
     return out

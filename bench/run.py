@@ -11,6 +11,7 @@ AppTest render, first and warm; `streamlit run` to the first rendered overview i
 and the server's RSS; the exports. Prints a table with the targets (the one in docs/performance.md)
 and writes bench/results.json (with the machine). Absolute times are this machine's; the targets that matter are the ratios.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,13 +32,13 @@ from .proc import PYTHON, machine_info, run_measured
 BENCH = corpus_mod.BENCH_DIR
 
 TARGETS = {
-    "load_vs_read": 1.3,        # load ≤ 1.3 × the bare calamine read
-    "pandas_vs_load": 10.0,     # the pandas+openpyxl loop ≥ 10 × slower than the load
-    "query_p95_ms": 100.0,      # every statement of every page
-    "page_warm_s": 1.0,         # AppTest warm render
-    "cold_start_s": 5.0,        # streamlit run → first rendered overview
-    "rss_mb": 500.0,            # dashboard server after rendering every page
-    "city_week_s": 2.0,         # 11 files into an existing demo warehouse, whole process
+    "load_vs_read": 1.3,  # load ≤ 1.3 × the bare calamine read
+    "pandas_vs_load": 10.0,  # the pandas+openpyxl loop ≥ 10 × slower than the load
+    "query_p95_ms": 100.0,  # every statement of every page
+    "page_warm_s": 1.0,  # AppTest warm render
+    "cold_start_s": 5.0,  # streamlit run → first rendered overview
+    "rss_mb": 500.0,  # dashboard server after rendering every page
+    "city_week_s": 2.0,  # 11 files into an existing demo warehouse, whole process
 }
 
 
@@ -52,6 +53,7 @@ def fresh_db(path: Path) -> Path:
 
 
 # --- load ------------------------------------------------------------------------------------------
+
 
 def measure_load(c: corpus_mod.Corpus, db: Path, pandas_every: int, repeat: int = 3) -> dict:
     """The load and the bare read, each `repeat` times, alternating, into a fresh warehouse each time.
@@ -71,6 +73,7 @@ def measure_load(c: corpus_mod.Corpus, db: Path, pandas_every: int, repeat: int 
     r, b = min(loads, key=lambda x: x.seconds), min(reads, key=lambda x: x.seconds)
     from etl import materialise
     from etl.warehouse import connect
+
     con = connect(db, read_only=True)
     try:
         rows = con.execute("SELECT count(*) FROM unit_rows").fetchone()[0]
@@ -79,10 +82,20 @@ def measure_load(c: corpus_mod.Corpus, db: Path, pandas_every: int, repeat: int 
         fresh = materialise.is_fresh(con)
     finally:
         con.close()
-    out = {"seconds": r.seconds, "cpu_seconds": r.cpu_seconds, "max_rss_mb": max(x.max_rss_mb for x in loads),
-           "returncode": r.returncode, "files": c.manifest["files"], "unit_rows": rows,
-           "current_unit_rows": current_rows, "outcomes": outcomes, "materialised_by_load": fresh,
-           "runs": [{"seconds": x.seconds, "cpu_seconds": x.cpu_seconds, "max_rss_mb": x.max_rss_mb} for x in loads]}
+    out = {
+        "seconds": r.seconds,
+        "cpu_seconds": r.cpu_seconds,
+        "max_rss_mb": max(x.max_rss_mb for x in loads),
+        "returncode": r.returncode,
+        "files": c.manifest["files"],
+        "unit_rows": rows,
+        "current_unit_rows": current_rows,
+        "outcomes": outcomes,
+        "materialised_by_load": fresh,
+        "runs": [
+            {"seconds": x.seconds, "cpu_seconds": x.cpu_seconds, "max_rss_mb": x.max_rss_mb} for x in loads
+        ],
+    }
     if not fresh:  # the loader has no refresh hook yet: refresh by hand, timed on its own
         log("  load: materialising (no hook in load_paths yet)")
         m = run_measured([PYTHON, "-m", "etl.materialise", str(db)], env=c.env)
@@ -92,16 +105,29 @@ def measure_load(c: corpus_mod.Corpus, db: Path, pandas_every: int, repeat: int 
         if m.returncode:
             raise RuntimeError(f"materialise failed: {m.stderr[-2000:]}")
     out["rows_per_second"] = rows / r.seconds
-    out["bare_read"] = {"seconds": b.seconds, "cpu_seconds": b.cpu_seconds, "max_rss_mb": b.max_rss_mb,
-                        **_json_line(b.stdout),
-                        "runs": [{"seconds": x.seconds, "cpu_seconds": x.cpu_seconds} for x in reads]}
+    out["bare_read"] = {
+        "seconds": b.seconds,
+        "cpu_seconds": b.cpu_seconds,
+        "max_rss_mb": b.max_rss_mb,
+        **_json_line(b.stdout),
+        "runs": [{"seconds": x.seconds, "cpu_seconds": x.cpu_seconds} for x in reads],
+    }
     log(f"  load: pandas + openpyxl loop{'' if pandas_every == 1 else f' (every {pandas_every}th file)'}")
-    args = [PYTHON, "-m", "bench.baseline", "pandas", str(c.files)] + ([str(pandas_every)] if pandas_every > 1 else [])
+    args = [PYTHON, "-m", "bench.baseline", "pandas", str(c.files)] + (
+        [str(pandas_every)] if pandas_every > 1 else []
+    )
     p = run_measured(args)
-    pd_res = {"seconds": p.seconds, "cpu_seconds": p.cpu_seconds, "max_rss_mb": p.max_rss_mb,
-              **_json_line(p.stdout), "every": pandas_every}
+    pd_res = {
+        "seconds": p.seconds,
+        "cpu_seconds": p.cpu_seconds,
+        "max_rss_mb": p.max_rss_mb,
+        **_json_line(p.stdout),
+        "every": pandas_every,
+    }
     if pandas_every > 1:  # scale the loop (not the interpreter start) to all files
-        pd_res["seconds_extrapolated"] = p.seconds - pd_res["loop_seconds"] + pd_res["loop_seconds"] * pandas_every
+        pd_res["seconds_extrapolated"] = (
+            p.seconds - pd_res["loop_seconds"] + pd_res["loop_seconds"] * pandas_every
+        )
     out["pandas"] = pd_res
     total = out["seconds"] + out.get("materialise_seconds", 0.0)
     out["seconds_with_refresh"] = total
@@ -156,20 +182,29 @@ def measure_city_week(db_dir: Path, reps: int = 3) -> dict:
             raise RuntimeError(r.stderr[-2000:])
         runs.append({"seconds": r.seconds, "max_rss_mb": r.max_rss_mb})
     secs = [x["seconds"] for x in runs]
-    return {"files": len(last), "runs": runs, "median_seconds": statistics.median(secs),
-            "max_seconds": max(secs)}
+    return {
+        "files": len(last),
+        "runs": runs,
+        "median_seconds": statistics.median(secs),
+        "max_seconds": max(secs),
+    }
 
 
 # --- queries and pages -------------------------------------------------------------------------
 
+
 def pick_week_county(db: Path) -> tuple[str, str]:
     from etl.warehouse import connect
+
     con = connect(db, read_only=True)
     try:
         # the latest week most counties submitted (the last week has one county missing by design)
-        week = con.execute("SELECT week FROM current_versions GROUP BY week ORDER BY count(*) DESC, week DESC "
-                           "LIMIT 1").fetchone()[0]
-        county = con.execute("SELECT county FROM cfg_units WHERE is_county ORDER BY sort_order LIMIT 1").fetchone()[0]
+        week = con.execute(
+            "SELECT week FROM current_versions GROUP BY week ORDER BY count(*) DESC, week DESC LIMIT 1"
+        ).fetchone()[0]
+        county = con.execute(
+            "SELECT county FROM cfg_units WHERE is_county ORDER BY sort_order LIMIT 1"
+        ).fetchone()[0]
     finally:
         con.close()
     return week, county
@@ -177,7 +212,9 @@ def pick_week_county(db: Path) -> tuple[str, str]:
 
 def measure_pages(db: Path, env: dict, out_dir: Path) -> dict:
     out = out_dir / "pages_raw.json"
-    r = run_measured([PYTHON, "-m", "bench.pages", str(out)], env={**env, "DISPATCH_DB": str(db)}, timeout=3600)
+    r = run_measured(
+        [PYTHON, "-m", "bench.pages", str(out)], env={**env, "DISPATCH_DB": str(db)}, timeout=3600
+    )
     if r.returncode or not out.exists():
         return {"pages": [], "queries": [], "error": (r.stderr or r.stdout)[-3000:]}
     res = json.loads(out.read_text(encoding="utf-8"))
@@ -188,11 +225,13 @@ def measure_pages(db: Path, env: dict, out_dir: Path) -> dict:
 
 def measure_queries(db: Path, env: dict, page_log: list[dict], runs: int) -> dict:
     from .queries import scoring_statements, time_statements
+
     week, county = pick_week_county(db)
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
         from etl.config import default_config
+
         default_config.cache_clear()
         log_ = scoring_statements(db, week, county) + page_log
         timed = time_statements(db, log_, runs)
@@ -207,6 +246,7 @@ def measure_queries(db: Path, env: dict, page_log: list[dict], runs: int) -> dic
 
 def measure_browser(db: Path, env: dict) -> dict:
     from . import browser
+
     if browser.chromium_path() is None:
         return {"skipped": "no chromium"}
     try:
@@ -220,16 +260,20 @@ def measure_exports(db: Path, env: dict, out_dir: Path) -> dict:
     res = {"week": week}
     for suffix in (".csv", ".xlsx"):
         target = out_dir / f"ranking{suffix}"
-        r = run_measured([PYTHON, "-m", "etl", "rankings", "--week", week, "--out", str(target), "--db", str(db)],
-                         env=env)
-        res[f"cli{suffix}"] = {"seconds": r.seconds, "returncode": r.returncode,
-                               "bytes": target.stat().st_size if target.exists() else None,
-                               "stderr": r.stderr[-500:] if r.returncode else ""}
+        r = run_measured(
+            [PYTHON, "-m", "etl", "rankings", "--week", week, "--out", str(target), "--db", str(db)], env=env
+        )
+        res[f"cli{suffix}"] = {
+            "seconds": r.seconds,
+            "returncode": r.returncode,
+            "bytes": target.stat().st_size if target.exists() else None,
+            "stderr": r.stderr[-500:] if r.returncode else "",
+        }
     code = (
         "import json, sys, time\n"
         "t0 = time.perf_counter()\n"
         "from etl import export, scoring\n"
-        "from etl.reading import reader\n"
+        "from etl.warehouse_reader import reader\n"
         "db, week = sys.argv[1], sys.argv[2]\n"
         "out = {}\n"
         "with reader(db) as con:\n"
@@ -251,6 +295,7 @@ def measure_exports(db: Path, env: dict, out_dir: Path) -> dict:
 
 # --- the table ---------------------------------------------------------------------------------
 
+
 def _verdict(ok) -> str:
     return "—" if ok is None else ("pass" if ok else "FAIL")
 
@@ -267,115 +312,243 @@ def table_rows(res: dict) -> list[tuple[str, str, str, str]]:
     ld = res.get("load")
     if ld:
         hook = "" if ld["materialised_by_load"] else f" + refresh {ld['materialise_seconds']:.1f} s"
-        rows.append(("load: `etl load` whole process", f"{ld['seconds']:.1f} s{hook}{_spread(ld)}"
-                     + (f" (CPU {ld['cpu_with_refresh']:.0f} s)" if "cpu_with_refresh" in ld else "") + ", "
-                     f"{ld['files']} files, {ld['unit_rows']:,} rows, {ld['rows_per_second']:,.0f} rows/s, "
-                     f"peak RSS {ld['max_rss_mb']:.0f} MB", "", ""))
+        rows.append(
+            (
+                "load: `etl load` whole process",
+                f"{ld['seconds']:.1f} s{hook}{_spread(ld)}"
+                + (f" (CPU {ld['cpu_with_refresh']:.0f} s)" if "cpu_with_refresh" in ld else "")
+                + ", "
+                f"{ld['files']} files, {ld['unit_rows']:,} rows, {ld['rows_per_second']:,.0f} rows/s, "
+                f"peak RSS {ld['max_rss_mb']:.0f} MB",
+                "",
+                "",
+            )
+        )
         br = ld["bare_read"]
-        rows.append(("bare calamine read (parse limit)", f"{br['seconds']:.1f} s{_spread(br)}"
-                     + (f" (CPU {br['cpu_seconds']:.0f} s)" if "cpu_seconds" in br else "") + f", peak RSS {br['max_rss_mb']:.0f} MB", "", ""))
+        rows.append(
+            (
+                "bare calamine read (parse limit)",
+                f"{br['seconds']:.1f} s{_spread(br)}"
+                + (f" (CPU {br['cpu_seconds']:.0f} s)" if "cpu_seconds" in br else "")
+                + f", peak RSS {br['max_rss_mb']:.0f} MB",
+                "",
+                "",
+            )
+        )
         cpu_r = f" (CPU time {ld['cpu_ratio_vs_bare_read']:.2f}×)" if "cpu_ratio_vs_bare_read" in ld else ""
-        rows.append(("load ÷ bare read", f"{ld['ratio_vs_bare_read']:.2f}×{cpu_r}", f"≤ {TARGETS['load_vs_read']}×",
-                     _verdict(ld["ratio_vs_bare_read"] <= TARGETS["load_vs_read"])))
+        rows.append(
+            (
+                "load ÷ bare read",
+                f"{ld['ratio_vs_bare_read']:.2f}×{cpu_r}",
+                f"≤ {TARGETS['load_vs_read']}×",
+                _verdict(ld["ratio_vs_bare_read"] <= TARGETS["load_vs_read"]),
+            )
+        )
         pdr = ld["pandas"]
         pd_s = pdr.get("seconds_extrapolated", pdr["seconds"])
         note = f" (every {pdr['every']}th file, extrapolated)" if pdr.get("every", 1) > 1 else ""
-        rows.append(("pandas+openpyxl loop", f"{pd_s:.1f} s{note}"
-                     + (f" (CPU {pdr['cpu_seconds']:.0f} s)" if "cpu_seconds" in pdr else "") + f", peak RSS {pdr['max_rss_mb']:.0f} MB", "", ""))
+        rows.append(
+            (
+                "pandas+openpyxl loop",
+                f"{pd_s:.1f} s{note}"
+                + (f" (CPU {pdr['cpu_seconds']:.0f} s)" if "cpu_seconds" in pdr else "")
+                + f", peak RSS {pdr['max_rss_mb']:.0f} MB",
+                "",
+                "",
+            )
+        )
         cpu_p = f" (CPU time {ld['cpu_pandas_vs_load']:.1f}×)" if "cpu_pandas_vs_load" in ld else ""
-        rows.append(("pandas loop ÷ load", f"{ld['pandas_vs_load']:.1f}×{cpu_p}", f"≥ {TARGETS['pandas_vs_load']:.0f}×",
-                     _verdict(ld["pandas_vs_load"] >= TARGETS["pandas_vs_load"])))
+        rows.append(
+            (
+                "pandas loop ÷ load",
+                f"{ld['pandas_vs_load']:.1f}×{cpu_p}",
+                f"≥ {TARGETS['pandas_vs_load']:.0f}×",
+                _verdict(ld["pandas_vs_load"] >= TARGETS["pandas_vs_load"]),
+            )
+        )
     cw = res.get("city_week")
     if cw:
-        rows.append((f"city week ({cw['files']} files) into the demo warehouse",
-                     f"{cw['median_seconds']:.2f} s (max {cw['max_seconds']:.2f} of {len(cw['runs'])})",
-                     f"≤ {TARGETS['city_week_s']:.0f} s", _verdict(cw["max_seconds"] <= TARGETS["city_week_s"])))
+        rows.append(
+            (
+                f"city week ({cw['files']} files) into the demo warehouse",
+                f"{cw['median_seconds']:.2f} s (max {cw['max_seconds']:.2f} of {len(cw['runs'])})",
+                f"≤ {TARGETS['city_week_s']:.0f} s",
+                _verdict(cw["max_seconds"] <= TARGETS["city_week_s"]),
+            )
+        )
     q = res.get("queries")
     if q:
         for page, r in q["by_page"].items():
             if page == "_connect":
-                rows.append(("read-only connect + close", f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms", "", ""))
+                rows.append(
+                    (
+                        "read-only connect + close",
+                        f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms",
+                        "",
+                        "",
+                    )
+                )
                 continue
-            slow = max((s for s in r["statements"] if s["p95_ms"] is not None), key=lambda s: s["p95_ms"], default=None)
-            rows.append((f"queries {page}", f"{r['count']} stmts, worst p95 {r['max_p95_ms']:.1f} ms, "
-                         f"all p50 {r['total_p50_ms']:.0f} / p95 {r['total_p95_ms']:.0f} ms"
-                         + (f", {r['connects']} connects" if r.get("connects") else ""),
-                         f"each p95 ≤ {TARGETS['query_p95_ms']:.0f} ms",
-                         _verdict(r["max_p95_ms"] <= TARGETS["query_p95_ms"])))
+            slow = max(
+                (s for s in r["statements"] if s["p95_ms"] is not None),
+                key=lambda s: s["p95_ms"],
+                default=None,
+            )
+            rows.append(
+                (
+                    f"queries {page}",
+                    f"{r['count']} stmts, worst p95 {r['max_p95_ms']:.1f} ms, "
+                    f"all p50 {r['total_p50_ms']:.0f} / p95 {r['total_p95_ms']:.0f} ms"
+                    + (f", {r['connects']} connects" if r.get("connects") else ""),
+                    f"each p95 ≤ {TARGETS['query_p95_ms']:.0f} ms",
+                    _verdict(r["max_p95_ms"] <= TARGETS["query_p95_ms"]),
+                )
+            )
             del slow
     pg = res.get("pages")
     if pg:
         if pg.get("error"):
-            rows.append(("pages (AppTest)", "error: " + pg["error"].strip().splitlines()[-1][:120], "", "FAIL"))
+            rows.append(
+                ("pages (AppTest)", "error: " + pg["error"].strip().splitlines()[-1][:120], "", "FAIL")
+            )
         for p in pg.get("pages", []):
             err = f", {len(p['errors'])} errors" if p["errors"] else ""
-            rows.append((f"page {p['path']} (AppTest)", f"first {p['first_seconds']:.2f} s, warm {p['warm_median']:.2f} s{err}",
-                         f"warm ≤ {TARGETS['page_warm_s']:.0f} s",
-                         _verdict(p["warm_median"] <= TARGETS["page_warm_s"] and not p["errors"])))
+            rows.append(
+                (
+                    f"page {p['path']} (AppTest)",
+                    f"first {p['first_seconds']:.2f} s, warm {p['warm_median']:.2f} s{err}",
+                    f"warm ≤ {TARGETS['page_warm_s']:.0f} s",
+                    _verdict(p["warm_median"] <= TARGETS["page_warm_s"] and not p["errors"]),
+                )
+            )
     b = res.get("browser")
     if b:
         if "first_render_seconds" in b:
-            rows.append(("cold start → rendered overview (Chromium)", f"{b['first_render_seconds']:.2f} s",
-                         f"≤ {TARGETS['cold_start_s']:.0f} s", _verdict(b["first_render_seconds"] <= TARGETS["cold_start_s"])))
+            rows.append(
+                (
+                    "cold start → rendered overview (Chromium)",
+                    f"{b['first_render_seconds']:.2f} s",
+                    f"≤ {TARGETS['cold_start_s']:.0f} s",
+                    _verdict(b["first_render_seconds"] <= TARGETS["cold_start_s"]),
+                )
+            )
             slowest = max(b.get("pages", []), key=lambda v: v["seconds"], default=None)
             if slowest:
-                rows.append(("every page in Chromium", f"{len(b['pages'])} pages, slowest {slowest['seconds']:.2f} s "
-                             f"({slowest['href'].rstrip('/').rsplit('/', 1)[-1] or '/'})", "", ""))
-            rows.append(("dashboard server RSS after every page", f"{b['server_rss_mb']:.0f} MB (peak {b['server_peak_rss_mb']:.0f})",
-                         f"≤ {TARGETS['rss_mb']:.0f} MB", _verdict(b["server_rss_mb"] <= TARGETS["rss_mb"])))
+                rows.append(
+                    (
+                        "every page in Chromium",
+                        f"{len(b['pages'])} pages, slowest {slowest['seconds']:.2f} s "
+                        f"({slowest['href'].rstrip('/').rsplit('/', 1)[-1] or '/'})",
+                        "",
+                        "",
+                    )
+                )
+            rows.append(
+                (
+                    "dashboard server RSS after every page",
+                    f"{b['server_rss_mb']:.0f} MB (peak {b['server_peak_rss_mb']:.0f})",
+                    f"≤ {TARGETS['rss_mb']:.0f} MB",
+                    _verdict(b["server_rss_mb"] <= TARGETS["rss_mb"]),
+                )
+            )
         else:
-            rows.append(("Chromium", b.get("skipped") or b.get("error", "")[:150], "", "—" if b.get("skipped") else "FAIL"))
+            rows.append(
+                (
+                    "Chromium",
+                    b.get("skipped") or b.get("error", "")[:150],
+                    "",
+                    "—" if b.get("skipped") else "FAIL",
+                )
+            )
     ex = res.get("exports")
     if ex:
         ip = ex.get("in_process", {})
-        for k, label in (("csv", "rankings CSV"), ("xlsx", "rankings XLSX"), ("multiweek_xlsx", "multi-week workbook")):
+        for k, label in (
+            ("csv", "rankings CSV"),
+            ("xlsx", "rankings XLSX"),
+            ("multiweek_xlsx", "multi-week workbook"),
+        ):
             if k in ip:
                 cli = ex.get(f"cli.{k}") if k in ("csv", "xlsx") else None
                 extra = f"; CLI whole process {cli['seconds']:.2f} s" if cli else ""
-                rows.append((f"export {label}", f"{ip[k]['seconds'] * 1e3:.0f} ms (first {ip[k]['first'] * 1e3:.0f}){extra}", "", ""))
+                rows.append(
+                    (
+                        f"export {label}",
+                        f"{ip[k]['seconds'] * 1e3:.0f} ms (first {ip[k]['first'] * 1e3:.0f}){extra}",
+                        "",
+                        "",
+                    )
+                )
     return rows
 
 
 def format_table(rows) -> str:
     head = ("measure", "this machine", "target", "")
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(4)]
-    lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(head, widths)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines = [
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(head, widths)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
     lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
     return "\n".join(lines)
 
 
 def header_line(res: dict) -> str:
     m, sc = res["machine"], res["scale"]
-    return (f"{sc['counties']} counties × {sc['units']} units × {sc['weeks']} weeks on {m['cpu']}, {m['cores']} cores, "
-            f"{m['ram_gib']} GiB; Python {m['python']}, DuckDB {m['duckdb']}, Streamlit {m.get('streamlit')}; "
-            f"{m['date']}; load average {m['load_average_at_start']} → {m.get('load_average_at_end')}")
+    return (
+        f"{sc['counties']} counties × {sc['units']} units × {sc['weeks']} weeks on {m['cpu']}, {m['cores']} cores, "
+        f"{m['ram_gib']} GiB; Python {m['python']}, DuckDB {m['duckdb']}, Streamlit {m.get('streamlit')}; "
+        f"{m['date']}; load average {m['load_average_at_start']} → {m.get('load_average_at_end')}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--counties", type=int, default=corpus_mod.PROVINCE.counties)
     p.add_argument("--units", type=int, default=corpus_mod.PROVINCE.units)
     p.add_argument("--weeks", type=int, default=corpus_mod.PROVINCE.weeks)
     p.add_argument("--seed", type=int, default=corpus_mod.PROVINCE.seed)
     p.add_argument("--quick", action="store_true", help="tiny scale (3 counties × 12 units × 3 weeks)")
     p.add_argument("--runs", type=int, default=20, help="runs per query (p50/p95)")
-    p.add_argument("--load-runs", type=int, default=None,
-                   help="runs of the load and of the bare read, alternating; the best of each counts "
-                        "(default 3; --quick: 1)")
-    p.add_argument("--pandas-every", type=int, default=1,
-                   help="time the pandas loop on every Nth file only and extrapolate (default: all files)")
+    p.add_argument(
+        "--load-runs",
+        type=int,
+        default=None,
+        help="runs of the load and of the bare read, alternating; the best of each counts "
+        "(default 3; --quick: 1)",
+    )
+    p.add_argument(
+        "--pandas-every",
+        type=int,
+        default=1,
+        help="time the pandas loop on every Nth file only and extrapolate (default: all files)",
+    )
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
-    p.add_argument("--only", default="load,city,queries,pages,browser,exports",
-                   help="comma-separated parts to run (default: all)")
-    p.add_argument("--db-dir", type=Path, default=None,
-                   help="where the warehouses go (default bench/; the smoke test uses a temp folder)")
+    p.add_argument(
+        "--only",
+        default="load,city,queries,pages,browser,exports",
+        help="comma-separated parts to run (default: all)",
+    )
+    p.add_argument(
+        "--db-dir",
+        type=Path,
+        default=None,
+        help="where the warehouses go (default bench/; the smoke test uses a temp folder)",
+    )
     p.add_argument("--regenerate", action="store_true", help="make the corpus again")
-    p.add_argument("--out", type=Path, default=None, help="results JSON (default bench/results.json; "
-                   "--quick: bench/corpus/results-quick.json, not kept)")
-    p.add_argument("--table-only", action="store_true",
-                   help="print the table of an earlier run's results JSON (--out) without measuring")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results JSON (default bench/results.json; --quick: bench/corpus/results-quick.json, not kept)",
+    )
+    p.add_argument(
+        "--table-only",
+        action="store_true",
+        help="print the table of an earlier run's results JSON (--out) without measuring",
+    )
     args = p.parse_args(argv)
     if args.table_only:
         res = json.loads((args.out or BENCH / "results.json").read_text(encoding="utf-8"))
@@ -383,9 +556,13 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(format_table(table_rows(res)))
         return 0
-    scale = corpus_mod.QUICK if args.quick else corpus_mod.Scale(args.counties, args.units, args.weeks, args.seed)
+    scale = (
+        corpus_mod.QUICK if args.quick else corpus_mod.Scale(args.counties, args.units, args.weeks, args.seed)
+    )
     parts = set(args.only.split(","))
-    out_path = args.out or (corpus_mod.CORPUS_ROOT / "results-quick.json" if args.quick else BENCH / "results.json")
+    out_path = args.out or (
+        corpus_mod.CORPUS_ROOT / "results-quick.json" if args.quick else BENCH / "results.json"
+    )
     work = Path(tempfile.mkdtemp(prefix="bench_"))
     res: dict = {"machine": machine_info(), "scale": scale.__dict__, "targets": TARGETS}
     started = time.perf_counter()

@@ -11,6 +11,7 @@ Restore over an existing warehouse (--force only): the current warehouse is firs
 the backup (DIR-before-restore-<time>/, beside DIR), then every table is replaced inside one transaction under the
 write lock, so a reader sees the old or the restored warehouse, never a mixture, and a load waits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,9 +44,13 @@ def _sha256(path: Path) -> str:
 
 
 def table_counts(con) -> dict[str, int]:
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' AND table_catalog = current_database() ORDER BY 1").fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' AND table_catalog = current_database() ORDER BY 1"
+        ).fetchall()
+    ]
     return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
@@ -55,7 +60,7 @@ def backup(db_path, out_dir, on_wait=None) -> dict:
     if not db_path.exists():
         raise BackupError(f"找不到数据库：{db_path}")
     _check_out_dir(Path(out_dir))
-    con = connect(db_path, read_only=False, on_wait=on_wait)   # holds the write lock until closed
+    con = connect(db_path, read_only=False, on_wait=on_wait)  # holds the write lock until closed
     try:
         return _copy_locked(con, db_path, Path(out_dir))
     finally:
@@ -135,11 +140,13 @@ def restore(backup_dir, db_path, force: bool = False, on_wait=None) -> dict:
         tmp = db_path.with_name(db_path.name + ".restoring")
         shutil.copyfile(source, tmp)
         _fsync(tmp)
-        open_warehouse(tmp).close()        # an older backup is brought up to the current schema
+        open_warehouse(tmp).close()  # an older backup is brought up to the current schema
         os.replace(tmp, db_path)
         return manifest
     if not force:
-        raise BackupError(f"{db_path} 已有数据库；恢复会替换其中全部数据。确认后加 --force（恢复前会自动另存当前数据库）")
+        raise BackupError(
+            f"{db_path} 已有数据库；恢复会替换其中全部数据。确认后加 --force（恢复前会自动另存当前数据库）"
+        )
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     safety_dir = backup_dir.parent / f"{backup_dir.name}-before-restore-{stamp}"
     safety = _replace_contents(source, db_path, safety_dir, on_wait)
@@ -154,16 +161,24 @@ def _replace_contents(source: Path, db_path: Path, safety_dir: Path, on_wait=Non
         safety = _copy_locked(con, db_path, safety_dir)
         con.execute(f"ATTACH '{_sql_str(source)}' AS bak (READ_ONLY)")
         try:
-            ours, theirs = schema_version(con), con.execute(
-                "SELECT coalesce(max(version), 0) FROM bak.schema_migrations").fetchone()[0]
+            ours, theirs = (
+                schema_version(con),
+                con.execute("SELECT coalesce(max(version), 0) FROM bak.schema_migrations").fetchone()[0],
+            )
             if theirs > ours:
                 raise BackupError(f"备份来自更新版本的程序（数据库结构 {theirs} > {ours}），请先升级程序")
             if theirs < ours:
-                raise BackupError(f"备份的数据库结构较旧（{theirs} < {ours}）：请恢复到一个新路径（--db 新文件）"
-                                  "，程序会自动升级，再替换")
-            tables = [r[0] for r in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'bak' "
-                "AND table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()]
+                raise BackupError(
+                    f"备份的数据库结构较旧（{theirs} < {ours}）：请恢复到一个新路径（--db 新文件）"
+                    "，程序会自动升级，再替换"
+                )
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'bak' "
+                    "AND table_schema = 'main' AND table_type = 'BASE TABLE'"
+                ).fetchall()
+            ]
             con.execute("BEGIN TRANSACTION")
             try:
                 for t in tables:
@@ -192,10 +207,14 @@ def _sql_str(path: Path) -> str:
 
 # ---- command line ---------------------------------------------------------------------------
 
+
 def add_parser(sub) -> None:
-    p = sub.add_parser("backup", help="备份数据库，或从备份恢复",
-                       description="备份：python -m etl backup --out 目录。恢复：python -m etl backup --restore 目录 "
-                                   "[--db 数据库] [--force]。备份时会等待正在进行的导入完成。")
+    p = sub.add_parser(
+        "backup",
+        help="备份数据库，或从备份恢复",
+        description="备份：python -m etl backup --out 目录。恢复：python -m etl backup --restore 目录 "
+        "[--db 数据库] [--force]。备份时会等待正在进行的导入完成。",
+    )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--out", metavar="DIR", help="把数据库备份到这个（新的）目录")
     what.add_argument("--restore", metavar="DIR", help="从这个备份目录恢复")
@@ -213,8 +232,11 @@ def run(args) -> int:
     try:
         if args.out:
             m = backup(db, args.out, on_wait=waiting)
-            print(f"已备份 {db} → {Path(args.out) / BACKUP_FILE}（{m['size'] / 1e6:.1f} MB，"
-                  + "，".join(f"{t} {n} 行" for t, n in m["tables"].items() if not t.startswith("cfg_")) + "）")
+            print(
+                f"已备份 {db} → {Path(args.out) / BACKUP_FILE}（{m['size'] / 1e6:.1f} MB，"
+                + "，".join(f"{t} {n} 行" for t, n in m["tables"].items() if not t.startswith("cfg_"))
+                + "）"
+            )
         else:
             m = restore(args.restore, db, force=args.force, on_wait=waiting)
             print(f"已从 {args.restore}（{m['created_at']} 的备份）恢复到 {db}")

@@ -2,6 +2,7 @@
 
 Each parser returns the clean value or raises CellError with a Chinese message; the caller knows
 the cell and turns it into a Problem."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -83,8 +84,11 @@ def parse_count(value) -> int:
         text = unicodedata.normalize("NFKC", str(value)).strip()
         text = _UNIT_SUFFIX.sub("", text).replace(",", "").replace(" ", "")
         if not _NUMBER.match(text):
-            raise CellError("E_NOT_A_NUMBER", f"「{value}」不是数字",
-                            "请填写阿拉伯数字（可带单位，如 3 或 3次），不要写“约”“若干”等文字")
+            raise CellError(
+                "E_NOT_A_NUMBER",
+                f"「{value}」不是数字",
+                "请填写阿拉伯数字（可带单位，如 3 或 3次），不要写“约”“若干”等文字",
+            )
         number = float(text)
     if number != number or number in (float("inf"), float("-inf")):
         raise CellError("E_NOT_A_NUMBER", f"「{value}」不是数字", "请填写整数")
@@ -108,8 +112,11 @@ def parse_flag(value) -> bool:
         return True
     if text in FLAG_FALSE:
         return False
-    raise CellError("E_BAD_FLAG", f"「{text_of(value)}」不是有效的是/否值",
-                    "请填写“是”或“否”（也接受 √/×、Y/N、1/0、已完成/未完成）")
+    raise CellError(
+        "E_BAD_FLAG",
+        f"「{text_of(value)}」不是有效的是/否值",
+        "请填写“是”或“否”（也接受 √/×、Y/N、1/0、已完成/未完成）",
+    )
 
 
 _YMD = r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?"
@@ -124,7 +131,9 @@ def _date(y, m, d, raw) -> dt.date:
     try:
         return dt.date(int(y), int(m), int(d))
     except ValueError:
-        raise CellError("E_WEEK_UNPARSEABLE", f"统计周「{raw}」中的日期不存在", "请按 2023-W45 或 2023-11-08 填写") from None
+        raise CellError(
+            "E_WEEK_UNPARSEABLE", f"统计周「{raw}」中的日期不存在", "请按 2023-W45 或 2023-11-08 填写"
+        ) from None
 
 
 def parse_week(value) -> str:
@@ -143,7 +152,9 @@ def parse_week(value) -> str:
         try:
             return week_of(dt.date.fromisocalendar(year, week, 1))
         except ValueError:
-            raise CellError("E_WEEK_UNPARSEABLE", f"统计周「{raw}」不存在", "周次应为 1–52（或 53）") from None
+            raise CellError(
+                "E_WEEK_UNPARSEABLE", f"统计周「{raw}」不存在", "周次应为 1–52（或 53）"
+            ) from None
     if m := _DATE.match(text):
         return week_of(_date(*m.groups(), raw))
     if m := _RANGE.match(text):
@@ -153,8 +164,14 @@ def parse_week(value) -> str:
         if last < first:  # a range across new year written without the second year
             last = _date(int(y2 or y1) + 1, m2, d2, raw)
         if week_of(first) != week_of(last):
-            raise CellError("E_WEEK_RANGE", f"统计周「{raw}」跨越了两个周次（{week_of(first)} 与 {week_of(last)}）",
-                            "统计周应为周一至周日的一周")
+            raise CellError(
+                "E_WEEK_RANGE",
+                f"统计周「{raw}」跨越了两个周次（{week_of(first)} 与 {week_of(last)}）",
+                "统计周应为周一至周日的一周",
+            )
         return week_of(first)
-    raise CellError("E_WEEK_UNPARSEABLE", f"无法识别统计周「{raw}」",
-                    "请按 2023-W45、2023-11-08 或 2023年11月6日—11月12日 的格式填写")
+    raise CellError(
+        "E_WEEK_UNPARSEABLE",
+        f"无法识别统计周「{raw}」",
+        "请按 2023-W45、2023-11-08 或 2023年11月6日—11月12日 的格式填写",
+    )

@@ -2,13 +2,15 @@
 
 Kept apart from etl.load so that a worker starts by importing the reader and the checks only
 (not DuckDB, Arrow and NumPy, which only the writing process needs)."""
+
 from __future__ import annotations
 
 import hashlib
 
+from etl.spreadsheet import ReadError, read_sheets
+
 from .config import Config
 from .problems import FileReport, Problem
-from .reader import ReadError, read_sheets
 from .validate import parse_sheets
 
 

@@ -1,5 +1,6 @@
 """`python -m etl COMMAND`: each command lives in its own module, which defines
 add_parser(subparsers) and a run(args) -> exit code (0 ok, 1 some input rejected, 2 usage)."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ COMMANDS = {
     "demo": "etl.demo",
     "status": "etl.status",
     "rankings": "etl.export",
-    "user": "etl.users",
+    "user": "app.users",
     "backup": "etl.backup",
 }
 
@@ -25,10 +26,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(commands=COMMANDS) -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m etl",
-                     description="主题教育周调度表：模板、导入、演示数据、排名导出、报送情况。")
+    parser = _Parser(
+        prog="python -m etl", description="主题教育周调度表：模板、导入、演示数据、排名导出、报送情况。"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, module in commands.items():
+    for module in commands.values():
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

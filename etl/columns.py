@@ -1,5 +1,6 @@
 """The dispatch sheet's columns, as dispatch-format.md lays them out: the single source for the
 template writer, the loader, the warehouse schema and the pages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,10 +15,10 @@ GROUPS = ("基本情况", "理论学习", "调查研究", "推动发展", "整�
 @dataclass(frozen=True)
 class Column:
     group: str
-    header: str          # template text without the unit
-    unit: str | None     # the unit shown in full-width brackets, e.g. 个
+    header: str  # template text without the unit
+    unit: str | None  # the unit shown in full-width brackets, e.g. 个
     id: str
-    kind: str            # "seq", "text", "level", "count", "flag"
+    kind: str  # "seq", "text", "level", "count", "flag"
     levels: tuple[str, ...] = ()
     required: bool = True
 

@@ -1,4 +1,5 @@
 """The project's one config file (config.toml), read once and shared."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.toml"
 
 DIMENSIONS = ("study", "research", "development", "rectification")
-DIMENSION_LABELS = {"study": "理论学习", "research": "调查研究", "development": "推动发展",
-                    "rectification": "整改整治", "composite": "综合"}
+DIMENSION_LABELS = {
+    "study": "理论学习",
+    "research": "调查研究",
+    "development": "推动发展",
+    "rectification": "整改整治",
+    "composite": "综合",
+}
 LEVELS = ("市级", "县级", "乡镇级", "村级")  # top to bottom
 LEVEL_NAMES = {"市级": "city", "县级": "county", "乡镇级": "township", "村级": "village"}
 
@@ -57,11 +63,21 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         raw = tomllib.load(f)
     c, s = raw["campaign"], raw["scoring"]
     return Config(
-        path=path, city=c["city"], campaign_name=c["name"], start=c["start"], end=c["end"],
-        counties=tuple(raw["units"]["counties"]), city_direct=raw["units"]["city_direct"],
-        weights=dict(s["weights"]), targets=dict(s["targets"]), temperature=dict(s["temperature"]),
-        lights=dict(s["lights"]), deadlines=dict(raw.get("deadlines", {})),
-        limits=dict(raw["limits"]), auth=dict(raw.get("auth", {})), paths=dict(raw["paths"]),
+        path=path,
+        city=c["city"],
+        campaign_name=c["name"],
+        start=c["start"],
+        end=c["end"],
+        counties=tuple(raw["units"]["counties"]),
+        city_direct=raw["units"]["city_direct"],
+        weights=dict(s["weights"]),
+        targets=dict(s["targets"]),
+        temperature=dict(s["temperature"]),
+        lights=dict(s["lights"]),
+        deadlines=dict(raw.get("deadlines", {})),
+        limits=dict(raw["limits"]),
+        auth=dict(raw.get("auth", {})),
+        paths=dict(raw["paths"]),
     )
 
 

@@ -11,6 +11,7 @@ The story the demo tells (what the dashboard exists to reveal):
 Nothing here computes scores: each county and level gets a simple pace, and the counts follow
 pace × 序时进度. tests/test_demo.py checks the pattern against the real scoring views.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,20 +32,111 @@ from .weeks import campaign_weeks, expected_progress, months_started
 DEFAULT_UNTIL = "2023-W49"  # deadlines at the end of November have passed
 DEFAULT_SEED = 2023
 
-DEPARTMENTS = ("公安局党委", "财政局党组", "教育局党组", "卫健局党组", "民政局党组", "住建局党组",
-               "农业农村局党组", "人社局党组", "应急管理局党组", "市场监管局党组", "交通运输局党组",
-               "自然资源局党组", "发展改革局党组", "水利局党组", "生态环境分局党组", "司法局党组",
-               "统计局党组", "文化旅游局党组", "商务局党组", "审计局党组", "退役军人事务局党组",
-               "医疗保障局党组", "林业局党组", "城管局党组")
-CITY_DEPARTMENTS = ("市委办公室党支部", "市发展改革委党组", "市教育局党组", "市财政局党组", "市民政局党组",
-                    "市住建局党组", "市卫健委党组", "市国资委党委", "市交通运输局党组", "市农业农村局党组",
-                    "市人社局党组", "市生态环境局党组", "市市场监管局党组", "市自然资源局党组", "市水利局党组",
-                    "市商务局党组", "市审计局党组", "市统计局党组", "市司法局党组", "市文化旅游局党组")
-TOWNS = ("城关", "白马", "石桥", "黄庄", "柳林", "东坝", "双河", "松江", "高桥", "清溪", "兴隆", "长岭",
-         "河口", "新市", "桃园", "龙泉", "杨柳", "三里", "马鞍", "凤凰")
+DEPARTMENTS = (
+    "公安局党委",
+    "财政局党组",
+    "教育局党组",
+    "卫健局党组",
+    "民政局党组",
+    "住建局党组",
+    "农业农村局党组",
+    "人社局党组",
+    "应急管理局党组",
+    "市场监管局党组",
+    "交通运输局党组",
+    "自然资源局党组",
+    "发展改革局党组",
+    "水利局党组",
+    "生态环境分局党组",
+    "司法局党组",
+    "统计局党组",
+    "文化旅游局党组",
+    "商务局党组",
+    "审计局党组",
+    "退役军人事务局党组",
+    "医疗保障局党组",
+    "林业局党组",
+    "城管局党组",
+)
+CITY_DEPARTMENTS = (
+    "市委办公室党支部",
+    "市发展改革委党组",
+    "市教育局党组",
+    "市财政局党组",
+    "市民政局党组",
+    "市住建局党组",
+    "市卫健委党组",
+    "市国资委党委",
+    "市交通运输局党组",
+    "市农业农村局党组",
+    "市人社局党组",
+    "市生态环境局党组",
+    "市市场监管局党组",
+    "市自然资源局党组",
+    "市水利局党组",
+    "市商务局党组",
+    "市审计局党组",
+    "市统计局党组",
+    "市司法局党组",
+    "市文化旅游局党组",
+)
+TOWNS = (
+    "城关",
+    "白马",
+    "石桥",
+    "黄庄",
+    "柳林",
+    "东坝",
+    "双河",
+    "松江",
+    "高桥",
+    "清溪",
+    "兴隆",
+    "长岭",
+    "河口",
+    "新市",
+    "桃园",
+    "龙泉",
+    "杨柳",
+    "三里",
+    "马鞍",
+    "凤凰",
+)
 TOWN_SUFFIXES = ("镇", "镇", "乡", "街道")
-SYLLABLES = ("清", "河", "安", "宁", "平", "阳", "丰", "泽", "临", "川", "永", "兴", "长", "乐", "福", "昌",
-             "云", "溪", "江", "山", "湖", "源", "石", "松", "岭", "明", "嘉", "和", "华", "新", "泉", "桥")
+SYLLABLES = (
+    "清",
+    "河",
+    "安",
+    "宁",
+    "平",
+    "阳",
+    "丰",
+    "泽",
+    "临",
+    "川",
+    "永",
+    "兴",
+    "长",
+    "乐",
+    "福",
+    "昌",
+    "云",
+    "溪",
+    "江",
+    "山",
+    "湖",
+    "源",
+    "石",
+    "松",
+    "岭",
+    "明",
+    "嘉",
+    "和",
+    "华",
+    "新",
+    "泉",
+    "桥",
+)
 COUNTY_SUFFIXES = ("县", "县", "县", "区", "市")
 
 # Pace (≈ share of the 序时进度 a unit keeps up with) per county profile and level.
@@ -92,6 +184,7 @@ def demo_config(config: Config | None = None, counties: int | None = None, seed:
 @dataclass
 class UnitSpec:
     """One row of a county's sheet, with what stays fixed over the weeks."""
+
     name: str
     level: str
     pace: float
@@ -101,13 +194,13 @@ class UnitSpec:
     research_topics: int
     conversion_items: int
     livelihood_projects: int
-    urgent_issues: int          # how many the unit collects by the campaign's end
-    problems: int               # how many problems it finds by the end
+    urgent_issues: int  # how many the unit collects by the campaign's end
+    problems: int  # how many problems it finds by the end
     lead_cases: int
-    media: tuple[int, int]      # central, provincial reports by the campaign's end
-    reading_week: str | None    # the week its 读书班 is done (None: not within the demo)
-    exchange_week: str | None   # the week its 成果交流会 is held
-    factors: dict = field(default_factory=dict)   # per-metric spread around the pace
+    media: tuple[int, int]  # central, provincial reports by the campaign's end
+    reading_week: str | None  # the week its 读书班 is done (None: not within the demo)
+    exchange_week: str | None  # the week its 成果交流会 is held
+    factors: dict = field(default_factory=dict)  # per-metric spread around the pace
 
 
 @dataclass
@@ -115,13 +208,13 @@ class DemoPlan:
     config: Config
     seed: int
     weeks: list[str]
-    profiles: dict[str, str]                    # county -> hot_top | even | behind | city
+    profiles: dict[str, str]  # county -> hot_top | even | behind | city
     units: dict[str, list[UnitSpec]]
-    habits: dict[str, str]                      # county -> the variant it usually writes
-    missing: tuple[str, str] | None             # (county, week) not submitted
-    resubmission: tuple[str, str] | None        # (county, week) loaded twice, corrected
-    late_reading: list[tuple[str, str]]         # (county, unit) without 读书班 by the deadline
-    late_exchange: list[tuple[str, str]]        # (county, unit) without 成果交流会 by the deadline
+    habits: dict[str, str]  # county -> the variant it usually writes
+    missing: tuple[str, str] | None  # (county, week) not submitted
+    resubmission: tuple[str, str] | None  # (county, week) loaded twice, corrected
+    late_reading: list[tuple[str, str]]  # (county, unit) without 读书班 by the deadline
+    late_exchange: list[tuple[str, str]]  # (county, unit) without 成果交流会 by the deadline
 
     def counties_by(self, profile: str) -> list[str]:
         return [c for c, p in self.profiles.items() if p == profile]
@@ -151,8 +244,7 @@ def _unit_names(rng: random.Random, county: str, n_units: int | None) -> list[tu
     return rows
 
 
-def _spec(rng: random.Random, name: str, level: str, pace: float, weeks: list[str],
-          profile: str) -> UnitSpec:
+def _spec(rng: random.Random, name: str, level: str, pace: float, weeks: list[str], profile: str) -> UnitSpec:
     leadership = name.endswith("委常委会")
     if level == "村级":
         two_new = "两新" in name
@@ -173,22 +265,39 @@ def _spec(rng: random.Random, name: str, level: str, pace: float, weeks: list[st
     factors.update({f"{m}_offset": rng.random() for m in METRIC_IDS})
     factors["quantified"] = rng.uniform(1.1, 1.4)
     return UnitSpec(
-        name=name, level=level, pace=pace, org_count=org, member_count=members,
+        name=name,
+        level=level,
+        pace=pace,
+        org_count=org,
+        member_count=members,
         mobile_members=int(members * rng.uniform(0.02, 0.12)),
         research_topics=rng.randint(2, 4) if leadership else rng.randint(1, 3),
         conversion_items=rng.randint(2, 6),
-        livelihood_projects=(org * rng.randint(1, 3) if level == "村级" else
-                             rng.randint(2, 4) if leadership else rng.randint(1, 3)),
+        livelihood_projects=(
+            org * rng.randint(1, 3)
+            if level == "村级"
+            else rng.randint(2, 4)
+            if leadership
+            else rng.randint(1, 3)
+        ),
         urgent_issues=int(org * rng.uniform(0.6, 1.2)) if level == "村级" else rng.randint(1, 6),
         problems=max(1, int(3 * org * min(1.2, 0.5 + 0.4 * pace) * rng.uniform(0.9, 1.1))),
-        lead_cases=0 if profile == "behind" else (rng.randint(1, 3) if leadership else int(rng.random() < 0.85)),
+        lead_cases=0
+        if profile == "behind"
+        else (rng.randint(1, 3) if leadership else int(rng.random() < 0.85)),
         media=(rng.randint(0, 2) if upper else 0, rng.randint(2, 8) if upper else rng.randint(0, 3)),
-        reading_week=reading, exchange_week=exchange, factors=factors,
+        reading_week=reading,
+        exchange_week=exchange,
+        factors=factors,
     )
 
 
-def plan_demo(config: Config | None = None, until_week: str = DEFAULT_UNTIL, seed: int = DEFAULT_SEED,
-              units_per_county: int | None = None) -> DemoPlan:
+def plan_demo(
+    config: Config | None = None,
+    until_week: str = DEFAULT_UNTIL,
+    seed: int = DEFAULT_SEED,
+    units_per_county: int | None = None,
+) -> DemoPlan:
     """Decide everything about the demo up front: who is hot, behind, missing; every unit."""
     config = config or default_config()
     all_weeks = campaign_weeks(config.start, config.end)
@@ -202,7 +311,7 @@ def plan_demo(config: Config | None = None, until_week: str = DEFAULT_UNTIL, see
     profiles = {c: "even" for c in counties}
     behind = order[0]
     profiles[behind] = "behind"
-    for c in order[1:1 + n_hot]:
+    for c in order[1 : 1 + n_hot]:
         profiles[c] = "hot_top"
     profiles[config.city_direct] = "city"
     evens = [c for c in order if profiles[c] == "even"] or order[1:] or order
@@ -222,13 +331,17 @@ def plan_demo(config: Config | None = None, until_week: str = DEFAULT_UNTIL, see
         if profiles[county] == "even":  # fairly even: the levels stay close to one county pace
             base = paces["县级"]
             paces = {lv: base * crng.uniform(0.96, 1.04) for lv in paces}
-        units[county] = [_spec(crng, name, lv, paces[lv] * crng.uniform(0.88, 1.12), weeks, profiles[county])
-                         for name, lv in names]
+        units[county] = [
+            _spec(crng, name, lv, paces[lv] * crng.uniform(0.88, 1.12), weeks, profiles[county])
+            for name, lv in names
+        ]
 
     # A couple of units still without the reading class / exchange meeting at the deadline.
     def upper_dept(county: str) -> tuple[str, UnitSpec]:
-        return county, next(u for u in units[county] if u.level in ("县级", "市级")
-                            and not u.name.endswith("常委会"))
+        return county, next(
+            u for u in units[county] if u.level in ("县级", "市级") and not u.name.endswith("常委会")
+        )
+
     late_reading = [upper_dept(behind), upper_dept(evens[-1])]
     late_exchange = [(behind, units[behind][0]), upper_dept(order[1] if len(order) > 1 else behind)]
     for _, u in late_reading:
@@ -239,8 +352,18 @@ def plan_demo(config: Config | None = None, until_week: str = DEFAULT_UNTIL, see
     names = list(VARIANTS)  # every layout is some county's habit, so the demo exercises them all
     rng.shuffle(names)
     habits = {c: names[i % len(names)] for i, c in enumerate(config.units)}
-    return DemoPlan(config, seed, weeks, profiles, units, habits, missing, resubmission,
-                    [(c, u.name) for c, u in late_reading], [(c, u.name) for c, u in late_exchange])
+    return DemoPlan(
+        config,
+        seed,
+        weeks,
+        profiles,
+        units,
+        habits,
+        missing,
+        resubmission,
+        [(c, u.name) for c, u in late_reading],
+        [(c, u.name) for c, u in late_exchange],
+    )
 
 
 # ---------------------------------------------------------------- the weekly figures
@@ -264,14 +387,17 @@ def simulate(plan: DemoPlan, county: str):
             done[u.name] = c = max(done[u.name], min(1.0, u.pace * p * rng.uniform(0.92, 1.08)))
             f = u.factors
 
-            def part(m: str, target: int, share: float = c) -> int:
+            def part(m: str, target: int, share: float = c, f: dict = f) -> int:
                 return _share(target, share * f[m], f[m + "_offset"])
 
             monthly = min(1.0, 0.1 + 0.9 * u.pace) * f["center_group_sessions"]
             found = _share(u.problems, 0.35 + 1.4 * p)
             urgent = _share(u.urgent_issues, 0.3 + 1.5 * p)
             row = {
-                "unit": u.name, "level": u.level, "org_count": u.org_count, "member_count": u.member_count,
+                "unit": u.name,
+                "level": u.level,
+                "org_count": u.org_count,
+                "member_count": u.member_count,
                 "reading_class_done": u.reading_week is not None and week >= u.reading_week,
                 "center_group_sessions": int(months * u.org_count * monthly + 0.5),
                 "concentrated_study_sessions": int(months * u.org_count * monthly + 0.5),
@@ -322,8 +448,9 @@ def write_demo_files(plan: DemoPlan, out_dir, progress: bool = True) -> tuple[li
     owned = _own_folder(out_dir)
     firsts, corrections = [], []
     total = len(plan.config.units) * len(plan.weeks)
-    bar = tqdm(total=total, desc="生成演示调度表", unit="份", file=sys.stderr, disable=not progress,
-               delay=0.5)
+    bar = tqdm(
+        total=total, desc="生成演示调度表", unit="份", file=sys.stderr, disable=not progress, delay=0.5
+    )
     for county in plan.config.units:
         rng = random.Random(f"files|{plan.seed}|{county}")
         for week, rows in simulate(plan, county):
@@ -334,22 +461,46 @@ def write_demo_files(plan: DemoPlan, out_dir, progress: bool = True) -> tuple[li
             suffix = VARIANTS[name].suffix
             if plan.resubmission == (county, week):
                 # The first file forgot the last row (两新组织); the corrected one has it, with a note.
-                firsts.append(write_dispatch(out_dir / f"{county}_{week}{suffix}", county, week, rows[:-1],
-                                             name, config=plan.config))
+                firsts.append(
+                    write_dispatch(
+                        out_dir / f"{county}_{week}{suffix}",
+                        county,
+                        week,
+                        rows[:-1],
+                        name,
+                        config=plan.config,
+                    )
+                )
                 rows[-1]["remarks"] = "更正：补报本行数据"
-                corrections.append(write_dispatch(out_dir / f"{county}_{week}（更正）{suffix}", county, week,
-                                                  rows, name, config=plan.config))
+                corrections.append(
+                    write_dispatch(
+                        out_dir / f"{county}_{week}（更正）{suffix}",
+                        county,
+                        week,
+                        rows,
+                        name,
+                        config=plan.config,
+                    )
+                )
             else:
-                firsts.append(write_dispatch(out_dir / f"{county}_{week}{suffix}", county, week, rows,
-                                             name, config=plan.config))
+                firsts.append(
+                    write_dispatch(
+                        out_dir / f"{county}_{week}{suffix}", county, week, rows, name, config=plan.config
+                    )
+                )
     bar.close()
     written = {v.suffix for v in VARIANTS.values()}
     stale = [p for p in out_dir.iterdir() if p.suffix.lower() in written and p not in {*firsts, *corrections}]
     if owned:
-        for p in stale:  # an earlier demo's files (another --until-week or scale): they would mislead a folder load
+        for p in (
+            stale
+        ):  # an earlier demo's files (another --until-week or scale): they would mislead a folder load
             p.unlink()
     elif stale:
-        print(f"注意：{out_dir} 中另有 {len(stale)} 个表格文件不是本次演示生成的，未改动也未导入", file=sys.stderr)
+        print(
+            f"注意：{out_dir} 中另有 {len(stale)} 个表格文件不是本次演示生成的，未改动也未导入",
+            file=sys.stderr,
+        )
     return firsts, corrections
 
 
@@ -364,13 +515,24 @@ def _own_folder(out_dir: Path) -> bool:
         return True
     if any(out_dir.iterdir()):
         return False
-    mark.write_text("由 python -m etl demo 生成的演示调度表；再次运行 demo 会替换本文件夹中的表格文件。\n", encoding="utf-8")
+    mark.write_text(
+        "由 python -m etl demo 生成的演示调度表；再次运行 demo 会替换本文件夹中的表格文件。\n",
+        encoding="utf-8",
+    )
     return True
 
 
-def run_demo(db_path, out_dir, *, config: Config | None = None, until_week: str = DEFAULT_UNTIL,
-             seed: int = DEFAULT_SEED, counties: int | None = None, units: int | None = None,
-             progress: bool = True):
+def run_demo(
+    db_path,
+    out_dir,
+    *,
+    config: Config | None = None,
+    until_week: str = DEFAULT_UNTIL,
+    seed: int = DEFAULT_SEED,
+    counties: int | None = None,
+    units: int | None = None,
+    progress: bool = True,
+):
     """Write the demo files and load them: the originals first, then the corrected resubmission.
 
     Returns (plan, reports)."""
@@ -387,8 +549,10 @@ def run_demo(db_path, out_dir, *, config: Config | None = None, until_week: str 
 
 def story(plan: DemoPlan) -> list[str]:
     """What the demo shows, in the words of the office, for the summary."""
+
     def units(pairs):
         return "、".join(dict.fromkeys(f"{c}{u}" for c, u in pairs))
+
     parts = []
     if hot := plan.counties_by("hot_top"):
         parts.append(f"上热下冷：{'、'.join(hot)}")
@@ -405,9 +569,12 @@ def story(plan: DemoPlan) -> list[str]:
 
 # ---------------------------------------------------------------- command line
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("demo", help="生成演示调度表并导入数据库",
-                              description="为每个县（市、区）和市直单位生成逼真的周调度表（多种常见填法），"
-                                          "写入文件夹，再用正式导入程序导入数据库。")
+    p = subparsers.add_parser(
+        "demo",
+        help="生成演示调度表并导入数据库",
+        description="为每个县（市、区）和市直单位生成逼真的周调度表（多种常见填法），"
+        "写入文件夹，再用正式导入程序导入数据库。",
+    )
     p.add_argument("--db", help="数据库文件（默认取环境变量 DISPATCH_DB 或 data/warehouse.duckdb）")
     p.add_argument("--out", help="调度表输出文件夹（默认 config.toml 的 [paths] demo_files）")
     p.add_argument("--until-week", default=DEFAULT_UNTIL, help=f"生成到哪一周（默认 {DEFAULT_UNTIL}）")
@@ -422,8 +589,10 @@ def run(args) -> int:
     week = parse_week(args.until_week)
     weeks = campaign_weeks(config.start, config.end)
     if week not in weeks:
-        print(f"参数错误：--until-week「{args.until_week}」无效或不在主题教育期间（{weeks[0]} 至 {weeks[-1]}）",
-              file=sys.stderr)
+        print(
+            f"参数错误：--until-week「{args.until_week}」无效或不在主题教育期间（{weeks[0]} 至 {weeks[-1]}）",
+            file=sys.stderr,
+        )
         return 2
     if (args.counties is not None and args.counties < 1) or (args.units is not None and args.units < 4):
         print("参数错误：--counties 至少为 1，--units 至少为 4", file=sys.stderr)
@@ -431,13 +600,18 @@ def run(args) -> int:
     db = warehouse_path(args.db, config)
     out = Path(args.out) if args.out else config.resolve("demo_files")
     started = time.perf_counter()
-    plan, reports = run_demo(db, out, config=config, until_week=week, seed=args.seed,
-                             counties=args.counties, units=args.units)
+    plan, reports = run_demo(
+        db, out, config=config, until_week=week, seed=args.seed, counties=args.counties, units=args.units
+    )
     outcomes = Counter(r.outcome for r in reports)
-    print(f"演示数据：{len(plan.config.counties)} 个县（市、区）和{plan.config.city_direct}，"
-          f"{plan.weeks[0]} 至 {plan.weeks[-1]} 共 {len(plan.weeks)} 周，调度表写入 {out}")
-    print(f"导入 {db}：已导入 {outcomes['loaded']} 份，未变化 {outcomes['unchanged']} 份，"
-          f"退回 {outcomes['rejected']} 份（用时 {time.perf_counter() - started:.1f} 秒）")
+    print(
+        f"演示数据：{len(plan.config.counties)} 个县（市、区）和{plan.config.city_direct}，"
+        f"{plan.weeks[0]} 至 {plan.weeks[-1]} 共 {len(plan.weeks)} 周，调度表写入 {out}"
+    )
+    print(
+        f"导入 {db}：已导入 {outcomes['loaded']} 份，未变化 {outcomes['unchanged']} 份，"
+        f"退回 {outcomes['rejected']} 份（用时 {time.perf_counter() - started:.1f} 秒）"
+    )
     print("演示情景：" + "；".join(story(plan)))
     for r in reports:
         if not r.ok:

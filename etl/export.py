@@ -5,6 +5,7 @@ The numbers come from etl.scoring.ranking (the SQL views); this module only lays
 Text cells are written so that a name starting with = + - @ can never become a formula:
 CSV cells get a leading single quote (OWASP), XLSX cells are written with write_string.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,23 +16,46 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
+
 from . import scoring
 from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config, warehouse_path
-from .reading import NoWarehouse, ensure_schema, reader
 from .weeks import week_label
 
-CSV_HEADER = ["排名", "县（市、区）", "综合得分", "理论学习", "调查研究", "推动发展", "整改整治", "温差",
-              "排名变化", "状态"]
+CSV_HEADER = [
+    "排名",
+    "县（市、区）",
+    "综合得分",
+    "理论学习",
+    "调查研究",
+    "推动发展",
+    "整改整治",
+    "温差",
+    "排名变化",
+    "状态",
+]
 SCORE_COLUMNS = ("composite",) + DIMENSIONS
 BY_LABELS = {"composite": "综合得分", **{d: DIMENSION_LABELS[d] for d in DIMENSIONS}}
 # The bulletin's columns: header, width.
-XLSX_COLUMNS = [("排名", 6), ("县（市、区）", 13), ("综合得分", 10), ("理论学习", 10), ("调查研究", 10),
-                ("推动发展", 10), ("整改整治", 10), ("温差", 8), ("排名变化", 9), ("进度预警", 9),
-                ("状态", 8), ("备注", 12)]
+XLSX_COLUMNS = [
+    ("排名", 6),
+    ("县（市、区）", 13),
+    ("综合得分", 10),
+    ("理论学习", 10),
+    ("调查研究", 10),
+    ("推动发展", 10),
+    ("整改整治", 10),
+    ("温差", 8),
+    ("排名变化", 9),
+    ("进度预警", 9),
+    ("状态", 8),
+    ("备注", 12),
+]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- text safety and formatting ----------------------------------------------------------------
+
 
 def safe_csv_text(value) -> str:
     """A text cell for CSV: prefixed with ' when a spreadsheet would read it as a formula."""
@@ -75,13 +99,21 @@ def method_note(config: Config | None = None) -> list[str]:
 
 # --- CSV ---------------------------------------------------------------------------------------
 
+
 def ranking_rows(df: pd.DataFrame) -> list[list[str]]:
     """The CSV rows (without header) of a scoring.ranking frame, as text."""
     rows = []
     for r in df.itertuples(index=False):
-        rows.append([fmt_int(r.rank), safe_csv_text(r.county),
-                     *(fmt_score(getattr(r, d)) for d in SCORE_COLUMNS),
-                     fmt_score(r.gradient), fmt_int(r.rank_change), safe_csv_text(r.status)])
+        rows.append(
+            [
+                fmt_int(r.rank),
+                safe_csv_text(r.county),
+                *(fmt_score(getattr(r, d)) for d in SCORE_COLUMNS),
+                fmt_score(r.gradient),
+                fmt_int(r.rank_change),
+                safe_csv_text(r.status),
+            ]
+        )
     return rows
 
 
@@ -101,25 +133,34 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 # --- XLSX --------------------------------------------------------------------------------------
 
+
 class _Formats:
     def __init__(self, wb):
         base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "border": 1}
-        self.title = wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center",
-                                    "valign": "vcenter"})
+        self.title = wb.add_format(
+            {"font_name": "黑体", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
+        )
         self.subtitle = wb.add_format({"font_name": "宋体", "font_size": 11, "align": "center"})
-        self.header = wb.add_format({**base, "bold": True, "align": "center", "text_wrap": True,
-                                     "bg_color": "#D9D9D9"})
+        self.header = wb.add_format(
+            {**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#D9D9D9"}
+        )
         self.text = wb.add_format({**base, "align": "center"})
         self.rank = wb.add_format({**base, "align": "center", "num_format": "0"})
         self.score = wb.add_format({**base, "num_format": "0.0"})
         self.missing = wb.add_format({**base, "align": "center", "font_color": "#7F7F7F"})
         self.note = wb.add_format({"font_name": "宋体", "font_size": 9, "text_wrap": True, "valign": "top"})
-        self.lights = {k: wb.add_format({**base, "num_format": "0.0", "bg_color": v,
-                                         "font_color": scoring.LIGHT_FONT_COLORS[k]})
-                       for k, v in scoring.LIGHT_COLORS.items()}
-        self.light_text = {k: wb.add_format({**base, "align": "center", "bg_color": v,
-                                             "font_color": scoring.LIGHT_FONT_COLORS[k]})
-                           for k, v in scoring.LIGHT_COLORS.items()}
+        self.lights = {
+            k: wb.add_format(
+                {**base, "num_format": "0.0", "bg_color": v, "font_color": scoring.LIGHT_FONT_COLORS[k]}
+            )
+            for k, v in scoring.LIGHT_COLORS.items()
+        }
+        self.light_text = {
+            k: wb.add_format(
+                {**base, "align": "center", "bg_color": v, "font_color": scoring.LIGHT_FONT_COLORS[k]}
+            )
+            for k, v in scoring.LIGHT_COLORS.items()
+        }
         self.flag = wb.add_format({**base, "align": "center", "font_color": "#C00000", "bold": True})
         self.trend_header = self.header
         self.week_cell = wb.add_format({**base, "num_format": "0.0"})
@@ -142,8 +183,10 @@ def _write_ranking_sheet(ws, fm: _Formats, df: pd.DataFrame, week: str, by: str,
     ws.set_row(0, 30)
     ranked = int(df["rank"].notna().sum())
     missing = df.loc[~df["submitted"], "county"].tolist()
-    sub = (f"统计周：{week_label(week)}　序时进度：{progress:.1f}%　排名依据：{BY_LABELS[by]}　"
-           f"已报送 {int(df['submitted'].sum())} 个，未报送 {len(missing)} 个")
+    sub = (
+        f"统计周：{week_label(week)}　序时进度：{progress:.1f}%　排名依据：{BY_LABELS[by]}　"
+        f"已报送 {int(df['submitted'].sum())} 个，未报送 {len(missing)} 个"
+    )
     _merged_text(ws, 1, last_col, sub, fm.subtitle)
     header_row = 3
     for col, (name, width) in enumerate(XLSX_COLUMNS):
@@ -211,8 +254,9 @@ def write_ranking_xlsx(con, week: str, out, by: str = "composite", config: Confi
     write_ranking_xlsx_df(scoring.ranking(con, week, by=by, config=config), week, out, by, config)
 
 
-def write_ranking_xlsx_df(df: pd.DataFrame, week: str, out, by: str = "composite",
-                          config: Config | None = None) -> None:
+def write_ranking_xlsx_df(
+    df: pd.DataFrame, week: str, out, by: str = "composite", config: Config | None = None
+) -> None:
     """The bulletin of an already computed scoring.ranking frame."""
     config = config or default_config()
     wb = xlsxwriter.Workbook(out, {"in_memory": True})
@@ -229,8 +273,9 @@ def ranking_xlsx_bytes(con, week: str, by: str = "composite", config: Config | N
     return buf.getvalue()
 
 
-def write_multiweek_xlsx(con, weeks: list[str], out, by: str = "composite",
-                         config: Config | None = None) -> None:
+def write_multiweek_xlsx(
+    con, weeks: list[str], out, by: str = "composite", config: Config | None = None
+) -> None:
     """The monthly bulletin: a 趋势 (trend) sheet of scores over the weeks, then one ranking sheet per
     week (the same layout as the weekly bulletin)."""
     config = config or default_config()
@@ -241,8 +286,9 @@ def write_multiweek_xlsx(con, weeks: list[str], out, by: str = "composite",
         trend_ws = wb.add_worksheet("趋势")
         _write_trend_sheet(trend_ws, fm, con, weeks, by, config)
         for week in weeks:
-            _write_ranking_sheet(wb.add_worksheet(week), fm, scoring.ranking(con, week, by=by, config=config),
-                                 week, by, config)
+            _write_ranking_sheet(
+                wb.add_worksheet(week), fm, scoring.ranking(con, week, by=by, config=config), week, by, config
+            )
     finally:
         wb.close()
 
@@ -257,7 +303,9 @@ def _write_trend_sheet(ws, fm: _Formats, con, weeks: list[str], by: str, config:
     """Scores, then ranks, county by week."""
     last_col = max(len(weeks), 8)
     span = f"{weeks[0]} 至 {weeks[-1]}" if weeks else ""
-    _merged_text(ws, 0, last_col, f"{config.city}{config.campaign_name}{BY_LABELS[by]}走势（{span}）", fm.title)
+    _merged_text(
+        ws, 0, last_col, f"{config.city}{config.campaign_name}{BY_LABELS[by]}走势（{span}）", fm.title
+    )
     ws.set_row(0, 30)
     ws.set_column(0, 0, 18)
     ws.set_column(1, max(len(weeks), 1), 10)
@@ -279,8 +327,14 @@ def _write_trend_sheet(ws, fm: _Formats, con, weeks: list[str], by: str, config:
                 else:
                     ws.write_number(row, 1 + j, int(cell), fm.rank)
         row += 2
-    _merged_text(ws, row, last_col, f"各周{BY_LABELS[by]}保留一位小数，名次按该得分排列；“未报送”为该周未报送"
-                                    "（或没有该项得分）。计算方法见各周工作表的说明。", fm.note)
+    _merged_text(
+        ws,
+        row,
+        last_col,
+        f"各周{BY_LABELS[by]}保留一位小数，名次按该得分排列；“未报送”为该周未报送"
+        "（或没有该项得分）。计算方法见各周工作表的说明。",
+        fm.note,
+    )
     ws.set_row(row, 28)
     ws.freeze_panes(3, 1)
     ws.set_paper(9)
@@ -290,16 +344,24 @@ def _write_trend_sheet(ws, fm: _Formats, con, weeks: list[str], by: str, config:
 
 # --- command line ------------------------------------------------------------------------------
 
+
 def add_parser(sub) -> None:
-    p = sub.add_parser("rankings", help="导出某周排名（CSV 或 Excel 通报）",
-                       description="导出某一统计周各县（市、区）的排名：.csv 为 UTF-8（带 BOM）数据表，"
-                                   ".xlsx 为可直接打印的通报表。")
+    p = sub.add_parser(
+        "rankings",
+        help="导出某周排名（CSV 或 Excel 通报）",
+        description="导出某一统计周各县（市、区）的排名：.csv 为 UTF-8（带 BOM）数据表，"
+        ".xlsx 为可直接打印的通报表。",
+    )
     p.add_argument("--week", required=True, help="统计周，如 2023-W45")
     p.add_argument("--out", required=True, help="输出文件，.csv 或 .xlsx")
     p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
-    p.add_argument("--by", default="composite", choices=scoring.BY_CHOICES,
-                   help="排名依据：composite 综合得分（默认）、study 理论学习、research 调查研究、"
-                        "development 推动发展、rectification 整改整治")
+    p.add_argument(
+        "--by",
+        default="composite",
+        choices=scoring.BY_CHOICES,
+        help="排名依据：composite 综合得分（默认）、study 理论学习、research 调查研究、"
+        "development 推动发展、rectification 整改整治",
+    )
     p.set_defaults(func=run)
 
 
@@ -334,6 +396,8 @@ def run(args) -> int:
     missing = df.loc[~df["submitted"], "county"].tolist()
     if not df["submitted"].any():
         print(f"注意：{week} 尚无任何县（市、区）报送，{len(missing)} 个县（市、区）全部列为未报送。")
-    print(f"已导出 {week_label(week)} 按{BY_LABELS[args.by]}排名：已报送 {int(df['submitted'].sum())} 个，"
-          f"未报送 {len(missing)} 个" + (f"（{'、'.join(missing)}）" if missing else "") + f" → {out}")
+    print(
+        f"已导出 {week_label(week)} 按{BY_LABELS[args.by]}排名：已报送 {int(df['submitted'].sum())} 个，"
+        f"未报送 {len(missing)} 个" + (f"（{'、'.join(missing)}）" if missing else "") + f" → {out}"
+    )
     return 0

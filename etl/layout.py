@@ -1,15 +1,17 @@
 """Where things sit in a dispatch sheet: the header (two rows, or one `group-header` row), the
 columns it names, and the 填报单位 / 统计周 metadata above it."""
+
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass, field
 
+from etl.spreadsheet import Sheet
+
 from .cells import squeeze, text_of
 from .columns import COLUMNS, GROUPS
 from .problems import Problem, cell_name
-from .reader import Sheet
 
 # Header text → key: NFKC, no whitespace, no unit suffix in brackets: '党组织数\n（个）' → '党组织数'.
 _UNIT = re.compile(r"\((?:[^()]*)\)$")
@@ -32,8 +34,8 @@ def _header_key(text: str) -> str:
 @dataclass
 class Layout:
     sheet: Sheet
-    header_row: int                       # zero-based row of the column header
-    columns: dict[str, int]               # column id → zero-based column index
+    header_row: int  # zero-based row of the column header
+    columns: dict[str, int]  # column id → zero-based column index
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -90,8 +92,15 @@ def find_layout(sheet: Sheet) -> Layout | None:
     where = dict(sheet=sheet.name or None)
     seen: dict[tuple[str, str], int] = {}
     if groups is None and not any(_split_joined(v) for v in header):
-        layout.problems.append(Problem("W_NO_GROUP_ROW", "表头上方没有分组行（基本情况、理论学习……），已按列名识别",
-                                       "请使用最新模板", row=header_row + 1, **where))
+        layout.problems.append(
+            Problem(
+                "W_NO_GROUP_ROW",
+                "表头上方没有分组行（基本情况、理论学习……），已按列名识别",
+                "请使用最新模板",
+                row=header_row + 1,
+                **where,
+            )
+        )
     for c, value in enumerate(header):
         if not squeeze(value):
             continue
@@ -103,37 +112,56 @@ def find_layout(sheet: Sheet) -> Layout | None:
         column = BY_KEY.get((group, key)) if group else BY_HEADER.get(key)
         ref = cell_name(header_row, c)
         if column is None:
-            layout.problems.append(Problem(
-                "W_EXTRA_COLUMN",
-                f"列「{text_of(value).strip()}」" + (f"（分组「{group}」）" if group else "") + " 不是模板中的列，已忽略",
-                "如是模板中的列，请核对列名和所在分组", cell=ref, **where))
+            layout.problems.append(
+                Problem(
+                    "W_EXTRA_COLUMN",
+                    f"列「{text_of(value).strip()}」"
+                    + (f"（分组「{group}」）" if group else "")
+                    + " 不是模板中的列，已忽略",
+                    "如是模板中的列，请核对列名和所在分组",
+                    cell=ref,
+                    **where,
+                )
+            )
             continue
         if (column.group, column.header) in seen:
-            layout.problems.append(Problem(
-                "E_DUPLICATE_HEADER", f"「{column.group}」分组下的列「{column.label}」出现了两次"
-                f"（{cell_name(header_row, seen[column.group, column.header])} 和 {ref}）",
-                "请删除重复的列", cell=ref, **where))
+            layout.problems.append(
+                Problem(
+                    "E_DUPLICATE_HEADER",
+                    f"「{column.group}」分组下的列「{column.label}」出现了两次"
+                    f"（{cell_name(header_row, seen[column.group, column.header])} 和 {ref}）",
+                    "请删除重复的列",
+                    cell=ref,
+                    **where,
+                )
+            )
             continue
         seen[column.group, column.header] = c
         layout.columns[column.id] = c
     for column in COLUMNS:
         if column.required and column.id not in layout.columns:
-            layout.problems.append(Problem(
-                "E_MISSING_COLUMN", f"缺少必填列「{column.group} / {column.label}」",
-                "请使用最新模板，不要删除列", row=header_row + 1, **where))
+            layout.problems.append(
+                Problem(
+                    "E_MISSING_COLUMN",
+                    f"缺少必填列「{column.group} / {column.label}」",
+                    "请使用最新模板，不要删除列",
+                    row=header_row + 1,
+                    **where,
+                )
+            )
     return layout
 
 
 @dataclass
 class Metadata:
-    unit: tuple[object, str] | None = None     # (raw value, cell)
+    unit: tuple[object, str] | None = None  # (raw value, cell)
     week: tuple[object, str] | None = None
 
 
 def _label_value(row: list, c: int, label: str):
     """'填报单位：青河县' in one cell, or the value in the next non-empty cell to the right."""
     text = squeeze(row[c])
-    rest = text[len(label):].lstrip(":：")
+    rest = text[len(label) :].lstrip(":：")
     if rest:
         return rest, c
     for c2 in range(c + 1, len(row)):

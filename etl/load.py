@@ -2,6 +2,7 @@
 
 A file is read and judged completely before anything is written; a rejected file only adds its
 bytes to the archive and a line to the load log, so what was loaded before stays as it was."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,11 +19,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from etl.spreadsheet import SPREADSHEET_SUFFIXES
+
 from . import materialise
-from .config import Config, default_config, warehouse_path
 from .check import check_all, check_bytes
+from .config import Config, default_config, warehouse_path
 from .problems import FileReport, Problem
-from .reader import SPREADSHEET_SUFFIXES
 from .store import Batch
 from .warehouse import open_warehouse
 
@@ -36,8 +38,13 @@ def iter_files(paths) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = [f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SPREADSHEET_SUFFIXES
-                     and not f.name.startswith(("~$", ".~", "."))]
+            found = [
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SPREADSHEET_SUFFIXES
+                and not f.name.startswith(("~$", ".~", "."))
+            ]
             # a folder's own files before its subfolders' (e.g. resubmitted/), each in name order
             out.extend(sorted(found, key=lambda f: (len(f.relative_to(p).parts), str(f))))
         else:
@@ -45,16 +52,22 @@ def iter_files(paths) -> list[Path]:
     return out
 
 
-def load_bytes(con, file_name: str, data: bytes, config: Config | None = None,
-               loaded_by: str | None = None) -> FileReport:
+def load_bytes(
+    con, file_name: str, data: bytes, config: Config | None = None, loaded_by: str | None = None
+) -> FileReport:
     """Load one file's bytes on an open read-write connection, in its own transaction.
 
     Never raises for bad input: a rejected file is archived and logged, nothing else changes."""
     return load_many(con, [(file_name, data)], config, loaded_by)[0]
 
 
-def load_many(con, files: list[tuple[str, bytes]], config: Config | None = None,
-              loaded_by: str | None = None, checked: list[tuple] | None = None) -> list[FileReport]:
+def load_many(
+    con,
+    files: list[tuple[str, bytes]],
+    config: Config | None = None,
+    loaded_by: str | None = None,
+    checked: list[tuple] | None = None,
+) -> list[FileReport]:
     """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
     them again one per transaction, so that one bad write costs only its own file.
 
@@ -67,18 +80,27 @@ def load_many(con, files: list[tuple[str, bytes]], config: Config | None = None,
         if len(files) > 1:
             return [r for f, c in zip(files, checked) for r in load_many(con, [f], config, loaded_by, [c])]
         report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
-        report.errors.append(Problem("E_INTERNAL", f"写入数据库失败，文件未导入（{type(exc).__name__}: {exc}）",
-                                     "请稍后重试；如反复出现请联系管理员"))
+        report.errors.append(
+            Problem(
+                "E_INTERNAL",
+                f"写入数据库失败，文件未导入（{type(exc).__name__}: {exc}）",
+                "请稍后重试；如反复出现请联系管理员",
+            )
+        )
         return [report]
 
 
 def _load_batch(con, files, config: Config, loaded_by: str | None, checked: list) -> list[FileReport]:
     batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre])
     # a file checked beforehand carries its hash in its report
-    hashed = [(name, data, pre[1].sha256 if pre else hashlib.sha256(data).hexdigest())
-              for (name, data), pre in zip(files, checked)]
+    hashed = [
+        (name, data, pre[1].sha256 if pre else hashlib.sha256(data).hexdigest())
+        for (name, data), pre in zip(files, checked)
+    ]
     batch.prefetch([sha for _, _, sha in hashed])
-    reports = [_load_one(batch, name, data, sha, config, pre) for (name, data, sha), pre in zip(hashed, checked)]
+    reports = [
+        _load_one(batch, name, data, sha, config, pre) for (name, data, sha), pre in zip(hashed, checked)
+    ]
     batch.flush()
     return reports
 
@@ -90,8 +112,13 @@ def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Confi
         county, week, version, current = seen
         report = FileReport(file_name, sha, county, week, "unchanged", version)
         if current != version:
-            report.warnings.append(Problem("W_OLD_VERSION", f"与已导入的 v{version} 完全相同，当前版本为 v{current}",
-                                           "如需恢复旧版本，请在“数据报送”页使用恢复功能"))
+            report.warnings.append(
+                Problem(
+                    "W_OLD_VERSION",
+                    f"与已导入的 v{version} 完全相同，当前版本为 v{current}",
+                    "如需恢复旧版本，请在“数据报送”页使用恢复功能",
+                )
+            )
     else:
         parsed, report = pre or check_bytes(file_name, data, config, sha)
         # a copy: a batch that fails is loaded again file by file, from these same checks
@@ -179,8 +206,15 @@ def _parse_pool(n_files: int):
     return pool, workers
 
 
-def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: str | None = None,
-               progress: bool = False, on_wait=None) -> list[FileReport]:
+def load_paths(
+    paths,
+    db_path=None,
+    *,
+    config: Config | None = None,
+    loaded_by: str | None = None,
+    progress: bool = False,
+    on_wait=None,
+) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
     Files are read and checked without holding the warehouse (by worker processes for big folders);
@@ -265,9 +299,13 @@ def load_paths(paths, db_path=None, *, config: Config | None = None, loaded_by: 
 
 # ---- command line ---------------------------------------------------------------------------
 
+
 def add_parser(sub) -> None:
-    p = sub.add_parser("load", help="导入周调度表（文件或文件夹）",
-                       description="导入周调度表：.xlsx .xls .ods .csv，文件夹会递归查找。每个文件要么全部导入，要么整份退回。")
+    p = sub.add_parser(
+        "load",
+        help="导入周调度表（文件或文件夹）",
+        description="导入周调度表：.xlsx .xls .ods .csv，文件夹会递归查找。每个文件要么全部导入，要么整份退回。",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
     p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
@@ -289,13 +327,19 @@ def print_report(report: FileReport, verbose: bool = False, out=sys.stdout) -> N
 
 def run(args) -> int:
     import getpass
+
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         print("找不到：" + "、".join(missing), file=sys.stderr)
         return 2
     started = time.perf_counter()
-    reports = load_paths(args.paths, warehouse_path(args.db), loaded_by=args.by or getpass.getuser(),
-                         progress=True, on_wait=lambda s: print("数据库正被其他程序使用，等待中……", file=sys.stderr))
+    reports = load_paths(
+        args.paths,
+        warehouse_path(args.db),
+        loaded_by=args.by or getpass.getuser(),
+        progress=True,
+        on_wait=lambda s: print("数据库正被其他程序使用，等待中……", file=sys.stderr),
+    )
     if args.json:
         json.dump([r.to_dict() for r in reports], sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -303,6 +347,8 @@ def run(args) -> int:
         for r in reports:
             print_report(r, args.verbose)
         counts = {k: sum(r.outcome == k for r in reports) for k in ("loaded", "unchanged", "rejected")}
-        print(f"共 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
-              f"退回 {counts['rejected']}；用时 {time.perf_counter() - started:.1f} 秒")
+        print(
+            f"共 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
+            f"退回 {counts['rejected']}；用时 {time.perf_counter() - started:.1f} 秒"
+        )
     return 1 if any(r.outcome == "rejected" for r in reports) else 0

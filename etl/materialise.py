@@ -3,7 +3,7 @@
 The scoring views (etl/sql/views) stay the single definition of every number, and they stay live:
 anything that reads them on its own connection gets them computed from unit_rows. At province scale
 (≈ 800k unit rows) that is 0.2–5 s a query, so after a load `refresh(con)` stores their results in
-tables (mat_*), and `attach(con)` — called by etl.reading.reader for every read-only connection —
+tables (mat_*), and `attach(con)` — called by etl.warehouse_reader.reader for every read-only connection —
 shadows the heavy views with TEMP views over those tables, but only while the tables are exactly
 current: a stamp (view/config fingerprint + a hash of current_versions) is written with them and
 checked on attach. A warehouse changed without a refresh (a restore, a test writing rows directly,
@@ -15,6 +15,7 @@ shadowing also applies to the contract views built on top (level_scores, county_
 The indicator layer (the costly one: every unit row × 17 indicators) is refreshed incrementally per
 (county, week, version); the layers above it are rebuilt from it in a few hundred ms.
 """
+
 from __future__ import annotations
 
 import sys
@@ -59,11 +60,15 @@ def is_fresh(con) -> bool:
 
 def _shadow_sql(temp: bool = True) -> list[str]:
     kind = "TEMP VIEW" if temp else "VIEW"
-    out = [f"CREATE OR REPLACE {kind} indicator_scores AS SELECT * EXCLUDE (version) FROM main.{INDICATOR_TABLE}"]
+    out = [
+        f"CREATE OR REPLACE {kind} indicator_scores AS SELECT * EXCLUDE (version) FROM main.{INDICATOR_TABLE}"
+    ]
     out += [f"CREATE OR REPLACE {kind} {view} AS SELECT * FROM main.{table}" for view, table in UPPER]
     # dimension_ranks is dimension_rankings without rank_change (views 40/41)
-    out.append(f"CREATE OR REPLACE {kind} dimension_ranks AS "
-               "SELECT * EXCLUDE (rank_change) FROM main.mat_dimension_rankings")
+    out.append(
+        f"CREATE OR REPLACE {kind} dimension_ranks AS "
+        "SELECT * EXCLUDE (rank_change) FROM main.mat_dimension_rankings"
+    )
     return out
 
 
@@ -91,8 +96,11 @@ def detach(con) -> None:
 
 
 def _exists(con, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
-                            "AND table_name = ?", [table]).fetchone()[0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [table]
+        ).fetchone()[0]
+    )
 
 
 def refresh(con, *, force: bool = False, log=None) -> bool:
@@ -133,27 +141,40 @@ def _refresh(con, force: bool) -> dict:
     rebuild = force or not same_views or not _exists(con, INDICATOR_TABLE) or not _exists(con, VERSIONS_TABLE)
     detach(con)  # the indicator layer is always computed from the live views
     if rebuild:
-        con.execute(f"CREATE OR REPLACE TABLE {VERSIONS_TABLE} (county VARCHAR, week VARCHAR, version INTEGER)")
-        con.execute(f"CREATE OR REPLACE TABLE {INDICATOR_TABLE} AS "
-                    "SELECT s.*, c.version FROM indicator_scores AS s JOIN current_versions AS c "
-                    "USING (county, week) ORDER BY s.week, s.county")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {VERSIONS_TABLE} (county VARCHAR, week VARCHAR, version INTEGER)"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TABLE {INDICATOR_TABLE} AS "
+            "SELECT s.*, c.version FROM indicator_scores AS s JOIN current_versions AS c "
+            "USING (county, week) ORDER BY s.week, s.county"
+        )
         con.execute(f"INSERT INTO {VERSIONS_TABLE} SELECT county, week, version FROM current_versions")
         changed = -1
     else:
         # versions no longer current (a resubmission or a restore replaced them) go; new ones come in
-        con.execute(f"DELETE FROM {INDICATOR_TABLE} AS m WHERE NOT EXISTS (SELECT 1 FROM current_versions AS c "
-                    "WHERE c.county = m.county AND c.week = m.week AND c.version = m.version)")
-        con.execute(f"DELETE FROM {VERSIONS_TABLE} AS m WHERE NOT EXISTS (SELECT 1 FROM current_versions AS c "
-                    "WHERE c.county = m.county AND c.week = m.week AND c.version = m.version)")
-        con.execute("CREATE OR REPLACE TEMP TABLE mat_missing AS SELECT county, week, version FROM current_versions "
-                    f"EXCEPT SELECT county, week, version FROM {VERSIONS_TABLE}")
+        con.execute(
+            f"DELETE FROM {INDICATOR_TABLE} AS m WHERE NOT EXISTS (SELECT 1 FROM current_versions AS c "
+            "WHERE c.county = m.county AND c.week = m.week AND c.version = m.version)"
+        )
+        con.execute(
+            f"DELETE FROM {VERSIONS_TABLE} AS m WHERE NOT EXISTS (SELECT 1 FROM current_versions AS c "
+            "WHERE c.county = m.county AND c.week = m.week AND c.version = m.version)"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE mat_missing AS SELECT county, week, version FROM current_versions "
+            f"EXCEPT SELECT county, week, version FROM {VERSIONS_TABLE}"
+        )
         changed = con.execute("SELECT count(*) FROM mat_missing").fetchone()[0]
         if changed:
             # the weeks bound as constants let DuckDB skip the other weeks' row groups of unit_rows
             weeks = [r[0] for r in con.execute("SELECT DISTINCT week FROM mat_missing").fetchall()]
-            con.execute(f"INSERT INTO {INDICATOR_TABLE} BY NAME "
-                        "SELECT s.*, m.version FROM indicator_scores AS s JOIN temp.mat_missing AS m "
-                        "USING (county, week) WHERE list_contains(?, s.week)", [weeks])
+            con.execute(
+                f"INSERT INTO {INDICATOR_TABLE} BY NAME "
+                "SELECT s.*, m.version FROM indicator_scores AS s JOIN temp.mat_missing AS m "
+                "USING (county, week) WHERE list_contains(?, s.week)",
+                [weeks],
+            )
             con.execute(f"INSERT INTO {VERSIONS_TABLE} SELECT county, week, version FROM temp.mat_missing")
         con.execute("DROP TABLE temp.mat_missing")
     # the layers above, from the (now current) indicator layer
@@ -176,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .config import warehouse_path
     from .warehouse import open_warehouse
+
     p = argparse.ArgumentParser(prog="python -m etl.materialise", description="刷新汇总表（导入后自动进行）")
     p.add_argument("db", nargs="?")
     p.add_argument("--force", action="store_true", help="全部重算")

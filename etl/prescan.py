@@ -13,6 +13,7 @@ Budgets (config.toml [limits]; the last three are optional and default as shown)
     max_total_chars   = max_rows * max_cell_chars  characters of text in all cells together
     max_merged_cells  = max_rows                   merged ranges in all sheets together
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,7 +46,9 @@ class PrescanError(Exception):
 
 def budgets(limits: dict) -> dict:
     return {
-        "rows": limits["max_rows"], "columns": limits["max_columns"], "cell_chars": limits["max_cell_chars"],
+        "rows": limits["max_rows"],
+        "columns": limits["max_columns"],
+        "cell_chars": limits["max_cell_chars"],
         "cells": limits.get("max_cells", limits["max_rows"] * limits["max_columns"]),
         "chars": limits.get("max_total_chars", limits["max_rows"] * limits["max_cell_chars"]),
         "merged": limits.get("max_merged_cells", limits["max_rows"]),
@@ -55,6 +58,7 @@ def budgets(limits: dict) -> dict:
 @dataclass
 class _Totals:
     """Running totals over the whole workbook; each check raises as soon as a budget is passed."""
+
     b: dict
     cells: int = 0
     chars: int = 0
@@ -63,34 +67,50 @@ class _Totals:
     def sheet(self, label: str, max_row: int, max_col: int) -> None:
         """A sheet's extent (zero-based last row and column holding a value)."""
         if max_row + 1 > self.b["rows"]:
-            raise PrescanError("E_TOO_MANY_ROWS", f"{label}有 {max_row + 1} 行，超过上限 {self.b['rows']}",
-                               "请删除无关的空行或数据后再发送")
+            raise PrescanError(
+                "E_TOO_MANY_ROWS",
+                f"{label}有 {max_row + 1} 行，超过上限 {self.b['rows']}",
+                "请删除无关的空行或数据后再发送",
+            )
         if max_col + 1 > self.b["columns"]:
-            raise PrescanError("E_TOO_MANY_COLUMNS", f"{label}有 {max_col + 1} 列，超过上限 {self.b['columns']}",
-                               "请删除无关的列后再发送")
+            raise PrescanError(
+                "E_TOO_MANY_COLUMNS",
+                f"{label}有 {max_col + 1} 列，超过上限 {self.b['columns']}",
+                "请删除无关的列后再发送",
+            )
 
     def area(self, label: str, max_row: int, max_col: int) -> None:
         if max_row < 0:
             return
         self.cells += (max_row + 1) * (max_col + 1)
         if self.cells > self.b["cells"]:
-            raise PrescanError("E_TOO_MANY_CELLS", f"工作簿的单元格总数超过上限 {self.b['cells']}（{label}）",
-                               "请只保留周调度表一个工作表，删除其他工作表和无关数据后再发送")
+            raise PrescanError(
+                "E_TOO_MANY_CELLS",
+                f"工作簿的单元格总数超过上限 {self.b['cells']}（{label}）",
+                "请只保留周调度表一个工作表，删除其他工作表和无关数据后再发送",
+            )
 
     def text(self, label: str, row: int, col: int, n: int, times: int = 1) -> None:
         if n > self.b["cell_chars"]:
-            raise PrescanError("E_CELL_TOO_LONG", f"{label}单元格 {cell_name(row, col)} 的文字过长"
-                               f"（{n} 字，上限 {self.b['cell_chars']}）", "请删除异常内容后再发送")
+            raise PrescanError(
+                "E_CELL_TOO_LONG",
+                f"{label}单元格 {cell_name(row, col)} 的文字过长（{n} 字，上限 {self.b['cell_chars']}）",
+                "请删除异常内容后再发送",
+            )
         self.chars += n * times
         if self.chars > self.b["chars"]:
-            raise PrescanError("E_TOO_MUCH_TEXT", f"文件中的文字总量超过上限 {self.b['chars']} 字",
-                               "周调度表只需填写数字和简短的单位名称、备注，请删除大段文字后再发送")
+            raise PrescanError(
+                "E_TOO_MUCH_TEXT",
+                f"文件中的文字总量超过上限 {self.b['chars']} 字",
+                "周调度表只需填写数字和简短的单位名称、备注，请删除大段文字后再发送",
+            )
 
     def merge(self, n: int = 1) -> None:
         self.merged += n
         if self.merged > self.b["merged"]:
-            raise PrescanError("E_TOO_MANY_CELLS", f"合并单元格超过 {self.b['merged']} 处",
-                               "请取消无关的合并单元格后再发送")
+            raise PrescanError(
+                "E_TOO_MANY_CELLS", f"合并单元格超过 {self.b['merged']} 处", "请取消无关的合并单元格后再发送"
+            )
 
 
 def _local(name: str) -> str:
@@ -103,8 +123,12 @@ def _parser(start, end=None, chars=None) -> xml.parsers.expat.XMLParserType:
     p.buffer_text = True
 
     def no_dtd(*_a):
-        raise PrescanError("E_NOT_A_SPREADSHEET", "文件内部含有 DTD 声明，不是正常的表格文件",
-                           "请用 Excel/WPS 打开后另存为 .xlsx 再发送")
+        raise PrescanError(
+            "E_NOT_A_SPREADSHEET",
+            "文件内部含有 DTD 声明，不是正常的表格文件",
+            "请用 Excel/WPS 打开后另存为 .xlsx 再发送",
+        )
+
     p.StartDoctypeDeclHandler = no_dtd
     p.EntityDeclHandler = no_dtd
     p.StartElementHandler = start
@@ -123,6 +147,7 @@ def _feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser) -> None:
 
 
 # --- .xlsx ---------------------------------------------------------------------------------------
+
 
 def _small_xml(zf: zipfile.ZipFile, names: dict, name: str, tag: str) -> list[dict]:
     """Attributes of every <tag> in a small member (workbook.xml, its rels), or []."""
@@ -161,7 +186,9 @@ def _shared_string_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: in
         n = _local(name)
         # calamine reserves room for uniqueCount strings before reading one: 4000000000 aborts the process
         count = re.search("[0-9]+", attrs.get("uniqueCount", "")) if n == "sst" else None
-        if (n == "si" and len(lengths) + 1 > limit) or (count and (len(count[0]) > 15 or int(count[0]) > limit)):
+        if (n == "si" and len(lengths) + 1 > limit) or (
+            count and (len(count[0]) > 15 or int(count[0]) > limit)
+        ):
             raise PrescanError("E_TOO_MUCH_TEXT", f"共享文字超过 {limit} 条", "请另存为普通 .xlsx 后再发送")
         if n == "si":
             lengths.append(0)
@@ -197,7 +224,7 @@ def _mentions(zf: zipfile.ZipFile, info: zipfile.ZipInfo, needle: bytes) -> bool
         while chunk := f.read(CHUNK):
             if needle in tail + chunk:
                 return True
-            tail = chunk[1 - len(needle):]
+            tail = chunk[1 - len(needle) :]
     return False
 
 
@@ -217,7 +244,7 @@ def _mentions(zf: zipfile.ZipFile, info: zipfile.ZipInfo, needle: bytes) -> bool
 FAST_MAX_BYTES = 16_000_000
 _FAST_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 _FAST_PREFIXED = re.compile(rb":(?:c|v|is|si)[\s/>]")
-_FAST_INLINE = re.compile(rb"is[\s/>]")                  # <is>, <x:is>, </is>: rich text joins runs
+_FAST_INLINE = re.compile(rb"is[\s/>]")  # <is>, <x:is>, </is>: rich text joins runs
 _FAST_CELL = re.compile(rb"<c[\s/>]")
 _FAST_SECOND_R = re.compile(rb"""r(?<!<c r)(?<!<row r)(?<=[\s"']r)\s*=""")  # an r key but a tag's first
 _FAST_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([1-9][0-9]{0,6})"')
@@ -229,14 +256,16 @@ _FAST_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["'][^0-9"']*([0-9]+)""")
 def _up_to(bound: str, lead: str, lo: str, hi: str) -> str:
     """A regex for the numerals ≤ bound (places lo..hi, the first lead..hi): fewer places, or as many
     and smaller at the first place that differs. Rows (1-9, then 0-9) and columns (A-Z) alike."""
-    def span(a: str, b: str, n: int = 1, fewer: bool = False) -> str:   # n places a..b, written simply
+
+    def span(a: str, b: str, n: int = 1, fewer: bool = False) -> str:  # n places a..b, written simply
         one = a if a == b else f"[{a}-{b}]"
         return f"{one}{{0,{n}}}" if fewer and n else "" if n == 0 else one if n == 1 else f"{one}{{{n}}}"
+
     k, alts = len(bound), []
     if bound == hi * k:
-        return span(lead, hi) + span(lo, hi, k - 1, fewer=True)           # every numeral of k places or fewer
+        return span(lead, hi) + span(lo, hi, k - 1, fewer=True)  # every numeral of k places or fewer
     for i, c in enumerate(bound):
-        low, last = lead if i == 0 else lo, bound[i + 1:] == hi * (k - i - 1)  # last: the rest is free
+        low, last = lead if i == 0 else lo, bound[i + 1 :] == hi * (k - i - 1)  # last: the rest is free
         if c > low or last:
             alts.append(bound[:i] + span(low, c if last else chr(ord(c) - 1)) + span(lo, hi, k - i - 1))
         if last:
@@ -273,8 +302,10 @@ def _fast_extent(data: bytes, col: bytes, row: bytes, b: dict) -> tuple[int, int
 def _largest_ref(data: bytes) -> tuple[bytes, bytes]:
     """The largest column and row among the cells' r="B7" (distinct values are gathered in C)."""
     refs = _FAST_REF.findall(data)
-    return (max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c), default=b"A"),
-            max(set(map(itemgetter(1), refs)), key=lambda r: (len(r), r), default=b"1"))
+    return (
+        max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c), default=b"A"),
+        max(set(map(itemgetter(1), refs)), key=lambda r: (len(r), r), default=b"1"),
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -299,7 +330,7 @@ def _inflated(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
     method, a local header that disagrees, a size or checksum that does not match)."""
     at = info.header_offset
     # flag bits 0x01 encrypted, 0x20 patch data, 0x40 strong encryption; methods stored and deflated
-    if raw[at:at + 4] != b"PK\x03\x04" or info.flag_bits & 0x61 or info.compress_type not in (0, 8):
+    if raw[at : at + 4] != b"PK\x03\x04" or info.flag_bits & 0x61 or info.compress_type not in (0, 8):
         return None
     n, m = struct.unpack_from("<HH", raw, at + 26)
     try:
@@ -307,18 +338,23 @@ def _inflated(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
     except UnicodeEncodeError:
         return None
     start = at + 30 + n + m
-    body = raw[start:start + info.compress_size]
-    if raw[at + 30:at + 30 + n] != name or len(body) != info.compress_size:
+    body = raw[start : start + info.compress_size]
+    if raw[at + 30 : at + 30 + n] != name or len(body) != info.compress_size:
         return None
     try:
-        data = body if info.compress_type == 0 else _inflate.decompressobj(-15).decompress(body, info.file_size + 1)
+        data = (
+            body
+            if info.compress_type == 0
+            else _inflate.decompressobj(-15).decompress(body, info.file_size + 1)
+        )
     except _inflate.error:
         return None
     return data if len(data) == info.file_size and _inflate.crc32(data) == info.CRC else None
 
 
-def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = None,
-                  raw: bytes | None = None) -> bool:
+def _fast_xlsx_ok(
+    zf: zipfile.ZipFile, infos, b: dict, members: list | None = None, raw: bytes | None = None
+) -> bool:
     """True when upper bounds show the workbook is within every budget; False means 'look closer'.
     members, when given, receives (name, bytes, CRC-32) of every part as it was measured (the bytes
     were checked against that CRC as they were read). raw, the zip's own bytes when the caller has
@@ -342,19 +378,23 @@ def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = No
     for is_sst, _, data in parts:
         if is_sst:
             items = _FAST_SI.findall(data)
-            if len(items) != data.count(b"<si") or \
-                    any(len(n) > 15 or int(n) > b["cells"] for n in _FAST_UNIQUE_COUNT.findall(data)):
+            if len(items) != data.count(b"<si") or any(
+                len(n) > 15 or int(n) > b["cells"] for n in _FAST_UNIQUE_COUNT.findall(data)
+            ):
                 return False  # calamine reserves room for uniqueCount strings before reading one
             shared_max = max(shared_max, max(map(len, items), default=0))
     cells = chars = merged = 0
     for _, is_sheet, data in parts:
         if not is_sheet:
             continue
-        merged += data.count(b"mergeCell")   # <mergeCells> too: an upper bound
+        merged += data.count(b"mergeCell")  # <mergeCells> too: an upper bound
         if not _FAST_CELL.search(data):
             continue
-        if _FAST_INLINE.search(data) or _FAST_SECOND_R.search(data) or \
-                _fast_long_value(b["cell_chars"]).search(data):
+        if (
+            _FAST_INLINE.search(data)
+            or _FAST_SECOND_R.search(data)
+            or _fast_long_value(b["cell_chars"]).search(data)
+        ):
             return False
         dim = _FAST_DIMENSION.search(data)
         extent = _fast_extent(data, dim[1], dim[2], b) if dim else None
@@ -369,7 +409,12 @@ def _fast_xlsx_ok(zf: zipfile.ZipFile, infos, b: dict, members: list | None = No
         if len(data) + shared_cells * shared_max > b["chars"] - chars:
             shared_cells = data.count(b'"s"') + (data.count(b"'s'") if b"'" in data else 0)
         chars += len(data) + shared_cells * shared_max
-    return shared_max <= b["cell_chars"] and cells <= b["cells"] and chars <= b["chars"] and merged <= b["merged"]
+    return (
+        shared_max <= b["cell_chars"]
+        and cells <= b["cells"]
+        and chars <= b["chars"]
+        and merged <= b["merged"]
+    )
 
 
 def _col_index(letters: bytes) -> int:
@@ -379,7 +424,9 @@ def _col_index(letters: bytes) -> int:
     return col - 1
 
 
-def scan_xlsx(zf: zipfile.ZipFile, limits: dict, members: list | None = None, raw: bytes | None = None) -> bool:
+def scan_xlsx(
+    zf: zipfile.ZipFile, limits: dict, members: list | None = None, raw: bytes | None = None
+) -> bool:
     """Every worksheet of an .xlsx: extent, cells, text and merged ranges within budget. True when the
     fast path vouched for the file, which proves every value calamine will show is within max_cell_chars;
     the exact scan does not (calamine shows an <is> over a t="s" cell, and joins the text around a tag
@@ -401,8 +448,11 @@ def _scan_xlsx_exactly(zf: zipfile.ZipFile, infos: list, sheet_names: dict, tota
             try:
                 lengths.append(_shared_string_lengths(zf, info, totals.b["cells"]))
             except xml.parsers.expat.ExpatError:
-                raise PrescanError("E_NOT_A_SPREADSHEET", "文件已损坏（共享文字部分无法读取）",
-                                   "请用 Excel/WPS 打开确认后重新保存发送") from None
+                raise PrescanError(
+                    "E_NOT_A_SPREADSHEET",
+                    "文件已损坏（共享文字部分无法读取）",
+                    "请用 Excel/WPS 打开确认后重新保存发送",
+                ) from None
     # several parts may pass for sharedStrings.xml (xl/ and xl\\, case): calamine reads one of them
     shared = [max(n) for n in itertools.zip_longest(*lengths, fillvalue=0)]
     for info in infos:  # sharedStrings.xml too: a rels Target can make calamine read it as a sheet
@@ -419,14 +469,27 @@ def _scan_xlsx_exactly(zf: zipfile.ZipFile, infos: list, sheet_names: dict, tota
             _scan_sheet_xml(zf, info, label, totals, shared)
         except xml.parsers.expat.ExpatError:
             if name is not None or lower.endswith((".xml", ".rels")) or _mentions(zf, info, b"sheetData"):
-                raise PrescanError("E_NOT_A_SPREADSHEET", f"文件已损坏（{info.filename} 不是有效的 XML）",
-                                   "请用 Excel/WPS 打开确认后重新保存发送") from None
+                raise PrescanError(
+                    "E_NOT_A_SPREADSHEET",
+                    f"文件已损坏（{info.filename} 不是有效的 XML）",
+                    "请用 Excel/WPS 打开确认后重新保存发送",
+                ) from None
 
 
 def _scan_sheet_xml(zf, info, label, totals: _Totals, shared: list[int]) -> None:
     """Cells are placed as calamine places them: by their r="B7", else next to the previous one."""
-    st = {"in_data": 0, "row": -1, "col": -1, "max_row": -1, "max_col": -1, "cell": None,
-          "chars": 0, "index": "", "valued": False, "text_el": 0}
+    st = {
+        "in_data": 0,
+        "row": -1,
+        "col": -1,
+        "max_row": -1,
+        "max_col": -1,
+        "cell": None,
+        "chars": 0,
+        "index": "",
+        "valued": False,
+        "text_el": 0,
+    }
 
     def start(name, attrs):
         n = _local(name)
@@ -486,14 +549,25 @@ def _scan_sheet_xml(zf, info, label, totals: _Totals, shared: list[int]) -> None
 
 # --- .ods ----------------------------------------------------------------------------------------
 
+
 def scan_ods(zf: zipfile.ZipFile, limits: dict) -> None:
     """content.xml of an .ods: repeated rows and cells count as many times as they repeat."""
     totals = _Totals(budgets(limits))
     info = next((i for i in zf.infolist() if i.filename == "content.xml"), None)
     if info is None:
         return
-    st = {"label": "", "row": 0, "rrep": 1, "col": 0, "crep": 1, "max_row": -1, "max_col": -1,
-          "cell": False, "valued": False, "chars": 0}
+    st = {
+        "label": "",
+        "row": 0,
+        "rrep": 1,
+        "col": 0,
+        "crep": 1,
+        "max_row": -1,
+        "max_col": -1,
+        "cell": False,
+        "valued": False,
+        "chars": 0,
+    }
 
     def rep(attrs, key):
         v = next((v for k, v in attrs.items() if _local(k) == key), "1")
@@ -513,8 +587,9 @@ def scan_ods(zf: zipfile.ZipFile, limits: dict) -> None:
             st["valued"] = any(_local(k) == "value-type" for k in attrs)
         elif st["cell"]:
             st["valued"] = True  # text:p and friends
-        if n == "table-cell" and any(_local(k) in ("number-rows-spanned", "number-columns-spanned")
-                                     for k in attrs):
+        if n == "table-cell" and any(
+            _local(k) in ("number-rows-spanned", "number-columns-spanned") for k in attrs
+        ):
             totals.merge()
 
     def end(name):
@@ -537,8 +612,11 @@ def scan_ods(zf: zipfile.ZipFile, limits: dict) -> None:
     try:
         _feed(zf, info, _parser(start, end, chars))
     except xml.parsers.expat.ExpatError:
-        raise PrescanError("E_NOT_A_SPREADSHEET", "文件已损坏（content.xml 不是有效的 XML）",
-                           "请用 Excel/WPS/LibreOffice 打开确认后重新保存发送") from None
+        raise PrescanError(
+            "E_NOT_A_SPREADSHEET",
+            "文件已损坏（content.xml 不是有效的 XML）",
+            "请用 Excel/WPS/LibreOffice 打开确认后重新保存发送",
+        ) from None
     if st["label"]:
         totals.area(st["label"], st["max_row"], st["max_col"])
 
@@ -549,7 +627,7 @@ def scan_ods(zf: zipfile.ZipFile, limits: dict) -> None:
 # for the records. Where the two readings could differ, or calamine would run away, the file is refused.
 
 ENDOFCHAIN, DIFSECT, MAXREGSECT = 0xFFFFFFFE, 0xFFFFFFFC, 0xFFFFFFFA
-WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")   # calamine looks them up in this order
+WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")  # calamine looks them up in this order
 XLS_MAX_ROWS, XLS_MAX_COLUMNS = 65536, 256
 
 
@@ -570,7 +648,7 @@ class _Cfb(Mapping):
         if shift not in (9, 12) or mini_shift != 6:
             raise ValueError("sector size")
         self.data, self.ssz = data, 1 << shift
-        self.max_chain = len(data) // self.ssz         # more sectors than the file holds: a cycle
+        self.max_chain = len(data) // self.ssz  # more sectors than the file holds: a cycle
         difat = list(struct.unpack_from("<109I", data, 0x4C))
         sid, seen = struct.unpack_from("<I", data, 0x44)[0], set()
         while sid < MAXREGSECT:
@@ -580,13 +658,19 @@ class _Cfb(Mapping):
             *more, sid = struct.unpack(f"<{self.ssz // 4}I", self._sector(sid))
             difat += more
         fat = [s for s in difat if s < DIFSECT]
-        if len(fat) > self.max_chain:                    # calamine loads a sector for each: repeats
-            raise ValueError("FAT larger than the file")    # would multiply the file in memory
+        if len(fat) > self.max_chain:  # calamine loads a sector for each: repeats
+            raise ValueError("FAT larger than the file")  # would multiply the file in memory
         self.fat = b"".join(map(self._sector, fat))
         directory = self._chain(struct.unpack_from("<I", data, 0x30)[0], self.fat, self._sector, None)
         size = "<I" if self.ssz == 512 else "<Q"
-        entries = [(_entry_name(directory[o:o + 64]), struct.unpack_from("<I", directory, o + 116)[0],
-                    struct.unpack_from(size, directory, o + 120)[0]) for o in range(0, len(directory), 128)]
+        entries = [
+            (
+                _entry_name(directory[o : o + 64]),
+                struct.unpack_from("<I", directory, o + 116)[0],
+                struct.unpack_from(size, directory, o + 120)[0],
+            )
+            for o in range(0, len(directory), 128)
+        ]
         if not entries or (struct.unpack_from("<H", data, 0x1A)[0] != 3 and entries[0][1] == ENDOFCHAIN):
             raise ValueError("no root entry")
         self.entries: dict[str, tuple[int, int]] = {}
@@ -602,12 +686,12 @@ class _Cfb(Mapping):
         off = (sid + 1) * self.ssz
         if off + self.ssz > len(self.data):
             raise ValueError("sector past the end")
-        return self.data[off:off + self.ssz]
+        return self.data[off : off + self.ssz]
 
     def _mini_sector(self, sid: int) -> bytes:
         if (sid + 1) * 64 > len(self.mini):
             raise ValueError("mini sector past the mini stream")  # calamine would read the file instead
-        return self.mini[sid * 64:(sid + 1) * 64]
+        return self.mini[sid * 64 : (sid + 1) * 64]
 
     def _chain(self, sid: int, table: bytes, sector, size: int | None) -> bytes:
         """calamine's get_chain: sectors from sid until ENDOFCHAIN or size bytes (the directory: no size)."""
@@ -617,7 +701,7 @@ class _Cfb(Mapping):
                 return b"".join(out)
             block = sector(sid)
             if size is not None:
-                block = block[:size - n]
+                block = block[: size - n]
             out.append(block)
             n += len(block)
             if size is not None and n >= size:
@@ -648,7 +732,7 @@ def _entry_name(raw: bytes) -> str:
     otherwise, cut at the first NUL."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if raw.startswith(bom):
-            return raw[len(bom):].decode(codec, "replace").split("\0")[0]
+            return raw[len(bom) :].decode(codec, "replace").split("\0")[0]
     return raw.decode("utf-16-le", "replace").split("\0")[0]
 
 
@@ -662,7 +746,9 @@ def ole_streams(data: bytes) -> Mapping[str, bytes] | None:
 
 
 def _broken(what: str) -> PrescanError:
-    return PrescanError("E_NOT_A_SPREADSHEET", f"文件已损坏（{what}）", "请用 Excel/WPS 打开确认后重新保存发送")
+    return PrescanError(
+        "E_NOT_A_SPREADSHEET", f"文件已损坏（{what}）", "请用 Excel/WPS 打开确认后重新保存发送"
+    )
 
 
 def _records(book: bytes, pos: int):
@@ -671,12 +757,12 @@ def _records(book: bytes, pos: int):
     n = len(book)
     while pos + 4 <= n:
         rtype, rlen = struct.unpack_from("<HH", book, pos)
-        body = book[pos + 4:pos + 4 + rlen]
+        body = book[pos + 4 : pos + 4 + rlen]
         pos += 4 + rlen
         conts = []
         while pos + 4 < n and struct.unpack_from("<H", book, pos)[0] == 0x003C:
             clen = struct.unpack_from("<H", book, pos + 2)[0]
-            conts.append(book[pos + 4:pos + 4 + clen])
+            conts.append(book[pos + 4 : pos + 4 + clen])
             pos += 4 + clen
         yield rtype, body, conts, pos
 
@@ -698,14 +784,14 @@ def scan_xls(data: bytes, limits: dict, streams: Mapping[str, bytes] | None = No
         raise _broken("工作簿数据流无法读取") from None
     totals = _Totals(budgets(limits))
     sheets, sst, end = [], [], len(book)
-    for rtype, body, conts, end in _records(book, 0):
+    for rtype, body, conts, end in _records(book, 0):  # noqa: B007 (end is read after the loop)
         if rtype == 0x002F:
             raise PrescanError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
-        if rtype == 0x0085:                                 # BoundSheet8: where calamine reads the sheet
+        if rtype == 0x0085:  # BoundSheet8: where calamine reads the sheet
             if len(body) < 6:
-                raise _broken("工作表目录记录过短")            # calamine panics
+                raise _broken("工作表目录记录过短")  # calamine panics
             sheets.append((struct.unpack_from("<I", body)[0], _sheet_label(body, len(sheets) + 1)))
-        elif rtype == 0x00FC:                               # SST: calamine keeps the last one
+        elif rtype == 0x00FC:  # SST: calamine keeps the last one
             sst = _sst_lengths([body, *conts], totals.b["cells"])
         elif rtype == 0x000A:
             break
@@ -714,7 +800,7 @@ def scan_xls(data: bytes, limits: dict, streams: Mapping[str, bytes] | None = No
     # scans stay within one pass over the stream
     for pos, label in sorted(sheets):
         if pos > len(book):
-            raise _broken(f"{label}的位置超出文件")           # calamine panics
+            raise _broken(f"{label}的位置超出文件")  # calamine panics
         if pos < end:
             raise _broken(f"{label}与其他数据重叠")
         end = _scan_xls_sheet(book, pos, label, totals, sst)
@@ -723,7 +809,7 @@ def scan_xls(data: bytes, limits: dict, streams: Mapping[str, bytes] | None = No
 def _sheet_label(body: bytes, number: int) -> str:
     """工作表「name」 from a BoundSheet8 (ShortXLUnicodeString after 6 bytes), else its number."""
     cch, wide = (body[6], body[7] & 1) if len(body) >= 8 else (0, 0)
-    raw = body[8:8 + cch * (1 + wide)]
+    raw = body[8 : 8 + cch * (1 + wide)]
     if len(raw) != cch * (1 + wide) or not cch:
         return f"第 {number} 个工作表"
     return "工作表「" + raw.decode("utf-16-le" if wide else "latin-1", "replace").replace("\0", "") + "」"
@@ -735,7 +821,7 @@ def _scan_xls_sheet(book: bytes, pos: int, label: str, totals: _Totals, sst: lis
     cache holds cell records) skipped to its EOF, the sheet ends at its own EOF."""
     max_row = max_col = -1
     seen_bof, depth, formula_at, end = False, 0, (0, 0), len(book)
-    for rtype, body, _, end in _records(book, pos):
+    for rtype, body, _, end in _records(book, pos):  # noqa: B007 (end is read after the loop)
         if depth:
             depth += (rtype == 0x0809) - (rtype == 0x000A)
         elif rtype == 0x0809:
@@ -751,12 +837,14 @@ def _scan_xls_sheet(book: bytes, pos: int, label: str, totals: _Totals, sst: lis
             # judged by its cells and only a claim no .xls can make is refused
             rows, cols = _dimensions(body)
             if rows > XLS_MAX_ROWS or cols > XLS_MAX_COLUMNS:
-                raise _broken(f"{label}声明有 {rows} 行 × {cols} 列，超出 .xls 格式的上限 "
-                              f"{XLS_MAX_ROWS} 行 × {XLS_MAX_COLUMNS} 列")
-        elif rtype == 0x00E5:                               # MERGECELLS: a count, then 8 bytes a range
+                raise _broken(
+                    f"{label}声明有 {rows} 行 × {cols} 列，超出 .xls 格式的上限 "
+                    f"{XLS_MAX_ROWS} 行 × {XLS_MAX_COLUMNS} 列"
+                )
+        elif rtype == 0x00E5:  # MERGECELLS: a count, then 8 bytes a range
             count = int.from_bytes(body[:2], "little")
             if len(body) < 2 + 8 * count:
-                raise _broken(f"{label}的合并单元格记录过短")    # calamine reads past it and panics
+                raise _broken(f"{label}的合并单元格记录过短")  # calamine reads past it and panics
             totals.merge(count)
         elif rtype in _CELL_RECORDS and len(body) >= 6:
             row, col = struct.unpack_from("<HH", body, 0)
@@ -766,12 +854,12 @@ def _scan_xls_sheet(book: bytes, pos: int, label: str, totals: _Totals, sst: lis
                 totals.sheet(label, max_row, max_col)
             if rtype == 0x00FD and len(body) >= 10:
                 i = struct.unpack_from("<I", body, 6)[0]
-                totals.text(label, row, col, sst[i] if i < len(sst) else 0)   # calamine skips a bad index
+                totals.text(label, row, col, sst[i] if i < len(sst) else 0)  # calamine skips a bad index
             elif rtype in (0x0204, 0x00D6) and len(body) >= 8:
                 totals.text(label, row, col, struct.unpack_from("<H", body, 6)[0])
             elif rtype == 0x0006:
                 formula_at = (row, col)
-        elif rtype == 0x0207 and len(body) >= 2:           # STRING: the text result of the last formula
+        elif rtype == 0x0207 and len(body) >= 2:  # STRING: the text result of the last formula
             totals.text(label, *formula_at, struct.unpack_from("<H", body, 0)[0])
     totals.area(label, max_row, max_col)
     return end
@@ -780,13 +868,13 @@ def _scan_xls_sheet(book: bytes, pos: int, label: str, totals: _Totals, sst: lis
 def _dimensions(body: bytes) -> tuple[int, int]:
     """The rows and columns calamine's parse_dimensions and reserve make of a DIMENSIONS record."""
     if len(body) not in (10, 14):
-        return 0, 0                                         # calamine fails the file
+        return 0, 0  # calamine fails the file
     rf, rl, cf, cl = struct.unpack_from("<IIHH" if len(body) == 14 else "<HHHH", body)
     if cf > 0xFF or cl < cf:
         cf = 0
     if rl < 1 or cl < 1:
         return 1, 1
-    return (rl - rf) % 2 ** 32, (cl - cf) % 2 ** 32
+    return (rl - rf) % 2**32, (cl - cf) % 2**32
 
 
 def _sst_lengths(parts: list[bytes], limit: int) -> list[int]:
@@ -803,8 +891,10 @@ def _sst_lengths(parts: list[bytes], limit: int) -> list[int]:
             if not data:
                 data = rest.pop()
             if len(out) >= limit:
-                raise PrescanError("E_TOO_MUCH_TEXT", f"共享文字超过 {limit} 条", "请另存为普通 .xlsx 后再发送")
-            if not data:                                    # an empty CONTINUE: calamine adds ""
+                raise PrescanError(
+                    "E_TOO_MUCH_TEXT", f"共享文字超过 {limit} 条", "请另存为普通 .xlsx 后再发送"
+                )
+            if not data:  # an empty CONTINUE: calamine adds ""
                 out.append(0)
                 continue
             cch, flags = struct.unpack_from("<HB", data)
@@ -816,12 +906,12 @@ def _sst_lengths(parts: list[bytes], limit: int) -> list[int]:
             wide, left = flags & 0x01, cch
             while True:
                 fit = min(len(data) // (1 + wide), left)
-                data, left = data[fit * (1 + wide):], left - fit
+                data, left = data[fit * (1 + wide) :], left - fit
                 if not left:
                     break
                 data = rest.pop()
                 wide, data = data[0] & 0x01, data[1:]
-            skip = 4 * runs + ext                           # formatting runs and phonetic data
+            skip = 4 * runs + ext  # formatting runs and phonetic data
             if skip < 0:
                 raise IndexError
             while skip:

@@ -1,4 +1,5 @@
 """What the loader says about a file: problems with a stable code, in Chinese, naming the cell."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -15,12 +16,12 @@ def cell_name(row: int, col: int) -> str:
 
 @dataclass
 class Problem:
-    code: str                 # stable id, e.g. E_NEGATIVE; docs/operations.md lists them
-    message: str              # what is wrong, in Chinese
-    hint: str = ""            # what to do about it
+    code: str  # stable id, e.g. E_NEGATIVE; docs/operations.md lists them
+    message: str  # what is wrong, in Chinese
+    hint: str = ""  # what to do about it
     sheet: str | None = None
-    cell: str | None = None   # 'F12', or None when it concerns the file or a whole row
-    row: int | None = None    # 1-based sheet row when it concerns a row
+    cell: str | None = None  # 'F12', or None when it concerns the file or a whole row
+    row: int | None = None  # 1-based sheet row when it concerns a row
 
     @property
     def is_error(self) -> bool:
@@ -48,11 +49,12 @@ class Problem:
 @dataclass
 class FileReport:
     """The outcome of one file: loaded, unchanged (same bytes seen before) or rejected."""
+
     file_name: str
     sha256: str | None = None
     county: str | None = None
     week: str | None = None
-    outcome: str = "rejected"          # loaded | unchanged | rejected
+    outcome: str = "rejected"  # loaded | unchanged | rejected
     version: int | None = None
     rows: int = 0
     errors: list[Problem] = field(default_factory=list)
@@ -68,8 +70,9 @@ class FileReport:
         who = f"{self.county or '?'} {self.week or '?'}"
         if self.outcome == "loaded":
             kind = "更正版本" if self.resubmission else "版本"
-            return (f"已导入  {self.file_name}：{who}，{self.rows} 行，{kind} v{self.version}"
-                    + (f"，{len(self.warnings)} 条提示" if self.warnings else ""))
+            return f"已导入  {self.file_name}：{who}，{self.rows} 行，{kind} v{self.version}" + (
+                f"，{len(self.warnings)} 条提示" if self.warnings else ""
+            )
         if self.outcome == "unchanged":
             return f"未变化  {self.file_name}：与已导入的文件完全相同（{who} v{self.version}），未重复导入"
         return f"已退回  {self.file_name}：{len(self.errors)} 处错误，整个文件未导入"

@@ -6,6 +6,7 @@ with `?`; the only SQL text assembled here is fixed fragments chosen by code, ne
 Scores that a reader sees (`shown`) are rounded to one decimal by DuckDB, and ranks, lights and bands
 are judged on those shown figures, so a bulletin never shows 60.0 in the 冷 band.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,8 @@ import re
 import pandas as pd
 
 from .config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config
-from .weeks import campaign_weeks, expected_progress as _expected_progress, week_monday, week_of
+from .weeks import campaign_weeks, week_monday, week_of
+from .weeks import expected_progress as _expected_progress
 
 BY_CHOICES = ("composite",) + DIMENSIONS
 SUBMITTED, NOT_SUBMITTED = "已报送", "未报送"
@@ -34,6 +36,7 @@ class WeekError(ValueError):
 
 # --- weeks -------------------------------------------------------------------------------------
 
+
 def parse_week(text: str, config: Config | None = None) -> str:
     """Check a week typed as YYYY-Www (e.g. 2023-W45) and that it lies in the campaign."""
     config = config or default_config()
@@ -47,8 +50,10 @@ def parse_week(text: str, config: Config | None = None) -> str:
         raise WeekError(f"没有这一周：{text}（{m.group(1)} 年没有第 {int(m.group(2))} 周）。") from None
     weeks = campaign_weeks(config.start, config.end)
     if text not in weeks:
-        raise WeekError(f"{text} 不在本次主题教育期间（{weeks[0]} 至 {weeks[-1]}，"
-                        f"{config.start:%Y-%m-%d} 至 {config.end:%Y-%m-%d}）。")
+        raise WeekError(
+            f"{text} 不在本次主题教育期间（{weeks[0]} 至 {weeks[-1]}，"
+            f"{config.start:%Y-%m-%d} 至 {config.end:%Y-%m-%d}）。"
+        )
     return text
 
 
@@ -115,17 +120,19 @@ def ranking(con, week: str, by: str = "composite", config: Config | None = None)
     submitted = {r[0] for r in con.execute(SQL_SUBMITTED, [week]).fetchall()}
     ranks = dict(con.execute(SQL_RANKS, [week, by]).fetchall())
     prev = dict(con.execute(SQL_RANKS, [previous_week(week), by]).fetchall())
-    flags = pd.DataFrame(con.execute(SQL_COUNTY_FLAGS, [week]).fetchall(),
-                         columns=["county", "dimension", "score", "shown", "light", "band", "lag",
-                                  "expected_progress"])
+    flags = pd.DataFrame(
+        con.execute(SQL_COUNTY_FLAGS, [week]).fetchall(),
+        columns=["county", "dimension", "score", "shown", "light", "band", "lag", "expected_progress"],
+    )
     grads = {r[0]: r[1:] for r in con.execute(SQL_GRADIENTS, [week]).fetchall()}
 
     out = counties.copy()
     out["submitted"] = out["county"].isin(submitted)
     out["status"] = out["submitted"].map({True: SUBMITTED, False: NOT_SUBMITTED})
     out["rank"] = out["county"].map(ranks).astype("Int64")
-    out["rank_change"] = pd.array([
-        (prev[c] - ranks[c]) if c in prev and c in ranks else pd.NA for c in out["county"]], dtype="Int64")
+    out["rank_change"] = pd.array(
+        [(prev[c] - ranks[c]) if c in prev and c in ranks else pd.NA for c in out["county"]], dtype="Int64"
+    )
     for dim in BY_CHOICES:
         sub = flags[flags["dimension"] == dim].set_index("county")
         for col, src in ((dim, "shown"), (f"light_{dim}", "light"), (f"band_{dim}", "band")):
@@ -142,8 +149,21 @@ def ranking(con, week: str, by: str = "composite", config: Config | None = None)
     # ranked first; then submitted without a score; then not submitted; config order within each
     out["_group"] = [0 if pd.notna(r) else (1 if s else 2) for r, s in zip(out["rank"], out["submitted"])]
     out = out.sort_values(["_group", "rank", "sort_order"], na_position="last").reset_index(drop=True)
-    cols = ["rank", "county", "status", "submitted", "score", *BY_CHOICES, "gradient", "cold_bottom",
-            "rank_change", "light", "band", "lag", "expected_progress"]
+    cols = [
+        "rank",
+        "county",
+        "status",
+        "submitted",
+        "score",
+        *BY_CHOICES,
+        "gradient",
+        "cold_bottom",
+        "rank_change",
+        "light",
+        "band",
+        "lag",
+        "expected_progress",
+    ]
     cols += [f"light_{d}" for d in BY_CHOICES] + [f"band_{d}" for d in BY_CHOICES]
     return out[cols]
 
@@ -161,8 +181,18 @@ def city_direct_submitted(con, week: str, config: Config | None = None) -> bool:
 
 # --- scores ------------------------------------------------------------------------------------
 
-_FLAG_COLUMNS = ["county", "week", "level", "dimension", "score", "shown", "expected_progress", "lag",
-                 "light", "band"]
+_FLAG_COLUMNS = [
+    "county",
+    "week",
+    "level",
+    "dimension",
+    "score",
+    "shown",
+    "expected_progress",
+    "lag",
+    "light",
+    "band",
+]
 
 
 def _flags(con, *, week=None, county=None, city=False, levels: bool) -> pd.DataFrame:
@@ -174,8 +204,10 @@ def _flags(con, *, week=None, county=None, city=False, levels: bool) -> pd.DataF
     if county is not None:
         where.append("county = ?")
         params.append(county)
-    sql = (f"SELECT {', '.join(_FLAG_COLUMNS)} FROM score_flags WHERE {' AND '.join(where)} "
-           "ORDER BY week, county, level, dimension")
+    sql = (
+        f"SELECT {', '.join(_FLAG_COLUMNS)} FROM score_flags WHERE {' AND '.join(where)} "
+        "ORDER BY week, county, level, dimension"
+    )
     df = pd.DataFrame(con.execute(sql, params).fetchall(), columns=_FLAG_COLUMNS)
     return _order(df)
 
@@ -184,9 +216,14 @@ def _order(df: pd.DataFrame) -> pd.DataFrame:
     """Dimensions in glossary order (composite first) and levels top to bottom."""
     if df.empty:
         return df
-    keys = {"dimension": {d: i for i, d in enumerate(BY_CHOICES)}, "level": {lv: i for i, lv in enumerate(LEVELS)}}
+    keys = {
+        "dimension": {d: i for i, d in enumerate(BY_CHOICES)},
+        "level": {lv: i for i, lv in enumerate(LEVELS)},
+    }
     sort = [c for c in ("week", "county", "level", "dimension") if c in df.columns]
-    return df.sort_values(sort, key=lambda s: s.map(keys[s.name]) if s.name in keys else s).reset_index(drop=True)
+    return df.sort_values(sort, key=lambda s: s.map(keys[s.name]) if s.name in keys else s).reset_index(
+        drop=True
+    )
 
 
 def county_scores(con, week: str | None = None, county: str | None = None) -> pd.DataFrame:
@@ -204,8 +241,12 @@ def city_profile(con, week: str) -> pd.DataFrame:
     """The city profile (市级 from 市直单位 on top of every county's 县级/乡镇级/村级 pooled): one row
     per level plus a row with level '全市' for the city as a whole; columns composite and the four
     dimensions (as shown), with the band of the composite."""
-    rows = pd.concat([_flags(con, week=week, city=True, levels=True),
-                      _flags(con, week=week, city=True, levels=False).assign(level="全市")])
+    rows = pd.concat(
+        [
+            _flags(con, week=week, city=True, levels=True),
+            _flags(con, week=week, city=True, levels=False).assign(level="全市"),
+        ]
+    )
     return _wide_by_level(rows)
 
 
@@ -217,8 +258,9 @@ def level_matrix(con, week: str, dimension: str = "composite") -> pd.DataFrame:
     df = df[df["dimension"] == dimension]
     wide = df.pivot(index="county", columns="level", values="shown") if len(df) else pd.DataFrame()
     units = [r[0] for r in con.execute("SELECT county FROM cfg_units ORDER BY sort_order").fetchall()]
-    wide = wide.reindex(index=[u for u in units if u in wide.index],
-                        columns=[lv for lv in LEVELS if lv in wide.columns])
+    wide = wide.reindex(
+        index=[u for u in units if u in wide.index], columns=[lv for lv in LEVELS if lv in wide.columns]
+    )
     wide.columns.name = None
     grads = {r[0]: r[1:] for r in con.execute(SQL_GRADIENTS, [week]).fetchall()}
     wide["gradient"] = [grads[c][1] if c in grads else None for c in wide.index]
@@ -258,18 +300,30 @@ ORDER BY u.level, u.unit, d.sort_order
 def indicator_detail(con, county: str, week: str) -> pd.DataFrame:
     """Each indicator of each level of one county's week: Σ achieved, Σ target, Σ capped, rate and
     the rate in percent (one decimal); level top to bottom, indicators in the method's order."""
-    df = pd.DataFrame(con.execute(SQL_INDICATORS, [county, week]).fetchall(),
-                      columns=["level", "dimension", "indicator", "label", "achieved", "target", "capped",
-                               "rate", "percent"])
+    df = pd.DataFrame(
+        con.execute(SQL_INDICATORS, [county, week]).fetchall(),
+        columns=[
+            "level",
+            "dimension",
+            "indicator",
+            "label",
+            "achieved",
+            "target",
+            "capped",
+            "rate",
+            "percent",
+        ],
+    )
     df["_l"] = df["level"].map({lv: i for i, lv in enumerate(LEVELS)})
     return df.sort_values("_l", kind="stable").drop(columns="_l").reset_index(drop=True)
 
 
 def unit_indicator_detail(con, county: str, week: str) -> pd.DataFrame:
     """Every indicator of every unit row of one county's week: which unit lags on what."""
-    df = pd.DataFrame(con.execute(SQL_UNIT_INDICATORS, [county, week]).fetchall(),
-                      columns=["unit", "level", "dimension", "indicator", "label", "achieved", "target",
-                               "capped", "rate"])
+    df = pd.DataFrame(
+        con.execute(SQL_UNIT_INDICATORS, [county, week]).fetchall(),
+        columns=["unit", "level", "dimension", "indicator", "label", "achieved", "target", "capped", "rate"],
+    )
     df["_l"] = df["level"].map({lv: i for i, lv in enumerate(LEVELS)})
     return df.sort_values("_l", kind="stable").drop(columns="_l").reset_index(drop=True)
 

@@ -1,4 +1,5 @@
 """`python -m etl status`: who has submitted which week (a county × week matrix)."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.warehouse_reader import NoWarehouse, ensure_schema, read_df
+
 from .config import warehouse_path
-from .reading import NoWarehouse, ensure_schema, read_df
 
 BOARD_SQL = (Path(__file__).parent / "sql" / "submission_board.sql").read_text(encoding="utf-8")
 MARKS = {"已报送": "✓", "已更正": "✓²", "已退回": "✗", "未报送": "·"}
@@ -20,8 +22,11 @@ def submission_board(db_path) -> pd.DataFrame:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("status", help="各单位各周报送情况",
-                       description="各县（市、区）和市直单位各周的报送情况：✓ 已报送，✓² 已更正，✗ 已退回，· 未报送。")
+    p = sub.add_parser(
+        "status",
+        help="各单位各周报送情况",
+        description="各县（市、区）和市直单位各周的报送情况：✓ 已报送，✓² 已更正，✗ 已退回，· 未报送。",
+    )
     p.add_argument("--week", help="只看某一周，如 2023-W45")
     p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
     p.set_defaults(func=run)
@@ -51,8 +56,9 @@ def run(args) -> int:
         if board.empty:
             print("还没有任何报送记录。")
             return 0
-        matrix = board.pivot_table(index=["sort_order", "county"], columns="week", values="status",
-                                   aggfunc="first").droplevel(0)
+        matrix = board.pivot_table(
+            index=["sort_order", "county"], columns="week", values="status", aggfunc="first"
+        ).droplevel(0)
         matrix = matrix.map(MARKS.get)
         matrix.columns = [w.split("-")[1] for w in matrix.columns]
         print(matrix.to_string())

@@ -3,6 +3,7 @@
 A Batch gathers the writes of one or more files in memory and sends them to DuckDB in a handful
 of bulk statements (Arrow tables, never row by row) inside the caller's transaction: commits and
 per-statement overhead, not the data, are what cost time with small files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,28 +17,61 @@ import pyarrow.compute as pc
 from .columns import BY_ID, METRICS
 from .problems import FileReport, Problem
 
-UNIT_ROW_COLUMNS = ("county", "week", "version", "row_no", "unit", "level",
-                    *(c.id for c in METRICS), "remarks", "unit_key")
+UNIT_ROW_COLUMNS = (
+    "county",
+    "week",
+    "version",
+    "row_no",
+    "unit",
+    "level",
+    *(c.id for c in METRICS),
+    "remarks",
+    "unit_key",
+)
 COUNT_IDS = tuple(c.id for c in METRICS if c.kind == "count")
-LOG_COLUMNS = ("loaded_at", "file_name", "sha256", "county", "week", "outcome", "version", "rows",
-               "errors", "warnings", "loaded_by")
+LOG_COLUMNS = (
+    "loaded_at",
+    "file_name",
+    "sha256",
+    "county",
+    "week",
+    "outcome",
+    "version",
+    "rows",
+    "errors",
+    "warnings",
+    "loaded_by",
+)
 
 
 def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _log_row(report: FileReport, loaded_by: str | None, outcome: str | None = None,
-             at: dt.datetime | None = None) -> tuple:
-    return (at or now(), report.file_name, report.sha256, report.county, report.week, outcome or report.outcome,
-            report.version, report.rows, json.dumps([p.to_dict() for p in report.errors], ensure_ascii=False),
-            json.dumps([p.to_dict() for p in report.warnings], ensure_ascii=False), loaded_by)
+def _log_row(
+    report: FileReport, loaded_by: str | None, outcome: str | None = None, at: dt.datetime | None = None
+) -> tuple:
+    return (
+        at or now(),
+        report.file_name,
+        report.sha256,
+        report.county,
+        report.week,
+        outcome or report.outcome,
+        report.version,
+        report.rows,
+        json.dumps([p.to_dict() for p in report.errors], ensure_ascii=False),
+        json.dumps([p.to_dict() for p in report.warnings], ensure_ascii=False),
+        loaded_by,
+    )
 
 
 def log(con, report: FileReport, loaded_by: str | None, outcome: str | None = None) -> None:
     """One line of the load log, on its own (restores use this)."""
-    con.execute(f"INSERT INTO load_log ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})",
-                list(_log_row(report, loaded_by, outcome)))
+    con.execute(
+        f"INSERT INTO load_log ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})",
+        list(_log_row(report, loaded_by, outcome)),
+    )
 
 
 def set_current(con, county: str, week: str, version: int) -> None:
@@ -53,14 +87,14 @@ class Batch:
         # What the warehouse holds for the counties in this batch (read once, in one query, and kept
         # up to date as files are added): reading every county's state for every batch grows with the
         # warehouse.
-        self.current: dict[tuple, int] = {}         # (county, week) → current version
-        self.last_version: dict[tuple, int] = {}    # (county, week) → highest version
-        self.weeks: dict[str, set] = {}             # county → weeks with a current version
-        self.accepted: dict[str, tuple] = {}        # sha256 → (county, week, version) of accepted files
-        self.pending: dict[tuple, tuple] = {}       # (county, week) → (first, count) of its unit_rows, this batch
-        self.decrease_checks: list[tuple] = []      # what add_submission left for flush to compare
+        self.current: dict[tuple, int] = {}  # (county, week) → current version
+        self.last_version: dict[tuple, int] = {}  # (county, week) → highest version
+        self.weeks: dict[str, set] = {}  # county → weeks with a current version
+        self.accepted: dict[str, tuple] = {}  # sha256 → (county, week, version) of accepted files
+        self.pending: dict[tuple, tuple] = {}  # (county, week) → (first, count) of its unit_rows, this batch
+        self.decrease_checks: list[tuple] = []  # what add_submission left for flush to compare
         self.archive: dict[str, bytes] = {}
-        self.logs: list[tuple] = []                 # (time, report): the row is made at flush, warnings complete
+        self.logs: list[tuple] = []  # (time, report): the row is made at flush, warnings complete
         self.versions: list[tuple] = []
         self.unit_rows: dict[str, list] = {name: [] for name in UNIT_ROW_COLUMNS}  # one list per column
         self.know(counties)
@@ -73,9 +107,11 @@ class Batch:
         for county in new:
             self.weeks[county] = set()
         for county, week, current, last in self.con.execute(
-                "SELECT county, week, any_value(c.version), max(v.version) FROM submission_versions v "
-                "LEFT JOIN current_versions c USING (county, week) "
-                "WHERE county IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL", [new]).fetchall():
+            "SELECT county, week, any_value(c.version), max(v.version) FROM submission_versions v "
+            "LEFT JOIN current_versions c USING (county, week) "
+            "WHERE county IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL",
+            [new],
+        ).fetchall():
             self.last_version[county, week] = last
             if current is not None:
                 self.current[county, week] = current
@@ -85,9 +121,10 @@ class Batch:
         """Which of these files the warehouse already holds, in one query for the whole batch."""
         # fetchall, not fetchone: DuckDB 2 refuses con.register() (flush) while a result is unfinished
         for sha, county, week, version in self.con.execute(
-                "SELECT sha256, arg_max(county, loaded_at), arg_max(week, loaded_at), arg_max(version, loaded_at) "
-                "FROM submission_versions WHERE sha256 IN (SELECT unnest(?::VARCHAR[])) GROUP BY sha256",
-                [sha256s]).fetchall():
+            "SELECT sha256, arg_max(county, loaded_at), arg_max(week, loaded_at), arg_max(version, loaded_at) "
+            "FROM submission_versions WHERE sha256 IN (SELECT unnest(?::VARCHAR[])) GROUP BY sha256",
+            [sha256s],
+        ).fetchall():
             self.accepted[sha] = (county, week, version)
         self.know(county for county, _, _ in self.accepted.values())
 
@@ -113,14 +150,24 @@ class Batch:
         if earlier_weeks and n:
             prev = max(earlier_weeks)
             # the previous week as it is now: rows of this batch, or a version in the warehouse
-            self.decrease_checks.append((report, sheet, first, n, prev, self.pending.get((report.county, prev)),
-                                         self.current[report.county, prev]))
+            self.decrease_checks.append(
+                (
+                    report,
+                    sheet,
+                    first,
+                    n,
+                    prev,
+                    self.pending.get((report.county, prev)),
+                    self.current[report.county, prev],
+                )
+            )
         version = self.last_version.get(key, 0) + 1
         self.last_version[key] = self.current[key] = version
         self.weeks[report.county].add(report.week)
         report.version, report.rows, report.resubmission = version, n, version > 1
-        self.versions.append((report.county, report.week, version, report.file_name, report.sha256, now(),
-                              n, self.loaded_by))
+        self.versions.append(
+            (report.county, report.week, version, report.file_name, report.sha256, now(), n, self.loaded_by)
+        )
         self.accepted[report.sha256] = (report.county, report.week, version)
         self.pending[key] = (first, n)
         for name, values in (("county", report.county), ("week", report.week), ("version", version)):
@@ -134,16 +181,17 @@ class Batch:
         units, row_nos = self.unit_rows["unit"], self.unit_rows["row_no"]
         for report, sheet, first, n, prev, earlier, version in self.decrease_checks:
             if earlier is not None:
-                old_keys, old_counts = keys.slice(*earlier), counts[earlier[0]:sum(earlier)]
+                old_keys, old_counts = keys.slice(*earlier), counts[earlier[0] : sum(earlier)]
             else:
                 found = self.con.sql(
                     f"SELECT coalesce(unit_key, unit) AS unit_key, {', '.join(COUNT_IDS)} FROM unit_rows "
-                    "WHERE county = ? AND week = ? AND version = ?", params=[report.county, prev, version]
+                    "WHERE county = ? AND week = ? AND version = ?",
+                    params=[report.county, prev, version],
                 ).to_arrow_table()
                 old_keys, old_counts = found.column("unit_key"), _count_matrix(found)
             new_keys = keys.slice(first, n)
             if new_keys.equals(old_keys):  # the usual week: the same units in the same order, row for row
-                if not (counts[first:first + n] < old_counts).any():
+                if not (counts[first : first + n] < old_counts).any():
                     continue
                 at = np.arange(n)
             else:  # where each unit was in the previous week (-1: not there), matched in Arrow
@@ -153,29 +201,50 @@ class Batch:
             for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
                 row, metric = first + same[i], COUNT_IDS[j]
                 new, old = int(counts[row, j]), int(old_counts[at[same[i]], j])
-                report.warnings.append(Problem(
-                    "W_DECREASE", f"「{units[row]}」的「{BY_ID[metric].label}」为 {new}，少于上一次报送（{prev}）"
-                    f"的 {old}；本表应填累计数", "请核对是否填成了本周新增数", sheet=sheet, row=row_nos[row]))
+                report.warnings.append(
+                    Problem(
+                        "W_DECREASE",
+                        f"「{units[row]}」的「{BY_ID[metric].label}」为 {new}，少于上一次报送（{prev}）"
+                        f"的 {old}；本表应填累计数",
+                        "请核对是否填成了本周新增数",
+                        sheet=sheet,
+                        row=row_nos[row],
+                    )
+                )
 
     def flush(self) -> None:
         """Send everything gathered to DuckDB (inside the caller's transaction)."""
         con = self.con
         if self.archive:
-            self._insert_arrow("file_archive", pa.table({
-                "sha256": list(self.archive), "size": [len(d) for d in self.archive.values()],
-                "content": pa.array(list(self.archive.values()), pa.binary()),
-                "first_seen_at": [now()] * len(self.archive)}),
-                where="sha256 NOT IN (SELECT sha256 FROM file_archive)")
+            self._insert_arrow(
+                "file_archive",
+                pa.table(
+                    {
+                        "sha256": list(self.archive),
+                        "size": [len(d) for d in self.archive.values()],
+                        "content": pa.array(list(self.archive.values()), pa.binary()),
+                        "first_seen_at": [now()] * len(self.archive),
+                    }
+                ),
+                where="sha256 NOT IN (SELECT sha256 FROM file_archive)",
+            )
         if self.versions:
             names = ("county", "week", "version", "file_name", "sha256", "loaded_at", "rows", "loaded_by")
             self._insert_arrow("submission_versions", _columns(names, self.versions))
             changed = {(c, w) for c, w, *_ in self.versions}
-            current = pa.table({"county": [c for c, _ in changed], "week": [w for _, w in changed],
-                                "version": pa.array([self.current[k] for k in changed], pa.int32())})
+            current = pa.table(
+                {
+                    "county": [c for c, _ in changed],
+                    "week": [w for _, w in changed],
+                    "version": pa.array([self.current[k] for k in changed], pa.int32()),
+                }
+            )
             con.register("batch_current", current)
             try:
-                con.execute("DELETE FROM current_versions WHERE (county, week) IN "
-                            "(SELECT (county, week) FROM batch_current)")
+                con.execute(
+                    "DELETE FROM current_versions WHERE (county, week) IN "
+                    "(SELECT (county, week) FROM batch_current)"
+                )
                 con.execute("INSERT INTO current_versions SELECT county, week, version FROM batch_current")
             finally:
                 con.unregister("batch_current")
@@ -192,8 +261,10 @@ class Batch:
         names = ", ".join(data.column_names)
         self.con.register("batch_incoming", data)
         try:
-            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM batch_incoming"
-                             + (f" WHERE {where}" if where else ""))
+            self.con.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM batch_incoming"
+                + (f" WHERE {where}" if where else "")
+            )
         finally:
             self.con.unregister("batch_incoming")
 
@@ -201,8 +272,11 @@ class Batch:
 def _count_matrix(rows: pa.Table) -> np.ndarray:
     """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow:
     ~20x faster than from lists holding None."""
-    return np.column_stack([rows.column(m).to_numpy() for m in COUNT_IDS]).astype(float, copy=False) \
-        if rows.num_rows else np.empty((0, len(COUNT_IDS)))
+    return (
+        np.column_stack([rows.column(m).to_numpy() for m in COUNT_IDS]).astype(float, copy=False)
+        if rows.num_rows
+        else np.empty((0, len(COUNT_IDS)))
+    )
 
 
 def _columns(names, rows) -> pa.Table:
@@ -216,6 +290,10 @@ def _schema() -> pa.Schema:
     global _SCHEMA
     if _SCHEMA is None:
         kinds = {c.id: (pa.bool_() if c.kind == "flag" else pa.int32()) for c in METRICS}
-        _SCHEMA = pa.schema([(c, kinds.get(c, pa.int32() if c in ("version", "row_no") else pa.string()))
-                             for c in UNIT_ROW_COLUMNS])
+        _SCHEMA = pa.schema(
+            [
+                (c, kinds.get(c, pa.int32() if c in ("version", "row_no") else pa.string()))
+                for c in UNIT_ROW_COLUMNS
+            ]
+        )
     return _SCHEMA

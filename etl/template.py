@@ -5,6 +5,7 @@ tolerate"), used by the demo, the tests and the benchmark.
 A sheet is first built as a plain grid of rows (one function per layout choice), then rendered to
 .xlsx with the official formatting, or to .csv. Every variant of the same rows means the same values.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,26 +32,26 @@ FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 @dataclass(frozen=True)
 class Variant:
     """How one county's office writes the sheet. The defaults are the template itself."""
-    header: str = "merged"          # merged (two rows) | repeated (group in every cell) | joined (one row)
-    joiner: str = "-"               # joined headers: 基本情况-党组织数（个）
-    brackets: str = "（）"           # around the unit; "()" ASCII, "\n（）" on a new line, "" no unit
-    meta: str = "inline"            # inline 填报单位：青河县 | split: label and value in two cells
-    week: str = "iso"               # iso | compact | date | cn_date | excel_date | range | dot_range
-    numbers: str = "int"            # int (number cells) | text | fullwidth | suffix (3次)
+
+    header: str = "merged"  # merged (two rows) | repeated (group in every cell) | joined (one row)
+    joiner: str = "-"  # joined headers: 基本情况-党组织数（个）
+    brackets: str = "（）"  # around the unit; "()" ASCII, "\n（）" on a new line, "" no unit
+    meta: str = "inline"  # inline 填报单位：青河县 | split: label and value in two cells
+    week: str = "iso"  # iso | compact | date | cn_date | excel_date | range | dot_range
+    numbers: str = "int"  # int (number cells) | text | fullwidth | suffix (3次)
     flags: tuple[str, str] = ("是", "否")
-    na: str = ""                    # a metric that does not apply to the row's level: "", "/", "—"
-    shuffle: bool = False           # columns in another order, plus an extra 联系人 column
-    short_unit: bool = False        # 填报单位：青河 for 青河县 (when that is unambiguous)
-    spacer: bool = False            # a blank row above the header
-    encoding: str = "utf-8-sig"     # for .csv
-    suffix: str = ".xlsx"           # the file type this variant is meant for
+    na: str = ""  # a metric that does not apply to the row's level: "", "/", "—"
+    shuffle: bool = False  # columns in another order, plus an extra 联系人 column
+    short_unit: bool = False  # 填报单位：青河 for 青河县 (when that is unambiguous)
+    spacer: bool = False  # a blank row above the header
+    encoding: str = "utf-8-sig"  # for .csv
+    suffix: str = ".xlsx"  # the file type this variant is meant for
 
 
 VARIANTS: dict[str, Variant] = {
     "template": Variant(),
     "repeated": Variant(header="repeated", meta="split", week="date", numbers="text"),
-    "joined_dash": Variant(header="joined", joiner="-", week="dot_range", numbers="suffix",
-                           flags=("Y", "N")),
+    "joined_dash": Variant(header="joined", joiner="-", week="dot_range", numbers="suffix", flags=("Y", "N")),
     "joined_underscore": Variant(header="joined", joiner="_", brackets="", week="iso"),
     "ascii": Variant(brackets="()", week="excel_date", flags=("1", "0")),
     "linebreak": Variant(brackets="\n（）", week="range", na="/", spacer=True),
@@ -64,6 +65,7 @@ VARIANTS: dict[str, Variant] = {
 @dataclass
 class _Sum:
     """A 合计 cell: SUM over the unit rows, with its value cached for readers that do not compute."""
+
     col: int
     first: int
     last: int
@@ -73,11 +75,12 @@ class _Sum:
 @dataclass
 class _Grid:
     """A sheet before rendering: rows of cell values, and where each part of the table sits."""
+
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     merges: list[tuple[int, int, int, int, object]] = field(default_factory=list)  # r1, c1, r2, c2, value
-    header_rows: tuple[int, int] = (0, 0)   # first, last (0-based)
-    data_rows: tuple[int, int] = (0, -1)    # first, last
+    header_rows: tuple[int, int] = (0, 0)  # first, last (0-based)
+    data_rows: tuple[int, int] = (0, -1)  # first, last
     total_row: int = 0
     note_row: int = 0
 
@@ -151,8 +154,12 @@ def _columns(v: Variant, unit: str, week: str) -> list[Column]:
 def _meta_row(g: _Grid, v: Variant, unit: str, week_value, reporter: str, phone: str) -> None:
     """填报单位 / 统计周 / 填报人 / 联系电话 at columns A, D, G, I, as the template has them."""
     cells = [""] * g.width
-    for col, label, value in ((0, "填报单位", unit), (3, "统计周", week_value),
-                              (6, "填报人", reporter), (8, "联系电话", phone)):
+    for col, label, value in (
+        (0, "填报单位", unit),
+        (3, "统计周", week_value),
+        (6, "填报人", reporter),
+        (8, "联系电话", phone),
+    ):
         if v.meta == "split":
             cells[col], cells[col + 1] = label, value
         elif isinstance(value, dt.date):  # a date cell cannot share a cell with its label
@@ -174,7 +181,7 @@ def _header_rows(g: _Grid, v: Variant) -> None:
         start = 0
         for i in range(1, g.width + 1):
             if i == g.width or groups[i] != groups[start]:
-                g.rows[first][start + 1:i] = [""] * (i - start - 1)
+                g.rows[first][start + 1 : i] = [""] * (i - start - 1)
                 if i - start > 1:
                     g.merges.append((first, start, first, i - 1, groups[start]))
                 start = i
@@ -207,19 +214,31 @@ def _total_row(g: _Grid, v: Variant, rows: list[dict]) -> None:
         else:
             total = sum(int(r[c.id]) for r in rows if r.get(c.id) not in (None, ""))
             # A formula only sums number cells; with numbers written as text it would say 0.
-            cells.append(_Sum(i, first, last, total) if v.numbers == "int"
-                         else number_cell(total, c, v.numbers))
+            cells.append(
+                _Sum(i, first, last, total) if v.numbers == "int" else number_cell(total, c, v.numbers)
+            )
     g.total_row = g.add(cells)
 
 
-NOTES = ("注：1. 本表各项数量均为自主题教育开展（{start}）以来的累计数，统计至统计周的周日；"
-         "2. 层级填写“市级”“县级”“乡镇级”“村级”，村（社区）、两新组织可按乡镇汇总成一行，层级填“村级”；"
-         "3. 某项指标不适用于本行层级的（灰色单元格），留空或填“/”；适用的指标没有开展的填 0，不要留空；"
-         "4. “是否”类指标填“是”或“否”；5. 请勿改动表头和列的顺序，合计行自动求和。")
+NOTES = (
+    "注：1. 本表各项数量均为自主题教育开展（{start}）以来的累计数，统计至统计周的周日；"
+    "2. 层级填写“市级”“县级”“乡镇级”“村级”，村（社区）、两新组织可按乡镇汇总成一行，层级填“村级”；"
+    "3. 某项指标不适用于本行层级的（灰色单元格），留空或填“/”；适用的指标没有开展的填 0，不要留空；"
+    "4. “是否”类指标填“是”或“否”；5. 请勿改动表头和列的顺序，合计行自动求和。"
+)
 
 
-def build_grid(unit: str, week: str | None, rows: list[dict], variant: Variant,
-               config: Config, *, blank_rows: int = 0, reporter: str = "", phone: str = "") -> _Grid:
+def build_grid(
+    unit: str,
+    week: str | None,
+    rows: list[dict],
+    variant: Variant,
+    config: Config,
+    *,
+    blank_rows: int = 0,
+    reporter: str = "",
+    phone: str = "",
+) -> _Grid:
     g = _Grid(_columns(variant, unit, week or ""))
     g.add([f"{config.city}{config.campaign_name}工作进展周调度表"])
     g.merges.append((0, 0, 0, g.width - 1, g.rows[0][0]))
@@ -235,7 +254,9 @@ def build_grid(unit: str, week: str | None, rows: list[dict], variant: Variant,
         g.add()
     g.data_rows = (first, len(g.rows) - 1)
     _total_row(g, variant, rows)
-    g.note_row = g.add([NOTES.format(start=f"{config.start.year}年{config.start.month}月{config.start.day}日")])
+    g.note_row = g.add(
+        [NOTES.format(start=f"{config.start.year}年{config.start.month}月{config.start.day}日")]
+    )
     g.merges.append((g.note_row, 0, g.note_row, g.width - 1, g.rows[g.note_row][0]))
     return g
 
@@ -257,8 +278,9 @@ def _formats(wb) -> dict:
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
     cell = {**base, "border": 1, "align": "center"}
     return {
-        "title": wb.add_format({**base, "font_name": "方正小标宋简体", "font_size": 18, "bold": True,
-                                "align": "center"}),
+        "title": wb.add_format(
+            {**base, "font_name": "方正小标宋简体", "font_size": 18, "bold": True, "align": "center"}
+        ),
         "meta": wb.add_format({**base, "font_size": 11}),
         "meta_date": wb.add_format({**base, "font_size": 11, "num_format": "yyyy-mm-dd", "align": "left"}),
         "group": wb.add_format({**cell, "bold": True, "font_size": 11, "bg_color": "#D9E1F2"}),
@@ -278,19 +300,40 @@ def _add_validations(ws, g: _Grid, v: Variant) -> None:
     for i, c in enumerate(g.columns):
         rng = (first, i, last, i)
         if c.kind == "level":
-            ws.data_validation(*rng, {"validate": "list", "source": list(ALL_LEVELS),
-                                      "input_title": "层级", "input_message": "从下拉列表选择：市级、县级、乡镇级、村级",
-                                      "error_title": "层级填写有误", "error_message": "层级只能是市级、县级、乡镇级或村级。"})
+            ws.data_validation(
+                *rng,
+                {
+                    "validate": "list",
+                    "source": list(ALL_LEVELS),
+                    "input_title": "层级",
+                    "input_message": "从下拉列表选择：市级、县级、乡镇级、村级",
+                    "error_title": "层级填写有误",
+                    "error_message": "层级只能是市级、县级、乡镇级或村级。",
+                },
+            )
         elif c.kind == "flag" and v.flags == ("是", "否"):
-            ws.data_validation(*rng, {"validate": "list", "source": ["是", "否"],
-                                      "error_title": "请填“是”或“否”",
-                                      "error_message": "本列只能填“是”或“否”；不适用本层级的留空。"})
+            ws.data_validation(
+                *rng,
+                {
+                    "validate": "list",
+                    "source": ["是", "否"],
+                    "error_title": "请填“是”或“否”",
+                    "error_message": "本列只能填“是”或“否”；不适用本层级的留空。",
+                },
+            )
         elif c.kind == "count" and v.numbers == "int":
             # A warning, not a stop: a "/" in a cell that does not apply stays possible.
-            ws.data_validation(*rng, {"validate": "integer", "criteria": ">=", "value": 0,
-                                      "error_type": "warning", "error_title": "请填写整数",
-                                      "error_message": "请填写不小于 0 的整数（累计数）；"
-                                                       "不适用本层级的指标留空或填“/”。"})
+            ws.data_validation(
+                *rng,
+                {
+                    "validate": "integer",
+                    "criteria": ">=",
+                    "value": 0,
+                    "error_type": "warning",
+                    "error_title": "请填写整数",
+                    "error_message": "请填写不小于 0 的整数（累计数）；不适用本层级的指标留空或填“/”。",
+                },
+            )
 
 
 def _shade_not_applicable(ws, g: _Grid, fmt) -> None:
@@ -302,8 +345,9 @@ def _shade_not_applicable(ws, g: _Grid, fmt) -> None:
         others = [lv for lv in ALL_LEVELS if lv not in c.levels] if c.is_metric else []
         if others and last >= first:
             cond = ",".join(f'{ref}="{lv}"' for lv in others)
-            ws.conditional_format(first, i, last, i, {"type": "formula", "criteria": f"=OR({cond})",
-                                                      "format": fmt})
+            ws.conditional_format(
+                first, i, last, i, {"type": "formula", "criteria": f"=OR({cond})", "format": fmt}
+            )
 
 
 def _write_xlsx(path: Path, g: _Grid, v: Variant, validations: bool, created: dt.date) -> None:
@@ -321,14 +365,18 @@ def _write_xlsx(path: Path, g: _Grid, v: Variant, validations: bool, created: dt
         for c, value in enumerate(cells):
             fmt = f["unit"] if kind == "cell" and g.columns[c].id == "unit" else f.get(kind)
             if isinstance(value, _Sum):
-                rng = f"{xl_rowcol_to_cell(value.first, value.col)}:{xl_rowcol_to_cell(value.last, value.col)}"
+                rng = (
+                    f"{xl_rowcol_to_cell(value.first, value.col)}:{xl_rowcol_to_cell(value.last, value.col)}"
+                )
                 ws.write_formula(r, c, f"=SUM({rng})", fmt, value.value)
             elif isinstance(value, dt.date):
                 ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), f["meta_date"])
             elif kind in ("cell", "total", "header", "group") or value != "":
                 ws.write(r, c, value, fmt)
     for r1, c1, r2, c2, value in g.merges:
-        ws.merge_range(r1, c1, r2, c2, value, f["title" if r1 == 0 else "note" if r1 == g.note_row else "group"])
+        ws.merge_range(
+            r1, c1, r2, c2, value, f["title" if r1 == 0 else "note" if r1 == g.note_row else "group"]
+        )
     ws.set_row(0, 36)
     ws.set_row(h2, 48 if v.header != "joined" else 60)
     ws.set_row(g.note_row, 66)
@@ -373,9 +421,17 @@ def _variant(variant: str | Variant) -> Variant:
         raise ValueError(f"未知的表格样式：{variant}（可选：{'、'.join(VARIANTS)}）") from None
 
 
-def write_dispatch(path, unit: str, week: str, rows: list[dict], variant: str | Variant = "template",
-                   *, config: Config | None = None, reporter: str = "李明",
-                   phone: str = "0000-1234567") -> Path:
+def write_dispatch(
+    path,
+    unit: str,
+    week: str,
+    rows: list[dict],
+    variant: str | Variant = "template",
+    *,
+    config: Config | None = None,
+    reporter: str = "李明",
+    phone: str = "0000-1234567",
+) -> Path:
     """Write one filled dispatch sheet: rows are dicts keyed by column id (etl.columns), counts as
     int, flags as bool (or 1/0), None where a metric is missing or does not apply.
 
@@ -391,8 +447,14 @@ def write_dispatch(path, unit: str, week: str, rows: list[dict], variant: str | 
     return path
 
 
-def write_template(path, unit: str = "", week: str | None = None, *, config: Config | None = None,
-                   blank_rows: int = TEMPLATE_BLANK_ROWS) -> Path:
+def write_template(
+    path,
+    unit: str = "",
+    week: str | None = None,
+    *,
+    config: Config | None = None,
+    blank_rows: int = TEMPLATE_BLANK_ROWS,
+) -> Path:
     """The blank template of dispatch-format.md, optionally with 填报单位 and 统计周 filled in."""
     path = Path(path)
     g = build_grid(unit, week, [], VARIANTS["template"], config or default_config(), blank_rows=blank_rows)
@@ -423,8 +485,11 @@ def parse_week(text: str) -> str | None:
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("template", help="生成空白周调度表模板（.xlsx）",
-                              description="生成空白周调度表模板（.xlsx），可预先填好填报单位和统计周。")
+    p = subparsers.add_parser(
+        "template",
+        help="生成空白周调度表模板（.xlsx）",
+        description="生成空白周调度表模板（.xlsx），可预先填好填报单位和统计周。",
+    )
     p.add_argument("--out", required=True, help="输出文件，如 调度表模板.xlsx")
     p.add_argument("--unit", help="填报单位，如 青河县（须为配置中的县（市、区）或市直单位）")
     p.add_argument("--week", help="统计周，ISO 周，如 2023-W45")
@@ -441,18 +506,26 @@ def run(args) -> int:
     if args.unit:
         unit = resolve_unit(args.unit, config)
         if not unit:
-            print(f"参数错误：填报单位「{args.unit}」不在配置中（可选：{'、'.join(config.units)}）",
-                  file=sys.stderr)
+            print(
+                f"参数错误：填报单位「{args.unit}」不在配置中（可选：{'、'.join(config.units)}）",
+                file=sys.stderr,
+            )
             return 2
     week = None
     if args.week:
         week = parse_week(args.week)
         weeks = campaign_weeks(config.start, config.end)
         if week not in weeks:
-            print(f"参数错误：统计周「{args.week}」无效或不在主题教育期间（{weeks[0]} 至 {weeks[-1]}），"
-                  f"请写成 2023-W45 这样的 ISO 周", file=sys.stderr)
+            print(
+                f"参数错误：统计周「{args.week}」无效或不在主题教育期间（{weeks[0]} 至 {weeks[-1]}），"
+                f"请写成 2023-W45 这样的 ISO 周",
+                file=sys.stderr,
+            )
             return 2
     write_template(out, unit, week, config=config)
-    print(f"已生成空白调度表模板：{out}"
-          + (f"（填报单位：{unit}）" if unit else "") + (f"（统计周：{week}）" if week else ""))
+    print(
+        f"已生成空白调度表模板：{out}"
+        + (f"（填报单位：{unit}）" if unit else "")
+        + (f"（统计周：{week}）" if week else "")
+    )
     return 0

@@ -5,14 +5,34 @@ calamine's whole read, so each metric column is first judged whole by C-level bu
 all, min, max): whole numbers where the metric applies, 是/否 for a flag, blanks (or "/") where it
 does not. Only a column that fails that quick check is walked cell by cell, with the same messages.
 Problems are reported in sheet order (row, then column), as a person reads the sheet."""
+
 from __future__ import annotations
 
 from itertools import compress
 from operator import gt
 
-from .cells import (COUNT_UNITS, CellError, clean_name, is_blank, is_not_applicable, name_key, parse_count,
-                    parse_flag, squeeze, text_of)
-from .columns import BY_ID, FLAG_FALSE, FLAG_TRUE, LEVEL_SET, METRICS, NOT_APPLICABLE, RELATIONS, TOTAL_ROW_LABELS
+from .cells import (
+    COUNT_UNITS,
+    CellError,
+    clean_name,
+    is_blank,
+    is_not_applicable,
+    name_key,
+    parse_count,
+    parse_flag,
+    squeeze,
+    text_of,
+)
+from .columns import (
+    BY_ID,
+    FLAG_FALSE,
+    FLAG_TRUE,
+    LEVEL_SET,
+    METRICS,
+    NOT_APPLICABLE,
+    RELATIONS,
+    TOTAL_ROW_LABELS,
+)
 from .problems import Problem, cell_name
 
 COUNT_MAX = 2_147_483_647
@@ -37,8 +57,9 @@ class Found:
         self.where = dict(sheet=sheet)
         self.items: list[tuple[int, int, Problem]] = []
 
-    def add(self, r: int, order: int, code: str, message: str, hint: str = "", c: int | None = None,
-            **extra) -> None:
+    def add(
+        self, r: int, order: int, code: str, message: str, hint: str = "", c: int | None = None, **extra
+    ) -> None:
         cell = cell_name(r, c) if c is not None else None
         self.items.append((r, order, Problem(code, message, hint, cell=cell, **extra, **self.where)))
 
@@ -86,8 +107,14 @@ def body_rows(rows: list[list], header_row: int, cols: dict, found: Found) -> tu
         if all(is_blank(cell_at(row, c)) for c in cols.values()):
             # text only outside the table's columns (a remark beside it): not a unit row
             stray = next(c for c, v in enumerate(row) if not is_blank(v))
-            found.add(r, -1, "W_STRAY_TEXT", f"表格外的文字「{text_of(row[stray])[:30]}」已忽略",
-                      "数据请填在表格的列内", c=stray)
+            found.add(
+                r,
+                -1,
+                "W_STRAY_TEXT",
+                f"表格外的文字「{text_of(row[stray])[:30]}」已忽略",
+                "数据请填在表格的列内",
+                c=stray,
+            )
             continue
         body.append(r)
     return body, None
@@ -112,8 +139,11 @@ def read_columns(rows: list[list], body: list[int], cols: dict, found: Found) ->
         table[column.id] = values
     _row_checks(table, body, cols, found)
     remarks = cols.get("remarks")
-    table["remarks"] = [None] * len(body) if remarks is None else \
-        [None if v is None or v == "" else (clean_name(v) or None) for v in columns[remarks]]
+    table["remarks"] = (
+        [None] * len(body)
+        if remarks is None
+        else [None if v is None or v == "" else (clean_name(v) or None) for v in columns[remarks]]
+    )
     return table
 
 
@@ -127,8 +157,14 @@ def _units(raw_names, body, c, found: Found) -> tuple[list, list]:
         if not unit:
             found.add(r, _ORDER_UNIT, "E_UNIT_NAME_MISSING", "单位名称为空", "每一行都要填写单位名称", c=c)
         elif key in seen:
-            found.add(r, _ORDER_UNIT, "E_DUPLICATE_UNIT", f"单位「{unit}」重复出现（第 {seen[key] + 1} 行和第 {r + 1} 行）",
-                      "同一单位只填一行；如是不同单位请写全称区分", c=c)
+            found.add(
+                r,
+                _ORDER_UNIT,
+                "E_DUPLICATE_UNIT",
+                f"单位「{unit}」重复出现（第 {seen[key] + 1} 行和第 {r + 1} 行）",
+                "同一单位只填一行；如是不同单位请写全称区分",
+                c=c,
+            )
         else:
             seen[key] = r
         units.append(unit)
@@ -144,8 +180,14 @@ def _levels(raw_levels, body, c, found: Found) -> list:
             written = squeeze(raw)
             level = _LEVELS.get(written)
             if level is None:
-                found.add(r, _ORDER_LEVEL, "E_UNKNOWN_LEVEL", f"层级「{text_of(raw)}」无法识别" if written else "层级为空",
-                          "层级应为 市级、县级、乡镇级 或 村级", c=c)
+                found.add(
+                    r,
+                    _ORDER_LEVEL,
+                    "E_UNKNOWN_LEVEL",
+                    f"层级「{text_of(raw)}」无法识别" if written else "层级为空",
+                    "层级应为 市级、县级、乡镇级 或 村级",
+                    c=c,
+                )
         levels.append(level)
     return levels
 
@@ -188,7 +230,9 @@ def _whole_numbers(values) -> list | None:
             if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:  # '12', '１２'
                 return list(map(int, values))
             unit = values[0][-1:]
-            if unit and unit in COUNT_UNITS and all(v.endswith(unit) for v in values):  # '3次' all the way down
+            if (
+                unit and unit in COUNT_UNITS and all(v.endswith(unit) for v in values)
+            ):  # '3次' all the way down
                 digits = [v[:-1] for v in values]
                 if all(map(str.isdecimal, digits)) and max(map(len, digits)) < 10:
                     return list(map(int, digits))
@@ -211,9 +255,14 @@ def _cell_by_cell(column, values, levels, body, c, order, found: Found) -> list:
     for r, raw, level in zip(body, values, levels):
         applies = level is None or level in column.levels
         kind = type(raw)
-        if applies and column.kind == "count" and (
+        if (
+            applies
+            and column.kind == "count"
+            and (
                 (kind is float and 0 <= raw <= COUNT_MAX and raw.is_integer())
-                or (kind is str and raw.isdecimal() and len(raw) < 10)):
+                or (kind is str and raw.isdecimal() and len(raw) < 10)
+            )
+        ):
             out.append(int(raw))
         elif applies and kind is str and raw in FLAG_SPELLINGS and column.kind == "flag":
             out.append(FLAG_SPELLINGS[raw])
@@ -240,14 +289,22 @@ def _metric_value(column, raw, level, applies: bool, r: int, c: int, order: int,
             return None
         value = None  # a bad value where the metric does not apply is not used anyway: warn below
     if not applies:
-        found.add(r, order, "W_NOT_APPLICABLE", f"「{column.label}」不适用于{level}，已忽略该值（{text_of(raw)}）",
-                  "不适用的指标请留空或填“/”", c=c)
+        found.add(
+            r,
+            order,
+            "W_NOT_APPLICABLE",
+            f"「{column.label}」不适用于{level}，已忽略该值（{text_of(raw)}）",
+            "不适用的指标请留空或填“/”",
+            c=c,
+        )
         return None
     return value
 
 
 def _empty(column, r: int, c: int, order: int, found: Found) -> None:
-    found.add(r, order, "W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）", "如实际为 0 请填 0", c=c)
+    found.add(
+        r, order, "W_EMPTY", f"「{column.label}」未填写，按缺失处理（不计为 0）", "如实际为 0 请填 0", c=c
+    )
 
 
 def _row_checks(table: dict, body: list[int], cols: dict, found: Found) -> None:
@@ -256,8 +313,14 @@ def _row_checks(table: dict, body: list[int], cols: dict, found: Found) -> None:
     if 0 in orgs:
         for i, v in enumerate(orgs):
             if v == 0:
-                found.add(body[i], _ORDER_ORG, "E_ORG_COUNT", "党组织数应至少为 1", "请填写该单位实际的党组织个数",
-                          c=cols["org_count"])
+                found.add(
+                    body[i],
+                    _ORDER_ORG,
+                    "E_ORG_COUNT",
+                    "党组织数应至少为 1",
+                    "请填写该单位实际的党组织个数",
+                    c=cols["org_count"],
+                )
     for k, (small, large) in enumerate(RELATIONS):
         a, b = table[small], table[large]
         if None in a or None in b:
@@ -268,9 +331,14 @@ def _row_checks(table: dict, body: list[int], cols: dict, found: Found) -> None:
             continue
         part, whole = BY_ID[small], BY_ID[large]
         for i in bad:
-            found.add(body[i], _ORDER_RELATION + k, "E_RELATION",
-                      f"「{part.label}」（{a[i]}）大于「{whole.label}」（{b[i]}）",
-                      f"「{part.header}」不能超过「{whole.header}」，请核对", c=cols[small])
+            found.add(
+                body[i],
+                _ORDER_RELATION + k,
+                "E_RELATION",
+                f"「{part.label}」（{a[i]}）大于「{whole.label}」（{b[i]}）",
+                f"「{part.header}」不能超过「{whole.header}」，请核对",
+                c=cols[small],
+            )
 
 
 def keep_rows(table: dict, body: list[int], drop: set[int]) -> dict:

@@ -1,16 +1,18 @@
 """A sheet with a known layout → checked unit rows, or the list of everything wrong with it.
 
 Nothing here touches the warehouse: a file is parsed and judged completely before any write."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from etl.spreadsheet import Sheet
 
 from .cells import CellError, is_blank, is_not_applicable, parse_count, parse_week, squeeze, text_of
 from .columns import LEVEL_SET, METRICS
 from .config import Config
 from .layout import Layout, find_layout, find_metadata
 from .problems import Problem, cell_name
-from .reader import Sheet
 from .unit_rows import Found, body_rows, cell_at, keep_rows, read_columns
 from .weeks import week_monday, week_sunday
 
@@ -50,8 +52,13 @@ def parse_sheets(sheets: list[Sheet], config: Config) -> Parsed:
         if layout is not None:
             return parse_layout(layout, config)
     parsed = Parsed()
-    parsed.add(Problem("E_NO_HEADER", "没有找到含表头（序号、单位名称、层级……）的工作表",
-                       "请使用下发的周调度表模板填写，不要修改表头"))
+    parsed.add(
+        Problem(
+            "E_NO_HEADER",
+            "没有找到含表头（序号、单位名称、层级……）的工作表",
+            "请使用下发的周调度表模板填写，不要修改表头",
+        )
+    )
     return parsed
 
 
@@ -65,10 +72,21 @@ def _metadata(parsed: Parsed, layout: Layout, config: Config) -> None:
         raw, ref = meta.unit
         parsed.county = match_unit(raw, config)
         if parsed.county is None:
-            parsed.add(Problem("E_UNIT_UNKNOWN", f"填报单位「{text_of(raw)}」不是本市的县（市、区）或市直单位",
-                               "应为：" + "、".join(config.units), cell=ref, **where))
+            parsed.add(
+                Problem(
+                    "E_UNIT_UNKNOWN",
+                    f"填报单位「{text_of(raw)}」不是本市的县（市、区）或市直单位",
+                    "应为：" + "、".join(config.units),
+                    cell=ref,
+                    **where,
+                )
+            )
     if meta.week is None:
-        parsed.add(Problem("E_WEEK_MISSING", "缺少统计周", "请在表头上方填写“统计周：2023-W45”或本周任一日期", **where))
+        parsed.add(
+            Problem(
+                "E_WEEK_MISSING", "缺少统计周", "请在表头上方填写“统计周：2023-W45”或本周任一日期", **where
+            )
+        )
         return
     raw, ref = meta.week
     try:
@@ -77,8 +95,15 @@ def _metadata(parsed: Parsed, layout: Layout, config: Config) -> None:
         parsed.add(Problem(e.code, e.message, e.hint, cell=ref, **where))
         return
     if week_sunday(week) < config.start or week_monday(week) > config.end:
-        parsed.add(Problem("E_WEEK_OUTSIDE", f"统计周 {week} 不在主题教育期间（{config.start} 至 {config.end}）",
-                           "请核对年份和周次", cell=ref, **where))
+        parsed.add(
+            Problem(
+                "E_WEEK_OUTSIDE",
+                f"统计周 {week} 不在主题教育期间（{config.start} 至 {config.end}）",
+                "请核对年份和周次",
+                cell=ref,
+                **where,
+            )
+        )
         return
     parsed.week = week
 
@@ -115,8 +140,14 @@ def _hand_over(parsed: Parsed, found: Found) -> bool:
         parsed.add(problem)
         row_done = i + 1 == len(items) or items[i + 1][0] != r
         if row_done and len(parsed.errors) >= MAX_ERRORS:
-            parsed.add(Problem("E_TOO_MANY_ERRORS", f"错误超过 {MAX_ERRORS} 处，后面的行未再检查",
-                               "请先改正以上错误", sheet=parsed.sheet))
+            parsed.add(
+                Problem(
+                    "E_TOO_MANY_ERRORS",
+                    f"错误超过 {MAX_ERRORS} 处，后面的行未再检查",
+                    "请先改正以上错误",
+                    sheet=parsed.sheet,
+                )
+            )
             return False
     return True
 
@@ -133,13 +164,26 @@ def _check_total(parsed: Parsed, sheet: Sheet, r: int, cols: dict, where: dict) 
         try:
             stated = parse_count(raw)
         except CellError:
-            parsed.add(Problem("W_TOTAL_UNREADABLE", f"合计行「{column.label}」的值「{text_of(raw)}」无法识别，未核对",
-                               cell=cell_name(r, cols[column.id]), **where))
+            parsed.add(
+                Problem(
+                    "W_TOTAL_UNREADABLE",
+                    f"合计行「{column.label}」的值「{text_of(raw)}」无法识别，未核对",
+                    cell=cell_name(r, cols[column.id]),
+                    **where,
+                )
+            )
             continue
         actual = sum(filter(None, parsed.table[column.id]))
         if stated != actual:
-            parsed.add(Problem("W_TOTAL_MISMATCH", f"合计行「{column.label}」为 {stated}，但各单位之和为 {actual}",
-                               "请核对合计行或各单位数据", cell=cell_name(r, cols[column.id]), **where))
+            parsed.add(
+                Problem(
+                    "W_TOTAL_MISMATCH",
+                    f"合计行「{column.label}」为 {stated}，但各单位之和为 {actual}",
+                    "请核对合计行或各单位数据",
+                    cell=cell_name(r, cols[column.id]),
+                    **where,
+                )
+            )
 
 
 def _check_after_total(parsed: Parsed, sheet: Sheet, total_row: int, cols: dict, where: dict) -> None:
@@ -147,5 +191,12 @@ def _check_after_total(parsed: Parsed, sheet: Sheet, total_row: int, cols: dict,
     for r in range(total_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         if squeeze(cell_at(row, cols["level"])) in LEVEL_SET and squeeze(cell_at(row, cols["unit"])):
-            parsed.add(Problem("E_ROW_AFTER_TOTAL", f"合计行（第 {total_row + 1} 行）下方还有单位数据",
-                               "请把所有单位放在合计行上方", row=r + 1, **where))
+            parsed.add(
+                Problem(
+                    "E_ROW_AFTER_TOTAL",
+                    f"合计行（第 {total_row + 1} 行）下方还有单位数据",
+                    "请把所有单位放在合计行上方",
+                    row=r + 1,
+                    **where,
+                )
+            )

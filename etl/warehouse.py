@@ -1,11 +1,12 @@
 """The DuckDB warehouse: connections that wait for each other, numbered migrations, the
 config tables the scoring views read, and the views themselves (etl/sql/views, in file order)."""
+
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -29,8 +30,12 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
 
 
-def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0,
-            on_wait: Callable[[float], None] | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path,
+    read_only: bool = False,
+    wait_seconds: float = 60.0,
+    on_wait: Callable[[float], None] | None = None,
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; while another process holds it, retry until wait_seconds pass.
 
     DuckDB lets one process write or many read. Loads are short, so waiting is the right answer
@@ -68,8 +73,9 @@ def view_sql() -> list[tuple[str, str]]:
 
 
 def schema_version(con) -> int:
-    exists = con.execute("SELECT count(*) FROM information_schema.tables "
-                         "WHERE table_name = 'schema_migrations'").fetchone()[0]
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
     if not exists:
         return 0
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
@@ -82,17 +88,34 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
     params.update({k: float(v) for k, v in config.temperature.items()})
     params.update({f"{k}": float(v) for k, v in config.lights.items()})
     return {
-        "cfg_campaign": ("city VARCHAR, campaign VARCHAR, start_date DATE, end_date DATE, city_direct VARCHAR",
-                         [(config.city, config.campaign_name, config.start, config.end, config.city_direct)]),
-        "cfg_units": ("county VARCHAR, is_county BOOLEAN, sort_order INTEGER",
-                      [(u, u != config.city_direct, i) for i, u in enumerate(config.units)]),
-        "cfg_weights": ("dimension VARCHAR, weight DOUBLE",
-                        [(d, float(config.weights[d])) for d in DIMENSIONS]),
+        "cfg_campaign": (
+            "city VARCHAR, campaign VARCHAR, start_date DATE, end_date DATE, city_direct VARCHAR",
+            [(config.city, config.campaign_name, config.start, config.end, config.city_direct)],
+        ),
+        "cfg_units": (
+            "county VARCHAR, is_county BOOLEAN, sort_order INTEGER",
+            [(u, u != config.city_direct, i) for i, u in enumerate(config.units)],
+        ),
+        "cfg_weights": (
+            "dimension VARCHAR, weight DOUBLE",
+            [(d, float(config.weights[d])) for d in DIMENSIONS],
+        ),
         "cfg_params": ("name VARCHAR, value DOUBLE", sorted(params.items())),
-        "cfg_weeks": ("week VARCHAR, week_no INTEGER, monday DATE, sunday DATE, months_started INTEGER, "
-                      "expected_progress DOUBLE",
-                      [(w, i + 1, week_monday(w), week_sunday(w), months_started(w, config.start),
-                        expected_progress(w, config.start, config.end)) for i, w in enumerate(weeks)]),
+        "cfg_weeks": (
+            "week VARCHAR, week_no INTEGER, monday DATE, sunday DATE, months_started INTEGER, "
+            "expected_progress DOUBLE",
+            [
+                (
+                    w,
+                    i + 1,
+                    week_monday(w),
+                    week_sunday(w),
+                    months_started(w, config.start),
+                    expected_progress(w, config.start, config.end),
+                )
+                for i, w in enumerate(weeks)
+            ],
+        ),
     }
 
 
@@ -110,8 +133,10 @@ def migrate(con, config: Config | None = None) -> int:
     Returns the number of migrations applied. Each migration runs in its own transaction.
     """
     config = config or default_config()
-    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
     con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     current, applied = schema_version(con), 0
     for version, name, sql in migrations():
@@ -143,8 +168,9 @@ def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
                 con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
         for _name, sql in view_sql():
             con.execute(sql)
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
-                    [fingerprint or _fingerprint(config)])
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", [fingerprint or _fingerprint(config)]
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -1,4 +1,5 @@
 """ISO reporting weeks (统计周) and the campaign calendar of scoring.md."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -5,7 +5,7 @@ st.navigation call. If the first visitor after a server start opens a deep link 
 /temperature …), that page file would run alone — without dashboard.py's menu, layout or sign-in.
 Every page imports from this package, and the first import in the server process happens in that
 very run, so switching the mode off here and rerunning sends the run through dashboard.py.
-(PagesManager is internal to Streamlit; checked against 1.67. pages/ui.py repeats the check per run.)
+(PagesManager is internal to Streamlit; checked against 1.67. app/ui.py repeats the check per run.)
 """
 
 

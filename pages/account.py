@@ -1,13 +1,13 @@
 """登录: sign in and out, change one's own password, and (admin) manage accounts.
 Accounts are also managed from the command line: `python -m etl user …`."""
+
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from etl import users
-from etl.users import ROLE_LABELS, LockedOut, PermissionDenied, UserError
-from pages import signin
+from app import signin, users
+from app.users import ROLE_LABELS, LockedOut, PermissionDenied, UserError
 
 st.title("登录")
 
@@ -21,7 +21,9 @@ if not user:
     st.markdown("浏览看板不需要登录。上传调度表、恢复旧版本需要**报送员**账号；管理账号需要**管理员**账号。")
     signin.sign_in_form("page_signin")
     if not users.has_role_holder():
-        st.info("还没有报送员账号。请在服务器上运行：`python -m etl user add 姓名 --role clerk`（或 `--role admin`）。")
+        st.info(
+            "还没有报送员账号。请在服务器上运行：`python -m etl user add 姓名 --role clerk`（或 `--role admin`）。"
+        )
     st.stop()
 
 st.success(f"已登录：{user.name}（{ROLE_LABELS.get(user.role, user.role)}）")

@@ -1,4 +1,5 @@
-"""推动发展: the counties on the development area (see pages/area.py)."""
-from pages.area import area_page
+"""推动发展: the counties on the development area (see app/area_page.py)."""
+
+from app.area_page import area_page
 
 area_page("development")

@@ -1,15 +1,14 @@
 """排名导出: the weekly ranking by composite or one area, with rank change and progress lights, and
 the files for the bulletin (通报): the formatted XLSX, the CSV, and the multi-week workbook of the
-monthly bulletin. Numbers and files come from etl.bulletins (etl.scoring + etl.export)."""
+monthly bulletin. Numbers and files come from app.rankings_page (etl.scoring + etl.export)."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from etl import bulletins
+from app import rankings_page, signin, ui
 from etl.config import default_config, warehouse_path
-from etl.reading import NoWarehouse, ensure_schema
-from pages import signin, ui
-
+from etl.warehouse_reader import NoWarehouse, ensure_schema
 
 config = default_config()
 db = warehouse_path(None, config)
@@ -20,43 +19,79 @@ st.caption("按综合得分或某一方面排名；下载可直接打印的 Exce
 
 try:
     ensure_schema(db, config)
-    weeks = bulletins.weeks(db)
+    weeks = rankings_page.weeks(db)
 except NoWarehouse:
     weeks = []
 if not weeks:
-    st.info("还没有可排名的数据。请先在「数据报送」页上传各单位的周调度表，或在命令行运行 `python -m etl load`。")
+    st.info(
+        "还没有可排名的数据。请先在「数据报送」页上传各单位的周调度表，或在命令行运行 `python -m etl load`。"
+    )
     st.stop()
 
 c1, c2 = st.columns(2)
 week = c1.selectbox("统计周", weeks, index=len(weeks) - 1, key="rank_week")
-by = c2.selectbox("排名依据", bulletins.BY_CHOICES, format_func=bulletins.BY_LABELS.get, key="rank_by")
+by = c2.selectbox(
+    "排名依据", rankings_page.BY_CHOICES, format_func=rankings_page.BY_LABELS.get, key="rank_by"
+)
 
-df = bulletins.ranking(db, week, by, config)
-st.markdown(bulletins.summary(df, week, config))
-table = bulletins.display_table(df, by)
-st.dataframe(bulletins.style_table(table, by), hide_index=True, width="stretch", placeholder="",
-             height=38 + 35 * len(table))
+df = rankings_page.ranking(db, week, by, config)
+st.markdown(rankings_page.summary(df, week, config))
+table = rankings_page.display_table(df, by)
+st.dataframe(
+    rankings_page.style_table(table, by),
+    hide_index=True,
+    width="stretch",
+    placeholder="",
+    height=38 + 35 * len(table),
+)
 lights = config.lights
-st.caption(f"排名变化与上周相比：↑ 上升，↓ 下降，– 持平。进度预警按序时进度减得分：不足 {lights['yellow_lag']:g} 分绿，"
-           f"{lights['yellow_lag']:g}～{lights['red_lag']:g} 分黄，{lights['red_lag']:g} 分及以上红。未报送单位列于表末，不参加排名。")
+st.caption(
+    f"排名变化与上周相比：↑ 上升，↓ 下降，– 持平。进度预警按序时进度减得分：不足 {lights['yellow_lag']:g} 分绿，"
+    f"{lights['yellow_lag']:g}～{lights['red_lag']:g} 分黄，{lights['red_lag']:g} 分及以上红。未报送单位列于表末，不参加排名。"
+)
 
-names = bulletins.file_names(week, by)
+names = rankings_page.file_names(week, by)
 st.subheader("下载")
 d1, d2 = st.columns(2)
-d1.download_button("下载 Excel 通报", bulletins.xlsx_bytes(db, week, by, config), file_name=names["xlsx"],
-                   mime=ui.XLSX_MIME, key="download_xlsx", icon=":material/table_view:", type="primary",
-                   on_click="ignore")
-d2.download_button("下载 CSV", bulletins.csv_bytes(db, week, by, config), file_name=names["csv"],
-                   mime="text/csv", key="download_csv", icon=":material/description:", on_click="ignore")
+d1.download_button(
+    "下载 Excel 通报",
+    rankings_page.xlsx_bytes(db, week, by, config),
+    file_name=names["xlsx"],
+    mime=ui.XLSX_MIME,
+    key="download_xlsx",
+    icon=":material/table_view:",
+    type="primary",
+    on_click="ignore",
+)
+d2.download_button(
+    "下载 CSV",
+    rankings_page.csv_bytes(db, week, by, config),
+    file_name=names["csv"],
+    mime="text/csv",
+    key="download_csv",
+    icon=":material/description:",
+    on_click="ignore",
+)
 
 st.subheader("多周汇总（月度通报）")
-chosen = st.multiselect("包含的统计周", weeks, default=bulletins.month_weeks(weeks, week), key="multi_weeks",
-                        help="默认选中与所选统计周同一个月的各周；每周一张排名表，另有一张走势表。")
+chosen = st.multiselect(
+    "包含的统计周",
+    weeks,
+    default=rankings_page.month_weeks(weeks, week),
+    key="multi_weeks",
+    help="默认选中与所选统计周同一个月的各周；每周一张排名表，另有一张走势表。",
+)
 if chosen:
-    multi_names = bulletins.file_names(week, by, chosen)
-    st.download_button(f"下载多周汇总表（{len(chosen)} 周）", bulletins.multiweek_bytes(db, chosen, by, config),
-                       file_name=multi_names["multi"], mime=ui.XLSX_MIME, key="download_multi", icon=":material/library_books:",
-                       on_click="ignore")
+    multi_names = rankings_page.file_names(week, by, chosen)
+    st.download_button(
+        f"下载多周汇总表（{len(chosen)} 周）",
+        rankings_page.multiweek_bytes(db, chosen, by, config),
+        file_name=multi_names["multi"],
+        mime=ui.XLSX_MIME,
+        key="download_multi",
+        icon=":material/library_books:",
+        on_click="ignore",
+    )
 else:
     st.caption("请至少选择一周。")
 

@@ -1,4 +1,5 @@
-"""整改整治: the counties on the rectification area (see pages/area.py)."""
-from pages.area import area_page
+"""整改整治: the counties on the rectification area (see app/area_page.py)."""
+
+from app.area_page import area_page
 
 area_page("rectification")

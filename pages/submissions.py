@@ -1,6 +1,7 @@
 """数据报送: the office's weekly loop. Who has submitted (county × week board), upload files and
 see each file's report (what to fix, as an Excel list for the county), the blank template, the
-load history and restoring an earlier version. The work is done in etl.office."""
+load history and restoring an earlier version. The work is done in app.office."""
+
 from __future__ import annotations
 
 import math
@@ -8,13 +9,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from etl import office
+from app import office, signin, ui
+from app.users import PermissionDenied
 from etl.config import default_config, warehouse_path
-from etl.reading import NoWarehouse, ensure_schema
 from etl.status import submission_board
-from etl.users import PermissionDenied
+from etl.warehouse_reader import NoWarehouse, ensure_schema
 from etl.weeks import campaign_weeks
-from pages import signin, ui
 
 REPORTS_KEY = "upload_reports"
 RESTORE_MSG_KEY = "restore_message"
@@ -24,7 +24,9 @@ db = warehouse_path(None, config)
 signin.require_view()
 
 st.title("数据报送")
-st.caption("各县（市、区）和市直单位每周报送的周调度表：报送情况、上传导入、退回修改清单、空白模板、导入记录与版本恢复。")
+st.caption(
+    "各县（市、区）和市直单位每周报送的周调度表：报送情况、上传导入、退回修改清单、空白模板、导入记录与版本恢复。"
+)
 
 try:
     ensure_schema(db, config)
@@ -36,8 +38,10 @@ except NoWarehouse:
 def render_reports(reports) -> None:
     """One box per uploaded file: loaded (rows, version, warnings) or rejected with every problem."""
     counts = {k: sum(r.outcome == k for r in reports) for k in ("loaded", "unchanged", "rejected")}
-    st.markdown(f"**本次上传 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
-                f"退回 {counts['rejected']}**")
+    st.markdown(
+        f"**本次上传 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
+        f"退回 {counts['rejected']}**"
+    )
     for i, report in enumerate(reports):
         with st.container(border=True):
             text = report.summary()
@@ -49,24 +53,43 @@ def render_reports(reports) -> None:
                 st.error(text, icon=":material/cancel:")
             if report.errors or report.warnings:
                 frame = office.problems_frame(report)
-                styled = frame.style.map(lambda v: "color: #C00000; font-weight: bold" if v == "错误" else "",
-                                         subset=["类型"])
-                st.dataframe(styled, hide_index=True, width="stretch",
-                             column_config={"问题": st.column_config.TextColumn(width="large"),
-                                            "怎么改": st.column_config.TextColumn(width="large")})
-                label = "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
-                st.download_button(label, office.problems_xlsx_bytes([report], config),
-                                   file_name=office.problems_file_name(report), mime=ui.XLSX_MIME,
-                                   key=f"problems_{i}", icon=":material/download:", on_click="ignore")
+                styled = frame.style.map(
+                    lambda v: "color: #C00000; font-weight: bold" if v == "错误" else "", subset=["类型"]
+                )
+                st.dataframe(
+                    styled,
+                    hide_index=True,
+                    width="stretch",
+                    column_config={
+                        "问题": st.column_config.TextColumn(width="large"),
+                        "怎么改": st.column_config.TextColumn(width="large"),
+                    },
+                )
+                label = (
+                    "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
+                )
+                st.download_button(
+                    label,
+                    office.problems_xlsx_bytes([report], config),
+                    file_name=office.problems_file_name(report),
+                    mime=ui.XLSX_MIME,
+                    key=f"problems_{i}",
+                    icon=":material/download:",
+                    on_click="ignore",
+                )
 
 
-tab_board, tab_upload, tab_template, tab_history = st.tabs(["报送情况", "上传调度表", "空白模板", "导入记录与恢复"])
+tab_board, tab_upload, tab_template, tab_history = st.tabs(
+    ["报送情况", "上传调度表", "空白模板", "导入记录与恢复"]
+)
 
 # ---------------------------------------------------------------- 报送情况
 with tab_board:
     if board.empty:
-        st.info("还没有任何报送记录。报送员登录后在「上传调度表」导入第一批文件，或在命令行运行 "
-                "`python -m etl load 文件夹`。")
+        st.info(
+            "还没有任何报送记录。报送员登录后在「上传调度表」导入第一批文件，或在命令行运行 "
+            "`python -m etl load 文件夹`。"
+        )
     else:
         weeks = sorted(board["week"].unique())
         # keyed on the latest week: when a new week arrives the board jumps to it, otherwise the
@@ -76,20 +99,30 @@ with tab_board:
         cols = st.columns(len(counts))
         for col, (status, n) in zip(cols, counts.items()):
             col.metric(status, f"{n} 个")
-        missing = board.loc[(board["week"] == week) & (board["status"].isin(["未报送", "已退回"])), ["county", "status"]]
+        missing = board.loc[
+            (board["week"] == week) & (board["status"].isin(["未报送", "已退回"])), ["county", "status"]
+        ]
         if len(missing):
-            st.warning(f"{week} 尚未报送或被退回：" + "、".join(f"{c}（{s}）" for c, s in missing.itertuples(index=False)))
+            st.warning(
+                f"{week} 尚未报送或被退回："
+                + "、".join(f"{c}（{s}）" for c, s in missing.itertuples(index=False))
+            )
         week_log = office.load_history(db, week=week)
         rejected_files = int((week_log["outcome"] == "rejected").sum())
         if rejected_files:
             # a rejected resubmission leaves the earlier version current, so the board stays green: say so
-            st.caption(f"{week} 共有 {rejected_files} 个文件被退回（含已有有效版本的单位再次报送被退回的），"
-                       "原因见「导入记录与恢复」。")
+            st.caption(
+                f"{week} 共有 {rejected_files} 个文件被退回（含已有有效版本的单位再次报送被退回的），"
+                "原因见「导入记录与恢复」。"
+            )
         st.altair_chart(office.board_chart(board), width="stretch")
-        st.caption("颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送。鼠标悬停查看版本数和导入时间。")
+        st.caption(
+            "颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送。鼠标悬停查看版本数和导入时间。"
+        )
         with st.expander("以表格查看"):
-            table = board.pivot_table(index=["sort_order", "county"], columns="week", values="status",
-                                      aggfunc="first").droplevel(0)
+            table = board.pivot_table(
+                index=["sort_order", "county"], columns="week", values="status", aggfunc="first"
+            ).droplevel(0)
             table.index.name = "单位"
             table.columns.name = None
             st.dataframe(table, width="stretch")
@@ -98,14 +131,20 @@ with tab_board:
 with tab_upload:
     if signin.needs_role_notice("clerk", "上传调度表", key="upload"):
         user = signin.current_user()
-        st.markdown(f"把各单位发来的周调度表拖到下面（可一次多个，每个不超过 "
-                    f"{config.limits['max_file_bytes'] / 1e6:.0f} MB）：.xlsx .xls .ods .csv。每个文件要么全部导入，"
-                    "要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，旧版本保留。")
+        st.markdown(
+            f"把各单位发来的周调度表拖到下面（可一次多个，每个不超过 "
+            f"{config.limits['max_file_bytes'] / 1e6:.0f} MB）：.xlsx .xls .ods .csv。每个文件要么全部导入，"
+            "要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，旧版本保留。"
+        )
         ui.chinese_uploader()
         with st.form("upload_form", clear_on_submit=True):
-            files = st.file_uploader("周调度表文件", type=list(office.UPLOAD_TYPES), accept_multiple_files=True,
-                                     max_upload_size=max(1, math.ceil(config.limits["max_file_bytes"] / 1e6)),
-                                     key="upload_files")
+            files = st.file_uploader(
+                "周调度表文件",
+                type=list(office.UPLOAD_TYPES),
+                accept_multiple_files=True,
+                max_upload_size=max(1, math.ceil(config.limits["max_file_bytes"] / 1e6)),
+                key="upload_files",
+            )
             submitted = st.form_submit_button("检查并导入", type="primary")
         if submitted:
             if not files:
@@ -131,11 +170,21 @@ with tab_template:
     latest = board["week"].max() if not board.empty else None
     c1, c2 = st.columns(2)
     unit = c1.selectbox("填报单位", config.units, key="template_unit")
-    t_week = c2.selectbox("统计周", all_weeks, key="template_week",
-                          index=all_weeks.index(office.default_template_week(latest, config)))
-    st.download_button("下载空白模板（Excel）", office.template_bytes(unit, t_week, config),
-                       file_name=office.template_file_name(unit, t_week), mime=ui.XLSX_MIME,
-                       key="template_download", icon=":material/download:", on_click="ignore")
+    t_week = c2.selectbox(
+        "统计周",
+        all_weeks,
+        key="template_week",
+        index=all_weeks.index(office.default_template_week(latest, config)),
+    )
+    st.download_button(
+        "下载空白模板（Excel）",
+        office.template_bytes(unit, t_week, config),
+        file_name=office.template_file_name(unit, t_week),
+        mime=ui.XLSX_MIME,
+        key="template_download",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 # ---------------------------------------------------------------- 导入记录与恢复
 with tab_history:
@@ -147,28 +196,59 @@ with tab_history:
             st.success(message)
         c1, c2 = st.columns(2)
         f_county = c1.selectbox("单位", ["全部", *config.units], key="history_county")
-        f_week = c2.selectbox("统计周", ["全部", *sorted(board["week"].unique(), reverse=True)], key="history_week")
-        history = office.load_history(db, None if f_county == "全部" else f_county,
-                                      None if f_week == "全部" else f_week)
-        shown = history.assign(outcome=history["outcome"].map(office.OUTCOME_LABELS).fillna(history["outcome"]))
-        shown = shown[["loaded_at", "outcome", "county", "week", "version", "rows", "file_name", "errors",
-                       "warnings", "loaded_by"]]
+        f_week = c2.selectbox(
+            "统计周", ["全部", *sorted(board["week"].unique(), reverse=True)], key="history_week"
+        )
+        history = office.load_history(
+            db, None if f_county == "全部" else f_county, None if f_week == "全部" else f_week
+        )
+        shown = history.assign(
+            outcome=history["outcome"].map(office.OUTCOME_LABELS).fillna(history["outcome"])
+        )
+        shown = shown[
+            [
+                "loaded_at",
+                "outcome",
+                "county",
+                "week",
+                "version",
+                "rows",
+                "file_name",
+                "errors",
+                "warnings",
+                "loaded_by",
+            ]
+        ]
         shown.columns = ["时间", "结果", "单位", "统计周", "版本", "行数", "文件名", "错误", "提示", "操作人"]
-        st.dataframe(shown, hide_index=True, width="stretch", placeholder="",
-                     column_config={"时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            placeholder="",
+            column_config={"时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+        )
 
         rejected = history[history["outcome"] == "rejected"]
         if len(rejected):
             with st.expander(f"查看退回原因（{len(rejected)} 个被退回的文件）"):
-                options = {int(r.id): f"{r.loaded_at:%m-%d %H:%M}　{r.file_name}" for r in rejected.itertuples()}
-                log_id = st.selectbox("被退回的文件", list(options), format_func=options.get, key="history_rejected")
+                options = {
+                    int(r.id): f"{r.loaded_at:%m-%d %H:%M}　{r.file_name}" for r in rejected.itertuples()
+                }
+                log_id = st.selectbox(
+                    "被退回的文件", list(options), format_func=options.get, key="history_rejected"
+                )
                 frame = office.history_problems(db, log_id)
                 st.dataframe(frame, hide_index=True, width="stretch")
                 report = office.report_from_log(office.log_row(db, log_id))
-                st.download_button("下载退回修改清单（Excel）", office.problems_xlsx_bytes([report], config),
-                                   file_name=office.problems_file_name(report), mime=ui.XLSX_MIME,
-                                   key="history_problems_download", icon=":material/download:",
-                                   on_click="ignore")
+                st.download_button(
+                    "下载退回修改清单（Excel）",
+                    office.problems_xlsx_bytes([report], config),
+                    file_name=office.problems_file_name(report),
+                    mime=ui.XLSX_MIME,
+                    key="history_problems_download",
+                    icon=":material/download:",
+                    on_click="ignore",
+                )
 
         st.subheader("版本恢复")
         pairs = office.submitted_pairs(db)
@@ -178,7 +258,10 @@ with tab_history:
         else:
             # no current version in the label: a keyed selectbox in the browser keeps showing the label
             # it had when chosen, which would be stale right after a restore (the table says which is current)
-            labels = {(r.county, r.week): f"{r.county} {r.week}（{int(r.versions)} 个版本）" for r in corrected.itertuples()}
+            labels = {
+                (r.county, r.week): f"{r.county} {r.week}（{int(r.versions)} 个版本）"
+                for r in corrected.itertuples()
+            }
             pair = st.selectbox("单位和统计周", list(labels), format_func=labels.get, key="restore_pair")
             vers = office.versions(db, *pair)
             table = vers.assign(is_current=vers["is_current"].map({True: "当前", False: ""}))
@@ -188,10 +271,13 @@ with tab_history:
             if signin.needs_role_notice("clerk", "恢复旧版本", key="restore"):
                 others = [int(v) for v, cur in zip(vers["version"], vers["is_current"]) if not cur]
                 version = st.selectbox("恢复为", others, format_func=lambda v: f"v{v}", key="restore_version")
-                if st.button(f"将 {pair[0]} {pair[1]} 恢复为 v{version}", key="restore_button", type="primary"):
+                if st.button(
+                    f"将 {pair[0]} {pair[1]} 恢复为 v{version}", key="restore_button", type="primary"
+                ):
                     try:
-                        result = office.restore_version(signin.current_user(), pair[0], pair[1], version, db,
-                                                        config=config)
+                        result = office.restore_version(
+                            signin.current_user(), pair[0], pair[1], version, db, config=config
+                        )
                     except PermissionDenied as exc:
                         signin.sign_out()
                         st.error(str(exc))

@@ -1,11 +1,12 @@
 """上热中温下冷: every county's scores by level, hot at the top and cold at the bottom, the city
 profile, and the counties whose villages are cold, with the indicators that make them cold."""
+
 import pandas as pd
 import streamlit as st
 
+from app import ui
+from app.ui import t
 from etl.config import DIMENSION_LABELS, LEVELS, default_config
-from pages import ui
-from pages.ui import t
 
 config = default_config()
 status = ui.page_header("上热中温下冷")
@@ -21,14 +22,24 @@ if data["levels"].empty:
     st.stop()
 
 st.subheader(t("县（市、区）× 层级") + f"（{t(DIMENSION_LABELS[dimension])}）")
-ui.chart("county_level_heatmap", data["levels"], data["city_profile"], dimension,
-         highlight=ui.highlight_from_url(), city_label=config.city)
-st.caption(f"自上而下为市级、县级、乡镇级、村级。红色为热（≥{hot:g} 分），黄橙为温（{warm:g}～{hot:g} 分），"
-           f"蓝色为冷（<{warm:g} 分）。“{config.city}”列把市直单位（市级）和各县（市、区）各层级合并计算。")
+ui.chart(
+    "county_level_heatmap",
+    data["levels"],
+    data["city_profile"],
+    dimension,
+    highlight=ui.highlight_from_url(),
+    city_label=config.city,
+)
+st.caption(
+    f"自上而下为市级、县级、乡镇级、村级。红色为热（≥{hot:g} 分），黄橙为温（{warm:g}～{hot:g} 分），"
+    f"蓝色为冷（<{warm:g} 分）。“{config.city}”列把市直单位（市级）和各县（市、区）各层级合并计算。"
+)
 
 st.subheader(t("县级→村级") + "（综合得分）")
 ui.chart("slope_small_multiples", data["composite_levels"], tuple(data["flagged"]["county"]))
-st.caption(f"每个小图是一个县（市、区）：线条自左向右下降越多，村级越冷；红色为温差 ≥ {flag:g} 分的上热下冷县（市、区）。")
+st.caption(
+    f"每个小图是一个县（市、区）：线条自左向右下降越多，村级越冷；红色为温差 ≥ {flag:g} 分的上热下冷县（市、区）。"
+)
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -45,22 +56,39 @@ if flagged.empty:
     st.success(f"本周没有温差达到 {flag:g} 分的县（市、区）。")
 else:
     matrix = data["composite_levels"].pivot_table(index="county", columns="level", values="shown")
-    table = pd.DataFrame({
-        "county": flagged["county"],
-        **{lv: [matrix.at[c, lv] if c in matrix.index and lv in matrix.columns else None
-                for c in flagged["county"]] for lv in LEVELS[1:]},
-        "gradient": flagged["gradient"],
-        "weakest": [data["village_weakest"].get(c, "") for c in flagged["county"]],
-        "profile": [ui.profile_url(c, week) for c in flagged["county"]],
-    })
+    table = pd.DataFrame(
+        {
+            "county": flagged["county"],
+            **{
+                lv: [
+                    matrix.at[c, lv] if c in matrix.index and lv in matrix.columns else None
+                    for c in flagged["county"]
+                ]
+                for lv in LEVELS[1:]
+            },
+            "gradient": flagged["gradient"],
+            "weakest": [data["village_weakest"].get(c, "") for c in flagged["county"]],
+            "profile": [ui.profile_url(c, week) for c in flagged["county"]],
+        }
+    )
     with st.container(key="screen_only_flagged"):
-        st.dataframe(table, hide_index=True, width="stretch", placeholder="—", column_config={
-            "county": t("县（市、区）"),
-            **{lv: st.column_config.NumberColumn(lv, format="%.1f") for lv in LEVELS[1:]},
-            "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
-            "weakest": st.column_config.TextColumn(t("最弱指标") + "（村级）", width="large"),
-            "profile": st.column_config.LinkColumn(t("画像"), display_text="查看"),
-        })
-    ui.print_table(table.drop(columns="profile").rename(columns={
-        "county": "县（市、区）", "gradient": "温差", "weakest": "最弱指标（村级）"}), "flagged")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            placeholder="—",
+            column_config={
+                "county": t("县（市、区）"),
+                **{lv: st.column_config.NumberColumn(lv, format="%.1f") for lv in LEVELS[1:]},
+                "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
+                "weakest": st.column_config.TextColumn(t("最弱指标") + "（村级）", width="large"),
+                "profile": st.column_config.LinkColumn(t("画像"), display_text="查看"),
+            },
+        )
+    ui.print_table(
+        table.drop(columns="profile").rename(
+            columns={"county": "县（市、区）", "gradient": "温差", "weakest": "最弱指标（村级）"}
+        ),
+        "flagged",
+    )
     st.caption("温差 = 县级综合得分 − 村级综合得分；“最弱指标”为该县（市、区）村级完成率最低的三项。")

@@ -1,4 +1,5 @@
 """What the browser tests share: Debian's Chromium, and `streamlit run dashboard.py` on a free port."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,14 @@ from .conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 # Playwright cannot download its own browser here; these flags keep Chromium off the closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
@@ -26,7 +33,9 @@ def need_browser() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs it)")
-        reason = f"{CHROMIUM} not installed; skipping the browser tests (apt-get install chromium fonts-noto-cjk)"
+        reason = (
+            f"{CHROMIUM} not installed; skipping the browser tests (apt-get install chromium fonts-noto-cjk)"
+        )
         print(reason)
         pytest.skip(reason)
 
@@ -42,10 +51,27 @@ def streamlit_server(log_path: Path, env: dict):
     """The app as `make run` starts it, on a free port; yields its URL once it answers."""
     port = free_port()
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                                 "--server.fileWatcherType", "none"],
-                                cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -1,4 +1,5 @@
 """Shared fixtures. Feature-specific fixtures live in the feature's own test file."""
+
 from __future__ import annotations
 
 import sys

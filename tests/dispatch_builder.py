@@ -1,4 +1,5 @@
 """Small dispatch sheets for tests, built as a grid of cells and written as .xlsx or .csv."""
+
 from __future__ import annotations
 
 import csv
@@ -12,24 +13,78 @@ from etl.columns import COLUMNS, GROUPS
 
 # One plausible row per level; the tests change single cells to make each variation or defect.
 BASE = {
-    "县级": dict(org_count=1, member_count=20, reading_class_done="是", center_group_sessions=2,
-                special_lectures=1, discussion_members=10, mobile_members=2, mobile_members_reached=1,
-                research_topics=3, research_done=2, research_reports=1, positive_cases=1, negative_cases=0,
-                exchange_meeting_held="否", conversion_items=4, conversion_done=2, livelihood_projects=5,
-                livelihood_done=3, urgent_issues_collected=6, urgent_issues_solved=4, problems_found=7,
-                problems_quantified=5, problems_rectified=3, lead_cases=1, media_central=0,
-                media_provincial=2, board_updated="是"),
-    "乡镇级": dict(org_count=3, member_count=60, center_group_sessions=3, special_lectures=2,
-                 discussion_members=30, mobile_members=5, mobile_members_reached=2, research_topics=2,
-                 research_done=1, research_reports=1, conversion_items=2, conversion_done=1,
-                 livelihood_projects=4, livelihood_done=2, urgent_issues_collected=5, urgent_issues_solved=2,
-                 problems_found=9, problems_quantified=4, problems_rectified=2, media_central=0,
-                 media_provincial=1, board_updated="否"),
-    "村级": dict(org_count=12, member_count=240, concentrated_study_sessions=10, special_lectures=4,
-               discussion_members=80, mobile_members=20, mobile_members_reached=5, livelihood_projects=12,
-               livelihood_done=3, urgent_issues_collected=15, urgent_issues_solved=5, problems_found=30,
-               problems_quantified=10, problems_rectified=6, media_central=0, media_provincial=0,
-               board_updated="否"),
+    "县级": dict(
+        org_count=1,
+        member_count=20,
+        reading_class_done="是",
+        center_group_sessions=2,
+        special_lectures=1,
+        discussion_members=10,
+        mobile_members=2,
+        mobile_members_reached=1,
+        research_topics=3,
+        research_done=2,
+        research_reports=1,
+        positive_cases=1,
+        negative_cases=0,
+        exchange_meeting_held="否",
+        conversion_items=4,
+        conversion_done=2,
+        livelihood_projects=5,
+        livelihood_done=3,
+        urgent_issues_collected=6,
+        urgent_issues_solved=4,
+        problems_found=7,
+        problems_quantified=5,
+        problems_rectified=3,
+        lead_cases=1,
+        media_central=0,
+        media_provincial=2,
+        board_updated="是",
+    ),
+    "乡镇级": dict(
+        org_count=3,
+        member_count=60,
+        center_group_sessions=3,
+        special_lectures=2,
+        discussion_members=30,
+        mobile_members=5,
+        mobile_members_reached=2,
+        research_topics=2,
+        research_done=1,
+        research_reports=1,
+        conversion_items=2,
+        conversion_done=1,
+        livelihood_projects=4,
+        livelihood_done=2,
+        urgent_issues_collected=5,
+        urgent_issues_solved=2,
+        problems_found=9,
+        problems_quantified=4,
+        problems_rectified=2,
+        media_central=0,
+        media_provincial=1,
+        board_updated="否",
+    ),
+    "村级": dict(
+        org_count=12,
+        member_count=240,
+        concentrated_study_sessions=10,
+        special_lectures=4,
+        discussion_members=80,
+        mobile_members=20,
+        mobile_members_reached=5,
+        livelihood_projects=12,
+        livelihood_done=3,
+        urgent_issues_collected=15,
+        urgent_issues_solved=5,
+        problems_found=30,
+        problems_quantified=10,
+        problems_rectified=6,
+        media_central=0,
+        media_provincial=0,
+        board_updated="否",
+    ),
 }
 UNITS = [("青河县委常委会", "县级"), ("城关镇党委", "乡镇级"), ("城关镇村（社区）党组织", "村级")]
 
@@ -47,16 +102,19 @@ def expected_rows() -> list[dict]:
     return out
 
 
-def grid(unit="青河县", week="2023-W45", header="merged", columns=None, rows=None, total=True,
-         extra_top=0) -> list[list]:
+def grid(
+    unit="青河县", week="2023-W45", header="merged", columns=None, rows=None, total=True, extra_top=0
+) -> list[list]:
     """The cells of a dispatch sheet. header: 'merged' (group written once), 'repeated', 'joined'."""
     columns = columns or [c for c in COLUMNS]
-    rows = rows if rows is not None else [
-        {"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
+    rows = rows if rows is not None else [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
     cells = [[""] * len(columns) for _ in range(extra_top)]
     cells.append(["云州市第二批主题教育工作进展周调度表"] + [""] * (len(columns) - 1))
     meta = [""] * len(columns)
-    meta[0], meta[3] = f"填报单位：{unit}" if unit is not None else "", f"统计周：{week}" if week is not None else ""
+    meta[0], meta[3] = (
+        f"填报单位：{unit}" if unit is not None else "",
+        f"统计周：{week}" if week is not None else "",
+    )
     cells.append(meta)
     if header == "joined":
         cells.append([f"{c.group}-{c.label}" for c in columns])
@@ -68,7 +126,9 @@ def grid(unit="青河县", week="2023-W45", header="merged", columns=None, rows=
         cells.append(groups)
         cells.append([c.label for c in columns])
     for i, r in enumerate(rows, 1):
-        cells.append([i if c.id == "seq" else r.get(c.id, "") if r.get(c.id) is not None else "" for c in columns])
+        cells.append(
+            [i if c.id == "seq" else r.get(c.id, "") if r.get(c.id) is not None else "" for c in columns]
+        )
     if total:
         sums = []
         for c in columns:

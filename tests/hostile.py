@@ -1,35 +1,48 @@
 """Builders for hostile files: tiny hand-made .xlsx packages, OLE2 compound files, zip bombs.
 Used by tests/test_hostile_files.py; each builder returns bytes small enough to keep in a test."""
+
 from __future__ import annotations
 
 import io
 import struct
 import zipfile
 
-CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-      '<Default Extension="xml" ContentType="application/xml"/>'
-      '<Override PartName="/xl/workbook.xml" '
-      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-      '<Override PartName="/xl/worksheets/sheet1.xml" '
-      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'officeDocument" Target="xl/workbook.xml"/></Relationships>')
-WB = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-      '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-      '<sheets><sheet name="调度表" sheetId="1" r:id="rId1"/></sheets></workbook>')
-WB_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-           '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-           '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-           'worksheet" Target="worksheets/sheet1.xml"/>{extra}</Relationships>')
-SST_REL = ('<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-           'sharedStrings" Target="sharedStrings.xml"/>')
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+CT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WB = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="调度表" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'worksheet" Target="worksheets/sheet1.xml"/>{extra}</Relationships>'
+)
+SST_REL = (
+    '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'sharedStrings" Target="sharedStrings.xml"/>'
+)
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
 
 
 def cell(ref: str, value) -> bytes:
@@ -63,8 +76,10 @@ def xlsx(sheet: bytes, shared_strings: bytes | None = None, extra_members: dict 
 
 def shared_strings(*texts: str) -> bytes:
     items = "".join(f"<si><t>{t}</t></si>" for t in texts)
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/'
-            f'spreadsheetml/2006/main" count="{len(texts)}" uniqueCount="{len(texts)}">{items}</sst>').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" count="{len(texts)}" uniqueCount="{len(texts)}">{items}</sst>'
+    ).encode()
 
 
 def zip_bomb(inflated: int, name: str = "xl/worksheets/sheet1.xml") -> bytes:
@@ -104,7 +119,7 @@ def central_entry(data: bytes, name: bytes) -> int:
     at = data.find(b"PK\x01\x02")
     while at >= 0:
         (n,) = struct.unpack_from("<H", data, at + 28)
-        if data[at + 46:at + 46 + n] == name:
+        if data[at + 46 : at + 46 + n] == name:
             return at
         at = data.find(b"PK\x01\x02", at + 4)
     raise ValueError(f"no central directory entry for {name!r}")
@@ -121,6 +136,7 @@ def _patch_zip64(data: bytearray, start: int, length: int, size: int) -> None:
 
 # --- OLE2 compound files -----------------------------------------------------------------------
 
+
 def ole(streams: dict[str, bytes]) -> bytes:
     """A minimal OLE2 compound file (512-byte sectors, no mini stream: streams padded to 4096 bytes)."""
     ssz = 512
@@ -134,17 +150,19 @@ def ole(streams: dict[str, bytes]) -> bytes:
         first = len(sectors)
         count = max(1, -(-len(blob) // ssz))
         for i in range(count):
-            sectors.append(blob[i * ssz:(i + 1) * ssz].ljust(ssz, b"\0"))
+            sectors.append(blob[i * ssz : (i + 1) * ssz].ljust(ssz, b"\0"))
             fat.append(first + i + 1 if i < count - 1 else 0xFFFFFFFE)
         return first
 
     for blob in blobs:
         starts.append(put(blob))
 
-    def entry(name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF) -> bytes:
+    def entry(
+        name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF
+    ) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0"
         e = bytearray(128)
-        e[:len(raw)] = raw
+        e[: len(raw)] = raw
         struct.pack_into("<HBB", e, 0x40, len(raw), kind, 1)
         struct.pack_into("<III", e, 0x44, 0xFFFFFFFF, right, child)
         struct.pack_into("<II", e, 0x74, start, size)
@@ -152,8 +170,9 @@ def ole(streams: dict[str, bytes]) -> bytes:
 
     entries = [entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1 if names else 0xFFFFFFFF)]
     for i, name in enumerate(names):
-        entries.append(entry(name, 2, starts[i], len(blobs[i]),
-                             right=i + 2 if i + 1 < len(names) else 0xFFFFFFFF))
+        entries.append(
+            entry(name, 2, starts[i], len(blobs[i]), right=i + 2 if i + 1 < len(names) else 0xFFFFFFFF)
+        )
     directory = b"".join(entries)
     dir_start = put(directory)
     fat_sector = len(sectors)
@@ -164,7 +183,9 @@ def ole(streams: dict[str, bytes]) -> bytes:
     header = bytearray(512)
     header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIIII", header, 0x2C, 1, dir_start, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0, fat_sector)
+    struct.pack_into(
+        "<IIIIIIIII", header, 0x2C, 1, dir_start, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0, fat_sector
+    )
     struct.pack_into("<108I", header, 0x50, *([0xFFFFFFFF] * 108))
     return bytes(header) + b"".join(sectors)
 
@@ -172,7 +193,10 @@ def ole(streams: dict[str, bytes]) -> bytes:
 def encrypted_xlsx() -> bytes:
     """What Excel writes for a password-protected .xlsx: an OLE2 file with EncryptionInfo and
     EncryptedPackage streams (the contents here are random-looking filler, as real ones are)."""
-    info = struct.pack("<HHI", 4, 4, 0x40) + b"<encryption xmlns=\"http://schemas.microsoft.com/office/2006/encryption\"/>"
+    info = (
+        struct.pack("<HHI", 4, 4, 0x40)
+        + b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"/>'
+    )
     return ole({"EncryptionInfo": info, "EncryptedPackage": struct.pack("<Q", 1000) + bytes(range(256)) * 8})
 
 

@@ -6,6 +6,7 @@ from the code. After changing the method or config.toml, regenerate with:
 
     .venv/bin/python -m tests.method_example
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,10 @@ INDICATOR_TEXT = {
     "mobile_members_reached": ("流动党员数", "已组织参学流动党员数"),
     "research_done": ("调研课题数", "已完成调研数"),
     "reports_written": ("调研课题数", "形成调研报告数"),
-    "typical_cases": ("2 × 党组织数 × {cases_per_org:g}", "正面、反面典型案例各自计入，每类最多计党组织数 × {cases_per_org:g}"),
+    "typical_cases": (
+        "2 × 党组织数 × {cases_per_org:g}",
+        "正面、反面典型案例各自计入，每类最多计党组织数 × {cases_per_org:g}",
+    ),
     "exchange_meeting": ("1", "成果交流会是否召开（是 = 1）"),
     "results_converted": ("成果转化事项数", "已转化落实数"),
     "livelihood_done": ("为民办实事项目数", "已办结数"),
@@ -43,26 +47,93 @@ INDICATOR_TEXT = {
 }
 
 EXAMPLE_ROWS = [
-    {"unit": "青河县委常委会", "level": "县级", "org_count": 1, "member_count": 12, "reading_class_done": 1,
-     "center_group_sessions": 2, "special_lectures": 1, "discussion_members": 9, "mobile_members": 2,
-     "mobile_members_reached": 1, "research_topics": 2, "research_done": 2, "research_reports": 1,
-     "positive_cases": 1, "negative_cases": 0, "exchange_meeting_held": 0, "conversion_items": 4,
-     "conversion_done": 1, "livelihood_projects": 2, "livelihood_done": 1, "urgent_issues_collected": 4,
-     "urgent_issues_solved": 3, "problems_found": 5, "problems_quantified": 5, "problems_rectified": 2,
-     "lead_cases": 1},
-    {"unit": "城关镇党委", "level": "乡镇级", "org_count": 2, "member_count": 50, "center_group_sessions": 4,
-     "special_lectures": 1, "discussion_members": 30, "mobile_members": 5, "mobile_members_reached": 2,
-     "research_topics": 2, "research_done": 1, "research_reports": 1, "conversion_items": 2,
-     "conversion_done": 0, "livelihood_projects": 3, "livelihood_done": 1, "urgent_issues_collected": 6,
-     "urgent_issues_solved": 3, "problems_found": 4, "problems_quantified": 4, "problems_rectified": 1},
-    {"unit": "东村党支部", "level": "村级", "org_count": 1, "member_count": 20, "concentrated_study_sessions": 2,
-     "special_lectures": 0, "discussion_members": 8, "mobile_members": 0, "mobile_members_reached": 0,
-     "livelihood_projects": 1, "livelihood_done": 0, "urgent_issues_collected": 2, "urgent_issues_solved": 1,
-     "problems_found": 2, "problems_quantified": 1, "problems_rectified": 0},
-    {"unit": "西村党支部", "level": "村级", "org_count": 1, "member_count": 15, "concentrated_study_sessions": 3,
-     "special_lectures": 1, "discussion_members": 12, "mobile_members": 3, "mobile_members_reached": 1,
-     "livelihood_projects": 1, "livelihood_done": 1, "urgent_issues_collected": 0, "urgent_issues_solved": 0,
-     "problems_found": 3, "problems_quantified": 3, "problems_rectified": 1},
+    {
+        "unit": "青河县委常委会",
+        "level": "县级",
+        "org_count": 1,
+        "member_count": 12,
+        "reading_class_done": 1,
+        "center_group_sessions": 2,
+        "special_lectures": 1,
+        "discussion_members": 9,
+        "mobile_members": 2,
+        "mobile_members_reached": 1,
+        "research_topics": 2,
+        "research_done": 2,
+        "research_reports": 1,
+        "positive_cases": 1,
+        "negative_cases": 0,
+        "exchange_meeting_held": 0,
+        "conversion_items": 4,
+        "conversion_done": 1,
+        "livelihood_projects": 2,
+        "livelihood_done": 1,
+        "urgent_issues_collected": 4,
+        "urgent_issues_solved": 3,
+        "problems_found": 5,
+        "problems_quantified": 5,
+        "problems_rectified": 2,
+        "lead_cases": 1,
+    },
+    {
+        "unit": "城关镇党委",
+        "level": "乡镇级",
+        "org_count": 2,
+        "member_count": 50,
+        "center_group_sessions": 4,
+        "special_lectures": 1,
+        "discussion_members": 30,
+        "mobile_members": 5,
+        "mobile_members_reached": 2,
+        "research_topics": 2,
+        "research_done": 1,
+        "research_reports": 1,
+        "conversion_items": 2,
+        "conversion_done": 0,
+        "livelihood_projects": 3,
+        "livelihood_done": 1,
+        "urgent_issues_collected": 6,
+        "urgent_issues_solved": 3,
+        "problems_found": 4,
+        "problems_quantified": 4,
+        "problems_rectified": 1,
+    },
+    {
+        "unit": "东村党支部",
+        "level": "村级",
+        "org_count": 1,
+        "member_count": 20,
+        "concentrated_study_sessions": 2,
+        "special_lectures": 0,
+        "discussion_members": 8,
+        "mobile_members": 0,
+        "mobile_members_reached": 0,
+        "livelihood_projects": 1,
+        "livelihood_done": 0,
+        "urgent_issues_collected": 2,
+        "urgent_issues_solved": 1,
+        "problems_found": 2,
+        "problems_quantified": 1,
+        "problems_rectified": 0,
+    },
+    {
+        "unit": "西村党支部",
+        "level": "村级",
+        "org_count": 1,
+        "member_count": 15,
+        "concentrated_study_sessions": 3,
+        "special_lectures": 1,
+        "discussion_members": 12,
+        "mobile_members": 3,
+        "mobile_members_reached": 1,
+        "livelihood_projects": 1,
+        "livelihood_done": 1,
+        "urgent_issues_collected": 0,
+        "urgent_issues_solved": 0,
+        "problems_found": 3,
+        "problems_quantified": 3,
+        "problems_rectified": 1,
+    },
 ]
 
 
@@ -79,9 +150,14 @@ def render_parameters(con, config: Config) -> str:
     t, li, tp = config.temperature, config.lights, config.targets
     lines = ["| 方面 | 权重 |", "|---|---|"]
     lines += [f"| {DIMENSION_LABELS[d]} | {config.weights[d]:g} |" for d in DIMENSIONS]
-    lines += ["", "| 方面 | 指标 | 目标数 | 已完成数（超过目标数的按目标数计） | 适用层级 |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| 方面 | 指标 | 目标数 | 已完成数（超过目标数的按目标数计） | 适用层级 |",
+        "|---|---|---|---|---|",
+    ]
     for ind, dim, label, levels in con.execute(
-            "SELECT indicator, dimension, label, levels FROM indicator_defs ORDER BY sort_order").fetchall():
+        "SELECT indicator, dimension, label, levels FROM indicator_defs ORDER BY sort_order"
+    ).fetchall():
         target, achieved = (s.format(**tp) for s in INDICATOR_TEXT[ind])
         lines.append(f"| {DIMENSION_LABELS[dim]} | {label} | {target} | {achieved} | {'、'.join(levels)} |")
     lines += [
@@ -102,15 +178,29 @@ def render_example(con, config: Config) -> str:
     ind = con.execute(
         "SELECT s.level, s.dimension, s.label, s.capped, s.target, s.rate FROM indicator_scores AS s "
         "JOIN indicator_defs AS d USING (indicator) WHERE s.county = ? AND s.week = ? ORDER BY d.sort_order",
-        [county, week]).fetchall()
-    lvl = {(r[0], r[1]): r[2] for r in con.execute(
-        "SELECT level, dimension, score FROM level_scores WHERE county = ? AND week = ?", [county, week]).fetchall()}
-    cty = dict(con.execute("SELECT dimension, score FROM county_scores WHERE county = ? AND week = ?",
-                           [county, week]).fetchall())
-    grad = con.execute("SELECT top_composite, bottom_composite, gradient, cold_bottom FROM scope_gradients "
-                       "WHERE county = ? AND week = ? AND NOT is_city", [county, week]).fetchall()[0]
-    flag = con.execute("SELECT shown, lag, light, band FROM score_flags WHERE county = ? AND week = ? "
-                       "AND level IS NULL AND dimension = 'composite' AND NOT is_city", [county, week]).fetchall()[0]
+        [county, week],
+    ).fetchall()
+    lvl = {
+        (r[0], r[1]): r[2]
+        for r in con.execute(
+            "SELECT level, dimension, score FROM level_scores WHERE county = ? AND week = ?", [county, week]
+        ).fetchall()
+    }
+    cty = dict(
+        con.execute(
+            "SELECT dimension, score FROM county_scores WHERE county = ? AND week = ?", [county, week]
+        ).fetchall()
+    )
+    grad = con.execute(
+        "SELECT top_composite, bottom_composite, gradient, cold_bottom FROM scope_gradients "
+        "WHERE county = ? AND week = ? AND NOT is_city",
+        [county, week],
+    ).fetchall()[0]
+    flag = con.execute(
+        "SELECT shown, lag, light, band FROM score_flags WHERE county = ? AND week = ? "
+        "AND level IS NULL AND dimension = 'composite' AND NOT is_city",
+        [county, week],
+    ).fetchall()[0]
     levels = [lv for lv in LEVELS if (lv, "composite") in lvl]
     out = [
         f"{county}{week_label(week)}报来 4 行：县级 1 行、乡镇级 1 行、村级 2 行。"
@@ -129,16 +219,24 @@ def render_example(con, config: Config) -> str:
     for level in levels:
         for lv, dim, label, capped, target, rate in ind:
             if lv == level:
-                out.append(f"| {lv} | {DIMENSION_LABELS[dim]} | {label} | {g(capped)} | {g(target)} | {f1(100 * rate)}% |")
-    out += ["", "**第二步：各层级各方面得分**（该方面各项完成率的平均 × 100）和**层级综合得分**"
-                "（各方面得分按权重加权平均，缺少的方面不计，权重按现有方面折算）：", ""]
+                out.append(
+                    f"| {lv} | {DIMENSION_LABELS[dim]} | {label} | {g(capped)} | {g(target)} | {f1(100 * rate)}% |"
+                )
+    out += [
+        "",
+        "**第二步：各层级各方面得分**（该方面各项完成率的平均 × 100）和**层级综合得分**"
+        "（各方面得分按权重加权平均，缺少的方面不计，权重按现有方面折算）：",
+        "",
+    ]
     for level in levels:
         parts = []
         for dim in DIMENSIONS:
             rates = [r[5] for r in ind if r[0] == level and r[1] == dim]
             if rates:
-                parts.append(f"{DIMENSION_LABELS[dim]} ({' + '.join(f1(100 * x) for x in rates)}) ÷ {len(rates)} = "
-                             f"{f1(lvl[(level, dim)])}")
+                parts.append(
+                    f"{DIMENSION_LABELS[dim]} ({' + '.join(f1(100 * x) for x in rates)}) ÷ {len(rates)} = "
+                    f"{f1(lvl[(level, dim)])}"
+                )
             else:
                 parts.append(f"{DIMENSION_LABELS[dim]}（{level}不填，不计）")
         dims = [d for d in DIMENSIONS if (level, d) in lvl]
@@ -149,7 +247,9 @@ def render_example(con, config: Config) -> str:
     out += ["", "**第三步：县（市、区）各方面得分**（有该方面的各层级得分平均，各层级同等权重）：", ""]
     for dim in DIMENSIONS:
         vals = [lvl[(lv, dim)] for lv in levels if (lv, dim) in lvl]
-        out.append(f"- {DIMENSION_LABELS[dim]} = ({' + '.join(f1(v) for v in vals)}) ÷ {len(vals)} = **{f1(cty[dim])}**")
+        out.append(
+            f"- {DIMENSION_LABELS[dim]} = ({' + '.join(f1(v) for v in vals)}) ÷ {len(vals)} = **{f1(cty[dim])}**"
+        )
     num = " + ".join(f"{config.weights[d]:g} × {f1(cty[d])}" for d in DIMENSIONS)
     den = sum(config.weights[d] for d in DIMENSIONS)
     out += [

@@ -1,6 +1,7 @@
 """Helpers shared by the office's tests (users, uploads, rankings page, browser): accounts in a
 temporary users file, a warehouse with the shared samples, and the bytes behind AppTest's
 download buttons."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import users
+from app import users
 from etl.load import load_paths
 
 from .conftest import ROOT, require_samples

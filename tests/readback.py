@@ -1,5 +1,6 @@
 """A small, independent reader for the tests of the template and the demo: what a sheet means,
 without the real loader, so the writers can be checked on their own."""
+
 from __future__ import annotations
 
 import csv
@@ -51,10 +52,10 @@ def _meta(grid, label: str):
         for i, cell in enumerate(row):
             s = _text(cell)
             if s.startswith(label):
-                rest = s[len(label):].lstrip(":：")
+                rest = s[len(label) :].lstrip(":：")
                 if rest:
                     return rest
-                return next(x for x in row[i + 1:] if _text(x))
+                return next(x for x in row[i + 1 :] if _text(x))
 
 
 def _value(cell, col):
@@ -85,7 +86,7 @@ def read_dispatch(path) -> dict:
         if col is None and head:
             extra.append(head)
     rows, total = [], None
-    for r in grid[h + 1:]:
+    for r in grid[h + 1 :]:
         cells = {c.id: _value(x, c) for c, x in zip(cols, r) if c is not None and c.kind != "seq"}
         if not any(_text(x) for x in r) or _text(r[0]).startswith("注"):
             continue
@@ -94,5 +95,10 @@ def read_dispatch(path) -> dict:
             continue
         cells.setdefault("remarks", None)
         rows.append(cells)
-    return {"unit": _meta(grid, "填报单位"), "week": _week(_meta(grid, "统计周")), "rows": rows,
-            "total": total, "extra": extra}
+    return {
+        "unit": _meta(grid, "填报单位"),
+        "week": _week(_meta(grid, "统计周")),
+        "rows": rows,
+        "total": total,
+        "extra": extra,
+    }

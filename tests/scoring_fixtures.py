@@ -1,5 +1,6 @@
 """Fixtures for the scoring tests: write (county, week) submissions straight into the raw tables,
 as the loader would, without going through spreadsheets."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,17 +17,36 @@ def insert_submission(con, county: str, week: str, rows: list[dict], version: in
     """Add a version of (county, week) made of `rows` (dicts keyed by metric id, plus unit and level;
     missing metrics are NULL) and make it current. Returns the version number."""
     if version is None:
-        version = con.execute("SELECT coalesce(max(version), 0) + 1 FROM submission_versions "
-                              "WHERE county = ? AND week = ?", [county, week]).fetchall()[0][0]
-    con.execute("INSERT INTO submission_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [county, week, version, f"{county}_{week}_v{version}.xlsx", f"sha-{county}-{week}-{version}",
-                 dt.datetime(2023, 11, 1, 12, 0), len(rows), "test"])
+        version = con.execute(
+            "SELECT coalesce(max(version), 0) + 1 FROM submission_versions WHERE county = ? AND week = ?",
+            [county, week],
+        ).fetchall()[0][0]
+    con.execute(
+        "INSERT INTO submission_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            county,
+            week,
+            version,
+            f"{county}_{week}_v{version}.xlsx",
+            f"sha-{county}-{week}-{version}",
+            dt.datetime(2023, 11, 1, 12, 0),
+            len(rows),
+            "test",
+        ],
+    )
     con.execute("DELETE FROM current_versions WHERE county = ? AND week = ?", [county, week])
     con.execute("INSERT INTO current_versions VALUES (?, ?, ?)", [county, week, version])
     values = []
     for i, row in enumerate(rows):
-        rec = {"county": county, "week": week, "version": version, "row_no": i + 5,
-               "unit": row.get("unit", f"单位{i + 1}"), "level": row["level"], "remarks": row.get("remarks")}
+        rec = {
+            "county": county,
+            "week": week,
+            "version": version,
+            "row_no": i + 5,
+            "unit": row.get("unit", f"单位{i + 1}"),
+            "level": row["level"],
+            "remarks": row.get("remarks"),
+        }
         for m in METRICS:
             v = row.get(m.id)
             rec[m.id] = None if v is None else (bool(v) if m.id in _FLAGS else int(v))
@@ -52,43 +72,138 @@ def insert_truth(con, truth_path: str | Path) -> None:
 # composite (40.04 and 39.96 both show 40.0); 青河县 never submits; 市直单位 is not ranked.
 
 DONGHU_ROWS = [
-    {"unit": "东湖区委常委会", "level": "县级", "org_count": 1, "member_count": 10, "reading_class_done": 1,
-     "center_group_sessions": 1, "special_lectures": 1, "discussion_members": 5, "mobile_members": 0,
-     "mobile_members_reached": 0, "research_topics": 2, "research_done": 1, "research_reports": 1,
-     "positive_cases": 3, "negative_cases": 0, "exchange_meeting_held": 0, "conversion_items": 0,
-     "conversion_done": 0, "livelihood_projects": 4, "livelihood_done": 2, "urgent_issues_collected": 0,
-     "urgent_issues_solved": 0, "problems_found": 3, "problems_quantified": 3, "problems_rectified": 3,
-     "lead_cases": 2},
-    {"unit": "城关镇党委", "level": "乡镇级", "org_count": 2, "member_count": 20, "center_group_sessions": 1,
-     "special_lectures": 2, "discussion_members": 20, "mobile_members": 4, "mobile_members_reached": 1,
-     "research_topics": 1, "research_done": 1, "research_reports": 0, "conversion_items": 2,
-     "conversion_done": 1, "livelihood_projects": 2, "livelihood_done": 2, "urgent_issues_collected": 4,
-     "urgent_issues_solved": 1, "problems_found": 6, "problems_quantified": 6, "problems_rectified": 3},
-    {"unit": "东村党支部", "level": "村级", "org_count": 1, "member_count": 10, "concentrated_study_sessions": 0,
-     "special_lectures": 1, "discussion_members": 10, "mobile_members": 0, "mobile_members_reached": 0,
-     "livelihood_projects": 0, "livelihood_done": 0, "urgent_issues_collected": 2, "urgent_issues_solved": 2,
-     "problems_found": 0, "problems_quantified": 0, "problems_rectified": 0},
-    {"unit": "西村党支部", "level": "村级", "org_count": 1, "member_count": 30, "concentrated_study_sessions": 1,
-     "special_lectures": None, "discussion_members": 0, "mobile_members": 2, "mobile_members_reached": 1,
-     "livelihood_projects": 2, "livelihood_done": 1, "urgent_issues_collected": 2, "urgent_issues_solved": 0,
-     "problems_found": 3, "problems_quantified": 3, "problems_rectified": 1},
+    {
+        "unit": "东湖区委常委会",
+        "level": "县级",
+        "org_count": 1,
+        "member_count": 10,
+        "reading_class_done": 1,
+        "center_group_sessions": 1,
+        "special_lectures": 1,
+        "discussion_members": 5,
+        "mobile_members": 0,
+        "mobile_members_reached": 0,
+        "research_topics": 2,
+        "research_done": 1,
+        "research_reports": 1,
+        "positive_cases": 3,
+        "negative_cases": 0,
+        "exchange_meeting_held": 0,
+        "conversion_items": 0,
+        "conversion_done": 0,
+        "livelihood_projects": 4,
+        "livelihood_done": 2,
+        "urgent_issues_collected": 0,
+        "urgent_issues_solved": 0,
+        "problems_found": 3,
+        "problems_quantified": 3,
+        "problems_rectified": 3,
+        "lead_cases": 2,
+    },
+    {
+        "unit": "城关镇党委",
+        "level": "乡镇级",
+        "org_count": 2,
+        "member_count": 20,
+        "center_group_sessions": 1,
+        "special_lectures": 2,
+        "discussion_members": 20,
+        "mobile_members": 4,
+        "mobile_members_reached": 1,
+        "research_topics": 1,
+        "research_done": 1,
+        "research_reports": 0,
+        "conversion_items": 2,
+        "conversion_done": 1,
+        "livelihood_projects": 2,
+        "livelihood_done": 2,
+        "urgent_issues_collected": 4,
+        "urgent_issues_solved": 1,
+        "problems_found": 6,
+        "problems_quantified": 6,
+        "problems_rectified": 3,
+    },
+    {
+        "unit": "东村党支部",
+        "level": "村级",
+        "org_count": 1,
+        "member_count": 10,
+        "concentrated_study_sessions": 0,
+        "special_lectures": 1,
+        "discussion_members": 10,
+        "mobile_members": 0,
+        "mobile_members_reached": 0,
+        "livelihood_projects": 0,
+        "livelihood_done": 0,
+        "urgent_issues_collected": 2,
+        "urgent_issues_solved": 2,
+        "problems_found": 0,
+        "problems_quantified": 0,
+        "problems_rectified": 0,
+    },
+    {
+        "unit": "西村党支部",
+        "level": "村级",
+        "org_count": 1,
+        "member_count": 30,
+        "concentrated_study_sessions": 1,
+        "special_lectures": None,
+        "discussion_members": 0,
+        "mobile_members": 2,
+        "mobile_members_reached": 1,
+        "livelihood_projects": 2,
+        "livelihood_done": 1,
+        "urgent_issues_collected": 2,
+        "urgent_issues_solved": 0,
+        "problems_found": 3,
+        "problems_quantified": 3,
+        "problems_rectified": 1,
+    },
 ]
 
 CITY_DIRECT_ROWS = [
-    {"unit": "市委办公室", "level": "市级", "org_count": 1, "member_count": 40, "reading_class_done": 1,
-     "center_group_sessions": 1, "special_lectures": 1, "discussion_members": 40, "mobile_members": 0,
-     "research_topics": 1, "research_done": 1, "research_reports": 1, "positive_cases": 1,
-     "negative_cases": 1, "exchange_meeting_held": 1, "conversion_items": 1, "conversion_done": 1,
-     "livelihood_projects": 1, "livelihood_done": 1, "urgent_issues_collected": 1, "urgent_issues_solved": 1,
-     "problems_found": 3, "problems_quantified": 3, "problems_rectified": 3, "lead_cases": 1},
+    {
+        "unit": "市委办公室",
+        "level": "市级",
+        "org_count": 1,
+        "member_count": 40,
+        "reading_class_done": 1,
+        "center_group_sessions": 1,
+        "special_lectures": 1,
+        "discussion_members": 40,
+        "mobile_members": 0,
+        "research_topics": 1,
+        "research_done": 1,
+        "research_reports": 1,
+        "positive_cases": 1,
+        "negative_cases": 1,
+        "exchange_meeting_held": 1,
+        "conversion_items": 1,
+        "conversion_done": 1,
+        "livelihood_projects": 1,
+        "livelihood_done": 1,
+        "urgent_issues_collected": 1,
+        "urgent_issues_solved": 1,
+        "problems_found": 3,
+        "problems_quantified": 3,
+        "problems_rectified": 3,
+        "lead_cases": 1,
+    },
 ]
 
 
 def livelihood_only(done: int, projects: int = 10_000, unit: str = "某村党支部") -> list[dict]:
     """A single village row whose only indicator is livelihood projects: its county scores exactly
     100 × done / projects on development and on the composite (the other dimensions are missing)."""
-    return [{"unit": unit, "level": "村级", "member_count": 0, "livelihood_projects": projects,
-             "livelihood_done": done}]
+    return [
+        {
+            "unit": unit,
+            "level": "村级",
+            "member_count": 0,
+            "livelihood_projects": projects,
+            "livelihood_done": done,
+        }
+    ]
 
 
 def build_hand_fixture(con) -> None:
@@ -114,12 +229,23 @@ def build_hand_fixture(con) -> None:
 #       rectification rectified 1/3 and quantified 3/3 (row 1 target 0), enough (0+3)/(3+3)
 W = {"study": 0.30, "research": 0.25, "development": 0.25, "rectification": 0.20}
 DONGHU_LEVEL = {
-    "县级": {"study": 100 * (1 + 1 + 1 + 0.5) / 4, "research": 100 * (0.5 + 0.5 + 0.5 + 0) / 4,
-             "development": 100 * 0.5, "rectification": 100.0},
-    "乡镇级": {"study": 100 * (0.5 + 1 + 1 + 0.25) / 4, "research": 100 * (1 + 0 + 0.5) / 3,
-               "development": 100 * (1 + 0.25) / 2, "rectification": 100 * (0.5 + 1 + 1) / 3},
-    "村级": {"study": 100 * (0.5 + 0.5 + 0.25 + 0.5) / 4, "development": 100 * (0.5 + 0.5) / 2,
-             "rectification": 100 * (1 / 3 + 1 + 0.5) / 3},
+    "县级": {
+        "study": 100 * (1 + 1 + 1 + 0.5) / 4,
+        "research": 100 * (0.5 + 0.5 + 0.5 + 0) / 4,
+        "development": 100 * 0.5,
+        "rectification": 100.0,
+    },
+    "乡镇级": {
+        "study": 100 * (0.5 + 1 + 1 + 0.25) / 4,
+        "research": 100 * (1 + 0 + 0.5) / 3,
+        "development": 100 * (1 + 0.25) / 2,
+        "rectification": 100 * (0.5 + 1 + 1) / 3,
+    },
+    "村级": {
+        "study": 100 * (0.5 + 0.5 + 0.25 + 0.5) / 4,
+        "development": 100 * (0.5 + 0.5) / 2,
+        "rectification": 100 * (1 / 3 + 1 + 0.5) / 3,
+    },
 }
 
 
@@ -128,8 +254,10 @@ def weighted(scores: dict) -> float:
 
 
 DONGHU_LEVEL_COMPOSITE = {lv: weighted(s) for lv, s in DONGHU_LEVEL.items()}
-DONGHU_DIMS = {d: sum(s[d] for s in DONGHU_LEVEL.values() if d in s) / sum(d in s for s in DONGHU_LEVEL.values())
-               for d in W}
+DONGHU_DIMS = {
+    d: sum(s[d] for s in DONGHU_LEVEL.values() if d in s) / sum(d in s for s in DONGHU_LEVEL.values())
+    for d in W
+}
 DONGHU_COMPOSITE = weighted(DONGHU_DIMS)
 DONGHU_GRADIENT = DONGHU_LEVEL_COMPOSITE["县级"] - DONGHU_LEVEL_COMPOSITE["村级"]
 
@@ -142,17 +270,29 @@ def check_expected(con, expected: dict) -> int:
     from etl import scoring
 
     def scores(view, week, keys):
-        return {tuple(r[:-1]): r[-1] for r in con.execute(
-            f"SELECT {', '.join(keys)}, score FROM {view} WHERE week = ?", [week]).fetchall()}
+        return {
+            tuple(r[:-1]): r[-1]
+            for r in con.execute(
+                f"SELECT {', '.join(keys)}, score FROM {view} WHERE week = ?", [week]
+            ).fetchall()
+        }
 
     checked = 0
     for week, e in expected.items():
         cs = scores("county_scores", week, ["county", "dimension"])
         ls = scores("level_scores", week, ["county", "level", "dimension"])
-        rk = {r[0]: r[1:] for r in con.execute(
-            "SELECT county, rank, rank_change, gradient FROM rankings WHERE week = ?", [week]).fetchall()}
-        dr = {(r[0], r[1]): r[2] for r in con.execute(
-            "SELECT county, dimension, rank FROM dimension_rankings WHERE week = ?", [week]).fetchall()}
+        rk = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT county, rank, rank_change, gradient FROM rankings WHERE week = ?", [week]
+            ).fetchall()
+        }
+        dr = {
+            (r[0], r[1]): r[2]
+            for r in con.execute(
+                "SELECT county, dimension, rank FROM dimension_rankings WHERE week = ?", [week]
+            ).fetchall()
+        }
         for county, x in e["counties"].items():
             assert cs[(county, "composite")] == pytest.approx(x["composite"], abs=1e-9)
             for dim, v in x["dims"].items():

@@ -1,6 +1,7 @@
 """Access, from the robustness side (the office's own tests cover roles, crafted sessions and the
 lockout): a password typed at sign-in, right or wrong, ends up nowhere in the warehouse, its
 archive or the users files, and a forged User object cannot load anything."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +9,7 @@ import dataclasses
 import duckdb
 import pytest
 
-from etl import office, users
+from app import office, users
 
 from .dispatch_builder import grid, write_xlsx
 from .office_fixtures import CLERK, PASSWORD, VIEWER, sign_in, users_file  # noqa: F401
@@ -18,8 +19,9 @@ def everything_in(db) -> bytes:
     con = duckdb.connect(str(db), read_only=True)
     try:
         out = []
-        for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-                                ).fetchall():
+        for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall():
             for row in con.execute(f'SELECT * FROM "{t}"').fetchall():
                 out += [v if isinstance(v, bytes) else str(v).encode() for v in row]
         return b"\n".join(out)
@@ -36,8 +38,8 @@ def test_passwords_reach_neither_the_warehouse_nor_the_users_files(tmp_path, db_
     [r] = office.upload_files(clerk, [(path.name, path.read_bytes())], db_path)
     assert r.outcome == "loaded"
     data = everything_in(db_path)
-    assert CLERK.encode() in data                      # who loaded it is recorded…
-    for secret in (PASSWORD, wrong):                   # …but no password, in any encoding
+    assert CLERK.encode() in data  # who loaded it is recorded…
+    for secret in (PASSWORD, wrong):  # …but no password, in any encoding
         for enc in ("utf-8", "utf-16-le"):
             assert secret.encode(enc) not in data
         for f in users_file.parent.iterdir():

@@ -1,5 +1,6 @@
 """`python -m etl backup`: a consistent copy plus manifest; restore into a new path gives identical
 contents; restore over a warehouse needs --force and first saves what is there."""
+
 from __future__ import annotations
 
 import json
@@ -22,16 +23,21 @@ def contents(db) -> dict:
     """Every base table, every row, in a stable order."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE "
-                                            "table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1"
+            ).fetchall()
+        ]
         return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
     finally:
         con.close()
 
 
 def cli(*args, env_db=None):
-    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture()
@@ -39,9 +45,11 @@ def loaded(tmp_path):
     """A warehouse with two weeks, a resubmission and a rejected file."""
     db = tmp_path / "w.duckdb"
     rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
-    files = [write_xlsx(tmp_path / "a.xlsx", grid()),
-             write_csv(tmp_path / "b.csv", grid(unit="白石县", week="2023-W46")),
-             write_xlsx(tmp_path / "bad.xlsx", grid(unit="红星县"))]
+    files = [
+        write_xlsx(tmp_path / "a.xlsx", grid()),
+        write_csv(tmp_path / "b.csv", grid(unit="白石县", week="2023-W46")),
+        write_xlsx(tmp_path / "bad.xlsx", grid(unit="红星县")),
+    ]
     rows[0]["problems_found"] = 70
     files.append(write_xlsx(tmp_path / "a2.xlsx", grid(rows=rows, total=False)))
     reports = load_paths(files, db)
@@ -56,7 +64,7 @@ def test_round_trip_into_a_new_path_is_identical(tmp_path, loaded):
     assert read_manifest(tmp_path / "bak")["sha256"] == manifest["sha256"]
     restore(tmp_path / "bak", tmp_path / "new" / "w.duckdb")
     assert contents(tmp_path / "new" / "w.duckdb") == before
-    assert contents(loaded) == before                       # the backup changed nothing
+    assert contents(loaded) == before  # the backup changed nothing
 
 
 def test_restored_warehouse_takes_new_loads(tmp_path, loaded):
@@ -122,4 +130,4 @@ def test_cli_round_trip(tmp_path, loaded):
     assert out.returncode == 0, out.stderr
     assert "恢复前的数据库已另存到" in out.stdout
     assert contents(loaded) == before
-    assert cli("backup").returncode == 2                   # --out or --restore is required
+    assert cli("backup").returncode == 2  # --out or --restore is required

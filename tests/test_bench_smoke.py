@@ -1,5 +1,6 @@
 """The benchmark cannot rot: `python -m bench.run --quick` (a tiny corpus) runs every part and writes
 its results. CI does not run the full province benchmark (`make bench`)."""
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,30 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_bench_quick_runs_every_part(tmp_path):
     from bench.browser import chromium_path
+
     out = tmp_path / "results.json"
-    args = [sys.executable, "-m", "bench.run", "--quick", "--load-runs", "2", "--out", str(out),
-            "--db-dir", str(tmp_path)]
+    args = [
+        sys.executable,
+        "-m",
+        "bench.run",
+        "--quick",
+        "--load-runs",
+        "2",
+        "--out",
+        str(out),
+        "--db-dir",
+        str(tmp_path),
+    ]
     if chromium_path() is None and not os.environ.get("CI"):
         args.append("--no-browser")  # CI installs chromium (.ci/run); a bare dev machine may not have it
-    r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    r = subprocess.run(
+        args,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["machine"]["cores"] and res["machine"]["duckdb"]
@@ -36,8 +54,13 @@ def test_bench_quick_runs_every_part(tmp_path):
     assert res["city_week"]["files"] == 11
     by_page = res["queries"]["by_page"]
     assert "etl.scoring.ranking" in by_page and by_page["etl.scoring.ranking"]["count"] > 0
-    assert not [s for p in by_page.values() if isinstance(p, dict) and "statements" in p
-                for s in p["statements"] if s["error"] and "SELECT" in s["sql"][:20].upper()]
+    assert not [
+        s
+        for p in by_page.values()
+        if isinstance(p, dict) and "statements" in p
+        for s in p["statements"]
+        if s["error"] and "SELECT" in s["sql"][:20].upper()
+    ]
     pages = res["pages"]
     assert "error" not in pages, pages.get("error")
     for p in pages["pages"]:
@@ -52,9 +75,13 @@ def test_bench_quick_runs_every_part(tmp_path):
 
 def test_page_list_follows_the_dashboard_navigation(tmp_path):
     from bench.pages import page_list
+
     dash = tmp_path / "dashboard.py"
-    dash.write_text('PAGES = [("a", "pages/overview.py", "总览", "x"), ("b", "pages/nope.py", "无", "y")]\n'
-                    'st.Page("pages/rankings.py", title="排名")\n', encoding="utf-8")
+    dash.write_text(
+        'PAGES = [("a", "pages/overview.py", "总览", "x"), ("b", "pages/nope.py", "无", "y")]\n'
+        'st.Page("pages/rankings.py", title="排名")\n',
+        encoding="utf-8",
+    )
     got = page_list(dash)
     paths = [p["path"] for p in got]
     # files that exist, in source order; a listed page without its file is skipped

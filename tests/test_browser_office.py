@@ -1,6 +1,7 @@
 """The office's weekly loop in a real browser: `streamlit run dashboard.py` on a temporary warehouse
 and users file, a clerk (made with the CLI) signs in, uploads a good and a bad sample file, reads
 the report, and downloads the XLSX bulletin. Screenshots go to test-artifacts/screenshots/."""
+
 from __future__ import annotations
 
 import io
@@ -28,8 +29,15 @@ def app(tmp_path):
     need_browser()
     db, users_file = tmp_path / "warehouse.duckdb", tmp_path / "users.json"
     env = {**os.environ, "DISPATCH_DB": str(db), "DISPATCH_USERS": str(users_file)}
-    made = subprocess.run([sys.executable, "-m", "etl", "user", "add", CLERK, "--role", "clerk", "--password-stdin"],
-                          cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    made = subprocess.run(
+        [sys.executable, "-m", "etl", "user", "add", CLERK, "--role", "clerk", "--password-stdin"],
+        cwd=ROOT,
+        env=env,
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert made.returncode == 0, made.stderr
     load_week(db, "2023-W37")  # last week is in; this week's files arrive in the browser
     with streamlit_server(tmp_path / "streamlit.log", env) as url:
@@ -55,7 +63,9 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN")
+            page = browser.new_page(
+                viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN"
+            )
             main = page.locator('[data-testid="stMain"]')
 
             # a viewer opens a deep link as the very first request after the server start: it must
@@ -87,16 +97,21 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
             _wait_idle(page)
             main.get_by_role("tab", name="上传调度表").click()
             button_text = main.locator('[data-testid="stFileUploaderDropzone"] button p').first.evaluate(
-                "p => getComputedStyle(p, '::after').content")
-            assert button_text == '"选择文件"'                  # not Streamlit's English "Upload"
+                "p => getComputedStyle(p, '::after').content"
+            )
+            assert button_text == '"选择文件"'  # not Streamlit's English "Upload"
             _shot(page, "office_2_uploader")
             started = time.perf_counter()
             main.locator('input[type="file"]').set_input_files([str(sample(GOOD)), str(sample(BAD))])
             expect(main.get_by_text(GOOD).first).to_be_visible(timeout=30_000)
-            expect(main.get_by_text("西山区_20").first).to_be_visible(timeout=30_000)  # long names are shortened
+            expect(main.get_by_text("西山区_20").first).to_be_visible(
+                timeout=30_000
+            )  # long names are shortened
             _shot(page, "office_2a_selected")
             main.get_by_role("button", name="检查并导入").click()
-            expect(main.get_by_text("本次上传 2 个文件：导入 1，未变化 0，退回 1")).to_be_visible(timeout=60_000)
+            expect(main.get_by_text("本次上传 2 个文件：导入 1，未变化 0，退回 1")).to_be_visible(
+                timeout=60_000
+            )
             timings["upload_and_report"] = time.perf_counter() - started
             expect(main.get_by_text(f"已导入  {GOOD}：青河县 2023-W38")).to_be_visible()
             expect(main.get_by_text(f"已退回  {BAD}：1 处错误，整个文件未导入")).to_be_visible()

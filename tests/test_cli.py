@@ -1,4 +1,5 @@
 """`python -m etl`: help everywhere, exit codes as interfaces.md specifies, --json reports."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,14 @@ def etl(*args, db=None):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if db:
         env["DISPATCH_DB"] = str(db)
-    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_top_level_help_lists_the_commands():
@@ -39,8 +46,10 @@ def test_every_command_has_help(command, capsys):
 
 def test_a_command_imports_only_its_own_module():
     # `etl load` runs every week and in the benchmark: it must not pay for pandas (the exports' import)
-    code = ("import sys; from etl.cli import main\ntry: main(['load', '--help'])\nexcept SystemExit: pass\n"
-            "print('pandas' in sys.modules, 'etl.export' in sys.modules)")
+    code = (
+        "import sys; from etl.cli import main\ntry: main(['load', '--help'])\nexcept SystemExit: pass\n"
+        "print('pandas' in sys.modules, 'etl.export' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.stdout.split()[-2:] == ["False", "False"], out.stderr
 
@@ -73,20 +82,31 @@ def test_load_exits_1_when_any_file_is_rejected_and_still_loads_the_rest(tmp_pat
 
 def test_load_json_report(db_path):
     samples = require_samples() / "dispatch"
-    out = etl("load", samples / "东湖区_2023-W37.xlsx", samples / "resubmitted" / "西山区_2023-W37_修改_negative.xlsx",
-              "--db", db_path, "--json")
+    out = etl(
+        "load",
+        samples / "东湖区_2023-W37.xlsx",
+        samples / "resubmitted" / "西山区_2023-W37_修改_negative.xlsx",
+        "--db",
+        db_path,
+        "--json",
+    )
     assert out.returncode == 1
     loaded, rejected = json.loads(out.stdout)
-    assert (loaded["outcome"], loaded["county"], loaded["week"], loaded["rows"], loaded["version"]) == \
-        ("loaded", "东湖区", "2023-W37", 21, 1)
+    assert (loaded["outcome"], loaded["county"], loaded["week"], loaded["rows"], loaded["version"]) == (
+        "loaded",
+        "东湖区",
+        "2023-W37",
+        21,
+        1,
+    )
     assert rejected["outcome"] == "rejected"
     assert rejected["errors"][0]["code"] == "E_NEGATIVE" and rejected["errors"][0]["cell"] == "I7"
 
 
 def test_status_matrix(tmp_path, db_path):
-    assert etl("status", "--db", db_path).returncode == 2      # no warehouse yet
+    assert etl("status", "--db", db_path).returncode == 2  # no warehouse yet
     load = etl("load", require_samples() / "dispatch", "--db", db_path)
-    assert load.returncode == 1                                 # the resubmitted/ files are rejected
+    assert load.returncode == 1  # the resubmitted/ files are rejected
     out = etl("status", "--db", db_path)
     assert out.returncode == 0
     assert "松岭县" in out.stdout and "W37" in out.stdout and "W38" in out.stdout

@@ -1,5 +1,6 @@
 """The CLI and the app on one warehouse at the same time (interfaces.md): a `python -m etl load` while
 the app has read data succeeds, and the app shows the new data at its next rerun, no restart."""
+
 from __future__ import annotations
 
 import subprocess
@@ -7,15 +8,20 @@ import sys
 
 from streamlit.testing.v1 import AppTest
 
-from etl import office
+from app import office
 
 from .conftest import ROOT, require_samples
 from .office_fixtures import CLERK, load_week, sign_in, users_file  # noqa: F401
 
 
 def cli_load(db_path, *paths):
-    return subprocess.run([sys.executable, "-m", "etl", "load", *map(str, paths), "--db", str(db_path),
-                           "--by", "cli-test"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "load", *map(str, paths), "--db", str(db_path), "--by", "cli-test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def board_week(at):
@@ -47,7 +53,9 @@ def test_cli_load_while_the_app_is_open_shows_at_the_next_rerun(db_path, users_f
     board = next(d.value for d in app.dataframe if d.value.index.name == "单位")
     assert list(board.columns) == ["2023-W37", "2023-W38"] and board.loc["西山区", "2023-W38"] == "已报送"
     assert any("松岭县（未报送）" in w.value for w in app.warning)  # the one county missing W38
-    history = next(d.value for d in app.dataframe if "操作人" in d.value.columns and "结果" in d.value.columns)
+    history = next(
+        d.value for d in app.dataframe if "操作人" in d.value.columns and "结果" in d.value.columns
+    )
     assert "cli-test" in set(history["操作人"])
 
     ranks.run()
@@ -58,13 +66,15 @@ def test_cli_load_while_the_app_is_open_shows_at_the_next_rerun(db_path, users_f
 def test_app_upload_and_cli_load_interleave(db_path, users_file):
     """An upload from the page and a CLI load one after the other, each on a short connection."""
     samples = require_samples() / "dispatch"
-    reports = office.upload_files(sign_in(CLERK), [(p.name, p.read_bytes()) for p in
-                                                   sorted(samples.glob("*_2023-W37.xlsx"))], db_path)
+    reports = office.upload_files(
+        sign_in(CLERK), [(p.name, p.read_bytes()) for p in sorted(samples.glob("*_2023-W37.xlsx"))], db_path
+    )
     assert all(r.outcome == "loaded" for r in reports)
     done = cli_load(db_path, *sorted(samples.glob("*_2023-W37.csv")))
     assert done.returncode == 0, done.stdout + done.stderr
-    reports = office.upload_files(sign_in(CLERK), [(p.name, p.read_bytes()) for p in
-                                                   sorted(samples.glob("*_2023-W38.xlsx"))], db_path)
+    reports = office.upload_files(
+        sign_in(CLERK), [(p.name, p.read_bytes()) for p in sorted(samples.glob("*_2023-W38.xlsx"))], db_path
+    )
     assert all(r.outcome == "loaded" for r in reports)
     board = office.load_history(db_path)
     assert set(board["loaded_by"]) == {CLERK, "cli-test"}

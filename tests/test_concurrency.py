@@ -5,8 +5,9 @@ DuckDB lets one process write or several read, never both at once. So:
   on stderr: 数据库正被其他程序使用，等待中……;
 - a long load closes and reopens its connection every 5 s (etl.load.REOPEN_SECONDS) so that readers
   (the dashboard) get in between files; readers hold their connection only for one query;
-- a reader that meets a load waits for it (etl.reading.reader, up to 30 s), and since each file is one
+- a reader that meets a load waits for it (etl.warehouse_reader.reader, up to 30 s), and since each file is one
   transaction it sees a submission wholly or not at all."""
+
 from __future__ import annotations
 
 import subprocess
@@ -19,8 +20,8 @@ import duckdb
 import pytest
 
 from etl.demo import plan_demo, write_demo_files
-from etl.reading import reader
 from etl.warehouse import open_warehouse
+from etl.warehouse_reader import reader
 
 from .dispatch_builder import grid, write_xlsx
 
@@ -42,13 +43,18 @@ def folders(tmp_path_factory):
 
 
 def cli_load(folder, db) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_a_load_waits_for_another_writer_and_says_so(tmp_path, folders):
     db = tmp_path / "w.duckdb"
-    held = open_warehouse(db)                     # another process (here: this one) is writing
+    held = open_warehouse(db)  # another process (here: this one) is writing
     proc = cli_load(folders[1], db)
     time.sleep(2.5)
     assert proc.poll() is None, "the load did not wait"
@@ -61,12 +67,12 @@ def test_a_load_waits_for_another_writer_and_says_so(tmp_path, folders):
 
 def test_two_cli_loads_at_once_both_succeed(tmp_path, folders):
     db = tmp_path / "w.duckdb"
-    held = open_warehouse(db)       # both start while the warehouse is busy, so they surely overlap
+    held = open_warehouse(db)  # both start while the warehouse is busy, so they surely overlap
     first = cli_load(folders[0], db)
     second = cli_load(folders[1], db)
     time.sleep(2.0)
     assert first.poll() is None and second.poll() is None, "the loads did not wait"
-    held.close()                    # now they race for it: one loads, the other waits its turn
+    held.close()  # now they race for it: one loads, the other waits its turn
     out1, err1 = first.communicate(timeout=300)
     out2, err2 = second.communicate(timeout=300)
     assert first.returncode == 0, err1
@@ -83,8 +89,13 @@ def test_two_cli_loads_at_once_both_succeed(tmp_path, folders):
 def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
     # what each (county, week) may hold: the row count of one of its versions
     ref = tmp_path / "ref.duckdb"
-    subprocess.run([sys.executable, "-m", "etl", "load", str(folders[0]), "--db", str(ref)], cwd=ROOT,
-                   capture_output=True, timeout=300, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(folders[0]), "--db", str(ref)],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
     con = duckdb.connect(str(ref), read_only=True)
     allowed: dict = {}
     for county, week, rows in con.execute("SELECT county, week, rows FROM submission_versions").fetchall():
@@ -99,9 +110,15 @@ def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
         while not stop.is_set():
             try:
                 with reader(db) as rcon:
-                    counts = rcon.execute("SELECT county, week, count(*) FROM unit_reports GROUP BY ALL").fetchall()
-                    claimed = dict(((c, w), n) for c, w, n in rcon.execute(
-                        "SELECT county, week, rows FROM submissions WHERE is_current").fetchall())
+                    counts = rcon.execute(
+                        "SELECT county, week, count(*) FROM unit_reports GROUP BY ALL"
+                    ).fetchall()
+                    claimed = dict(
+                        ((c, w), n)
+                        for c, w, n in rcon.execute(
+                            "SELECT county, week, rows FROM submissions WHERE is_current"
+                        ).fetchall()
+                    )
                 seen.append(len(counts))
                 for county, week, n in counts:
                     if n not in allowed[(county, week)] or claimed.get((county, week)) != n:
@@ -115,12 +132,23 @@ def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
         t.start()
     # the loader of `python -m etl load`, reopening often so that the readers get in mid-folder
     # (the real default is every 2 s, longer than this whole folder takes)
-    proc = subprocess.Popen([sys.executable, "-c", "import sys, time; import etl.load as l; l.REOPEN_SECONDS = 0.02; "
-                             "l.BATCH_FILES = 4; check = l.check_all; "
-                             # checking a batch takes a while with real-sized files: the lock is free then
-                             "l.check_all = lambda *a: (time.sleep(0.05), check(*a))[1]; sys.exit(l.run(type('A', (), dict(paths=[sys.argv[1]], db=sys.argv[2], "
-                             "json=False, verbose=False, by=None))()))", str(folders[0]), str(db)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; import etl.load as l; l.REOPEN_SECONDS = 0.02; "
+            "l.BATCH_FILES = 4; check = l.check_all; "
+            # checking a batch takes a while with real-sized files: the lock is free then
+            "l.check_all = lambda *a: (time.sleep(0.05), check(*a))[1]; sys.exit(l.run(type('A', (), dict(paths=[sys.argv[1]], db=sys.argv[2], "
+            "json=False, verbose=False, by=None))()))",
+            str(folders[0]),
+            str(db),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     out, err = proc.communicate(timeout=300)
     time.sleep(0.2)
     stop.set()
@@ -130,4 +158,4 @@ def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
     assert errors == []
     assert len(seen) >= 5, "the readers never got in"
     assert any(0 < n < len(allowed) for n in seen), f"no reader got in during the load: {seen}"
-    assert seen[-1] == len(allowed)                # at the end they see everything
+    assert seen[-1] == len(allowed)  # at the end they see everything

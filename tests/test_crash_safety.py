@@ -1,6 +1,7 @@
 """`python -m etl load` killed with SIGKILL at several moments: the warehouse always opens, holds
 every file wholly or not at all, its tables agree, and the next load completes to the same result as
 a load that was never interrupted."""
+
 from __future__ import annotations
 
 import os
@@ -26,15 +27,20 @@ def folder(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("crash") / "files"
     plan = plan_demo(until_week="2023-W48")
     firsts, corrections = write_demo_files(plan, out, progress=False)
-    assert corrections                                   # a resubmission: a version 2 to get right
-    for i in range(3):                                   # rejected files: archived and logged only
+    assert corrections  # a resubmission: a version 2 to get right
+    for i in range(3):  # rejected files: archived and logged only
         write_xlsx(out / f"zz_bad_{i}.xlsx", grid(unit=f"红星{i}县"))
     return out
 
 
 def start_load(folder: Path, db: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def check_consistent(db: Path) -> dict:
@@ -50,40 +56,70 @@ def check_consistent(db: Path) -> dict:
                 assert q("SELECT count(*) FROM schema_migrations") == [(0,)]
             return {"versions": [], "reports": [], "archive": []}
         # every accepted version has exactly its rows and its archived bytes
-        assert q("""SELECT v.county, v.week, v.version, v.rows, count(r.unit) FROM submission_versions v
+        assert (
+            q("""SELECT v.county, v.week, v.version, v.rows, count(r.unit) FROM submission_versions v
                     LEFT JOIN unit_rows r USING (county, week, version) GROUP BY ALL
-                    HAVING v.rows <> count(r.unit)""") == []
+                    HAVING v.rows <> count(r.unit)""")
+            == []
+        )
         assert q("SELECT sha256 FROM submission_versions EXCEPT SELECT sha256 FROM file_archive") == []
         # no rows without a version
-        assert q("""SELECT DISTINCT county, week, version FROM unit_rows
-                    EXCEPT SELECT county, week, version FROM submission_versions""") == []
+        assert (
+            q("""SELECT DISTINCT county, week, version FROM unit_rows
+                    EXCEPT SELECT county, week, version FROM submission_versions""")
+            == []
+        )
         # one current version per submitted (county, week), pointing at a version that exists
         assert q("SELECT county, week FROM current_versions GROUP BY ALL HAVING count(*) > 1") == []
-        assert q("""SELECT county, week, version FROM current_versions
-                    EXCEPT SELECT county, week, version FROM submission_versions""") == []
-        assert q("""SELECT DISTINCT county, week FROM submission_versions
-                    EXCEPT SELECT county, week FROM current_versions""") == []
+        assert (
+            q("""SELECT county, week, version FROM current_versions
+                    EXCEPT SELECT county, week, version FROM submission_versions""")
+            == []
+        )
+        assert (
+            q("""SELECT DISTINCT county, week FROM submission_versions
+                    EXCEPT SELECT county, week FROM current_versions""")
+            == []
+        )
         # the latest version is current (this test never restores an older one)
-        assert q("""SELECT county, week FROM current_versions c JOIN (SELECT county, week, max(version) m
-                    FROM submission_versions GROUP BY ALL) USING (county, week) WHERE c.version <> m""") == []
+        assert (
+            q("""SELECT county, week FROM current_versions c JOIN (SELECT county, week, max(version) m
+                    FROM submission_versions GROUP BY ALL) USING (county, week) WHERE c.version <> m""")
+            == []
+        )
         # the log and the versions agree, both ways
-        assert q("""SELECT county, week, version, sha256 FROM submission_versions EXCEPT
-                    SELECT county, week, version, sha256 FROM load_log WHERE outcome = 'loaded'""") == []
-        assert q("""SELECT county, week, version, sha256 FROM load_log WHERE outcome = 'loaded' EXCEPT
-                    SELECT county, week, version, sha256 FROM submission_versions""") == []
+        assert (
+            q("""SELECT county, week, version, sha256 FROM submission_versions EXCEPT
+                    SELECT county, week, version, sha256 FROM load_log WHERE outcome = 'loaded'""")
+            == []
+        )
+        assert (
+            q("""SELECT county, week, version, sha256 FROM load_log WHERE outcome = 'loaded' EXCEPT
+                    SELECT county, week, version, sha256 FROM submission_versions""")
+            == []
+        )
         # every file named in the log has its bytes in the archive
-        assert q("SELECT sha256 FROM load_log WHERE sha256 IS NOT NULL EXCEPT SELECT sha256 FROM file_archive") == []
+        assert (
+            q("SELECT sha256 FROM load_log WHERE sha256 IS NOT NULL EXCEPT SELECT sha256 FROM file_archive")
+            == []
+        )
         # what readers see: every (county, week) has all rows of its current file
-        assert q("""SELECT c.county, c.week FROM current_versions c JOIN submission_versions v
+        assert (
+            q("""SELECT c.county, c.week FROM current_versions c JOIN submission_versions v
                     USING (county, week, version) JOIN (SELECT county, week, count(*) n FROM unit_rows
                     JOIN current_versions USING (county, week, version) GROUP BY ALL) u USING (county, week)
-                    WHERE u.n <> v.rows""") == []
+                    WHERE u.n <> v.rows""")
+            == []
+        )
         if "unit_reports" not in {r[0] for r in q("SELECT view_name FROM duckdb_views()")}:
             # killed between the first migration and the views: no fingerprint, so the next
             # open (a load, or the dashboard's ensure_schema) creates them
             assert q("SELECT value FROM meta WHERE key = 'fingerprint'") == []
-            return {"versions": q("SELECT county, week, version, sha256, rows FROM submission_versions"),
-                    "reports": [], "archive": []}
+            return {
+                "versions": q("SELECT county, week, version, sha256, rows FROM submission_versions"),
+                "reports": [],
+                "archive": [],
+            }
         return {
             "versions": q("SELECT county, week, version, sha256, rows FROM submission_versions ORDER BY ALL"),
             "reports": q("SELECT * FROM unit_reports ORDER BY ALL"),
@@ -107,9 +143,14 @@ def wait_for_write(db: Path, proc: subprocess.Popen, timeout: float = 30.0) -> b
 
 def test_sigkill_at_several_moments_loses_nothing(tmp_path, folder):
     reference_db = tmp_path / "reference.duckdb"
-    done = subprocess.run([sys.executable, "-m", "etl", "load", str(folder), "--db", str(reference_db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 1, done.stderr                 # 1: the bad files were rejected
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(reference_db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr  # 1: the bad files were rejected
     reference = check_consistent(reference_db)
     total = len(reference["versions"])
 
@@ -128,7 +169,7 @@ def test_sigkill_at_several_moments_loses_nothing(tmp_path, folder):
             killed_while_running += 1
         try:
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:   # it finished (and was reaped) between poll() and the kill
+        except ProcessLookupError:  # it finished (and was reaped) between poll() and the kill
             pass
         proc.wait(timeout=30)
         if not db.exists():
@@ -141,8 +182,13 @@ def test_sigkill_at_several_moments_loses_nothing(tmp_path, folder):
     assert partial_states >= 1, "no kill landed in the middle of the folder"
 
     # the next load completes, and the result is the same as an uninterrupted load
-    done = subprocess.run([sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 1, done.stderr
     final = check_consistent(db)
     assert final["versions"] == reference["versions"]

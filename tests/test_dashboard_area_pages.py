@@ -1,5 +1,6 @@
 """理论学习 / 调查研究 / 推动发展 / 整改整治: one shape, four pages; each renders on every kind of
 warehouse, compares the counties against 序时进度 and follows the week."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,18 @@ import pytest
 
 from etl.config import DIMENSION_LABELS
 
-from .dashboard_fixtures import (AREA_PAGES, _keep_env, charts, demo_db, missing_db, no_exception,  # noqa: F401
-                                 one_week_db, run_page, samples_db, texts)
+from .dashboard_fixtures import (  # noqa: F401 (fixtures)
+    AREA_PAGES,
+    _keep_env,
+    charts,
+    demo_db,
+    missing_db,
+    no_exception,  # noqa: F401
+    one_week_db,
+    run_page,
+    samples_db,
+    texts,
+)
 
 
 @pytest.mark.parametrize("page", AREA_PAGES)

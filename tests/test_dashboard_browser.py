@@ -1,6 +1,7 @@
 """Every dashboard page in headless Chromium: `streamlit run dashboard.py` on the demo warehouse, no
 exception box, the charts drawn, screenshots (1600×1000) in test-artifacts/screenshots/, and the
 overview and temperature pages printed to A4 landscape PDFs."""
+
 from __future__ import annotations
 
 import time
@@ -12,20 +13,30 @@ from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, strea
 from .dashboard_fixtures import HOSTILE_UNIT, demo_db, hostile_db  # noqa: F401
 
 # (url path, expected number of charts)
-PAGES = [("", 1), ("study", 4), ("research", 4), ("development", 4), ("rectification", 4), ("temperature", 4),
-         ("county_profile?county=青河县", 3)]
+PAGES = [
+    ("", 1),
+    ("study", 4),
+    ("research", 4),
+    ("development", 4),
+    ("rectification", 4),
+    ("temperature", 4),
+    ("county_profile?county=青河县", 3),
+]
 
 pytestmark = pytest.mark.browser
 
 
 def _server(db: Path, log_path: Path):
-    return streamlit_server(log_path, {"DISPATCH_DB": str(db), "DISPATCH_USERS": str(log_path.parent / "users.json")})
+    return streamlit_server(
+        log_path, {"DISPATCH_DB": str(db), "DISPATCH_USERS": str(log_path.parent / "users.json")}
+    )
 
 
 @pytest.fixture(scope="module")
 def browser():
     need_browser()
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
@@ -45,8 +56,10 @@ def _settle(page, timeout: float = 40) -> float:
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=timeout * 1000)
     quiet = 0
     while time.monotonic() - start < timeout:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0 \
+        running = (
+            page.locator('[data-testid="stStatusWidget"]').count() > 0
             or page.locator('[data-testid="stSkeleton"]').count() > 0
+        )
         quiet = 0 if running else quiet + 1
         if quiet >= 8:
             break
@@ -69,7 +82,9 @@ def test_page_renders(browser, demo_app, path, n_charts):
         _settle(page)
         page.wait_for_function(
             f"document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
-            f"[data-testid=stVegaLiteChart] svg').length >= {n_charts}", timeout=30000)
+            f"[data-testid=stVegaLiteChart] svg').length >= {n_charts}",
+            timeout=30000,
+        )
         assert page.locator('[data-testid="stException"]').count() == 0
         drawn = page.locator('[data-testid="stVegaLiteChart"]').count()
         assert drawn == n_charts

@@ -1,5 +1,6 @@
-"""The chart builders (etl/charts.py) and the page queries (etl/queries.py) without Streamlit: valid
+"""The chart builders (app/charts.py) and the page queries (app/page_data.py) without Streamlit: valid
 Vega-Lite, Chinese titles, exact numbers in tooltips, one palette, nothing drawn from nothing."""
+
 from __future__ import annotations
 
 import json
@@ -7,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from etl import charts, queries
+from app import charts, page_data
+from app.labels import EN, labeler
 from etl.config import DIMENSIONS
-from etl.labels import EN, labeler
-from etl.reading import reader
+from etl.warehouse_reader import reader
 
 from .dashboard_fixtures import demo_db, one_week_db  # noqa: F401
 
@@ -20,10 +21,12 @@ WEEK = "2023-W49"
 @pytest.fixture(scope="module")
 def data(demo_db):
     with reader(demo_db) as con:
-        return {"overview": queries.overview_data(con, WEEK),
-                "study": queries.dimension_data(con, WEEK, "study"),
-                "temperature": queries.temperature_data(con, WEEK),
-                "county": queries.county_data(con, "青河县", WEEK)}
+        return {
+            "overview": page_data.overview_data(con, WEEK),
+            "study": page_data.dimension_data(con, WEEK, "study"),
+            "temperature": page_data.temperature_data(con, WEEK),
+            "county": page_data.county_data(con, "青河县", WEEK),
+        }
 
 
 def built(data):
@@ -69,27 +72,40 @@ def test_temperature_scale_hot_red_cold_blue():
 
 def test_english_titles(data):
     d = data["study"]
-    spec = json.dumps(charts.dimension_score_bars(d["ranking"], "study", d["expected_progress"],
-                                                  t=labeler(True)).to_dict(), ensure_ascii=False)
+    spec = json.dumps(
+        charts.dimension_score_bars(d["ranking"], "study", d["expected_progress"], t=labeler(True)).to_dict(),
+        ensure_ascii=False,
+    )
     assert "序时进度 Expected progress" in spec and "县（市、区） County" in spec
 
 
 def test_nothing_to_draw_gives_none():
-    empty_rank = pd.DataFrame({"county": [], "score": [], "light": [], "rank": [], "gradient": [],
-                               "cold_bottom": []})
+    empty_rank = pd.DataFrame(
+        {"county": [], "score": [], "light": [], "rank": [], "gradient": [], "cold_bottom": []}
+    )
     assert charts.dimension_score_bars(empty_rank, "study", 50.0) is None
     assert charts.gradient_bars(empty_rank, 15) is None
     levels = pd.DataFrame(columns=["county", "level", "dimension", "shown", "band", "light"])
     assert charts.county_level_heatmap(levels, None, "composite") is None
     assert charts.rank_history(pd.DataFrame(columns=["week", "rank", "shown"]), 10) is None
-    assert charts.county_trend_lines(pd.DataFrame(columns=["county", "week", "score"]),
-                                     pd.DataFrame(columns=["week", "expected_progress"])) is None
+    assert (
+        charts.county_trend_lines(
+            pd.DataFrame(columns=["county", "week", "score"]),
+            pd.DataFrame(columns=["week", "expected_progress"]),
+        )
+        is None
+    )
 
 
 def test_queries_overview(data):
     o = data["overview"]
     assert o["not_submitted"] == ["西山区"]
-    assert set(o["overdue"]["unit"]) == {"东湖民政局党组", "安平统计局党组", "东湖区委常委会", "青河司法局党组"}
+    assert set(o["overdue"]["unit"]) == {
+        "东湖民政局党组",
+        "安平统计局党组",
+        "东湖区委常委会",
+        "青河司法局党组",
+    }
     assert o["red_counties"] == ["东湖区"]
     assert o["city_composite"] is not None and o["prev_week"] == "2023-W48"
 
@@ -102,7 +118,7 @@ def test_queries_units_weakest_first(data):
 
 def test_one_week_has_no_previous(one_week_db):
     with reader(one_week_db) as con:
-        o = queries.overview_data(con, "2023-W37")
+        o = page_data.overview_data(con, "2023-W37")
     assert o["prev_week"] is None and o["prev_ranking"] is None
 
 
@@ -110,10 +126,11 @@ def test_page_labels_have_english():
     """Every t("…") label of the dashboard's pages and charts has its English for the switch."""
     import re
     from pathlib import Path
+
     root = Path(__file__).resolve().parent.parent
-    files = [root / "pages" / f"{p}.py" for p in ("ui", "area", "overview", "temperature", "county_profile")]
+    files = [root / "pages" / f"{p}.py" for p in ("overview", "temperature", "county_profile")]
     used = set()
-    for f in files + [root / "etl" / "charts.py"]:
+    for f in files + [root / "app" / f"{m}.py" for m in ("ui", "area_page", "charts")]:
         used |= set(re.findall(r'\bt\("([^"]+)"\)', f.read_text(encoding="utf-8")))
     assert len(used) > 20
     missing = sorted(u for u in used if u not in EN)

@@ -1,11 +1,21 @@
 """总览: renders on every kind of warehouse, follows the week picker and the URL, names who is missing
 and what is overdue, and its meeting notes are built from the numbers on the page."""
+
 from __future__ import annotations
 
 import pytest
 
-from .dashboard_fixtures import (_keep_env, charts, demo_db, missing_db, no_exception, one_week_db,  # noqa: F401
-                                 run_page, samples_db, texts)
+from .dashboard_fixtures import (  # noqa: F401 (fixtures)
+    _keep_env,
+    charts,
+    demo_db,
+    missing_db,
+    no_exception,
+    one_week_db,  # noqa: F401
+    run_page,
+    samples_db,
+    texts,
+)
 
 
 def metric(at, label):
@@ -80,6 +90,7 @@ def test_no_warehouse(tmp_path):
 
 def test_empty_warehouse(tmp_path):
     from etl.warehouse import open_warehouse
+
     db = tmp_path / "empty.duckdb"
     open_warehouse(db).close()
     at = run_page(db)

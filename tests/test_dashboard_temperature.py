@@ -1,11 +1,21 @@
 """上热中温下冷: the county × level map (市级 on top, 村级 at the bottom), the city profile, the slope
 per county and the flagged counties with the indicators that make their villages cold."""
+
 from __future__ import annotations
 
 import json
 
-from .dashboard_fixtures import (_keep_env, charts, demo_db, missing_db, no_exception, one_week_db,  # noqa: F401
-                                 run_page, samples_db, texts)
+from .dashboard_fixtures import (  # noqa: F401 (fixtures)
+    _keep_env,
+    charts,
+    demo_db,
+    missing_db,
+    no_exception,
+    one_week_db,  # noqa: F401
+    run_page,
+    samples_db,
+    texts,
+)
 
 
 def test_demo(demo_db):

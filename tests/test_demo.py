@@ -1,6 +1,7 @@
 """The demo: plausible, cumulative, consistent figures; every county and week on file; the story
 (上热下冷, one county behind, one missing week, one resubmission, late units) visible in the
 warehouse the real loader and scoring views build from it."""
+
 from __future__ import annotations
 
 import duckdb
@@ -91,7 +92,9 @@ def test_progress_rises_with_expected_progress(plan, figures, config):
     """Cumulative work grows over the weeks, roughly as 序时进度 does."""
     first, last = plan.weeks[0], plan.weeks[-1]
     for county, weeks in figures.items():
-        done = {w: sum(r["problems_rectified"] + r["livelihood_done"] for r in rows) for w, rows in weeks.items()}
+        done = {
+            w: sum(r["problems_rectified"] + r["livelihood_done"] for r in rows) for w, rows in weeks.items()
+        }
         assert done[last] > 3 * max(1, done[first]), county
     assert expected_progress(last, config.start, config.end) > 60
 
@@ -153,16 +156,28 @@ def test_demo_config_generates_counties(config):
 
 
 def test_scale_options_load_with_generated_counties(tmp_path, config):
-    plan, reports = run_demo(tmp_path / "w.duckdb", tmp_path / "files", config=config,
-                             until_week="2023-W37", counties=12, units=30, progress=False)
+    plan, reports = run_demo(
+        tmp_path / "w.duckdb",
+        tmp_path / "files",
+        config=config,
+        until_week="2023-W37",
+        counties=12,
+        units=30,
+        progress=False,
+    )
     assert len(plan.config.counties) == 12
     assert all(len(us) == 30 for c, us in plan.units.items() if c != plan.config.city_direct)
     assert [r.outcome for r in reports].count("rejected") == 0, [r.errors for r in reports if r.errors]
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         counties = {c for (c,) in con.execute("SELECT DISTINCT county FROM unit_reports").fetchall()}
         assert set(plan.config.counties[10:]) <= counties
-        assert con.execute("SELECT count(*) FROM unit_reports WHERE county = ? AND week = '2023-W36'",
-                           [plan.config.counties[11]]).fetchone()[0] == 30
+        assert (
+            con.execute(
+                "SELECT count(*) FROM unit_reports WHERE county = ? AND week = '2023-W36'",
+                [plan.config.counties[11]],
+            ).fetchone()[0]
+            == 30
+        )
 
 
 def test_demo_usage_errors(tmp_path):
@@ -174,19 +189,26 @@ def test_demo_usage_errors(tmp_path):
 
 # ---- through the real loader and scoring views ---------------------------------------------
 
+
 def test_demo_warehouse_submissions(demo, plan, config):
     db, _ = demo
     with duckdb.connect(str(db), read_only=True) as con:
         total = con.execute("SELECT count(*) FROM submissions").fetchone()[0]
         assert total == len(config.units) * len(plan.weeks) - 1 + 1  # one missing, one extra version
-        twice = con.execute("SELECT county, week, count(*), max(version), count(*) FILTER (WHERE is_current) "
-                            "FROM submissions GROUP BY ALL HAVING count(*) > 1").fetchall()
+        twice = con.execute(
+            "SELECT county, week, count(*), max(version), count(*) FILTER (WHERE is_current) "
+            "FROM submissions GROUP BY ALL HAVING count(*) > 1"
+        ).fetchall()
         assert twice == [(*plan.resubmission, 2, 2, 1)]
-        current = con.execute("SELECT file_name, rows FROM submissions WHERE county = ? AND week = ? "
-                              "AND is_current", list(plan.resubmission)).fetchone()
+        current = con.execute(
+            "SELECT file_name, rows FROM submissions WHERE county = ? AND week = ? AND is_current",
+            list(plan.resubmission),
+        ).fetchone()
         assert "更正" in current[0] and current[1] == len(plan.units[plan.resubmission[0]])
         last = plan.weeks[-1]
-        submitted = {c for (c,) in con.execute("SELECT county FROM submissions WHERE week = ?", [last]).fetchall()}
+        submitted = {
+            c for (c,) in con.execute("SELECT county FROM submissions WHERE week = ?", [last]).fetchall()
+        }
         assert set(config.units) - submitted == {plan.missing[0]}
         assert con.execute("SELECT count(DISTINCT week) FROM submissions").fetchone()[0] == len(plan.weeks)
 
@@ -205,7 +227,9 @@ def test_demo_shows_the_pattern(demo, plan, config):
     db, _ = demo
     last, recent = plan.weeks[-1], plan.weeks[-3:]
     with duckdb.connect(str(db), read_only=True) as con:
-        gradient = dict(con.execute("SELECT county, gradient FROM rankings WHERE week = ?", [last]).fetchall())
+        gradient = dict(
+            con.execute("SELECT county, gradient FROM rankings WHERE week = ?", [last]).fetchall()
+        )
         for county in plan.counties_by("hot_top"):
             assert gradient[county] >= 15, (county, gradient[county])
         evens = [c for c in plan.counties_by("even") if c in gradient]
@@ -214,14 +238,18 @@ def test_demo_shows_the_pattern(demo, plan, config):
         for week in recent:
             score, expected = con.execute(
                 "SELECT s.score, w.expected_progress FROM county_scores s JOIN cfg_weeks w USING (week) "
-                "WHERE s.county = ? AND s.week = ? AND s.dimension = 'composite'", [behind, week]).fetchone()
+                "WHERE s.county = ? AND s.week = ? AND s.dimension = 'composite'",
+                [behind, week],
+            ).fetchone()
             assert expected - score >= 30, (week, score, expected)
         ranks = dict(con.execute("SELECT county, rank FROM rankings WHERE week = ?", [last]).fetchall())
         assert ranks[behind] == max(ranks.values())
         assert plan.missing[0] not in ranks
-        late = con.execute("SELECT county, unit FROM unit_reports WHERE week = '2023-W48' "
-                           "AND NOT reading_class_done").fetchall()
+        late = con.execute(
+            "SELECT county, unit FROM unit_reports WHERE week = '2023-W48' AND NOT reading_class_done"
+        ).fetchall()
         assert sorted(late) == sorted(plan.late_reading)
-        late = con.execute("SELECT county, unit FROM unit_reports WHERE week = '2023-W48' "
-                           "AND NOT exchange_meeting_held").fetchall()
+        late = con.execute(
+            "SELECT county, unit FROM unit_reports WHERE week = '2023-W48' AND NOT exchange_meeting_held"
+        ).fetchall()
         assert sorted(late) == sorted(plan.late_exchange)

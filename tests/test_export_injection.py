@@ -1,6 +1,7 @@
 """Exports cannot attack (OWASP CSV injection): names and remarks such as =HYPERLINK(...), +cmd|...,
 @SUM(A1), -2+3 come out of every CSV and XLSX as text, never as formulas; HTML in a unit name is
 shown as text in the app."""
+
 from __future__ import annotations
 
 import csv
@@ -11,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from app.office import problems_xlsx_bytes
 from etl import export
 from etl.config import load_config
 from etl.load import load_paths
-from etl.office import problems_xlsx_bytes
 from etl.warehouse import open_warehouse
 
 from .dispatch_builder import BASE, UNITS, grid, write_csv, write_xlsx
@@ -70,7 +71,9 @@ def hostile_warehouse(tmp_path):
             # CSV: xlsxwriter's write() would turn "=..." into a formula cell (then calamine reads its value)
             files.append(write_csv(tmp_path / f"{i}_{week}.csv", grid(unit=county, week=week, rows=rows)))
     reports = load_paths(files, db, config=config)
-    assert all(r.outcome == "loaded" for r in reports), [(r.file_name, [p.text() for p in r.errors]) for r in reports]
+    assert all(r.outcome == "loaded" for r in reports), [
+        (r.file_name, [p.text() for p in r.errors]) for r in reports
+    ]
     return db, config
 
 
@@ -93,10 +96,10 @@ def test_ranking_csv_and_bulletins_keep_hostile_county_names_as_text(hostile_war
     try:
         rows = assert_csv_safe(export.ranking_csv_bytes(con, "2023-W45", config=config))
         names = {r[1] for r in rows[1:]}
-        assert {"'" + n for n in HOSTILE[:4]} <= names      # shown with the apostrophe Excel hides
+        assert {"'" + n for n in HOSTILE[:4]} <= names  # shown with the apostrophe Excel hides
         for by in ("composite", "study"):
             texts = assert_xlsx_safe(export.ranking_xlsx_bytes(con, "2023-W45", by=by, config=config))
-            assert set(HOSTILE[:4]) <= set(texts)           # exact text in the bulletin
+            assert set(HOSTILE[:4]) <= set(texts)  # exact text in the bulletin
         texts = assert_xlsx_safe(export.multiweek_xlsx_bytes(con, ["2023-W44", "2023-W45"], config=config))
         assert set(HOSTILE[:4]) <= set(texts)
     finally:
@@ -105,10 +108,12 @@ def test_ranking_csv_and_bulletins_keep_hostile_county_names_as_text(hostile_war
 
 def test_problem_report_workbook_has_no_formulas(tmp_path, db_path):
     rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
-    rows[0]["unit"] = rows[1]["unit"] = HOSTILE[0]            # a duplicated hostile unit name: an error
-    rows[2]["special_lectures"] = HOSTILE[2]                   # a hostile value: an error quoting it
-    files = [write_xlsx(tmp_path / "=HYPERLINK(1).xlsx", grid(rows=rows)),
-             write_csv(tmp_path / "@SUM(A1).csv", grid(unit=HOSTILE[3], rows=rows))]
+    rows[0]["unit"] = rows[1]["unit"] = HOSTILE[0]  # a duplicated hostile unit name: an error
+    rows[2]["special_lectures"] = HOSTILE[2]  # a hostile value: an error quoting it
+    files = [
+        write_xlsx(tmp_path / "=HYPERLINK(1).xlsx", grid(rows=rows)),
+        write_csv(tmp_path / "@SUM(A1).csv", grid(unit=HOSTILE[3], rows=rows)),
+    ]
     reports = load_paths(files, db_path)
     assert all(r.outcome == "rejected" for r in reports)
     texts = assert_xlsx_safe(problems_xlsx_bytes(reports))
@@ -144,4 +149,6 @@ def test_html_in_a_unit_name_is_shown_as_text_on_the_county_page(tmp_path, db_pa
     for df_el in at.dataframe:
         frame = df_el.value
         shown += [str(v) for v in frame.to_numpy().ravel()]
-    assert HTML in shown or any(HTML in s for s in shown), "the unit's name should be in the units table as text"
+    assert HTML in shown or any(HTML in s for s in shown), (
+        "the unit's name should be in the units table as text"
+    )

@@ -6,6 +6,7 @@ written, not what they mean (header variant, column order, optional columns drop
 blank rows, stray text beside the table, merged group cells, numbers as text / floats / full-width /
 with units, flags as √/Y/1, 'not applicable' marks), so the meaning of an accepted file is known; a few
 examples also get a wrong cell (a negative, a fraction, 约3, an unknown flag), which must reject."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,11 +32,23 @@ BAD_FLAGS = ["差不多", "也许", 2]
 
 
 def count_forms(n: int, unit: str | None):
-    return [n, float(n), str(n), f" {n} ", str(n).translate(FULL), f"{n}{unit or '个'}", f"{n} {unit or '个'}",
-            f"{n:,}", f"{n}.0"]
+    return [
+        n,
+        float(n),
+        str(n),
+        f" {n} ",
+        str(n).translate(FULL),
+        f"{n}{unit or '个'}",
+        f"{n} {unit or '个'}",
+        f"{n:,}",
+        f"{n}.0",
+    ]
 
 
-FLAG_FORMS = {True: ["是", "√", "Y", "y", 1, "1", "已完成", True], False: ["否", "×", "N", 0, "0", "未完成", False]}
+FLAG_FORMS = {
+    True: ["是", "√", "Y", "y", 1, "1", "已完成", True],
+    False: ["否", "×", "N", 0, "0", "未完成", False],
+}
 
 
 def render(draw_random: random.Random, value, column):
@@ -57,7 +70,7 @@ def sheets(draw):
     header = rnd.choice(["merged", "repeated", "joined"])
     rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
     expected = {r["unit"]: dict(r) for r in expected_rows()}
-    bad = draw(st.integers(0, 9)) == 0                        # one example in ten has a wrong cell
+    bad = draw(st.integers(0, 9)) == 0  # one example in ten has a wrong cell
     for row in rows:
         for c in columns:
             v = row.get(c.id)
@@ -67,39 +80,56 @@ def sheets(draw):
                 row[c.id] = rnd.choice(["/", "—", "-", "无", " "])
         if rnd.random() < 0.3:
             row["remarks"] = rnd.choice(["按时完成", "<b>粗体</b>", "=1+1", "  前后空格  ", "备注\n两行"])
-            expected[row["unit"]]["remarks"] = " ".join(row["remarks"].split()) \
-                if any(c.id == "remarks" for c in columns) else None
+            expected[row["unit"]]["remarks"] = (
+                " ".join(row["remarks"].split()) if any(c.id == "remarks" for c in columns) else None
+            )
     if bad:
         row = rnd.choice(rows)
         c = rnd.choice([c for c in columns if c.is_metric and BASE[row["level"]].get(c.id) is not None])
         row[c.id] = rnd.choice(BAD_FLAGS if c.kind == "flag" else BAD)
-    cells = grid(unit=county, week=week, header=header, columns=columns, rows=rows, total=rnd.random() < 0.7,
-                 extra_top=rnd.randint(0, 2))
+    cells = grid(
+        unit=county,
+        week=week,
+        header=header,
+        columns=columns,
+        rows=rows,
+        total=rnd.random() < 0.7,
+        extra_top=rnd.randint(0, 2),
+    )
     width = len(columns)
     # blank rows inside the table, stray text right of it (one blank column between)
     for _ in range(rnd.randint(0, 2)):
         at = rnd.randint(len(cells) - len(rows) - 1, len(cells))
         cells.insert(at, [""] * width)
-    if rnd.random() < 0.3:                           # on a row with content (on a blank row inside the
+    if rnd.random() < 0.3:  # on a row with content (on a blank row inside the
         r = rnd.choice([i for i, row in enumerate(cells) if any(v not in ("", None) for v in row)])
-        cells[r] = cells[r] + ["", rnd.choice(["随手写的", "=SUM(A1:A3)", 42, "联系人：王芳"])]  # table it is a nameless unit)
+        cells[r] = cells[r] + [
+            "",
+            rnd.choice(["随手写的", "=SUM(A1:A3)", 42, "联系人：王芳"]),
+        ]  # table it is a nameless unit)
     if rnd.random() < 0.2:
         cells.insert(0, [rnd.choice(["附件1", "内部资料 注意保存", "2023年11月"])] + [""] * (width - 1))
     fmt = draw(st.sampled_from(["xlsx", "xlsx", "csv"]))
     merges = header == "merged" and fmt == "xlsx" and rnd.random() < 0.7
     data = write_bytes(fmt, cells, merges, rnd)
     keys = ["unit", "level", *METRIC_IDS, "remarks"]
-    exp = sorted((tuple(e.get(k) if k != "remarks" else e.get("remarks") for k in keys) for e in expected.values()))
-    return dict(name=f"{county}_{week}.{fmt}", data=data, county=county, week=week, bad=bad,
-                expected=exp, keys=keys)
+    exp = sorted(
+        tuple(e.get(k) if k != "remarks" else e.get("remarks") for k in keys) for e in expected.values()
+    )
+    return dict(
+        name=f"{county}_{week}.{fmt}", data=data, county=county, week=week, bad=bad, expected=exp, keys=keys
+    )
 
 
 def write_bytes(fmt: str, cells: list[list], merges: bool, rnd: random.Random) -> bytes:
     if fmt == "csv":
         import tempfile
         from pathlib import Path
+
         with tempfile.TemporaryDirectory() as d:
-            return write_csv(Path(d) / "x.csv", cells, encoding=rnd.choice(["utf-8-sig", "utf-8", "gb18030"])).read_bytes()
+            return write_csv(
+                Path(d) / "x.csv", cells, encoding=rnd.choice(["utf-8-sig", "utf-8", "gb18030"])
+            ).read_bytes()
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet(rnd.choice(["调度表", "Sheet1", "第45周"]))
@@ -111,10 +141,10 @@ def write_bytes(fmt: str, cells: list[list], merges: bool, rnd: random.Random) -
             if isinstance(v, (dt.date, dt.datetime)):
                 ws.write_datetime(r, c, v)
             elif isinstance(v, str) and v:
-                ws.write_string(r, c, v)             # text stays text, even "=1+1"
+                ws.write_string(r, c, v)  # text stays text, even "=1+1"
             elif v != "" and v is not None:
                 ws.write(r, c, v)
-    if merges and header_row > 0:                    # the group row as merged cells, as the template does
+    if merges and header_row > 0:  # the group row as merged cells, as the template does
         groups = cells[header_row - 1]
         start = 0
         for c in range(1, len(groups) + 1):
@@ -135,17 +165,25 @@ def con(tmp_path_factory):
 
 
 def current_rows(con, county, week, keys):
-    return sorted(con.execute(f"SELECT {', '.join(keys)} FROM unit_reports WHERE county = ? AND week = ?",
-                              [county, week]).fetchall())
+    return sorted(
+        con.execute(
+            f"SELECT {', '.join(keys)} FROM unit_reports WHERE county = ? AND week = ?", [county, week]
+        ).fetchall()
+    )
 
 
-@settings(max_examples=100, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(sheet=sheets())
 def test_random_sheets_load_exactly_or_are_rejected_whole(con, sheet):
     before_current = current_rows(con, sheet["county"], sheet["week"], sheet["keys"])
     n_versions = con.execute("SELECT count(*) FROM submission_versions").fetchall()[0][0]
-    report = load_bytes(con, sheet["name"], sheet["data"])          # must not raise
+    report = load_bytes(con, sheet["name"], sheet["data"])  # must not raise
     codes = [p.code for p in report.errors]
     event(f"{report.outcome} {sheet['name'].rsplit('.', 1)[1]}")
     assert "E_INTERNAL" not in codes, report.errors
@@ -154,13 +192,15 @@ def test_random_sheets_load_exactly_or_are_rejected_whole(con, sheet):
         # nothing of it is in: the current rows of that (county, week) are as they were
         assert current_rows(con, sheet["county"], sheet["week"], sheet["keys"]) == before_current
         assert con.execute("SELECT count(*) FROM submission_versions").fetchall()[0][0] == n_versions
-        assert sheet["bad"], [p.text() for p in report.errors]    # a plausible sheet must load
+        assert sheet["bad"], [p.text() for p in report.errors]  # a plausible sheet must load
     else:
         assert not sheet["bad"], "a wrong cell was accepted"
         assert (report.county, report.week) == (sheet["county"], sheet["week"])
         assert current_rows(con, sheet["county"], sheet["week"], sheet["keys"]) == sheet["expected"]
-        v = con.execute("SELECT rows FROM submissions WHERE county = ? AND week = ? AND is_current",
-                        [sheet["county"], sheet["week"]]).fetchall()
+        v = con.execute(
+            "SELECT rows FROM submissions WHERE county = ? AND week = ? AND is_current",
+            [sheet["county"], sheet["week"]],
+        ).fetchall()
         assert v == [(len(sheet["expected"]),)]
 
 

@@ -1,6 +1,7 @@
 """Hostile files: each is built here, loaded in a child process (so its peak memory can be read and
 a crash inside calamine would show as a dead child, not a dead test run), and must be rejected fast,
 in Chinese, with its stable code, with bounded memory, and with nothing loaded."""
+
 from __future__ import annotations
 
 import io
@@ -18,11 +19,23 @@ import xlwt
 from etl.load import load_paths
 
 from .dispatch_builder import grid, write_csv, write_xlsx
-from .hostile import (biff_record, cell, central_entry, encrypted_xlsx, lying_zip_bomb, ole, shared_strings,
-                      sheet_xml, xlsx, zip_bomb)
+from .hostile import (
+    biff_record,
+    cell,
+    central_entry,
+    encrypted_xlsx,
+    lying_zip_bomb,
+    ole,
+    shared_strings,
+    sheet_xml,
+    xlsx,
+    zip_bomb,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_RSS_GROWTH_MB = 150     # the load of a normal file needs ~20 MB; before the pre-scan some of these needed GBs
+MAX_RSS_GROWTH_MB = (
+    150  # the load of a normal file needs ~20 MB; before the pre-scan some of these needed GBs
+)
 MAX_SECONDS = 5.0
 
 # the child may map at most 4 GB: a regression that lets calamine grow a vector without end (a cycle in
@@ -44,8 +57,12 @@ print(json.dumps({"seconds": seconds, "rss_growth_mb": grown, "report": report.t
 
 def load_in_child(path: Path, db: Path) -> dict:
     # warm the child's imports and the warehouse first so that only the hostile file is measured
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(path), str(db), str(ROOT), str(CHILD_ADDRESS_SPACE)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(db), str(ROOT), str(CHILD_ADDRESS_SPACE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, f"the loader died (exit {proc.returncode}): {proc.stderr[-2000:]}"
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -55,34 +72,37 @@ def rejected(tmp_path, name: str, data: bytes, code: str) -> dict:
     path = tmp_path / name
     path.write_bytes(data)
     db = tmp_path / "w.duckdb"
-    if not db.exists():                                  # a warehouse with something in it
+    if not db.exists():  # a warehouse with something in it
         load_paths([write_xlsx(tmp_path / "good.xlsx", grid())], db)
     out = load_in_child(path, db)
     report = out["report"]
     assert report["outcome"] == "rejected", report
     assert [e["code"] for e in report["errors"]] == [code], report["errors"]
     err = report["errors"][0]
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in err["message"]), err     # said in Chinese
-    assert err["hint"], err                                                   # and what to do
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in err["message"]), err  # said in Chinese
+    assert err["hint"], err  # and what to do
     assert out["seconds"] < MAX_SECONDS, out
     assert out["rss_growth_mb"] < MAX_RSS_GROWTH_MB, out
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM submission_versions").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM unit_rows").fetchone()[0] == 3
-        logged = con.execute("SELECT outcome, json_extract_string(errors, '$[0].code') FROM load_log "
-                             "WHERE file_name = ?", [name]).fetchall()
+        logged = con.execute(
+            "SELECT outcome, json_extract_string(errors, '$[0].code') FROM load_log WHERE file_name = ?",
+            [name],
+        ).fetchall()
         assert logged == [("rejected", code)]
         # the bytes are archived for the record (the bomb is only 300 KB on disk)
-        assert con.execute("SELECT size FROM file_archive WHERE sha256 = ?", [report["sha256"]]).fetchone() \
-            == (len(data),)
+        assert con.execute(
+            "SELECT size FROM file_archive WHERE sha256 = ?", [report["sha256"]]
+        ).fetchone() == (len(data),)
     finally:
         con.close()
     return err
 
 
 def test_zip_bomb_disguised_as_xlsx(tmp_path):
-    data = zip_bomb(300_000_000)                 # 300 MB of spaces in ~300 KB
+    data = zip_bomb(300_000_000)  # 300 MB of spaces in ~300 KB
     assert len(data) < 400_000
     err = rejected(tmp_path, "bomb.xlsx", data, "E_ZIP_BOMB")
     assert "300 MB" in err["message"]
@@ -103,7 +123,9 @@ def test_one_cell_at_the_last_row_and_column(tmp_path):
 
 
 def test_sheet_whose_last_row_is_1048576(tmp_path):
-    data = xlsx(sheet_xml({1: [cell("A1", "x")], 1048576: [cell("A1048576", 1)]}),)
+    data = xlsx(
+        sheet_xml({1: [cell("A1", "x")], 1048576: [cell("A1048576", 1)]}),
+    )
     err = rejected(tmp_path, "tall.xlsx", data, "E_TOO_MANY_ROWS")
     assert "上限 5000" in err["message"]
 
@@ -114,7 +136,9 @@ def test_sheet_whose_dimension_claims_1048576_rows_is_judged_by_its_cells(tmp_pa
     with zipfile.ZipFile(path) as z:
         members = {i.filename: z.read(i) for i in z.infolist()}
     sheet = members["xl/worksheets/sheet1.xml"]
-    members["xl/worksheets/sheet1.xml"] = sheet.replace(b'<dimension ref="', b'<dimension ref="A1:XFD1048576" x="', 1)
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b'<dimension ref="', b'<dimension ref="A1:XFD1048576" x="', 1
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
@@ -140,6 +164,7 @@ def test_16384_columns(tmp_path):
 
 def test_16384_filled_columns(tmp_path):
     from etl.problems import cell_name
+
     data = xlsx(sheet_xml({1: [cell(cell_name(0, c), c) for c in range(16384)]}))
     rejected(tmp_path, "wide2.xlsx", data, "E_TOO_MANY_COLUMNS")
 
@@ -153,27 +178,35 @@ def test_a_second_r_after_a_tab(tmp_path):
 def test_shared_strings_part_read_as_a_sheet(tmp_path):
     """A relationship can point the worksheet at sharedStrings.xml, which neither scan used to measure."""
     from .test_prescan_fast_path import shared_strings_read_as_a_sheet
+
     rejected(tmp_path, "sst_sheet.xlsx", shared_strings_read_as_a_sheet(), "E_TOO_MANY_ROWS")
 
 
 def test_sheet_with_bytes_before_its_xml_in_another_folder(tmp_path):
     """calamine takes the workbook's folder from _rels/.rels and reads past bytes before the XML."""
     from .test_prescan_fast_path import sheet_in_another_folder
+
     rejected(tmp_path, "gif.xlsx", sheet_in_another_folder(), "E_NOT_A_SPREADSHEET")
 
 
 def test_shared_strings_claiming_four_billion(tmp_path):
     """1 KB; calamine reserved 96 GB for uniqueCount strings and aborted the process."""
     sst = shared_strings("x").replace(b'uniqueCount="1"', b'uniqueCount="4000000000"')
-    rejected(tmp_path, "unique.xlsx", xlsx(sheet_xml({1: [b'<c r="A1" t="s"><v>0</v></c>']}), sst), "E_TOO_MUCH_TEXT")
+    rejected(
+        tmp_path,
+        "unique.xlsx",
+        xlsx(sheet_xml({1: [b'<c r="A1" t="s"><v>0</v></c>']}), sst),
+        "E_TOO_MUCH_TEXT",
+    )
 
 
 def test_inline_text_over_a_shared_string_cell(tmp_path):
     """calamine shows the <is> of a t="s" cell; the exact scan measures the shared string, so the reader
     measures the cells itself whenever the fast path did not vouch for the file."""
     long_cell = b'<c r="C3" t="s"><v>0</v><is><t>' + "字".encode() * 5000 + b"</t></is></c>"
-    err = rejected(tmp_path, "is_over_s.xlsx", xlsx(sheet_xml({3: [long_cell]}), shared_strings("x")),
-                   "E_CELL_TOO_LONG")
+    err = rejected(
+        tmp_path, "is_over_s.xlsx", xlsx(sheet_xml({3: [long_cell]}), shared_strings("x")), "E_CELL_TOO_LONG"
+    )
     assert "C3" in err["message"]
 
 
@@ -186,7 +219,9 @@ def test_cell_of_one_megabyte_of_text(tmp_path):
 
 def test_one_long_shared_string_in_many_cells(tmp_path):
     """100 KB on disk; calamine copies the string into every cell: 580 MB before the pre-scan."""
-    rows = {r: [b'<c r="%s%d" t="s"><v>0</v></c>' % (c.encode(), r) for c in "ABCDEFGHIJ"] for r in range(1, 4001)}
+    rows = {
+        r: [b'<c r="%s%d" t="s"><v>0</v></c>' % (c.encode(), r) for c in "ABCDEFGHIJ"] for r in range(1, 4001)
+    }
     data = xlsx(sheet_xml(rows), shared_strings("字" * 1999))
     assert len(data) < 200_000
     rejected(tmp_path, "sst.xlsx", data, "E_TOO_MUCH_TEXT")
@@ -195,15 +230,25 @@ def test_one_long_shared_string_in_many_cells(tmp_path):
 def test_many_sheets_each_at_the_limit(tmp_path):
     """Each sheet is within max_rows × max_columns; all together are not."""
     from .hostile import WB_RELS
+
     sheets = 30
-    members = {f"xl/worksheets/s{i}.xml": sheet_xml({1: [cell("A1", 1)], 5000: [cell("GR5000", 1)]})
-               for i in range(sheets)}
-    wb = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-          '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-          + "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rS{i}"/>' for i in range(sheets)) + "</sheets></workbook>")
-    rels = WB_RELS.format(extra="".join(
-        f'<Relationship Id="rS{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        f'worksheet" Target="worksheets/s{i}.xml"/>' for i in range(sheets)))
+    members = {
+        f"xl/worksheets/s{i}.xml": sheet_xml({1: [cell("A1", 1)], 5000: [cell("GR5000", 1)]})
+        for i in range(sheets)
+    }
+    wb = (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        + "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rS{i}"/>' for i in range(sheets))
+        + "</sheets></workbook>"
+    )
+    rels = WB_RELS.format(
+        extra="".join(
+            f'<Relationship Id="rS{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'worksheet" Target="worksheets/s{i}.xml"/>'
+            for i in range(sheets)
+        )
+    )
     data = xlsx(sheet_xml({1: [cell("A1", 1)]}), extra_members={**members})
     buf = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -218,19 +263,27 @@ def test_many_sheets_each_at_the_limit(tmp_path):
 
 
 def test_xlsx_with_external_links(tmp_path):
-    data = xlsx(sheet_xml({1: [cell("A1", "x")]}), extra_members={
-        "xl/externalLinks/externalLink1.xml": b'<externalLink xmlns="http://schemas.openxmlformats.org/'
-                                              b'spreadsheetml/2006/main"/>'})
+    data = xlsx(
+        sheet_xml({1: [cell("A1", "x")]}),
+        extra_members={
+            "xl/externalLinks/externalLink1.xml": b'<externalLink xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"/>'
+        },
+    )
     rejected(tmp_path, "links.xlsx", data, "E_EXTERNAL_LINKS")
 
 
 def test_xlsm_with_vba_project(tmp_path):
-    data = xlsx(sheet_xml({1: [cell("A1", "x")]}), extra_members={"xl/vbaProject.bin": ole({"VBA": b"Attribute"})})
+    data = xlsx(
+        sheet_xml({1: [cell("A1", "x")]}), extra_members={"xl/vbaProject.bin": ole({"VBA": b"Attribute"})}
+    )
     rejected(tmp_path, "macro.xlsm", data, "E_MACROS")
 
 
 def test_vba_project_in_a_file_named_xlsx(tmp_path):
-    data = xlsx(sheet_xml({1: [cell("A1", "x")]}), extra_members={"xl/vbaProject.bin": ole({"VBA": b"Attribute"})})
+    data = xlsx(
+        sheet_xml({1: [cell("A1", "x")]}), extra_members={"xl/vbaProject.bin": ole({"VBA": b"Attribute"})}
+    )
     rejected(tmp_path, "macro.xlsx", data, "E_MACROS")
 
 
@@ -256,7 +309,7 @@ def test_the_word_encryptioninfo_in_a_cell_is_not_encryption(tmp_path, db_path):
     for r, row in enumerate(grid()):
         for c, v in enumerate(row):
             ws.write(r, c, v)
-    ws.write(1, 8, "EncryptionInfo 说明")          # UTF-16 in the SST, like the directory name
+    ws.write(1, 8, "EncryptionInfo 说明")  # UTF-16 in the SST, like the directory name
     buf = io.BytesIO()
     wb.save(buf)
     assert "EncryptionInfo".encode("utf-16-le") in buf.getvalue()
@@ -278,31 +331,39 @@ def test_xls_with_a_cell_at_its_last_row_and_column(tmp_path):
 
 def test_ods_with_a_million_repeated_filled_rows(tmp_path):
     """Repeat attributes let a few hundred bytes of content.xml describe a billion cells."""
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-               '<table:table table:name="调度表"><table:table-row table:number-rows-repeated="1000000">'
-               '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1">'
-               '<text:p>1</text:p></table:table-cell></table:table-row></table:table>'
-               '</office:spreadsheet></office:body></office:document-content>')
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="调度表"><table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell></table:table-row></table:table>"
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content)
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
-                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
-                   'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                   '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                   '</manifest:manifest>')
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
     rejected(tmp_path, "repeat.ods", buf.getvalue(), "E_TOO_MANY_ROWS")
 
 
 def test_xml_with_a_dtd_is_refused(tmp_path):
     """Entity expansion (billion laughs) needs a DTD; office files never have one."""
-    sheet = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-             + sheet_xml({1: [b'<c r="A1" t="inlineStr"><is><t>&b;</t></is></c>']})[len(b'<?xml version="1.0" '
-                                                                                   b'encoding="UTF-8" standalone="yes"?>'):])
+    sheet = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        + sheet_xml({1: [b'<c r="A1" t="inlineStr"><is><t>&b;</t></is></c>']})[
+            len(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>') :
+        ]
+    )
     rejected(tmp_path, "dtd.xlsx", xlsx(sheet), "E_NOT_A_SPREADSHEET")
 
 
@@ -317,7 +378,6 @@ def test_csv_claiming_utf8_with_gbk_bytes(tmp_path):
 def test_csv_with_a_huge_field_and_too_many_rows(tmp_path):
     rejected(tmp_path, "long.csv", b"\xef\xbb\xbf" + "字".encode() * 1_000_000, "E_CELL_TOO_LONG")
     rejected(tmp_path, "tall.csv", b"a\n" * 1_048_576, "E_TOO_MANY_ROWS")
-
 
 
 @pytest.mark.parametrize("damage", ["deflate stream", "crc"])

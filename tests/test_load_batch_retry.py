@@ -1,5 +1,6 @@
 """A batch whose transaction fails is loaded again file by file (etl/load.py: load_many): each file
 then gets the same report and rows as if the batch had gone through, and nothing is half written."""
+
 from __future__ import annotations
 
 import duckdb
@@ -11,20 +12,38 @@ from .dispatch_builder import BASE, UNITS, grid, write_xlsx
 
 def _files(tmp_path):
     rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
-    rows[2]["problems_found"] = 20                  # 30 the week before: a decrease warning
-    return [write_xlsx(tmp_path / "a.xlsx", grid(week="2023-W44")),
-            write_xlsx(tmp_path / "b.xlsx", grid(rows=rows)),
-            write_xlsx(tmp_path / "c.xlsx", grid(week="2023-W46"))]
+    rows[2]["problems_found"] = 20  # 30 the week before: a decrease warning
+    return [
+        write_xlsx(tmp_path / "a.xlsx", grid(week="2023-W44")),
+        write_xlsx(tmp_path / "b.xlsx", grid(rows=rows)),
+        write_xlsx(tmp_path / "c.xlsx", grid(week="2023-W46")),
+    ]
 
 
 def _load(files, db):
     reports = load.load_paths(files, db)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("SELECT * FROM unit_rows ORDER BY ALL").fetchall()
-        versions = con.execute("SELECT county, week, version, sha256, rows FROM submission_versions ORDER BY ALL").fetchall()
+        versions = con.execute(
+            "SELECT county, week, version, sha256, rows FROM submission_versions ORDER BY ALL"
+        ).fetchall()
         logged = con.execute("SELECT file_name, outcome, version FROM load_log ORDER BY ALL").fetchall()
-    return [(r.file_name, r.outcome, r.version, r.rows, [p.to_dict() for p in r.errors],
-             [p.to_dict() for p in r.warnings]) for r in reports], rows, versions, logged
+    return (
+        [
+            (
+                r.file_name,
+                r.outcome,
+                r.version,
+                r.rows,
+                [p.to_dict() for p in r.errors],
+                [p.to_dict() for p in r.warnings],
+            )
+            for r in reports
+        ],
+        rows,
+        versions,
+        logged,
+    )
 
 
 def test_a_failed_batch_is_loaded_file_by_file_with_the_same_reports(tmp_path, monkeypatch):

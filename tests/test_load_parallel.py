@@ -1,5 +1,6 @@
 """Big folders are checked by worker processes (etl/check.py) while the main process writes: the
 result is the same warehouse and the same reports as checking file by file in one process."""
+
 from __future__ import annotations
 
 import os
@@ -17,14 +18,32 @@ from .dispatch_builder import grid, write_xlsx
 
 def _load(folder, db, monkeypatch, parallel: bool):
     monkeypatch.setattr(load, "PARALLEL_MIN_FILES", 1 if parallel else 10**9)
-    monkeypatch.setattr(load, "BATCH_FILES", 8)        # several batches in flight at once
+    monkeypatch.setattr(load, "BATCH_FILES", 8)  # several batches in flight at once
     reports = load.load_paths([folder], db)
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("SELECT * EXCLUDE (version) FROM unit_rows ORDER BY county, week, row_no").fetchall()
-        versions = con.execute("SELECT county, week, version, file_name, sha256, rows FROM submission_versions "
-                               "ORDER BY ALL").fetchall()
-    return [(r.file_name, r.outcome, r.county, r.week, r.version, r.rows, [p.to_dict() for p in r.errors],
-             [p.to_dict() for p in r.warnings]) for r in reports], rows, versions
+        rows = con.execute(
+            "SELECT * EXCLUDE (version) FROM unit_rows ORDER BY county, week, row_no"
+        ).fetchall()
+        versions = con.execute(
+            "SELECT county, week, version, file_name, sha256, rows FROM submission_versions ORDER BY ALL"
+        ).fetchall()
+    return (
+        [
+            (
+                r.file_name,
+                r.outcome,
+                r.county,
+                r.week,
+                r.version,
+                r.rows,
+                [p.to_dict() for p in r.errors],
+                [p.to_dict() for p in r.warnings],
+            )
+            for r in reports
+        ],
+        rows,
+        versions,
+    )
 
 
 def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
@@ -33,7 +52,7 @@ def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
     folder = tmp_path / "files"
     write_demo_files(plan_demo(until_week="2023-W38"), folder, progress=False)
     cells = grid(unit="东湖区", week="2023-W39")
-    cells[5][4] = "若干"                                   # a rejected file among them
+    cells[5][4] = "若干"  # a rejected file among them
     write_xlsx(folder / "东湖区_2023-W39.xlsx", cells)
     # the parent's __main__ is a script that must not run again in the workers (a Streamlit page is
     # installed as __main__, and AppTest leaves it there)
@@ -62,6 +81,8 @@ def test_batches_shrink_towards_the_end_of_a_big_folder(tmp_path):
         files[-1].write_bytes(b"x")
     sizes = [len(batch) for batch in load._batches(files, workers=2)]
     assert sum(sizes) == 1000 and sizes[0] == load.BATCH_FILES
-    assert sizes == sorted(sizes, reverse=True)               # the workers finish together
-    assert sizes[-2] == load.BATCH_FILES_AT_END                  # and little is left to write after them
-    assert [len(batch) for batch in load._batches(files, workers=1)][:-1] == [load.BATCH_FILES] * (1000 // load.BATCH_FILES)
+    assert sizes == sorted(sizes, reverse=True)  # the workers finish together
+    assert sizes[-2] == load.BATCH_FILES_AT_END  # and little is left to write after them
+    assert [len(batch) for batch in load._batches(files, workers=1)][:-1] == [load.BATCH_FILES] * (
+        1000 // load.BATCH_FILES
+    )

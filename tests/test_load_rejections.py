@@ -1,5 +1,6 @@
 """Each defect of dispatch-format.md rejects the whole file, names file/sheet/cell, and leaves the
 warehouse exactly as it was."""
+
 from __future__ import annotations
 
 import duckdb
@@ -18,8 +19,10 @@ def _rows():
 def _snapshot(db):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return (con.execute("SELECT * FROM unit_reports ORDER BY ALL").fetchall(),
-                con.execute("SELECT * FROM submissions ORDER BY ALL").fetchall())
+        return (
+            con.execute("SELECT * FROM unit_reports ORDER BY ALL").fetchall(),
+            con.execute("SELECT * FROM submissions ORDER BY ALL").fetchall(),
+        )
     finally:
         con.close()
 
@@ -53,9 +56,17 @@ def test_ambiguous_short_unit_name(tmp_path, db_path):
     assert codes(reject(tmp_path, db_path, grid(unit="市"))) == [("E_UNIT_UNKNOWN", "A2")]
 
 
-@pytest.mark.parametrize("week,code", [(None, "E_WEEK_MISSING"), ("下周", "E_WEEK_UNPARSEABLE"),
-                                       ("2023-W60", "E_WEEK_UNPARSEABLE"), ("2022-W45", "E_WEEK_OUTSIDE"),
-                                       ("2023.11.10-11.16", "E_WEEK_RANGE"), ("2023-02-30", "E_WEEK_UNPARSEABLE")])
+@pytest.mark.parametrize(
+    "week,code",
+    [
+        (None, "E_WEEK_MISSING"),
+        ("下周", "E_WEEK_UNPARSEABLE"),
+        ("2023-W60", "E_WEEK_UNPARSEABLE"),
+        ("2022-W45", "E_WEEK_OUTSIDE"),
+        ("2023.11.10-11.16", "E_WEEK_RANGE"),
+        ("2023-02-30", "E_WEEK_UNPARSEABLE"),
+    ],
+)
 def test_bad_weeks(tmp_path, db_path, week, code):
     assert code in {c for c, _ in codes(reject(tmp_path, db_path, grid(week=week)))}
 
@@ -70,7 +81,7 @@ def test_required_column_missing_is_named(tmp_path, db_path):
 def test_a_column_under_the_wrong_group_does_not_count(tmp_path, db_path):
     cells = grid(header="repeated")
     col = next(i for i, c in enumerate(COLUMNS) if c.id == "livelihood_done")
-    cells[2][col] = "整改整治"   # 已办结 moved under 整改整治: not the 推动发展 column
+    cells[2][col] = "整改整治"  # 已办结 moved under 整改整治: not the 推动发展 column
     report = reject(tmp_path, db_path, cells)
     assert ("E_MISSING_COLUMN", None) in codes(report)
     assert "推动发展 / 已办结（个）" in report.errors[0].message
@@ -78,30 +89,41 @@ def test_a_column_under_the_wrong_group_does_not_count(tmp_path, db_path):
 
 def test_header_twice_in_one_group(tmp_path, db_path):
     cells = grid(header="repeated")
-    for r, row in enumerate(cells):
-        row.append(row[24])   # 检视查摆问题 again
+    for row in cells:
+        row.append(row[24])  # 检视查摆问题 again
     report = reject(tmp_path, db_path, cells)
     assert [c for c, _ in codes(report)] == ["E_DUPLICATE_HEADER"]
 
 
-@pytest.mark.parametrize("unit,level,code,cell", [
-    ("", "县级", "E_UNIT_NAME_MISSING", "B5"),
-    ("城关镇党委", "乡镇级", "E_DUPLICATE_UNIT", "B6"),  # the second occurrence
-    ("青河县委常委会", "组级", "E_UNKNOWN_LEVEL", "C5"),
-    ("青河县委常委会", "", "E_UNKNOWN_LEVEL", "C5"),
-])
+@pytest.mark.parametrize(
+    "unit,level,code,cell",
+    [
+        ("", "县级", "E_UNIT_NAME_MISSING", "B5"),
+        ("城关镇党委", "乡镇级", "E_DUPLICATE_UNIT", "B6"),  # the second occurrence
+        ("青河县委常委会", "组级", "E_UNKNOWN_LEVEL", "C5"),
+        ("青河县委常委会", "", "E_UNKNOWN_LEVEL", "C5"),
+    ],
+)
 def test_bad_unit_rows(tmp_path, db_path, unit, level, code, cell):
     rows = _rows()
     rows[0]["unit"], rows[0]["level"] = unit, level
     assert (code, cell) in codes(reject(tmp_path, db_path, grid(rows=rows)))
 
 
-@pytest.mark.parametrize("value,code", [(-1, "E_NEGATIVE"), ("-2", "E_NEGATIVE"), (2.5, "E_FRACTION"),
-                                        ("约3", "E_NOT_A_NUMBER"), ("若干", "E_NOT_A_NUMBER"),
-                                        (True, "E_NOT_A_NUMBER")])
+@pytest.mark.parametrize(
+    "value,code",
+    [
+        (-1, "E_NEGATIVE"),
+        ("-2", "E_NEGATIVE"),
+        (2.5, "E_FRACTION"),
+        ("约3", "E_NOT_A_NUMBER"),
+        ("若干", "E_NOT_A_NUMBER"),
+        (True, "E_NOT_A_NUMBER"),
+    ],
+)
 def test_bad_counts(tmp_path, db_path, value, code):
     rows = _rows()
-    rows[1]["special_lectures"] = value      # 乡镇级 row, column I
+    rows[1]["special_lectures"] = value  # 乡镇级 row, column I
     assert codes(reject(tmp_path, db_path, grid(rows=rows, total=False))) == [(code, "I6")]
 
 
@@ -117,10 +139,15 @@ def test_zero_party_organisations(tmp_path, db_path):
     assert ("E_ORG_COUNT", "D7") in codes(reject(tmp_path, db_path, grid(rows=rows, total=False)))
 
 
-@pytest.mark.parametrize("small,large,cell", [
-    ("problems_rectified", "problems_found", "AA7"), ("livelihood_done", "livelihood_projects", "V7"),
-    ("discussion_members", "member_count", "J7"), ("mobile_members_reached", "mobile_members", "L7"),
-])
+@pytest.mark.parametrize(
+    "small,large,cell",
+    [
+        ("problems_rectified", "problems_found", "AA7"),
+        ("livelihood_done", "livelihood_projects", "V7"),
+        ("discussion_members", "member_count", "J7"),
+        ("mobile_members_reached", "mobile_members", "L7"),
+    ],
+)
 def test_broken_relations(tmp_path, db_path, small, large, cell):
     rows = _rows()
     rows[2][small] = rows[2][large] + 1

@@ -1,4 +1,5 @@
 """The shared sample files load or are rejected exactly as their manifest says, with truth.json's values."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,11 @@ def _manifest():
 def _rows(db, county, week):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        cur = con.execute(f"SELECT unit, level, {', '.join(METRIC_IDS)}, remarks FROM unit_reports "
-                          "WHERE county = ? AND week = ? ORDER BY unit", [county, week])
+        cur = con.execute(
+            f"SELECT unit, level, {', '.join(METRIC_IDS)}, remarks FROM unit_reports "
+            "WHERE county = ? AND week = ? ORDER BY unit",
+            [county, week],
+        )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
     finally:
@@ -33,8 +37,10 @@ def _rows(db, county, week):
 
 def _as_truth(rows):
     """truth.json writes flags as 0/1."""
-    return sorted(({k: (int(v) if isinstance(v, bool) else v) for k, v in r.items()} for r in rows),
-                  key=lambda r: r["unit"])
+    return sorted(
+        ({k: (int(v) if isinstance(v, bool) else v) for k, v in r.items()} for r in rows),
+        key=lambda r: r["unit"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +64,21 @@ def test_every_file_loads_or_is_rejected_as_the_manifest_says(round1):
             assert report.errors, entry
 
 
-@pytest.mark.parametrize("why,code,cell", [
-    ("negative", "E_NEGATIVE", "I7"), ("relation", "E_RELATION", "AA24"),
-    ("duplicate_unit", "E_DUPLICATE_UNIT", "B8"), ("unknown_level", "E_UNKNOWN_LEVEL", "C9"),
-    ("text_in_count", "E_NOT_A_NUMBER", "J6"), ("fraction", "E_FRACTION", "G5"),
-    ("unknown_county", "E_UNIT_UNKNOWN", "A2"), ("no_week", "E_WEEK_MISSING", None),
-    ("missing_column", "E_MISSING_COLUMN", None), ("not_a_spreadsheet", "E_NOT_A_SPREADSHEET", None),
-])
+@pytest.mark.parametrize(
+    "why,code,cell",
+    [
+        ("negative", "E_NEGATIVE", "I7"),
+        ("relation", "E_RELATION", "AA24"),
+        ("duplicate_unit", "E_DUPLICATE_UNIT", "B8"),
+        ("unknown_level", "E_UNKNOWN_LEVEL", "C9"),
+        ("text_in_count", "E_NOT_A_NUMBER", "J6"),
+        ("fraction", "E_FRACTION", "G5"),
+        ("unknown_county", "E_UNIT_UNKNOWN", "A2"),
+        ("no_week", "E_WEEK_MISSING", None),
+        ("missing_column", "E_MISSING_COLUMN", None),
+        ("not_a_spreadsheet", "E_NOT_A_SPREADSHEET", None),
+    ],
+)
 def test_each_defect_is_named_with_its_code_and_cell(round1, why, code, cell):
     _db, reports = round1
     entry = next(e for e in _manifest() if e.get("why") == why)
@@ -105,7 +119,8 @@ def test_loading_the_folder_twice_adds_nothing(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*), max(version) FROM submissions").fetchone() == (21, 1)
     assert con.execute("SELECT count(*) FROM unit_rows").fetchone()[0] == sum(
-        len(rows) for c in _truth("dispatch").values() for rows in c.values())
+        len(rows) for c in _truth("dispatch").values() for rows in c.values()
+    )
     con.close()
 
 
@@ -119,8 +134,14 @@ def test_round2_corrections_become_current_with_history(tmp_path):
         for county, rows in counties.items():
             assert _as_truth(_rows(db, county, week)) == _as_truth(rows), (county, week)
     con = duckdb.connect(str(db), read_only=True)
-    history = con.execute("SELECT county, week, version, is_current FROM submissions "
-                          "WHERE version > 1 OR NOT is_current ORDER BY ALL").fetchall()
+    history = con.execute(
+        "SELECT county, week, version, is_current FROM submissions "
+        "WHERE version > 1 OR NOT is_current ORDER BY ALL"
+    ).fetchall()
     con.close()
-    assert history == [("松岭县", "2023-W37", 1, False), ("松岭县", "2023-W37", 2, True),
-                       ("西山区", "2023-W38", 1, False), ("西山区", "2023-W38", 2, True)]
+    assert history == [
+        ("松岭县", "2023-W37", 1, False),
+        ("松岭县", "2023-W37", 2, True),
+        ("西山区", "2023-W38", 1, False),
+        ("西山区", "2023-W38", 2, True),
+    ]

@@ -1,5 +1,6 @@
 """Each tolerated variation of dispatch-format.md, on small files the test writes: it loads, and
 means exactly the same values as the plain template."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,8 +71,8 @@ def test_shuffled_columns_extra_column_and_no_seq_or_remarks(tmp_path, db_path):
 
 def test_blank_rows_columns_title_elsewhere_and_notes(tmp_path, db_path):
     cells = grid(extra_top=3)
-    cells = [[""] + row for row in cells]           # a blank first column
-    cells.insert(8, [""] * len(cells[0]))            # a blank row inside the table
+    cells = [[""] + row for row in cells]  # a blank first column
+    cells.insert(8, [""] * len(cells[0]))  # a blank row inside the table
     cells.append(["", "注：1. 本表数据为累计数。"] + [""] * (len(cells[0]) - 2))
     _, rows = load_one(write_xlsx(tmp_path / "a.xlsx", cells), db_path)
     assert rows == expected()
@@ -86,8 +87,19 @@ def test_metadata_label_and_value_in_separate_cells(tmp_path, db_path, meta):
     assert (report.county, report.week) == ("青河县", "2023-W45")
 
 
-@pytest.mark.parametrize("week", ["2023-W45", "2023W45", "2023-11-08", "2023/11/8", "2023年11月8日",
-                                  "2023.11.6-11.12", "2023年11月6日—11月12日", dt.datetime(2023, 11, 12)])
+@pytest.mark.parametrize(
+    "week",
+    [
+        "2023-W45",
+        "2023W45",
+        "2023-11-08",
+        "2023/11/8",
+        "2023年11月8日",
+        "2023.11.6-11.12",
+        "2023年11月6日—11月12日",
+        dt.datetime(2023, 11, 12),
+    ],
+)
 def test_week_formats(tmp_path, db_path, week):
     cells = grid()
     cells[1][3] = "统计周："
@@ -96,8 +108,10 @@ def test_week_formats(tmp_path, db_path, week):
     assert report.week == "2023-W45"
 
 
-@pytest.mark.parametrize("written,meant", [("青河", "青河县"), ("丰源", "丰源市"), (" 青河县 ", "青河县"),
-                                           ("市直单位", "市直单位")])
+@pytest.mark.parametrize(
+    "written,meant",
+    [("青河", "青河县"), ("丰源", "丰源市"), (" 青河县 ", "青河县"), ("市直单位", "市直单位")],
+)
 def test_short_unit_names(tmp_path, db_path, written, meant):
     report, _ = load_one(write_xlsx(tmp_path / "a.xlsx", grid(unit=written)), db_path)
     assert report.county == meant
@@ -118,9 +132,14 @@ def test_number_spellings(tmp_path, db_path, style):
     def spell(kind, v):
         if kind != "count":
             return v
-        return {"text": str(v), "fullwidth": str(v).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
-                "unit_suffix": f"{v} 个" if v % 2 else f"{v}次", "float": float(v),
-                "thousands": f"{v:,}" if v < 1000 else f"{v:,}"}[style]
+        return {
+            "text": str(v),
+            "fullwidth": str(v).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+            "unit_suffix": f"{v} 个" if v % 2 else f"{v}次",
+            "float": float(v),
+            "thousands": f"{v:,}" if v < 1000 else f"{v:,}",
+        }[style]
+
     _, rows = load_one(write_xlsx(tmp_path / "a.xlsx", grid(rows=_restyle(spell), total=False)), db_path)
     assert rows == expected()
 
@@ -132,8 +151,9 @@ def test_thousands_separator_in_a_large_count(tmp_path, db_path):
     assert [r["member_count"] for r in got if r["level"] == "村级"] == [1240]
 
 
-@pytest.mark.parametrize("yes,no", [("√", "×"), ("Y", "N"), (1, 0), ("1", "0"), ("已完成", "未完成"),
-                                    ("已召开", "未召开")])
+@pytest.mark.parametrize(
+    "yes,no", [("√", "×"), ("Y", "N"), (1, 0), ("1", "0"), ("已完成", "未完成"), ("已召开", "未召开")]
+)
 def test_flag_spellings(tmp_path, db_path, yes, no):
     rows = _restyle(lambda k, v: (yes if v == "是" else no) if k == "flag" else v)
     _, got = load_one(write_xlsx(tmp_path / "a.xlsx", grid(rows=rows)), db_path)
@@ -168,10 +188,12 @@ def test_total_row_is_not_a_unit_and_a_wrong_total_warns(tmp_path, db_path, labe
     assert [(p.code, p.cell) for p in report.warnings] == [("W_TOTAL_MISMATCH", "E8")]
 
 
-def test_empty_applicable_cell_is_null_with_a_warning_and_a_value_that_does_not_apply_is_ignored(tmp_path, db_path):
+def test_empty_applicable_cell_is_null_with_a_warning_and_a_value_that_does_not_apply_is_ignored(
+    tmp_path, db_path
+):
     rows = _restyle(lambda k, v: v)
-    rows[0]["special_lectures"] = None            # applies to 县级, left empty
-    rows[2]["research_topics"] = 4                # does not apply to 村级
+    rows[0]["special_lectures"] = None  # applies to 县级, left empty
+    rows[2]["research_topics"] = 4  # does not apply to 村级
     report, got = load_one(write_xlsx(tmp_path / "a.xlsx", grid(rows=rows, total=False)), db_path)
     by_unit = {r["unit"]: r for r in got}
     assert by_unit["青河县委常委会"]["special_lectures"] is None
@@ -182,8 +204,8 @@ def test_empty_applicable_cell_is_null_with_a_warning_and_a_value_that_does_not_
 def test_unit_names_match_across_weeks_after_normalising(tmp_path, db_path):
     load_one(write_xlsx(tmp_path / "a.xlsx", grid(week="2023-W44")), db_path)
     rows = _restyle(lambda k, v: v)
-    rows[2]["unit"] = "城关镇村(社区) 党组织"      # ASCII brackets and a space this week
-    rows[2]["problems_found"] = 20                # lower than last week's cumulative 30
+    rows[2]["unit"] = "城关镇村(社区) 党组织"  # ASCII brackets and a space this week
+    rows[2]["problems_found"] = 20  # lower than last week's cumulative 30
     [report] = load_paths([write_xlsx(tmp_path / "b.xlsx", grid(rows=rows))], db_path)
     assert report.outcome == "loaded"
     assert [p.code for p in report.warnings] == ["W_DECREASE"]
@@ -191,31 +213,35 @@ def test_unit_names_match_across_weeks_after_normalising(tmp_path, db_path):
 
 def test_a_decrease_against_a_week_loaded_in_the_same_batch_is_named_row_by_row(tmp_path, db_path):
     rows = _restyle(lambda k, v: v)
-    rows[2]["problems_found"] = 20                # 30 the week before
-    rows[0]["center_group_sessions"] = 1          # 2 before: lower here too, on an earlier row
+    rows[2]["problems_found"] = 20  # 30 the week before
+    rows[0]["center_group_sessions"] = 1  # 2 before: lower here too, on an earlier row
     first = write_xlsx(tmp_path / "a.xlsx", grid(week="2023-W44", total=False))
     second = write_xlsx(tmp_path / "b.xlsx", grid(rows=rows, total=False))
     _, report = load_paths([first, second], db_path)
     assert [(p.code, p.row) for p in report.warnings] == [("W_DECREASE", 5), ("W_DECREASE", 7)]
-    assert "「城关镇村（社区）党组织」的「检视查摆问题（个）」为 20，少于上一次报送（2023-W44）的 30" \
+    assert (
+        "「城关镇村（社区）党组织」的「检视查摆问题（个）」为 20，少于上一次报送（2023-W44）的 30"
         in report.warnings[1].message
+    )
 
 
 def test_a_decrease_is_found_when_the_units_come_in_another_order_or_are_new(tmp_path, db_path):
     rows = _restyle(lambda k, v: v)
-    rows[2]["problems_found"] = 20                # 30 the week before
-    rows = [rows[2], {**rows[0], "unit": "青河县委办公室"}, rows[1]]   # reordered, and a unit new this week
+    rows[2]["problems_found"] = 20  # 30 the week before
+    rows = [rows[2], {**rows[0], "unit": "青河县委办公室"}, rows[1]]  # reordered, and a unit new this week
     load_one(write_xlsx(tmp_path / "a.xlsx", grid(week="2023-W44", total=False)), db_path)
     [report] = load_paths([write_xlsx(tmp_path / "b.xlsx", grid(rows=rows, total=False))], db_path)
     assert [(p.code, p.row) for p in report.warnings] == [("W_DECREASE", 5)]
-    assert "「城关镇村（社区）党组织」的「检视查摆问题（个）」为 20，少于上一次报送（2023-W44）的 30" \
+    assert (
+        "「城关镇村（社区）党组织」的「检视查摆问题（个）」为 20，少于上一次报送（2023-W44）的 30"
         in report.warnings[0].message
+    )
 
 
 def test_text_beside_the_table_on_a_blank_row_is_ignored_with_a_warning(tmp_path, db_path):
     cells = grid()
     width = len(cells[0])
-    cells.insert(6, [""] * width + ["（此处为说明文字）"])   # a remark to the right, on a row of its own
+    cells.insert(6, [""] * width + ["（此处为说明文字）"])  # a remark to the right, on a row of its own
     report, rows = load_one(write_xlsx(tmp_path / "a.xlsx", cells), db_path)
     assert rows == expected()
     assert [(p.code, p.cell) for p in report.warnings] == [("W_STRAY_TEXT", "AG7")]

@@ -1,5 +1,6 @@
 """etl.materialise: the stored scores are used only while exactly current, and then equal the live
 views; a warehouse changed without a refresh is read live; a refresh is incremental and idempotent."""
+
 from __future__ import annotations
 
 import math
@@ -8,14 +9,25 @@ import pytest
 
 from etl import materialise
 from etl.demo import run_demo
-from etl.reading import reader
 from etl.warehouse import connect, open_warehouse
+from etl.warehouse_reader import reader
 
-VIEWS = ("indicator_scores", "scope_level_scores", "scope_county_scores", "scope_gradients",
-         "dimension_ranks", "dimension_rankings", "score_flags",
-         # contract and derived views built on them
-         "level_scores", "county_scores", "rankings", "city_level_scores", "city_scores",
-         "city_indicator_scores")
+VIEWS = (
+    "indicator_scores",
+    "scope_level_scores",
+    "scope_county_scores",
+    "scope_gradients",
+    "dimension_ranks",
+    "dimension_rankings",
+    "score_flags",
+    # contract and derived views built on them
+    "level_scores",
+    "county_scores",
+    "rankings",
+    "city_level_scores",
+    "city_scores",
+    "city_indicator_scores",
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +65,12 @@ def _live(db):
 
 def _through_reader(db):
     with reader(db) as con:
-        shadowed = con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND "
-                               "view_name = 'score_flags'").fetchone()[0] == 1
+        shadowed = (
+            con.execute(
+                "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = 'score_flags'"
+            ).fetchone()[0]
+            == 1
+        )
         return shadowed, {v: _rows(con, v) for v in VIEWS}
 
 
@@ -70,7 +86,7 @@ def _assert_equal(db, expect_shadowed):
 def test_without_refresh_reads_live(demo_db):
     con = connect(demo_db)
     try:
-        assert materialise.is_fresh(con)   # the loader refreshed after its last file
+        assert materialise.is_fresh(con)  # the loader refreshed after its last file
         # a change the refresh did not see (here: the stamp of another state) → read live
         con.execute("UPDATE meta SET value = 'stale' WHERE key = ?", [materialise.STAMP_KEY])
         assert not materialise.is_fresh(con)
@@ -86,8 +102,12 @@ def test_refresh_then_stored_scores_equal_live(demo_db):
         assert materialise.is_fresh(con)
         assert materialise.refresh(con)  # nothing changed: a no-op that still says current
         # the refresh leaves no shadowing on the writer's own connection
-        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND "
-                           "view_name = 'indicator_scores'").fetchone()[0] == 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = 'indicator_scores'"
+            ).fetchone()[0]
+            == 0
+        )
     finally:
         con.close()
     _assert_equal(demo_db, expect_shadowed=True)
@@ -100,9 +120,12 @@ def test_change_without_refresh_is_read_live_then_incremental_refresh(demo_db):
         # what a restore does: another version becomes current, with no refresh after it
         county, week, version = con.execute(
             "SELECT county, week, max(version) FROM submission_versions GROUP BY ALL "
-            "HAVING count(*) > 1 LIMIT 1").fetchone()
-        con.execute("UPDATE current_versions SET version = ? WHERE county = ? AND week = ?",
-                    [version - 1, county, week])
+            "HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        con.execute(
+            "UPDATE current_versions SET version = ? WHERE county = ? AND week = ?",
+            [version - 1, county, week],
+        )
         assert not materialise.is_fresh(con)
     finally:
         con.close()
@@ -113,10 +136,16 @@ def test_change_without_refresh_is_read_live_then_incremental_refresh(demo_db):
         before = con.execute("SELECT count(*) FROM mat_versions").fetchone()[0]
         assert materialise.refresh(con)
         assert con.execute("SELECT count(*) FROM mat_versions").fetchone()[0] == before
-        assert con.execute("SELECT count(*) FROM mat_versions WHERE county = ? AND week = ? AND version = ?",
-                           [county, week, version - 1]).fetchone()[0] == 1
-        con.execute("UPDATE current_versions SET version = ? WHERE county = ? AND week = ?",
-                    [version, county, week])
+        assert (
+            con.execute(
+                "SELECT count(*) FROM mat_versions WHERE county = ? AND week = ? AND version = ?",
+                [county, week, version - 1],
+            ).fetchone()[0]
+            == 1
+        )
+        con.execute(
+            "UPDATE current_versions SET version = ? WHERE county = ? AND week = ?", [version, county, week]
+        )
         assert materialise.refresh(con)
     finally:
         con.close()
@@ -127,6 +156,7 @@ def test_new_load_then_refresh(demo_db, tmp_path):
     # another week through the real loader; the stored scores are stale until the refresh
     from etl.demo import demo_config, plan_demo, write_demo_files
     from etl.load import load_paths
+
     config = demo_config(None, 4, 2023)
     plan = plan_demo(config, "2023-W41", 2023, 10)
     firsts, _ = write_demo_files(plan, tmp_path, progress=False)
@@ -206,7 +236,7 @@ def test_two_resubmissions_in_one_load_reach_the_stored_scores(tmp_path):
     for county in ("东湖区", "西山区"):
         write_xlsx(first / f"{county}.xlsx", grid(unit=county))
         rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
-        rows[2]["livelihood_done"] = rows[2]["livelihood_projects"]   # the correction
+        rows[2]["livelihood_done"] = rows[2]["livelihood_projects"]  # the correction
         write_xlsx(second / f"{county}.xlsx", grid(unit=county, rows=rows, total=False))
     load_paths([first], db)
     reports = load_paths([second], db)

@@ -1,10 +1,11 @@
 """会议要点: template sentences whose every figure is one the overview shows."""
+
 from __future__ import annotations
 
 import pytest
 
-from etl import notes, queries
-from etl.reading import reader
+from app import notes, page_data
+from etl.warehouse_reader import reader
 
 from .dashboard_fixtures import demo_db, one_week_db, samples_db  # noqa: F401
 
@@ -12,7 +13,7 @@ from .dashboard_fixtures import demo_db, one_week_db, samples_db  # noqa: F401
 @pytest.fixture(scope="module")
 def latest(demo_db):
     with reader(demo_db) as con:
-        return queries.overview_data(con, "2023-W49")
+        return page_data.overview_data(con, "2023-W49")
 
 
 def test_demo_notes(latest):
@@ -36,7 +37,7 @@ def test_every_line_numbered(latest):
 
 def test_first_week_has_no_comparison(one_week_db):
     with reader(one_week_db) as con:
-        data = queries.overview_data(con, "2023-W37")
+        data = page_data.overview_data(con, "2023-W37")
     text = notes.notes_text(data)
     assert "较上周" not in text and "名次上升" not in text
     assert "未报送" in text  # only four units sent this week
@@ -44,6 +45,6 @@ def test_first_week_has_no_comparison(one_week_db):
 
 def test_rejected_files_counted(samples_db):
     with reader(samples_db) as con:
-        data = queries.overview_data(con, "2023-W38")
+        data = page_data.overview_data(con, "2023-W38")
     text = notes.notes_text(data)
     assert "退回报表 2 份" in text and "西山区" in text

@@ -1,15 +1,26 @@
 """docs/method.md cannot drift from the code: its parameter and worked-example sections are what the
 real views compute now (regenerate with `.venv/bin/python -m tests.method_example`)."""
+
 from __future__ import annotations
 
 import pytest
 
 from etl import scoring
 
-from .method_example import (DOC, EXAMPLE_COUNTY, EXAMPLE_ROWS, EXAMPLE_WEEK, INDICATOR_TEXT, doc_sections,
-                             example_warehouse, render_sections)
+from .method_example import (
+    DOC,
+    EXAMPLE_COUNTY,
+    EXAMPLE_ROWS,
+    EXAMPLE_WEEK,
+    INDICATOR_TEXT,
+    doc_sections,
+    example_warehouse,
+    render_sections,
+)
 
-REGENERATE = "docs/method.md is out of date: run `.venv/bin/python -m tests.method_example` and review the diff"
+REGENERATE = (
+    "docs/method.md is out of date: run `.venv/bin/python -m tests.method_example` and review the diff"
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +52,10 @@ def test_example_figures_by_hand(tmp_path):
     assert vs == pytest.approx(village_study)
     doc = DOC.read_text(encoding="utf-8")
     assert f"= **{got.loc['composite', 'shown']:.1f}**" in doc
-    assert f"理论学习 = ({county_study:.1f} + {town_study:.1f} + {village_study:.1f}) ÷ 3 = **{study:.1f}**" in doc
+    assert (
+        f"理论学习 = ({county_study:.1f} + {town_study:.1f} + {village_study:.1f}) ÷ 3 = **{study:.1f}**"
+        in doc
+    )
     assert len(EXAMPLE_ROWS) == 4
     con.close()
 

@@ -1,5 +1,6 @@
 """The office's side: uploads with the CLI's validation, the list of fixes for the county, the blank
-template, the load history and restore (etl.office), and the 数据报送 page (AppTest)."""
+template, the load history and restore (app.office), and the 数据报送 page (AppTest)."""
+
 from __future__ import annotations
 
 import io
@@ -9,13 +10,25 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import office
+from app import office
+from app.users import PermissionDenied, User
 from etl.problems import FileReport, Problem
 from etl.status import submission_board
-from etl.users import PermissionDenied, User
 
-from .office_fixtures import (ADMIN, CLERK, PASSWORD, VIEWER, download_bytes, downloads, load_week,  # noqa: F401
-                              page, sample, sign_in, upload, users_file)
+from .office_fixtures import (  # noqa: F401 (fixtures)
+    ADMIN,
+    CLERK,
+    PASSWORD,
+    VIEWER,
+    download_bytes,
+    downloads,
+    load_week,  # noqa: F401
+    page,
+    sample,
+    sign_in,
+    upload,
+    users_file,
+)
 
 GOOD = "青河县_2023-W37.xlsx"
 GOOD_CSV = "北江区_2023-W37.csv"
@@ -36,6 +49,7 @@ def rows(db, sql, params=()):
 
 
 # ---------------------------------------------------------------- the module functions
+
 
 def test_upload_good_bad_and_several_at_once(db_path, users_file):
     clerk = sign_in(CLERK)
@@ -108,8 +122,11 @@ def test_problems_table_and_workbook_for_the_county(db_path, users_file):
 
 
 def test_problem_text_is_never_a_formula():
-    report = FileReport("=cmd|' /C calc'!A0.xlsx", outcome="rejected",
-                        errors=[Problem("E_X", "=1+1", "+SUM(A1)", sheet="@s", cell="A1")])
+    report = FileReport(
+        "=cmd|' /C calc'!A0.xlsx",
+        outcome="rejected",
+        errors=[Problem("E_X", "=1+1", "+SUM(A1)", sheet="@s", cell="A1")],
+    )
     ws = openpyxl.load_workbook(io.BytesIO(office.problems_xlsx_bytes([report]))).worksheets[0]
     cells = [c for r in ws.iter_rows() for c in r if c.value is not None]
     assert all(c.data_type in ("s", "n") for c in cells)
@@ -117,7 +134,10 @@ def test_problem_text_is_never_a_formula():
 
 
 def test_several_rejected_files_one_sheet_each():
-    reports = [FileReport(n, outcome="rejected", errors=[Problem("E_X", "坏了")]) for n in ("甲[1].xlsx", "甲[1].csv")]
+    reports = [
+        FileReport(n, outcome="rejected", errors=[Problem("E_X", "坏了")])
+        for n in ("甲[1].xlsx", "甲[1].csv")
+    ]
     wb = openpyxl.load_workbook(io.BytesIO(office.problems_xlsx_bytes(reports)))
     assert len(wb.sheetnames) == 2 and len(set(wb.sheetnames)) == 2
 
@@ -128,8 +148,14 @@ def test_blank_template_for_a_county_and_week(config):
     text = " ".join(str(c.value) for r in ws.iter_rows(max_row=4) for c in r if c.value is not None)
     assert "白石县" in text and "2023-W45" in text and "单位名称" in text
     assert office.template_file_name("白石县", "2023-W45") == "周调度表_白石县_2023-W45.xlsx"
-    assert office.default_template_week("2023-W38", config, today=__import__("datetime").date(2023, 11, 8)) == "2023-W45"
-    assert office.default_template_week("2023-W38", config, today=__import__("datetime").date(2025, 1, 1)) == "2023-W39"
+    assert (
+        office.default_template_week("2023-W38", config, today=__import__("datetime").date(2023, 11, 8))
+        == "2023-W45"
+    )
+    assert (
+        office.default_template_week("2023-W38", config, today=__import__("datetime").date(2025, 1, 1))
+        == "2023-W39"
+    )
 
 
 def test_restore_an_earlier_version_nothing_deleted(db_path, users_file):
@@ -148,8 +174,10 @@ def test_restore_an_earlier_version_nothing_deleted(db_path, users_file):
     log = office.load_history(db_path, "松岭县", "2023-W37")
     top = log.iloc[0]
     assert (top["outcome"], top["version"], top["loaded_by"]) == ("restored", 1, CLERK)
-    assert rows(db_path, "SELECT count(*) FROM unit_reports WHERE county = '松岭县' AND week = '2023-W37'")[0][0] \
+    assert (
+        rows(db_path, "SELECT count(*) FROM unit_reports WHERE county = '松岭县' AND week = '2023-W37'")[0][0]
         == rows(db_path, "SELECT rows FROM submission_versions WHERE county = '松岭县' AND version = 1")[0][0]
+    )
     # restoring the current version is a no-op that says so and logs nothing
     again = office.restore_version(clerk, "松岭县", "2023-W37", 1, db_path)
     assert again.outcome == "unchanged"
@@ -179,6 +207,7 @@ def test_board_chart_has_tooltips(db_path, users_file):
 
 
 # ---------------------------------------------------------------- the page (AppTest)
+
 
 def run_page(user=None, state=None):
     at = AppTest.from_file(page("submissions.py"), default_timeout=60)
@@ -248,11 +277,24 @@ def test_page_upload_good_and_bad_at_once(db_path, users_file, downloads):
 
 
 def test_page_renders_injected_reports(db_path, users_file):
-    ok = FileReport("甲.xlsx", county="青河县", week="2023-W40", outcome="loaded", version=2, rows=12,
-                    resubmission=True, warnings=[Problem("W_DECREASE", "少于上周", "请核对", sheet="调度表", row=8)])
-    bad = FileReport("乙.xlsx", outcome="rejected",
-                     errors=[Problem("E_WEEK_MISSING", "缺少统计周", "请填写统计周"),
-                             Problem("E_NEGATIVE", "不能为负数", "填 0 或正整数", sheet="调度表", cell="F12")])
+    ok = FileReport(
+        "甲.xlsx",
+        county="青河县",
+        week="2023-W40",
+        outcome="loaded",
+        version=2,
+        rows=12,
+        resubmission=True,
+        warnings=[Problem("W_DECREASE", "少于上周", "请核对", sheet="调度表", row=8)],
+    )
+    bad = FileReport(
+        "乙.xlsx",
+        outcome="rejected",
+        errors=[
+            Problem("E_WEEK_MISSING", "缺少统计周", "请填写统计周"),
+            Problem("E_NEGATIVE", "不能为负数", "填 0 或正整数", sheet="调度表", cell="F12"),
+        ],
+    )
     at = run_page(state={"upload_reports": [ok, bad]})
     assert not at.exception
     assert "已导入  甲.xlsx：青河县 2023-W40，12 行，更正版本 v2，1 条提示" in texts(at, "success")

@@ -1,5 +1,6 @@
 """docs/operations.md cannot drift: every error/warning code and every [limits] key the program uses
 is documented, and the doc documents no code the program no longer has."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@ hostile file here got past the guard's earlier reading and made calamine abort t
 memory without end, panic, or build GBs; those are loaded in a child process (tests/test_hostile_files.py)
 so that a regression kills the child, not the test run. The files are xlwt workbooks with bytes
 patched, or Workbook streams written record by record and wrapped by tests/hostile.ole."""
+
 from __future__ import annotations
 
 import io
@@ -91,10 +92,11 @@ def scan_code(data: bytes | None = None, stream: bytes | None = None) -> str | N
         return e.code
 
 
-FAR = (((0, 0), "x"), ((65535, 255), 1))      # calamine fills 65536 × 256 cells: 1 GB
+FAR = (((0, 0), "x"), ((65535, 255), 1))  # calamine fills 65536 × 256 cells: 1 GB
 
 
 # --- DIMENSIONS: calamine reserves rows × cols cells from it before reading a cell ----------------
+
 
 def _patched_dimensions(rw_first: int, rw_last: int, col_first: int, col_last: int) -> bytes:
     data = bytearray(xlwt_file((((0, 0), "x"), ((1, 1), 2))))
@@ -104,11 +106,15 @@ def _patched_dimensions(rw_first: int, rw_last: int, col_first: int, col_last: i
     return bytes(data)
 
 
-@pytest.mark.parametrize("claim", [
-    (0, 4_000_000_000, 0, 65535),    # "memory allocation of 10485600000000000 bytes failed"
-    (5, 1, 0, 1),                    # rwMic > rwMac: u32 arithmetic wraps to 4294967292 rows (171 GB)
-    (0, 2, 0, 1000),                 # more columns than an .xls can have
-], ids=["4e9 rows", "rows wrap", "1000 columns"])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        (0, 4_000_000_000, 0, 65535),  # "memory allocation of 10485600000000000 bytes failed"
+        (5, 1, 0, 1),  # rwMic > rwMac: u32 arithmetic wraps to 4294967292 rows (171 GB)
+        (0, 2, 0, 1000),  # more columns than an .xls can have
+    ],
+    ids=["4e9 rows", "rows wrap", "1000 columns"],
+)
 def test_a_dimensions_claim_no_xls_can_make(tmp_path, claim):
     err = rejected(tmp_path, "dims.xls", _patched_dimensions(*claim), "E_NOT_A_SPREADSHEET")
     assert "超出 .xls 格式的上限" in err["message"]
@@ -136,10 +142,11 @@ def test_a_dimensions_claim_within_the_format_is_judged_by_the_cells(tmp_path, d
 
 # --- where calamine reads each sheet: at its BoundSheet8 offset, to its own EOF -------------------
 
+
 def test_a_sheet_hidden_inside_another_records_body(tmp_path):
     """The guard walked the records one after another; calamine jumps to the BoundSheet8 offset."""
     hidden = bof() + number(0, 0) + number(65535, 255) + EOF
-    wrapper = rec(0x1234, hidden)      # a record type nobody reads, holding a whole sheet
+    wrapper = rec(0x1234, hidden)  # a record type nobody reads, holding a whole sheet
     stream = workbook(wrapper, offsets=lambda natural, end: [end + 4])
     rejected(tmp_path, "hidden.xls", xls(stream), "E_TOO_MANY_ROWS")
 
@@ -182,7 +189,7 @@ def test_the_sheet_goes_on_after_an_embedded_chart(tmp_path):
 def _with_embedded(records: bytes) -> bytes:
     """A dispatch sheet written by xlwt with records inserted right after the sheet's own BOF."""
     book, at = prescan.ole_streams(xlwt_file(grid_cells()))["Workbook"], 0
-    while struct.unpack_from("<H", book, at)[0] != 0x0085:     # to the BoundSheet8 record
+    while struct.unpack_from("<H", book, at)[0] != 0x0085:  # to the BoundSheet8 record
         at += 4 + struct.unpack_from("<H", book, at + 2)[0]
     pos = struct.unpack_from("<I", book, at + 4)[0]
     at = pos + 4 + struct.unpack_from("<H", book, pos + 2)[0]
@@ -201,6 +208,7 @@ def test_an_embedded_charts_data_cache_is_skipped_as_calamine_skips_it(tmp_path,
 
 # --- the shared strings: calamine keeps the globals' last SST and reads all of it -----------------
 
+
 def _labels(n: int, index: int) -> bytes:
     return b"".join(label_sst(i // 2, i % 2, index) for i in range(n))
 
@@ -216,8 +224,11 @@ def test_an_sst_after_the_globals_is_a_decoy():
     """calamine reads the SST of the globals only; the guard took the last SST anywhere in the stream,
     here one between the globals and the sheet."""
     decoy = sst("x")
-    stream = workbook(decoy + bof() + _labels(6000, 0) + EOF, extra=sst("字" * 2000),
-                      offsets=lambda natural, end: [end + len(decoy)])
+    stream = workbook(
+        decoy + bof() + _labels(6000, 0) + EOF,
+        extra=sst("字" * 2000),
+        offsets=lambda natural, end: [end + len(decoy)],
+    )
     assert scan_code(stream=stream) == "E_TOO_MUCH_TEXT"
 
 
@@ -225,8 +236,12 @@ def test_shared_strings_split_over_continue_records_as_xlwt_writes_them():
     """The SST reading agrees with a real writer: strings of every length, narrow and wide, split
     across CONTINUE records (a CONTINUE inside a string starts with a new flag byte)."""
     rng = random.Random(7)
-    texts = list(dict.fromkeys("".join(rng.choice("ab字é") for _ in range(rng.choice([1, 9, 300, 1500, 4000])))
-                               for _ in range(600)))
+    texts = list(
+        dict.fromkeys(
+            "".join(rng.choice("ab字é") for _ in range(rng.choice([1, 9, 300, 1500, 4000])))
+            for _ in range(600)
+        )
+    )
     wb = xlwt.Workbook(encoding="utf-8")
     ws = wb.add_sheet("s")
     for i, t in enumerate(texts):
@@ -236,15 +251,18 @@ def test_shared_strings_split_over_continue_records_as_xlwt_writes_them():
     book = prescan.ole_streams(buf.getvalue())["Workbook"]
     [(body, conts)] = [(b, c) for t, b, c, _ in prescan._records(book, 0) if t == 0x00FC]
     assert len(conts) > 50
-    assert prescan._sst_lengths([body, *conts], 10 ** 6) == [len(t) for t in texts]
+    assert prescan._sst_lengths([body, *conts], 10**6) == [len(t) for t in texts]
 
 
 # --- merged ranges --------------------------------------------------------------------------------
 
+
 def test_merged_ranges_claimed_past_their_record(tmp_path):
     """calamine reads count × 8 bytes whatever the record holds and panics past its end."""
     merges = rec(0x00E5, struct.pack("<H", 60000) + struct.pack("<HHHH", 0, 1, 0, 1))
-    rejected(tmp_path, "merges.xls", xls(workbook(bof() + number(0, 0) + merges + EOF)), "E_NOT_A_SPREADSHEET")
+    rejected(
+        tmp_path, "merges.xls", xls(workbook(bof() + number(0, 0) + merges + EOF)), "E_NOT_A_SPREADSHEET"
+    )
 
 
 def test_merged_ranges_count_toward_max_merged_cells():
@@ -255,10 +273,14 @@ def test_merged_ranges_count_toward_max_merged_cells():
 
 # --- the compound file: the guard must read the Workbook stream calamine reads --------------------
 
+
 def _directory_entry(data: bytearray, name: str) -> int:
     start = (struct.unpack_from("<I", data, 0x30)[0] + 1) * 512
-    return next(e for e in range(start, start + 512, 128)
-                if data[e:e + 64].decode("utf-16-le").split("\0")[0] == name)
+    return next(
+        e
+        for e in range(start, start + 512, 128)
+        if data[e : e + 64].decode("utf-16-le").split("\0")[0] == name
+    )
 
 
 def _fat_entry(data: bytes, sid: int) -> int:
@@ -267,12 +289,12 @@ def _fat_entry(data: bytes, sid: int) -> int:
 
 
 def _name_length_lies(data: bytearray) -> None:
-    struct.pack_into("<H", data, _directory_entry(data, "Workbook") + 0x40, 10)   # "Work"
+    struct.pack_into("<H", data, _directory_entry(data, "Workbook") + 0x40, 10)  # "Work"
 
 
 def _name_behind_a_bom(data: bytearray) -> None:
     e = _directory_entry(data, "Workbook")
-    data[e:e + 64] = b"\xef\xbb\xbfWorkbook".ljust(64, b"\0")   # encoding_rs reads it as UTF-8
+    data[e : e + 64] = b"\xef\xbb\xbfWorkbook".ljust(64, b"\0")  # encoding_rs reads it as UTF-8
 
 
 def _entry_typed_as_a_storage(data: bytearray) -> None:
@@ -290,10 +312,16 @@ def test_calamine_finds_a_workbook_stream_the_guard_did_not(tmp_path, patch):
 
 def test_two_workbook_streams(tmp_path):
     """calamine reads the first entry of a name; the guard kept the last."""
-    data = bytearray(ole({"Workbook": workbook(bof() + number(0, 0) + number(65535, 255) + EOF),
-                          "Decoy": workbook(bof() + number(0, 0) + EOF)}))
+    data = bytearray(
+        ole(
+            {
+                "Workbook": workbook(bof() + number(0, 0) + number(65535, 255) + EOF),
+                "Decoy": workbook(bof() + number(0, 0) + EOF),
+            }
+        )
+    )
     e = _directory_entry(data, "Decoy")
-    data[e:e + 64] = "Workbook".encode("utf-16-le").ljust(64, b"\0")
+    data[e : e + 64] = "Workbook".encode("utf-16-le").ljust(64, b"\0")
     struct.pack_into("<H", data, e + 0x40, 18)
     rejected(tmp_path, "two.xls", bytes(data), "E_TOO_MANY_ROWS")
 
@@ -310,24 +338,33 @@ def test_a_cycle_in_the_difat_chain(tmp_path):
     """calamine follows the DIFAT until a reserved id whatever the header counts, growing a vector."""
     data = bytearray(xlwt_file())
     sid = (len(data) - 512) // 512
-    data += struct.pack("<127I", *[FREESECT] * 127) + struct.pack("<I", sid)     # points to itself
+    data += struct.pack("<127I", *[FREESECT] * 127) + struct.pack("<I", sid)  # points to itself
     struct.pack_into("<II", data, 0x44, sid, 1)
     rejected(tmp_path, "difat_cycle.xls", bytes(data), "E_NOT_A_SPREADSHEET")
 
 
 def test_real_xls_files_read_the_same_streams():
     from .conftest import require_samples
+
     for path in sorted(require_samples().rglob("*.xls")):
         streams = prescan.ole_streams(path.read_bytes())
-        assert {"Workbook", "\x05SummaryInformation"} <= set(streams)   # the latter from the mini stream
-        assert streams["Workbook"][:4] == b"\x09\x08\x10\x00" and len(streams["\x05SummaryInformation"]) < 4096
+        assert {"Workbook", "\x05SummaryInformation"} <= set(streams)  # the latter from the mini stream
+        assert (
+            streams["Workbook"][:4] == b"\x09\x08\x10\x00" and len(streams["\x05SummaryInformation"]) < 4096
+        )
         assert scan_code(path.read_bytes()) is None
 
 
 def test_a_calamine_panic_rejects_the_file_and_the_load_goes_on(tmp_path):
     """A formula token cut short makes calamine panic (pyo3's PanicException is a BaseException, which
     no `except Exception` catches); the guard cannot foresee every panic, so the reader maps them."""
-    truncated_ref = rec(0x0006, struct.pack("<HHHdHIH", 0, 1, 0, 0.0, 0, 0, 1) + b"\x24")  # ptgRef, no operand
-    err = rejected(tmp_path, "panic.xls", xls(workbook(bof() + number(0, 0) + truncated_ref + EOF)),
-                   "E_NOT_A_SPREADSHEET")
+    truncated_ref = rec(
+        0x0006, struct.pack("<HHHdHIH", 0, 1, 0, 0.0, 0, 0, 1) + b"\x24"
+    )  # ptgRef, no operand
+    err = rejected(
+        tmp_path,
+        "panic.xls",
+        xls(workbook(bof() + number(0, 0) + truncated_ref + EOF)),
+        "E_NOT_A_SPREADSHEET",
+    )
     assert "PanicException" in err["message"]

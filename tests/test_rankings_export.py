@@ -1,5 +1,6 @@
 """`python -m etl rankings` and etl.export: golden CSV and XLSX, formula-injection safety, week
 validation, the multi-week workbook, and the end-to-end check against the samples."""
+
 from __future__ import annotations
 
 import csv
@@ -96,8 +97,11 @@ def test_csv_text_cells_cannot_become_formulas():
 
 def hostile_config(tmp_path):
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    text = re.sub(r"counties = \[.*?\]", 'counties = ["=HYPERLINK(\\"http://x\\",\\"点我\\")", "-2+3", "@SUM(A1)", "东湖区"]',
-                  text)
+    text = re.sub(
+        r"counties = \[.*?\]",
+        'counties = ["=HYPERLINK(\\"http://x\\",\\"点我\\")", "-2+3", "@SUM(A1)", "东湖区"]',
+        text,
+    )
     path = tmp_path / "hostile.toml"
     path.write_text(text, encoding="utf-8")
     return load_config(path)
@@ -111,14 +115,14 @@ def test_hostile_county_names(tmp_path):
     data = export.ranking_csv_bytes(con, "2023-W37", config=cfg).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))
     names = [r[1] for r in rows[1:]]
-    assert names == ["'@SUM(A1)", "'-2+3", "'=HYPERLINK(\"http://x\",\"点我\")", "东湖区"]
+    assert names == ["'@SUM(A1)", "'-2+3", '\'=HYPERLINK("http://x","点我")', "东湖区"]
     xlsx = export.ranking_xlsx_bytes(con, "2023-W37", config=cfg)
     with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    assert "<f>" not in sheet and "<f " not in sheet           # no formula anywhere
+    assert "<f>" not in sheet and "<f " not in sheet  # no formula anywhere
     ws = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     got = [ws.cell(r, 2).value for r in range(5, 9)]
-    assert got == ["@SUM(A1)", "-2+3", "=HYPERLINK(\"http://x\",\"点我\")", "东湖区"]
+    assert got == ["@SUM(A1)", "-2+3", '=HYPERLINK("http://x","点我")', "东湖区"]
     multi = export.multiweek_xlsx_bytes(con, ["2023-W37"], config=cfg)
     with zipfile.ZipFile(io.BytesIO(multi)) as z:
         assert not any("<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
@@ -126,6 +130,7 @@ def test_hostile_county_names(tmp_path):
 
 
 # --- XLSX --------------------------------------------------------------------------------------
+
 
 def read_back(path_or_bytes):
     src = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
@@ -144,14 +149,59 @@ def test_xlsx_golden(hand_db, tmp_path):
     ws = wb.active
     assert ws["A1"].value == "云州市第二批主题教育推进情况排名（2023-W38（9月18日—9月24日））"
     assert "序时进度：14.0%" in ws["A2"].value and "未报送 7 个" in ws["A2"].value
-    assert row_values(ws, 4) == ["排名", "县（市、区）", "综合得分", "理论学习", "调查研究", "推动发展", "整改整治",
-                                 "温差", "排名变化", "进度预警", "状态", "备注"]
-    assert row_values(ws, 5) == [1, "东湖区", 60.8, 66.7, 43.8, 54.2, 81.5, 17.7, "–", "绿", "已报送", "上热下冷"]
+    assert row_values(ws, 4) == [
+        "排名",
+        "县（市、区）",
+        "综合得分",
+        "理论学习",
+        "调查研究",
+        "推动发展",
+        "整改整治",
+        "温差",
+        "排名变化",
+        "进度预警",
+        "状态",
+        "备注",
+    ]
+    assert row_values(ws, 5) == [
+        1,
+        "东湖区",
+        60.8,
+        66.7,
+        43.8,
+        54.2,
+        81.5,
+        17.7,
+        "–",
+        "绿",
+        "已报送",
+        "上热下冷",
+    ]
     assert row_values(ws, 6) == [2, "南城区", 50.0, None, None, 50.0, None, None, "–", "绿", "已报送", None]
     assert row_values(ws, 7) == [3, "西山区", 40.0, None, None, 40.0, None, None, "↓1", "绿", "已报送", None]
-    assert row_values(ws, 8) == [None, "北江区", None, None, None, None, None, None, None, None, "未报送", None]
-    assert [ws.cell(r, 2).value for r in range(8, 15)] == ["北江区", "青河县", "白石县", "松岭县", "临川县", "丰源市",
-                                                          "安平县"]
+    assert row_values(ws, 8) == [
+        None,
+        "北江区",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "未报送",
+        None,
+    ]
+    assert [ws.cell(r, 2).value for r in range(8, 15)] == [
+        "北江区",
+        "青河县",
+        "白石县",
+        "松岭县",
+        "临川县",
+        "丰源市",
+        "安平县",
+    ]
     # numbers are numbers with a one-decimal format, not text
     for col in "CDEFGH":
         assert ws[f"{col}5"].data_type == "n" and ws[f"{col}5"].number_format == "0.0"
@@ -165,7 +215,9 @@ def test_xlsx_golden(hand_db, tmp_path):
     assert ws.freeze_panes == "A5"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert int(ws.page_setup.fitToWidth or 1) == 1 and int(ws.page_setup.fitToHeight) == 0  # width 1 is the default
+    assert (
+        int(ws.page_setup.fitToWidth or 1) == 1 and int(ws.page_setup.fitToHeight) == 0
+    )  # width 1 is the default
     assert ws.print_title_rows == "$4:$4"
 
 
@@ -180,11 +232,21 @@ def test_xlsx_light_colours_and_arrows(db_path, tmp_path):
     insert_submission(con, "南城区", "2023-W45", livelihood_only(5000))
     ws = read_back(export.ranking_xlsx_bytes(con, "2023-W45")).active
     con.close()
-    got = {ws.cell(r, 2).value: (ws.cell(r, 3).value, ws.cell(r, 3).fill.fgColor.rgb, ws.cell(r, 9).value,
-                                 ws.cell(r, 10).value) for r in range(5, 8)}
+    got = {
+        ws.cell(r, 2).value: (
+            ws.cell(r, 3).value,
+            ws.cell(r, 3).fill.fgColor.rgb,
+            ws.cell(r, 9).value,
+            ws.cell(r, 10).value,
+        )
+        for r in range(5, 8)
+    }
     # W44 ranks: 南城 1, 西山 2, 东湖 3
-    assert got == {"南城区": (50.0, GREEN, "–", "绿"), "东湖区": (36.7, YELLOW, "↑1", "黄"),
-                   "西山区": (16.7, RED, "↓1", "红")}
+    assert got == {
+        "南城区": (50.0, GREEN, "–", "绿"),
+        "东湖区": (36.7, YELLOW, "↑1", "黄"),
+        "西山区": (16.7, RED, "↓1", "红"),
+    }
     assert [ws.cell(r, 2).value for r in range(5, 8)] == ["南城区", "东湖区", "西山区"]
 
 
@@ -193,7 +255,8 @@ def test_arrow():
 
 
 def test_multiweek_workbook(hand_db):
-    from etl.reading import reader
+    from etl.warehouse_reader import reader
+
     with reader(hand_db) as con:
         data = export.multiweek_xlsx_bytes(con, ["2023-W38", "2023-W37"])
     wb = read_back(data)
@@ -214,8 +277,11 @@ def test_multiweek_workbook(hand_db):
 
 # --- the command line --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("week, message", [("2023W45", "格式"), ("45", "格式"), ("2023-W99", "没有这一周"),
-                                           ("2024-W30", "不在本次主题教育期间")])
+
+@pytest.mark.parametrize(
+    "week, message",
+    [("2023W45", "格式"), ("45", "格式"), ("2023-W99", "没有这一周"), ("2024-W30", "不在本次主题教育期间")],
+)
 def test_bad_week_is_a_usage_error(hand_db, tmp_path, capsys, week, message):
     out = tmp_path / "r.csv"
     assert run_cli("--week", week, "--out", str(out), "--db", str(hand_db)) == 2
@@ -226,8 +292,10 @@ def test_bad_week_is_a_usage_error(hand_db, tmp_path, capsys, week, message):
 def test_other_usage_errors(hand_db, tmp_path, capsys):
     assert run_cli("--week", "2023-W38", "--out", str(tmp_path / "r.pdf"), "--db", str(hand_db)) == 2
     assert ".csv 或 .xlsx" in capsys.readouterr().err
-    assert run_cli("--week", "2023-W38", "--out", str(tmp_path / "r.csv"),
-                   "--db", str(tmp_path / "none.duckdb")) == 2
+    assert (
+        run_cli("--week", "2023-W38", "--out", str(tmp_path / "r.csv"), "--db", str(tmp_path / "none.duckdb"))
+        == 2
+    )
     assert "还没有数据库" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
         run_cli("--week", "2023-W38", "--out", str(tmp_path / "r.csv"), "--by", "fun")
@@ -256,13 +324,15 @@ def test_db_from_environment(hand_db, tmp_path):
 
 # --- end to end: the real loader on the samples --------------------------------------------------
 
+
 def test_samples_end_to_end(db_path, tmp_path):
     samples = require_samples()
     load = pytest.importorskip("etl.load", reason="the loader (etl/load.py) has not landed yet")
     load.load_paths([samples / "dispatch"], db_path, loaded_by="test")
     load.load_paths([samples / "dispatch-round2"], db_path, loaded_by="test")
     expected = json.loads((samples / "dispatch-round2" / "expected.json").read_text(encoding="utf-8"))
-    from etl.reading import reader
+    from etl.warehouse_reader import reader
+
     with reader(db_path) as con:
         assert check_expected(con, expected) == sum(len(e["counties"]) for e in expected.values())
     config = load_config()
@@ -274,8 +344,8 @@ def test_samples_end_to_end(db_path, tmp_path):
         body = rows[1:]
         assert len(body) == len(config.counties)
         ranked = sorted(((x["rank"], c) for c, x in e["counties"].items() if x["rank"] is not None))
-        assert [r[0] for r in body[:len(ranked)]] == [str(rank) for rank, _ in ranked]
-        assert [r[1] for r in body[len(ranked):]] == e["not_submitted"]
+        assert [r[0] for r in body[: len(ranked)]] == [str(rank) for rank, _ in ranked]
+        assert [r[1] for r in body[len(ranked) :]] == e["not_submitted"]
         for r in body:
             county = r[1]
             if county in e["not_submitted"]:
@@ -283,8 +353,13 @@ def test_samples_end_to_end(db_path, tmp_path):
                 continue
             x = e["counties"][county]
             assert r[0] == str(x["rank"]) and r[-1] == "已报送"
-            for cell, want in zip(r[2:7], [x["composite"], *(x["dims"][d] for d in
-                                                              ("study", "research", "development", "rectification"))]):
+            for cell, want in zip(
+                r[2:7],
+                [
+                    x["composite"],
+                    *(x["dims"][d] for d in ("study", "research", "development", "rectification")),
+                ],
+            ):
                 assert abs(float(cell) - want) <= 0.05 + 1e-9, (week, county, cell, want)
             assert abs(float(r[7]) - x["gradient"]) <= 0.05 + 1e-9
             assert r[8] == ("" if x["rank_change"] is None else str(x["rank_change"]))

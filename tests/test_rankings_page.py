@@ -1,5 +1,6 @@
 """The 排名导出 page: the table by composite or one area, the XLSX bulletin, the CSV and the
-multi-week workbook (etl.bulletins, rendered in memory through etl.export)."""
+multi-week workbook (app.rankings_page, rendered in memory through etl.export)."""
+
 from __future__ import annotations
 
 import io
@@ -8,7 +9,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import bulletins
+from app import rankings_page
 
 from .office_fixtures import download_bytes, downloads, load_week, page  # noqa: F401
 
@@ -25,18 +26,22 @@ def run_page():
 
 
 def test_display_table_and_month_weeks(two_weeks):
-    df = bulletins.ranking(two_weeks, "2023-W38", "research")
-    table = bulletins.display_table(df, "research")
+    df = rankings_page.ranking(two_weeks, "2023-W38", "research")
+    table = rankings_page.display_table(df, "research")
     assert list(table.columns[:4]) == ["排名", "县（市、区）", "调查研究", "综合得分"]
     assert {"排名变化", "进度预警", "状态", "温差"} <= set(table.columns)
     assert table.iloc[-1]["状态"] == "未报送" and table.iloc[-1]["县（市、区）"] == "松岭县"
     assert set(table["进度预警"]) <= {"绿", "黄", "红", ""}
-    css = bulletins.style_table(table, "research").to_html()
+    css = rankings_page.style_table(table, "research").to_html()
     assert "#C6EFCE" in css.upper() or "#FFEB9C" in css.upper() or "#FFC7CE" in css.upper()
-    assert bulletins.month_weeks(["2023-W35", "2023-W36", "2023-W39", "2023-W40"], "2023-W37") == \
-        ["2023-W35", "2023-W36"]  # by the Sunday: W35 ends 3 Sept, W39 ends 1 Oct
-    assert bulletins.file_names("2023-W38", "study", ["2023-W37", "2023-W38"])["multi"] == \
-        "排名汇总_2023-W37至2023-W38_理论学习.xlsx"
+    assert rankings_page.month_weeks(["2023-W35", "2023-W36", "2023-W39", "2023-W40"], "2023-W37") == [
+        "2023-W35",
+        "2023-W36",
+    ]  # by the Sunday: W35 ends 3 Sept, W39 ends 1 Oct
+    assert (
+        rankings_page.file_names("2023-W38", "study", ["2023-W37", "2023-W38"])["multi"]
+        == "排名汇总_2023-W37至2023-W38_理论学习.xlsx"
+    )
 
 
 def test_page_shows_the_ranking_and_every_download_is_a_workbook(two_weeks, downloads):
@@ -58,7 +63,10 @@ def test_page_shows_the_ranking_and_every_download_is_a_workbook(two_weeks, down
 
     data, name = download_bytes(at, downloads, "download_csv")
     assert name == "排名_2023-W38.csv" and data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").splitlines()[0] == "排名,县（市、区）,综合得分,理论学习,调查研究,推动发展,整改整治,温差,排名变化,状态"
+    assert (
+        data.decode("utf-8-sig").splitlines()[0]
+        == "排名,县（市、区）,综合得分,理论学习,调查研究,推动发展,整改整治,温差,排名变化,状态"
+    )
 
     data, name = download_bytes(at, downloads, "download_multi")
     wb = openpyxl.load_workbook(io.BytesIO(data))
@@ -74,7 +82,9 @@ def test_page_by_one_area_and_a_chosen_set_of_weeks(two_weeks, downloads):
     assert not at.exception
     table = at.dataframe[0].value
     assert table.columns[2] == "整改整治"
-    expected = bulletins.display_table(bulletins.ranking(two_weeks, "2023-W37", "rectification"), "rectification")
+    expected = rankings_page.display_table(
+        rankings_page.ranking(two_weeks, "2023-W37", "rectification"), "rectification"
+    )
     assert table["县（市、区）"].tolist() == expected["县（市、区）"].tolist()
     data, name = download_bytes(at, downloads, "download_xlsx")
     assert name == "排名通报_2023-W37_整改整治.xlsx"

@@ -1,4 +1,5 @@
 """The README is the user's manual: every command it shows must exist and parse."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Scoring views and etl.scoring: hand-computed cases, the samples' expected figures, config-driven
 constants and properties (hypothesis). Speed is measured by `make bench`, not here."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,19 @@ from etl.config import DIMENSIONS, load_config
 from etl.warehouse import VIEWS_DIR, open_warehouse
 
 from .conftest import ROOT, require_samples
-from .scoring_fixtures import (DONGHU_COMPOSITE, check_expected, DONGHU_DIMS, DONGHU_GRADIENT, DONGHU_LEVEL,
-                              DONGHU_LEVEL_COMPOSITE, DONGHU_ROWS, build_hand_fixture, insert_submission,
-                              insert_truth, livelihood_only)
+from .scoring_fixtures import (
+    DONGHU_COMPOSITE,
+    DONGHU_DIMS,
+    DONGHU_GRADIENT,
+    DONGHU_LEVEL,
+    DONGHU_LEVEL_COMPOSITE,
+    DONGHU_ROWS,
+    build_hand_fixture,
+    check_expected,
+    insert_submission,
+    insert_truth,
+    livelihood_only,
+)
 
 
 @pytest.fixture()
@@ -36,8 +47,10 @@ def hand(con):
 
 def scores(con, view, week, keys):
     cols = ", ".join(keys)
-    return {tuple(r[:-1]): r[-1] for r in con.execute(
-        f"SELECT {cols}, score FROM {view} WHERE week = ?", [week]).fetchall()}
+    return {
+        tuple(r[:-1]): r[-1]
+        for r in con.execute(f"SELECT {cols}, score FROM {view} WHERE week = ?", [week]).fetchall()
+    }
 
 
 def custom_config(tmp_path, replace: dict[str, str]):
@@ -52,6 +65,7 @@ def custom_config(tmp_path, replace: dict[str, str]):
 
 # --- hand-computed ---------------------------------------------------------------------------
 
+
 def test_hand_figures_are_what_the_method_says():
     # the fixture's own arithmetic, written out once more as plain numbers
     assert DONGHU_LEVEL_COMPOSITE["县级"] == pytest.approx(68.125)
@@ -62,15 +76,17 @@ def test_hand_figures_are_what_the_method_says():
 
 
 def test_indicator_scores_of_one_level(hand):
-    rows = hand.execute("SELECT indicator, label, achieved, target, capped, rate FROM indicator_scores "
-                        "WHERE county = '东湖区' AND week = '2023-W37' AND level = '村级' "
-                        "ORDER BY indicator").fetchall()
+    rows = hand.execute(
+        "SELECT indicator, label, achieved, target, capped, rate FROM indicator_scores "
+        "WHERE county = '东湖区' AND week = '2023-W37' AND level = '村级' "
+        "ORDER BY indicator"
+    ).fetchall()
     got = {r[0]: r[2:] for r in rows}
     assert got == {
         "concentrated_study": (1, 2, 1, 0.5),
-        "special_lectures": (1, 2, 1, 0.5),          # NULL lectures count as 0
+        "special_lectures": (1, 2, 1, 0.5),  # NULL lectures count as 0
         "discussion_coverage": (10, 40, 10, 0.25),
-        "mobile_members_reached": (1, 2, 1, 0.5),    # the row with 0 mobile members has no target
+        "mobile_members_reached": (1, 2, 1, 0.5),  # the row with 0 mobile members has no target
         "livelihood_done": (1, 2, 1, 0.5),
         "urgent_issues_solved": (2, 4, 2, 0.5),
         "problems_rectified": (1, 3, 1, 1 / 3),
@@ -82,10 +98,14 @@ def test_indicator_scores_of_one_level(hand):
 
 
 def test_capped_and_typical_cases(hand):
-    got = dict(hand.execute("SELECT indicator, capped / target FROM indicator_scores WHERE county = '东湖区' "
-                            "AND week = '2023-W37' AND level = '县级'").fetchall())
-    assert got["typical_cases"] == 0.5           # 3 positive count as 1 of 1, 0 negative of 1
-    assert got["main_leader_on_cases"] == 1.0    # 2 cases, target 1
+    got = dict(
+        hand.execute(
+            "SELECT indicator, capped / target FROM indicator_scores WHERE county = '东湖区' "
+            "AND week = '2023-W37' AND level = '县级'"
+        ).fetchall()
+    )
+    assert got["typical_cases"] == 0.5  # 3 positive count as 1 of 1, 0 negative of 1
+    assert got["main_leader_on_cases"] == 1.0  # 2 cases, target 1
     assert "conversion_items" not in got and "results_converted" not in got  # target 0: absent
     assert "urgent_issues_solved" not in got
 
@@ -96,7 +116,7 @@ def test_level_and_county_scores(hand):
         for dim, value in dims.items():
             assert ls[("东湖区", level, dim)] == pytest.approx(value), (level, dim)
         assert ls[("东湖区", level, "composite")] == pytest.approx(DONGHU_LEVEL_COMPOSITE[level])
-    assert ("东湖区", "村级", "research") not in ls          # no research columns at 村级
+    assert ("东湖区", "村级", "research") not in ls  # no research columns at 村级
     cs = scores(hand, "county_scores", "2023-W37", ["county", "dimension"])
     for dim, value in DONGHU_DIMS.items():
         assert cs[("东湖区", dim)] == pytest.approx(value)
@@ -112,21 +132,28 @@ def test_rankings_view(hand):
     cols = [d[0] for d in hand.execute("SELECT * FROM rankings LIMIT 0").description]
     assert cols == ["week", "county", "composite", "rank", "rank_change", "gradient", "cold_bottom"]
     w37 = {r[1]: r for r in hand.execute("SELECT * FROM rankings WHERE week = '2023-W37'").fetchall()}
-    assert set(w37) == {"东湖区", "西山区", "南城区", "北江区"}     # 市直单位 not ranked
+    assert set(w37) == {"东湖区", "西山区", "南城区", "北江区"}  # 市直单位 not ranked
     assert {c: r[3] for c, r in w37.items()} == {"东湖区": 1, "西山区": 2, "南城区": 2, "北江区": 4}
     assert w37["东湖区"][2] == pytest.approx(DONGHU_COMPOSITE)
     assert w37["东湖区"][5] == pytest.approx(DONGHU_GRADIENT)
-    assert w37["东湖区"][6] is True                                  # 17.7 ≥ 15
-    assert w37["西山区"][5] is None and w37["西山区"][6] is False    # no 县级: no gradient
-    assert all(r[4] is None for r in w37.values())                   # no week before
+    assert w37["东湖区"][6] is True  # 17.7 ≥ 15
+    assert w37["西山区"][5] is None and w37["西山区"][6] is False  # no 县级: no gradient
+    assert all(r[4] is None for r in w37.values())  # no week before
     w38 = {r[1]: r for r in hand.execute("SELECT * FROM rankings WHERE week = '2023-W38'").fetchall()}
     assert {c: (r[3], r[4]) for c, r in w38.items()} == {
-        "东湖区": (1, 0), "南城区": (2, 0), "西山区": (3, -1)}
+        "东湖区": (1, 0),
+        "南城区": (2, 0),
+        "西山区": (3, -1),
+    }
 
 
 def test_dimension_rankings_exact(hand):
-    got = {(r[0], r[1]): r[2:] for r in hand.execute(
-        "SELECT county, dimension, rank, rank_change FROM dimension_rankings WHERE week = '2023-W38'").fetchall()}
+    got = {
+        (r[0], r[1]): r[2:]
+        for r in hand.execute(
+            "SELECT county, dimension, rank, rank_change FROM dimension_rankings WHERE week = '2023-W38'"
+        ).fetchall()
+    }
     # development: 东湖 54.2, 南城 50.0, 西山 40.0; W37: 东湖 54.2, 西山 40.0, 南城 40.0 (tie at 2)
     assert got[("东湖区", "development")] == (1, 0)
     assert got[("南城区", "development")] == (2, 0)
@@ -137,8 +164,18 @@ def test_dimension_rankings_exact(hand):
 
 def test_ranking_frame(hand):
     df = scoring.ranking(hand, "2023-W38")
-    assert df["county"].tolist() == ["东湖区", "南城区", "西山区",   # ranked, then 未报送 in config order
-                                     "北江区", "青河县", "白石县", "松岭县", "临川县", "丰源市", "安平县"]
+    assert df["county"].tolist() == [
+        "东湖区",
+        "南城区",
+        "西山区",  # ranked, then 未报送 in config order
+        "北江区",
+        "青河县",
+        "白石县",
+        "松岭县",
+        "临川县",
+        "丰源市",
+        "安平县",
+    ]
     head = df.iloc[0]
     assert (head["rank"], head["composite"], head["gradient"], head["cold_bottom"]) == (1, 60.8, 17.7, True)
     assert (head["light"], head["band"], head["status"]) == ("绿", "温", "已报送")
@@ -155,6 +192,7 @@ def test_ranking_frame(hand):
 
 def pd_isna(v):
     import pandas as pd
+
     return pd.isna(v)
 
 
@@ -174,24 +212,29 @@ def test_rank_change_needs_the_previous_week(con):
     insert_submission(con, "西山区", "2023-W39", livelihood_only(2000))
     insert_submission(con, "东湖区", "2023-W40", livelihood_only(3000))
     insert_submission(con, "西山区", "2023-W40", livelihood_only(4000))
-    got = {(r[0], r[1]): r[2] for r in con.execute("SELECT week, county, rank_change FROM rankings").fetchall()}
-    assert got[("2023-W39", "东湖区")] is None       # W38 missing: no change, not W37's
+    got = {
+        (r[0], r[1]): r[2] for r in con.execute("SELECT week, county, rank_change FROM rankings").fetchall()
+    }
+    assert got[("2023-W39", "东湖区")] is None  # W38 missing: no change, not W37's
     assert got[("2023-W40", "东湖区")] == -1 and got[("2023-W40", "西山区")] == 1
     df = scoring.ranking(con, "2023-W40")
     assert df.set_index("county").loc["西山区", "rank_change"] == 1
 
 
-@pytest.mark.parametrize("done, light, band", [
-    (3670, "黄", "冷"),  # 序时进度 46.7 (2023-W45) − 36.7 = 10.0: yellow from 10
-    (3680, "绿", "冷"),  # lag 9.9
-    (1670, "红", "冷"),  # lag 30.0
-    (1680, "黄", "冷"),  # lag 29.9
-    (8500, "绿", "热"),
-    (8496, "绿", "热"),  # shows 85.0: judged as shown
-    (8490, "绿", "温"),
-    (6000, "绿", "温"),
-    (5990, "绿", "冷"),
-])
+@pytest.mark.parametrize(
+    "done, light, band",
+    [
+        (3670, "黄", "冷"),  # 序时进度 46.7 (2023-W45) − 36.7 = 10.0: yellow from 10
+        (3680, "绿", "冷"),  # lag 9.9
+        (1670, "红", "冷"),  # lag 30.0
+        (1680, "黄", "冷"),  # lag 29.9
+        (8500, "绿", "热"),
+        (8496, "绿", "热"),  # shows 85.0: judged as shown
+        (8490, "绿", "温"),
+        (6000, "绿", "温"),
+        (5990, "绿", "冷"),
+    ],
+)
 def test_lights_and_bands(con, done, light, band):
     insert_submission(con, "东湖区", "2023-W45", livelihood_only(done))
     row = scoring.ranking(con, "2023-W45").iloc[0]
@@ -203,9 +246,13 @@ def test_lights_and_bands(con, done, light, band):
 
 def test_city_profile_pools_all_counties(hand):
     city = load_config().city
-    got = {(r[0], r[1]): r[2] for r in hand.execute(
-        "SELECT level, dimension, score FROM city_level_scores WHERE week = '2023-W37' AND city = ?",
-        [city]).fetchall()}
+    got = {
+        (r[0], r[1]): r[2]
+        for r in hand.execute(
+            "SELECT level, dimension, score FROM city_level_scores WHERE week = '2023-W37' AND city = ?",
+            [city],
+        ).fetchall()
+    }
     ls = scores(hand, "level_scores", "2023-W37", ["county", "level", "dimension"])
     assert got[("市级", "composite")] == pytest.approx(ls[("市直单位", "市级", "composite")])
     assert got[("县级", "study")] == pytest.approx(ls[("东湖区", "县级", "study")])  # only 东湖 has 县级
@@ -214,8 +261,9 @@ def test_city_profile_pools_all_counties(hand):
     assert got[("村级", "development")] == pytest.approx(100 * (livelihood + 0.5) / 2)
     prof = scoring.city_profile(hand, "2023-W37")
     assert prof["level"].tolist() == ["市级", "县级", "乡镇级", "村级", "全市"]
-    whole = hand.execute("SELECT score FROM city_scores WHERE week = '2023-W37' AND dimension = 'composite'"
-                         ).fetchone()[0]
+    whole = hand.execute(
+        "SELECT score FROM city_scores WHERE week = '2023-W37' AND dimension = 'composite'"
+    ).fetchone()[0]
     assert prof.iloc[-1]["composite"] == round(whole, 1)
 
 
@@ -248,19 +296,31 @@ def test_user_text_is_bound_not_pasted(hand):
         scoring.ranking(hand, "2023-W37", by="composite; DROP TABLE unit_rows")
 
 
-@pytest.mark.parametrize("text, ok", [("2023-W45", True), ("2023-W36", True), ("2024-W05", True),
-                                      ("2023W45", False), ("2023-W5", False), ("2023-W99", False),
-                                      ("2024-W20", False), ("", False), ("2023-45", False)])
+@pytest.mark.parametrize(
+    "text, ok",
+    [
+        ("2023-W45", True),
+        ("2023-W36", True),
+        ("2024-W05", True),
+        ("2023W45", False),
+        ("2023-W5", False),
+        ("2023-W99", False),
+        ("2024-W20", False),
+        ("", False),
+        ("2023-45", False),
+    ],
+)
 def test_parse_week(text, ok):
     if ok:
         assert scoring.parse_week(text) == text
     else:
         with pytest.raises(scoring.WeekError) as e:
             scoring.parse_week(text)
-        assert re.search(r"[\u4e00-\u9fff]", str(e.value))   # a Chinese message
+        assert re.search(r"[\u4e00-\u9fff]", str(e.value))  # a Chinese message
 
 
 # --- constants come from config, not from the SQL -----------------------------------------------
+
 
 def test_no_constants_in_views():
     """Weights, targets, thresholds and dates live in config.toml (cfg_* tables), never in the SQL:
@@ -268,7 +328,7 @@ def test_no_constants_in_views():
     (percent) and the one-decimal rounding."""
     numbers = set()
     for path in sorted(VIEWS_DIR.glob("[234]*.sql")):
-        if path.name == "20_indicator_defs.sql":   # sort order 1..17 only
+        if path.name == "20_indicator_defs.sql":  # sort order 1..17 only
             continue
         code = "\n".join(line.split("--")[0] for line in path.read_text(encoding="utf-8").splitlines())
         numbers |= set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", code))
@@ -276,43 +336,59 @@ def test_no_constants_in_views():
 
 
 def test_weights_and_targets_follow_config(tmp_path):
-    cfg = custom_config(tmp_path, {"study = 0.30": "study = 1.0", "research = 0.25": "research = 1.0",
-                                   "development = 0.25": "development = 1.0",
-                                   "rectification = 0.20": "rectification = 1.0",
-                                   "problems_per_org = 3": "problems_per_org = 6",
-                                   "gradient_flag = 15": "gradient_flag = 50"})
+    cfg = custom_config(
+        tmp_path,
+        {
+            "study = 0.30": "study = 1.0",
+            "research = 0.25": "research = 1.0",
+            "development = 0.25": "development = 1.0",
+            "rectification = 0.20": "rectification = 1.0",
+            "problems_per_org = 3": "problems_per_org = 6",
+            "gradient_flag = 15": "gradient_flag = 50",
+        },
+    )
     con = open_warehouse(tmp_path / "w.duckdb", config=cfg)
     insert_submission(con, "东湖区", "2023-W37", DONGHU_ROWS)
     ls = scores(con, "level_scores", "2023-W37", ["county", "level", "dimension"])
     # "enough problems found" now needs 6 per organisation: 县级 3/6, 乡镇级 6/12, 村级 (0+3)/(6+6)
-    rect = {"县级": 100 * (1 + 1 + 1 + 0.5) / 4, "乡镇级": 100 * (0.5 + 1 + 0.5) / 3,
-            "村级": 100 * (1 / 3 + 1 + 0.25) / 3}
+    rect = {
+        "县级": 100 * (1 + 1 + 1 + 0.5) / 4,
+        "乡镇级": 100 * (0.5 + 1 + 0.5) / 3,
+        "村级": 100 * (1 / 3 + 1 + 0.25) / 3,
+    }
     for level, v in rect.items():
         assert ls[("东湖区", level, "rectification")] == pytest.approx(v)
     comp = con.execute("SELECT composite, cold_bottom FROM rankings").fetchone()
     dims = dict(DONGHU_DIMS, rectification=sum(rect.values()) / 3)
-    assert comp[0] == pytest.approx(sum(dims.values()) / 4)   # equal weights: the plain mean
-    assert comp[1] is False                                    # gradient below the new flag of 50
+    assert comp[0] == pytest.approx(sum(dims.values()) / 4)  # equal weights: the plain mean
+    assert comp[1] is False  # gradient below the new flag of 50
     con.close()
 
 
 def test_indicator_levels_match_the_column_spec(con):
     uses = {
-        "reading_class": ["reading_class_done"], "center_group_study": ["center_group_sessions", "org_count"],
+        "reading_class": ["reading_class_done"],
+        "center_group_study": ["center_group_sessions", "org_count"],
         "concentrated_study": ["concentrated_study_sessions", "org_count"],
         "special_lectures": ["special_lectures", "org_count"],
         "discussion_coverage": ["discussion_members", "member_count"],
         "mobile_members_reached": ["mobile_members_reached", "mobile_members"],
-        "research_done": ["research_done", "research_topics"], "reports_written": ["research_reports", "research_topics"],
+        "research_done": ["research_done", "research_topics"],
+        "reports_written": ["research_reports", "research_topics"],
         "typical_cases": ["positive_cases", "negative_cases", "org_count"],
-        "exchange_meeting": ["exchange_meeting_held"], "results_converted": ["conversion_done", "conversion_items"],
+        "exchange_meeting": ["exchange_meeting_held"],
+        "results_converted": ["conversion_done", "conversion_items"],
         "livelihood_done": ["livelihood_done", "livelihood_projects"],
         "urgent_issues_solved": ["urgent_issues_solved", "urgent_issues_collected"],
         "problems_rectified": ["problems_rectified", "problems_found"],
         "targets_quantified": ["problems_quantified", "problems_found"],
-        "main_leader_on_cases": ["lead_cases"], "enough_problems_found": ["problems_found", "org_count"],
+        "main_leader_on_cases": ["lead_cases"],
+        "enough_problems_found": ["problems_found", "org_count"],
     }
-    defs = {r[0]: (r[1], set(r[2])) for r in con.execute("SELECT indicator, dimension, levels FROM indicator_defs").fetchall()}
+    defs = {
+        r[0]: (r[1], set(r[2]))
+        for r in con.execute("SELECT indicator, dimension, levels FROM indicator_defs").fetchall()
+    }
     assert set(defs) == set(uses)
     for ind, cols in uses.items():
         levels = set.intersection(*(set(BY_ID[c].levels) for c in cols))
@@ -321,6 +397,7 @@ def test_indicator_levels_match_the_column_spec(con):
 
 
 # --- the samples' expected figures (truth inserted directly; the loader's test is end-to-end) ---
+
 
 @pytest.mark.parametrize("folder", ["dispatch", "dispatch-round2"])
 def test_samples_truth_gives_expected(con, folder):
@@ -332,10 +409,25 @@ def test_samples_truth_gives_expected(con, folder):
 
 # --- properties --------------------------------------------------------------------------------
 
-ACHIEVED = ["reading_class_done", "center_group_sessions", "concentrated_study_sessions", "special_lectures",
-            "discussion_members", "mobile_members_reached", "research_done", "research_reports",
-            "positive_cases", "negative_cases", "exchange_meeting_held", "conversion_done", "livelihood_done",
-            "urgent_issues_solved", "problems_rectified", "problems_quantified", "lead_cases"]
+ACHIEVED = [
+    "reading_class_done",
+    "center_group_sessions",
+    "concentrated_study_sessions",
+    "special_lectures",
+    "discussion_members",
+    "mobile_members_reached",
+    "research_done",
+    "research_reports",
+    "positive_cases",
+    "negative_cases",
+    "exchange_meeting_held",
+    "conversion_done",
+    "livelihood_done",
+    "urgent_issues_solved",
+    "problems_rectified",
+    "problems_quantified",
+    "lead_cases",
+]
 FLAGS = {c.id for c in METRICS if c.kind == "flag"}
 
 

@@ -1,11 +1,12 @@
 """Sign-in in the app: [auth] require_login_to_view, the 登录 page, the sidebar box, and the admin's
 account management (AppTest)."""
+
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import users
+from app import users
 from etl.config import default_config
 
 from .conftest import ROOT
@@ -18,7 +19,9 @@ def login_required(tmp_path, monkeypatch):
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     assert "require_login_to_view = false" in text
     path = tmp_path / "config.toml"
-    path.write_text(text.replace("require_login_to_view = false", "require_login_to_view = true"), encoding="utf-8")
+    path.write_text(
+        text.replace("require_login_to_view = false", "require_login_to_view = true"), encoding="utf-8"
+    )
     monkeypatch.setenv("DISPATCH_CONFIG", str(path))
     default_config.cache_clear()
     yield path

@@ -1,4 +1,5 @@
 """The blank template and the filled-sheet variants of etl.template, read back."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,9 @@ from python_calamine import CalamineWorkbook
 from etl.cli import main
 from etl.columns import ALL_LEVELS, COLUMNS, GROUPS, METRIC_IDS
 from etl.template import VARIANTS, column_label, write_dispatch, write_template
-from .readback import read_dispatch
 
 from .conftest import require_samples
+from .readback import read_dispatch
 
 N = len(COLUMNS)
 LAST = "AF"  # 32 columns
@@ -36,7 +37,9 @@ def sheet(template):
 def rows():
     """Real-looking rows of every level: a county's sample truth plus a 市级 row (skips, saying why,
     where ../shared is not beside the clone)."""
-    truth = json.loads((require_samples() / "dispatch" / "truth.json").read_text(encoding="utf-8"))["2023-W38"]
+    truth = json.loads((require_samples() / "dispatch" / "truth.json").read_text(encoding="utf-8"))[
+        "2023-W38"
+    ]
     county, city = truth["青河县"], truth["市直单位"][:1]
     out = [dict(r) for r in county + city]
     out[0]["remarks"] = "读书班已开班"
@@ -50,7 +53,11 @@ def expected(rows):
 
 def test_template_values(template, config):
     grid = CalamineWorkbook.from_path(str(template)).get_sheet_by_index(0).to_python()
-    assert grid[0][0] == f"{config.city}{config.campaign_name}工作进展周调度表" == "云州市第二批主题教育工作进展周调度表"
+    assert (
+        grid[0][0]
+        == f"{config.city}{config.campaign_name}工作进展周调度表"
+        == "云州市第二批主题教育工作进展周调度表"
+    )
     assert grid[1][0] == "填报单位：青河县" and grid[1][3] == "统计周：2023-W45"
     assert grid[1][6] == "填报人：" and grid[1][8] == "联系电话："
     assert [g for g in grid[2] if g] == list(GROUPS)
@@ -114,12 +121,15 @@ def test_template_without_unit_and_week(tmp_path):
     assert grid[1][0] == "填报单位：" and grid[1][3] == "统计周："
 
 
-@pytest.mark.parametrize("argv", [
-    ["--out", "x.xls"],
-    ["--out", "x.xlsx", "--unit", "红星县"],
-    ["--out", "x.xlsx", "--week", "2023-W99"],
-    ["--out", "x.xlsx", "--week", "2022-W45"],  # before the campaign
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--out", "x.xls"],
+        ["--out", "x.xlsx", "--unit", "红星县"],
+        ["--out", "x.xlsx", "--week", "2023-W99"],
+        ["--out", "x.xlsx", "--week", "2022-W45"],  # before the campaign
+    ],
+)
 def test_template_usage_errors(tmp_path, monkeypatch, argv):
     monkeypatch.chdir(tmp_path)
     assert main(["template", *argv]) == 2
@@ -152,10 +162,14 @@ def test_variants_really_differ(tmp_path, rows):
     grids = {}
     for name, v in VARIANTS.items():
         path = write_dispatch(tmp_path / f"{name}{v.suffix}", "青河县", "2023-W45", rows, name)
-        grids[name] = path.read_bytes() if v.suffix == ".csv" else \
-            CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    assert len({json.dumps(g, default=str) if not isinstance(g, bytes) else g.hex() for g in grids.values()}) \
-        == len(VARIANTS)
+        grids[name] = (
+            path.read_bytes()
+            if v.suffix == ".csv"
+            else CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        )
+    assert len(
+        {json.dumps(g, default=str) if not isinstance(g, bytes) else g.hex() for g in grids.values()}
+    ) == len(VARIANTS)
     assert grids["csv_bom"].startswith(b"\xef\xbb\xbf")
     with pytest.raises(UnicodeDecodeError):
         grids["csv_gb18030"].decode("utf-8")
@@ -187,7 +201,7 @@ def test_every_variant_loads_to_the_same_rows(tmp_path, rows, config):
     cols = ", ".join(["unit", "level", *METRIC_IDS])
     want = sorted(tuple(r[k] for k in ["unit", "level", *METRIC_IDS]) for r in expected(rows))
     with duckdb.connect(str(db), read_only=True) as con:
-        for county in counties[:len(VARIANTS)]:
+        for county in counties[: len(VARIANTS)]:
             got = con.execute(f"SELECT {cols} FROM unit_reports WHERE county = ?", [county]).fetchall()
             got = sorted(tuple(int(x) if isinstance(x, bool) else x for x in r) for r in got)
             assert got == want, county

@@ -1,4 +1,5 @@
 """The column-at-once checks (etl/unit_rows.py) agree with the cell-by-cell path they shortcut."""
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -6,13 +7,46 @@ from etl.columns import ALL_LEVELS, BY_ID
 from etl.unit_rows import Found, _applies, _cell_by_cell, _quick
 
 CELLS = st.one_of(
-    st.none(), st.just(""), st.just(" "), st.just("/"), st.just("无"), st.just("是"), st.just("否"), st.just("√"),
-    st.integers(-3, 3).map(float), st.floats(-2, 5), st.just(float("nan")), st.just(float("inf")), st.integers(0, 2**31 + 5),
-    st.integers(0, 12).map(str), st.just("１２"), st.just("99999999999"), st.just("3次"), st.just("12个"), st.just("个"), st.just("３次"), st.just("Y"), st.just("y"), st.just("已完成"),
-    st.just("未完成"), st.just("1"), st.just("1,234"), st.just("若干"), st.booleans(),
+    st.none(),
+    st.just(""),
+    st.just(" "),
+    st.just("/"),
+    st.just("无"),
+    st.just("是"),
+    st.just("否"),
+    st.just("√"),
+    st.integers(-3, 3).map(float),
+    st.floats(-2, 5),
+    st.just(float("nan")),
+    st.just(float("inf")),
+    st.integers(0, 2**31 + 5),
+    st.integers(0, 12).map(str),
+    st.just("１２"),
+    st.just("99999999999"),
+    st.just("3次"),
+    st.just("12个"),
+    st.just("个"),
+    st.just("３次"),
+    st.just("Y"),
+    st.just("y"),
+    st.just("已完成"),
+    st.just("未完成"),
+    st.just("1"),
+    st.just("1,234"),
+    st.just("若干"),
+    st.booleans(),
 )
-COLUMNS = [BY_ID[i] for i in ("org_count", "reading_class_done", "research_topics", "concentrated_study_sessions",
-                              "board_updated", "lead_cases")]
+COLUMNS = [
+    BY_ID[i]
+    for i in (
+        "org_count",
+        "reading_class_done",
+        "research_topics",
+        "concentrated_study_sessions",
+        "board_updated",
+        "lead_cases",
+    )
+]
 
 
 @st.composite
@@ -39,22 +73,38 @@ def test_a_column_taken_whole_means_what_its_cells_mean_and_has_nothing_to_repor
 def test_plain_columns_take_the_quick_path():
     levels = ["县级", "村级", "村级"]
     applies = _applies(levels)
-    topics = BY_ID["research_topics"]                      # not for villages
+    topics = BY_ID["research_topics"]  # not for villages
     assert _quick(topics, ("3", "", "/"), applies[topics.levels]) == [3, None, None]
     assert _quick(BY_ID["org_count"], (1.0, 12.0, 3.0), applies[BY_ID["org_count"].levels]) == [1, 12, 3]
-    assert _quick(BY_ID["board_updated"], ("是", "否", "是"), applies[BY_ID["board_updated"].levels]) == [True, False, True]
-    assert _quick(BY_ID["board_updated"], ("√", "N", "已更新"), applies[BY_ID["board_updated"].levels]) == [True, False, True]
-    assert _quick(BY_ID["org_count"], ("1个", "12个", "３个"), applies[BY_ID["org_count"].levels]) == [1, 12, 3]
+    assert _quick(BY_ID["board_updated"], ("是", "否", "是"), applies[BY_ID["board_updated"].levels]) == [
+        True,
+        False,
+        True,
+    ]
+    assert _quick(BY_ID["board_updated"], ("√", "N", "已更新"), applies[BY_ID["board_updated"].levels]) == [
+        True,
+        False,
+        True,
+    ]
+    assert _quick(BY_ID["org_count"], ("1个", "12个", "３个"), applies[BY_ID["org_count"].levels]) == [
+        1,
+        12,
+        3,
+    ]
     # a value where the metric does not apply, a blank where it does: cell by cell, to say so
     assert _quick(topics, ("3", "2", ""), applies[topics.levels]) is None
     assert _quick(BY_ID["org_count"], (1.0, None, 3.0), applies[BY_ID["org_count"].levels]) is None
-    assert _applies(["县级", None]) == {}                  # an unknown level: every column cell by cell
+    assert _applies(["县级", None]) == {}  # an unknown level: every column cell by cell
 
 
 def test_levels_as_written_are_recognised_and_the_rest_named():
     from etl.unit_rows import _levels
+
     found = Found("调度表")
     raw = ("村级", " 乡镇级 ", "县 级", "省级", None, "")
     assert _levels(raw, list(range(4, 10)), 2, found) == ["村级", "乡镇级", "县级", None, None, None]
     assert [(r, p.code, p.message) for r, p in found.in_sheet_order()] == [
-        (7, "E_UNKNOWN_LEVEL", "层级「省级」无法识别"), (8, "E_UNKNOWN_LEVEL", "层级为空"), (9, "E_UNKNOWN_LEVEL", "层级为空")]
+        (7, "E_UNKNOWN_LEVEL", "层级「省级」无法识别"),
+        (8, "E_UNKNOWN_LEVEL", "层级为空"),
+        (9, "E_UNKNOWN_LEVEL", "层级为空"),
+    ]

@@ -1,4 +1,5 @@
-"""Accounts, sign-in and roles (etl.users) and `python -m etl user`."""
+"""Accounts, sign-in and roles (app.users) and `python -m etl user`."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,8 @@ import sys
 
 import pytest
 
-from etl import users
-from etl.users import LockedOut, PermissionDenied, User, UserError
+from app import users
+from app.users import LockedOut, PermissionDenied, User, UserError
 
 from .conftest import ROOT
 
@@ -29,8 +30,15 @@ def cli(*args, stdin: str = "", env_users=None):
     env = {**os.environ}
     if env_users:
         env["DISPATCH_USERS"] = str(env_users)
-    return subprocess.run([sys.executable, "-m", "etl", "user", *args], cwd=ROOT, input=stdin, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "user", *args],
+        cwd=ROOT,
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_hash_is_salted_scrypt_and_verifies_in_constant_time_compare():
@@ -53,7 +61,7 @@ def test_cli_add_list_passwd_remove(users_file):
 
     assert "王芳\tclerk" in cli("list").stdout
     assert cli("add", "王芳", "--password-stdin", stdin=PASSWORD + "\n").returncode == 1  # exists
-    assert cli("add", "李四", "--password-stdin", stdin="short\n").returncode == 1        # too short
+    assert cli("add", "李四", "--password-stdin", stdin="short\n").returncode == 1  # too short
     assert cli("add", "李四", "--role", "boss", "--password-stdin", stdin=PASSWORD).returncode == 2
 
     assert users.authenticate("王芳", PASSWORD).role == "clerk"
@@ -74,9 +82,9 @@ def test_cli_role_changes_a_role_and_a_signed_in_session_follows_it(users_file):
     r = cli("role", "王芳", "viewer")
     assert r.returncode == 0 and "viewer" in r.stdout, r.stderr
     assert "王芳\tviewer" in cli("list").stdout
-    assert not users.can(session, "clerk")               # the open session lost the right at once
-    assert cli("role", "王芳", "boss").returncode == 2     # not a role
-    assert cli("role", "李四", "clerk").returncode == 1    # no such user
+    assert not users.can(session, "clerk")  # the open session lost the right at once
+    assert cli("role", "王芳", "boss").returncode == 2  # not a role
+    assert cli("role", "李四", "clerk").returncode == 1  # no such user
     assert users.authenticate("王芳", PASSWORD).role == "viewer"
 
 

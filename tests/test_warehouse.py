@@ -1,4 +1,5 @@
 """Migrations, the contract views, and readers that wait for writers."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,28 +12,43 @@ import pytest
 from etl import warehouse
 from etl.columns import METRIC_IDS
 from etl.load import load_paths
-from etl.reading import NoWarehouse, ensure_schema, read_df
+from etl.warehouse_reader import NoWarehouse, ensure_schema, read_df
 
 from .dispatch_builder import grid, write_xlsx
 
 
 def test_contract_views_have_the_interface_columns(db_path):
     con = warehouse.open_warehouse(db_path)
-    cols = lambda view: [d[0] for d in con.execute(f"SELECT * FROM {view} LIMIT 0").description]
+
+    def cols(view):
+        return [d[0] for d in con.execute(f"SELECT * FROM {view} LIMIT 0").description]
+
     assert cols("unit_reports")[:4] == ["county", "week", "unit", "level"]
     assert set(METRIC_IDS) <= set(cols("unit_reports"))
-    assert cols("submissions") == ["county", "week", "version", "file_name", "sha256", "loaded_at", "rows",
-                                   "is_current"]
-    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                             "WHERE table_name = 'unit_reports'").fetchall())
+    assert cols("submissions") == [
+        "county",
+        "week",
+        "version",
+        "file_name",
+        "sha256",
+        "loaded_at",
+        "rows",
+        "is_current",
+    ]
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'unit_reports'"
+        ).fetchall()
+    )
     assert types["org_count"] == "INTEGER" and types["board_updated"] == "BOOLEAN"
     con.close()
 
 
 def test_duckdb_never_downloads_extensions(db_path):
     con = warehouse.open_warehouse(db_path)
-    settings = dict(con.execute("SELECT name, value FROM duckdb_settings() WHERE name LIKE 'auto%extensions'")
-                    .fetchall())
+    settings = dict(
+        con.execute("SELECT name, value FROM duckdb_settings() WHERE name LIKE 'auto%extensions'").fetchall()
+    )
     con.close()
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
 
@@ -44,22 +60,25 @@ def test_an_older_warehouse_upgrades_in_place(tmp_path, db_path, monkeypatch):
     for f in warehouse.MIGRATIONS_DIR.glob("*.sql"):
         (migrations / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
     (migrations / "999_add_contact.sql").write_text(
-        "ALTER TABLE submission_versions ADD COLUMN contact VARCHAR;", encoding="utf-8")
+        "ALTER TABLE submission_versions ADD COLUMN contact VARCHAR;", encoding="utf-8"
+    )
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", migrations)
     con = warehouse.open_warehouse(db_path)
     assert warehouse.schema_version(con) == 999
     assert con.execute("SELECT count(*), max(version) FROM submissions").fetchone() == (1, 1)
     assert "contact" in [d[0] for d in con.execute("SELECT * FROM submission_versions").description]
-    assert warehouse.migrate(con) == 0   # idempotent
+    assert warehouse.migrate(con) == 0  # idempotent
     con.close()
 
 
-def test_a_first_version_warehouse_keeps_its_archived_bytes_when_the_archive_is_rebuilt(tmp_path, db_path,
-                                                                                        monkeypatch):
+def test_a_first_version_warehouse_keeps_its_archived_bytes_when_the_archive_is_rebuilt(
+    tmp_path, db_path, monkeypatch
+):
     first = tmp_path / "migrations"
     first.mkdir()
-    (first / "001_init.sql").write_text((warehouse.MIGRATIONS_DIR / "001_init.sql").read_text(encoding="utf-8"),
-                                        encoding="utf-8")
+    (first / "001_init.sql").write_text(
+        (warehouse.MIGRATIONS_DIR / "001_init.sql").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", first)
     path = write_xlsx(tmp_path / "a.xlsx", grid())
     load_paths([path], db_path)
@@ -67,9 +86,13 @@ def test_a_first_version_warehouse_keeps_its_archived_bytes_when_the_archive_is_
     con = warehouse.open_warehouse(db_path)
     assert warehouse.schema_version(con) >= 2
     assert con.execute("SELECT content FROM file_archive").fetchall() == [(path.read_bytes(),)]
-    assert {c for (c,) in con.execute("SELECT DISTINCT compression FROM pragma_storage_info('file_archive') "
-                                      "WHERE column_name = 'content' AND segment_type = 'BLOB'").fetchall()} \
-        == {"Uncompressed"}
+    assert {
+        c
+        for (c,) in con.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('file_archive') "
+            "WHERE column_name = 'content' AND segment_type = 'BLOB'"
+        ).fetchall()
+    } == {"Uncompressed"}
     con.close()
 
 
@@ -81,8 +104,9 @@ def test_a_failed_migration_leaves_the_schema_as_it_was(tmp_path, db_path, monke
     migrations.mkdir()
     for f in warehouse.MIGRATIONS_DIR.glob("*.sql"):
         (migrations / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    (migrations / "998_broken.sql").write_text("ALTER TABLE unit_rows ADD COLUMN x INT; SELECT nonsense;",
-                                               encoding="utf-8")
+    (migrations / "998_broken.sql").write_text(
+        "ALTER TABLE unit_rows ADD COLUMN x INT; SELECT nonsense;", encoding="utf-8"
+    )
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", migrations)
     with pytest.raises(duckdb.Error):
         warehouse.open_warehouse(db_path)
@@ -97,7 +121,7 @@ def test_views_follow_a_config_change(db_path, config):
     changed = dataclasses.replace(config, weights={**config.weights, "study": 0.5})
     assert ensure_schema(db_path, changed) is True
     assert read_df(db_path, "SELECT weight FROM cfg_weights WHERE dimension = 'study'").weight[0] == 0.5
-    assert ensure_schema(db_path, changed) is False   # nothing to do the second time
+    assert ensure_schema(db_path, changed) is False  # nothing to do the second time
 
 
 def test_reader_without_a_warehouse(tmp_path):
@@ -107,9 +131,13 @@ def test_reader_without_a_warehouse(tmp_path):
 
 def _hold_lock(db_path, seconds):
     """Another process holding the warehouse read-write (DuckDB locks per process)."""
-    code = ("import sys, time, duckdb; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-            "time.sleep(float(sys.argv[2])); con.close()")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(db_path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    code = (
+        "import sys, time, duckdb; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+        "time.sleep(float(sys.argv[2])); con.close()"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(db_path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "held"
     return proc
 

@@ -6,16 +6,22 @@ builder takes `t`, the labeler of the sidebar's English switch, for titles; data
 and unit names) are passed through as data, never as markup. Builders return None when there is
 nothing to draw, so a page can say what is missing instead of showing an empty frame.
 """
+
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from .config import DIMENSION_LABELS, DIMENSIONS, LEVELS, default_config
-from .labels import Labeler
+from app.labels import Labeler
+from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, default_config
 
-AREA_COLORS = {"study": "#1B9E77", "research": "#7570B3", "development": "#D95F02",
-               "rectification": "#E7298A", "composite": "#37474F"}
+AREA_COLORS = {
+    "study": "#1B9E77",
+    "research": "#7570B3",
+    "development": "#D95F02",
+    "rectification": "#E7298A",
+    "composite": "#37474F",
+}
 LIGHT_MARK_COLORS = {"绿": "#2E9E44", "黄": "#E8B500", "红": "#D62728"}
 FLAG_COLOR, NEUTRAL_COLOR, PROGRESS_COLOR = "#B2182B", "#9E9E9E", "#212121"
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -31,28 +37,45 @@ def temperature_scale(hot: float | None = None, warm: float | None = None) -> al
     temp = default_config().temperature
     hot = float(temp["hot"] if hot is None else hot)
     warm = float(temp["warm"] if warm is None else warm)
-    return alt.Scale(domain=[0, warm - 0.05, warm, hot - 0.05, hot, 100],
-                     range=["#2166AC", "#A6CEE3", "#FEE08B", "#FDAE61", "#F46D43", "#A50026"],
-                     clamp=True)
+    return alt.Scale(
+        domain=[0, warm - 0.05, warm, hot - 0.05, hot, 100],
+        range=["#2166AC", "#A6CEE3", "#FEE08B", "#FDAE61", "#F46D43", "#A50026"],
+        clamp=True,
+    )
 
 
 def temperature_legend(title: str, hot: float | None = None, warm: float | None = None) -> alt.Legend:
     temp = default_config().temperature
     hot = float(temp["hot"] if hot is None else hot)
     warm = float(temp["warm"] if warm is None else warm)
-    return alt.Legend(title=title, values=[0, warm, hot, 100], orient="bottom", direction="horizontal",
-                      gradientLength=320, gradientThickness=12, labelOverlap=False,
-                      labelExpr=(f"datum.value >= {hot} && datum.value < 100 ? '热 ≥{hot:g}' : "
-                                 f"datum.value >= {warm} && datum.value < {hot} ? '温 ≥{warm:g}' : "
-                                 f"datum.value < {warm} ? '冷 <{warm:g}' : ''"))
+    return alt.Legend(
+        title=title,
+        values=[0, warm, hot, 100],
+        orient="bottom",
+        direction="horizontal",
+        gradientLength=320,
+        gradientThickness=12,
+        labelOverlap=False,
+        labelExpr=(
+            f"datum.value >= {hot} && datum.value < 100 ? '热 ≥{hot:g}' : "
+            f"datum.value >= {warm} && datum.value < {hot} ? '温 ≥{warm:g}' : "
+            f"datum.value < {warm} ? '冷 <{warm:g}' : ''"
+        ),
+    )
 
 
 def _config(chart, fit_width: bool = True):
     # fit-x: the width follows the page, the height is the plot's own (Streamlit's default "fit"
     # would squeeze axes and legends into the given height and flatten the bars)
-    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x" if fit_width else "pad", contains="padding"))
-    return chart.configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=13) \
-        .configure_legend(labelFontSize=12, titleFontSize=12).configure_view(stroke=None)
+    chart = chart.properties(
+        autosize=alt.AutoSizeParams(type="fit-x" if fit_width else "pad", contains="padding")
+    )
+    return (
+        chart.configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=13)
+        .configure_legend(labelFontSize=12, titleFontSize=12)
+        .configure_view(stroke=None)
+    )
 
 
 def _floats(df: pd.DataFrame, cols) -> pd.DataFrame:
@@ -66,20 +89,36 @@ def _floats(df: pd.DataFrame, cols) -> pd.DataFrame:
 def _progress_rule(progress: float, t: Labeler, axis: str = "x", max_value: float = 100):
     data = pd.DataFrame({"v": [round(progress, 1)], "label": [f"{t('序时进度')} {progress:.1f}%"]})
     enc = alt.X("v:Q") if axis == "x" else alt.Y("v:Q")
-    rule = alt.Chart(data).mark_rule(color=PROGRESS_COLOR, strokeDash=[6, 4], strokeWidth=1.5).encode(
-        enc, tooltip=[alt.Tooltip("label:N", title=t("序时进度"))])
-    text = alt.Chart(data).mark_text(align="left", dx=4, dy=-6 if axis == "x" else -8, fontSize=11,
-                                     color=PROGRESS_COLOR).encode(
-        enc, text="label:N", **({"y": alt.value(0)} if axis == "x" else {"x": alt.value(0)}))
+    rule = (
+        alt.Chart(data)
+        .mark_rule(color=PROGRESS_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(enc, tooltip=[alt.Tooltip("label:N", title=t("序时进度"))])
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, dy=-6 if axis == "x" else -8, fontSize=11, color=PROGRESS_COLOR)
+        .encode(enc, text="label:N", **({"y": alt.value(0)} if axis == "x" else {"x": alt.value(0)}))
+    )
     return rule + text
 
 
 # --- bars -----------------------------------------------------------------------------------------
 
-def score_bars(df: pd.DataFrame, progress: float, color: str, t: Labeler = _identity,
-               value: str = "score", value_title: str = "得分", highlight: str | None = None,
-               light: str | None = "light", title: str | None = None, height_per_bar: int = 26,
-               width: int | str = "container", tooltip_extra: list | None = None):
+
+def score_bars(
+    df: pd.DataFrame,
+    progress: float,
+    color: str,
+    t: Labeler = _identity,
+    value: str = "score",
+    value_title: str = "得分",
+    highlight: str | None = None,
+    light: str | None = "light",
+    title: str | None = None,
+    height_per_bar: int = 26,
+    width: int | str = "container",
+    tooltip_extra: list | None = None,
+):
     """Counties as horizontal bars sorted high to low, the 序时进度 as a dashed line, the value at the
     bar's end and, when `light` names a column, the progress light as a coloured dot after it."""
     df = _floats(df[df[value].notna()], [value])
@@ -88,45 +127,88 @@ def score_bars(df: pd.DataFrame, progress: float, color: str, t: Labeler = _iden
     df["text"] = df[value].map(lambda v: f"{v:.1f}")
     # an explicit order: the light dots have no x field, so "-x" would conflict across layers
     order = df.sort_values(value, ascending=False, kind="stable")["county"].tolist()
-    y = alt.Y("county:N", sort=order, title=t("县（市、区）"), axis=alt.Axis(labelLimit=140, labelOverlap=False))
+    y = alt.Y(
+        "county:N", sort=order, title=t("县（市、区）"), axis=alt.Axis(labelLimit=140, labelOverlap=False)
+    )
     x_max = max(100.0, float(df[value].max()))
-    x = alt.X(f"{value}:Q", title=t(value_title), scale=alt.Scale(domain=[0, x_max + 12]),
-              axis=alt.Axis(values=list(range(0, int(x_max) + 1, 20))))
-    tips = [alt.Tooltip("county:N", title=t("县（市、区）")),
-            alt.Tooltip(f"{value}:Q", title=t(value_title), format=".1f")] + (tooltip_extra or [])
+    x = alt.X(
+        f"{value}:Q",
+        title=t(value_title),
+        scale=alt.Scale(domain=[0, x_max + 12]),
+        axis=alt.Axis(values=list(range(0, int(x_max) + 1, 20))),
+    )
+    tips = [
+        alt.Tooltip("county:N", title=t("县（市、区）")),
+        alt.Tooltip(f"{value}:Q", title=t(value_title), format=".1f"),
+    ] + (tooltip_extra or [])
     if light and light in df.columns:
         tips.append(alt.Tooltip(f"{light}:N", title=t("进度预警")))
-    opacity = (alt.condition(alt.datum.county == highlight, alt.value(1.0), alt.value(0.45))
-               if highlight else alt.value(0.9))
+    opacity = (
+        alt.condition(alt.datum.county == highlight, alt.value(1.0), alt.value(0.45))
+        if highlight
+        else alt.value(0.9)
+    )
     base = alt.Chart(df)
     bars = base.mark_bar(color=color, cornerRadiusEnd=2).encode(y=y, x=x, opacity=opacity, tooltip=tips)
     text = base.mark_text(align="left", dx=4, fontSize=12, color="#212121").encode(y=y, x=x, text="text:N")
     layers = [bars, text]
     if light and light in df.columns:
-        dots = base.transform_filter(alt.datum[light] != None).mark_circle(size=110).encode(  # noqa: E711
-            y=y, x=alt.value(0), xOffset=alt.value(-8),
-            color=alt.Color(f"{light}:N", scale=alt.Scale(domain=list(LIGHT_MARK_COLORS),
-                                                          range=list(LIGHT_MARK_COLORS.values())),
-                            legend=alt.Legend(title=t("进度预警"), orient="bottom")),
-            tooltip=tips)
+        dots = (
+            base.transform_filter(alt.datum[light] != None)  # noqa: E711 (a Vega expression)
+            .mark_circle(size=110)
+            .encode(
+                y=y,
+                x=alt.value(0),
+                xOffset=alt.value(-8),
+                color=alt.Color(
+                    f"{light}:N",
+                    scale=alt.Scale(domain=list(LIGHT_MARK_COLORS), range=list(LIGHT_MARK_COLORS.values())),
+                    legend=alt.Legend(title=t("进度预警"), orient="bottom"),
+                ),
+                tooltip=tips,
+            )
+        )
         layers.append(dots)
     chart = alt.layer(*layers, _progress_rule(progress, t)).properties(
-        height=max(len(df) * height_per_bar, 80), width=width)
+        height=max(len(df) * height_per_bar, 80), width=width
+    )
     if title:
         chart = chart.properties(title=title)
     return chart
 
 
-def dimension_score_bars(ranking: pd.DataFrame, dimension: str, progress: float, t: Labeler = _identity,
-                         highlight: str | None = None):
+def dimension_score_bars(
+    ranking: pd.DataFrame,
+    dimension: str,
+    progress: float,
+    t: Labeler = _identity,
+    highlight: str | None = None,
+):
     df = ranking[["county", "score", "light", "rank"]].copy()
-    return _config(score_bars(df, progress, AREA_COLORS[dimension], t, highlight=highlight,
-                              value_title=f"{DIMENSION_LABELS[dimension]}得分")) \
-        if df["score"].notna().any() else None
+    return (
+        _config(
+            score_bars(
+                df,
+                progress,
+                AREA_COLORS[dimension],
+                t,
+                highlight=highlight,
+                value_title=f"{DIMENSION_LABELS[dimension]}得分",
+            )
+        )
+        if df["score"].notna().any()
+        else None
+    )
 
 
-def indicator_bars(indicators: pd.DataFrame, dimension: str, progress: float, t: Labeler = _identity,
-                   highlight: str | None = None, columns: int = 3):
+def indicator_bars(
+    indicators: pd.DataFrame,
+    dimension: str,
+    progress: float,
+    t: Labeler = _identity,
+    highlight: str | None = None,
+    columns: int = 3,
+):
     """Each indicator's completion rate (%) by county, sorted high to low within its own panel, with
     the 序时进度 line: one faceted spec (small multiples), which Altair builds much faster than a
     concatenation of layered charts."""
@@ -136,24 +218,44 @@ def indicator_bars(indicators: pd.DataFrame, dimension: str, progress: float, t:
     df["progress"] = round(progress, 1)
     df["text"] = df["percent"].map(lambda v: f"{v:.1f}")
     order = df.sort_values("sort_order")["label"].drop_duplicates().tolist()
-    y = alt.Y("county:N", sort="-x", title=None, axis=alt.Axis(labelLimit=100, labelOverlap=False, labelFontSize=11))
-    x = alt.X("percent:Q", title=t("完成率") + " %", scale=alt.Scale(domain=[0, 112]),
-              axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]))
-    tips = [alt.Tooltip("label:N", title=t("指标")), alt.Tooltip("county:N", title=t("县（市、区）")),
-            alt.Tooltip("percent:Q", title=t("完成率") + " %", format=".1f"),
-            alt.Tooltip("achieved:Q", title=t("已完成"), format=",.0f"),
-            alt.Tooltip("target:Q", title=t("目标"), format=",.0f"),
-            alt.Tooltip("progress:Q", title=t("序时进度") + " %", format=".1f")]
-    opacity = (alt.condition(alt.datum.county == highlight, alt.value(1.0), alt.value(0.45))
-               if highlight else alt.value(0.9))
+    y = alt.Y(
+        "county:N", sort="-x", title=None, axis=alt.Axis(labelLimit=100, labelOverlap=False, labelFontSize=11)
+    )
+    x = alt.X(
+        "percent:Q",
+        title=t("完成率") + " %",
+        scale=alt.Scale(domain=[0, 112]),
+        axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]),
+    )
+    tips = [
+        alt.Tooltip("label:N", title=t("指标")),
+        alt.Tooltip("county:N", title=t("县（市、区）")),
+        alt.Tooltip("percent:Q", title=t("完成率") + " %", format=".1f"),
+        alt.Tooltip("achieved:Q", title=t("已完成"), format=",.0f"),
+        alt.Tooltip("target:Q", title=t("目标"), format=",.0f"),
+        alt.Tooltip("progress:Q", title=t("序时进度") + " %", format=".1f"),
+    ]
+    opacity = (
+        alt.condition(alt.datum.county == highlight, alt.value(1.0), alt.value(0.45))
+        if highlight
+        else alt.value(0.9)
+    )
     base = alt.Chart()
     bars = base.mark_bar(color=AREA_COLORS[dimension]).encode(y=y, x=x, opacity=opacity, tooltip=tips)
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(y=y, x=x, text="text:N")
     rule = base.mark_rule(color=PROGRESS_COLOR, strokeDash=[6, 4]).encode(x="progress:Q")
     n = df["county"].nunique()
-    chart = alt.layer(bars, text, rule, data=df).properties(width=300, height=max(18 * n, 60)).facet(
-        facet=alt.Facet("label:N", sort=order, title=None, header=alt.Header(labelFontSize=14, labelFontWeight="bold")),
-        columns=columns).resolve_scale(y="independent")
+    chart = (
+        alt.layer(bars, text, rule, data=df)
+        .properties(width=300, height=max(18 * n, 60))
+        .facet(
+            facet=alt.Facet(
+                "label:N", sort=order, title=None, header=alt.Header(labelFontSize=14, labelFontWeight="bold")
+            ),
+            columns=columns,
+        )
+        .resolve_scale(y="independent")
+    )
     return _config(chart, fit_width=False)
 
 
@@ -165,25 +267,47 @@ def gradient_bars(ranking: pd.DataFrame, flag: float, t: Labeler = _identity):
     df["flag"] = df["cold_bottom"].map({True: t("上热下冷"), False: "—"})
     y = alt.Y("county:N", sort="-x", title=t("县（市、区）"))
     x = alt.X("gradient:Q", title=t("温差") + "（县级 − 村级）")
-    tips = [alt.Tooltip("county:N", title=t("县（市、区）")),
-            alt.Tooltip("gradient:Q", title=t("温差"), format=".1f"), alt.Tooltip("flag:N", title=t("状态"))]
+    tips = [
+        alt.Tooltip("county:N", title=t("县（市、区）")),
+        alt.Tooltip("gradient:Q", title=t("温差"), format=".1f"),
+        alt.Tooltip("flag:N", title=t("状态")),
+    ]
     base = alt.Chart(df)
     bars = base.mark_bar().encode(
-        y=y, x=x, tooltip=tips,
-        color=alt.condition(alt.datum.cold_bottom, alt.value(FLAG_COLOR), alt.value(NEUTRAL_COLOR)))
-    text = base.mark_text(align="left", dx=4, fontSize=12).encode(y=y, x=x, text=alt.Text("gradient:Q", format=".1f"))
+        y=y,
+        x=x,
+        tooltip=tips,
+        color=alt.condition(alt.datum.cold_bottom, alt.value(FLAG_COLOR), alt.value(NEUTRAL_COLOR)),
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        y=y, x=x, text=alt.Text("gradient:Q", format=".1f")
+    )
     rule_data = pd.DataFrame({"v": [flag], "label": [f"{t('上热下冷')} ≥ {flag:g}"]})
     rule = alt.Chart(rule_data).mark_rule(color=FLAG_COLOR, strokeDash=[6, 4]).encode(x="v:Q")
-    rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, color=FLAG_COLOR).encode(
-        x="v:Q", y=alt.value(0), text="label:N")
-    return _config(alt.layer(bars, text, rule, rule_text).properties(height=max(26 * len(df), 80), width="container"))
+    rule_text = (
+        alt.Chart(rule_data)
+        .mark_text(align="left", dx=4, dy=-6, color=FLAG_COLOR)
+        .encode(x="v:Q", y=alt.value(0), text="label:N")
+    )
+    return _config(
+        alt.layer(bars, text, rule, rule_text).properties(height=max(26 * len(df), 80), width="container")
+    )
 
 
 # --- temperature -----------------------------------------------------------------------------------
 
-def temperature_heatmap(levels: pd.DataFrame, t: Labeler = _identity, columns: list[str] | None = None,
-                        x: str = "county", x_title: str = "县（市、区）", value: str = "shown",
-                        highlight: str | None = None, cell_height: int = 44, max_width: int = 1000):
+
+def temperature_heatmap(
+    levels: pd.DataFrame,
+    t: Labeler = _identity,
+    columns: list[str] | None = None,
+    x: str = "county",
+    x_title: str = "县（市、区）",
+    value: str = "shown",
+    highlight: str | None = None,
+    cell_height: int = 44,
+    max_width: int = 1000,
+):
     """Scores as a heat map, levels top (市级) to bottom (村级), warm colours hot and blue cold, the
     score and band written in every cell. `levels` is long: x, level, shown (and light, band)."""
     df = levels[levels[value].notna()].copy()
@@ -193,40 +317,74 @@ def temperature_heatmap(levels: pd.DataFrame, t: Labeler = _identity, columns: l
     df["text"] = df[value].map(lambda v: f"{v:.1f}")
     order = columns or list(dict.fromkeys(df[x]))
     present = [lv for lv in LEVELS if lv in set(df["level"])]
-    tips = [alt.Tooltip(f"{x}:N", title=t(x_title)), alt.Tooltip("level:N", title=t("层级")),
-            alt.Tooltip(f"{value}:Q", title=t("得分"), format=".1f")]
+    tips = [
+        alt.Tooltip(f"{x}:N", title=t(x_title)),
+        alt.Tooltip("level:N", title=t("层级")),
+        alt.Tooltip(f"{value}:Q", title=t("得分"), format=".1f"),
+    ]
     for col, title in (("band", "温度"), ("light", "进度预警")):
         if col in df.columns:
             tips.append(alt.Tooltip(f"{col}:N", title=t(title)))
-    enc_x = alt.X(f"{x}:N", sort=order, title=t(x_title),
-                  axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120, labelOverlap=False, labelFlush=False,
-                                labelAlign="center"))
+    enc_x = alt.X(
+        f"{x}:N",
+        sort=order,
+        title=t(x_title),
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=0,
+            labelLimit=120,
+            labelOverlap=False,
+            labelFlush=False,
+            labelAlign="center",
+        ),
+    )
     enc_y = alt.Y("level:N", sort=present, title=t("层级"))
     base = alt.Chart(df)
-    stroke = (alt.condition(alt.datum[x] == highlight, alt.value("#212121"), alt.value("white"))
-              if highlight else alt.value("white"))
+    stroke = (
+        alt.condition(alt.datum[x] == highlight, alt.value("#212121"), alt.value("white"))
+        if highlight
+        else alt.value("white")
+    )
     rect = base.mark_rect(strokeWidth=2).encode(
-        x=enc_x, y=enc_y, stroke=stroke, tooltip=tips,
-        color=alt.Color(f"{value}:Q", scale=temperature_scale(), legend=temperature_legend(t("温度"))))
+        x=enc_x,
+        y=enc_y,
+        stroke=stroke,
+        tooltip=tips,
+        color=alt.Color(f"{value}:Q", scale=temperature_scale(), legend=temperature_legend(t("温度"))),
+    )
     text = base.mark_text(fontSize=13).encode(
-        x=enc_x, y=enc_y, text="text:N",
-        color=alt.condition(f"datum.{value} < 30 || datum.{value} >= 93", alt.value("white"), alt.value("#212121")))
+        x=enc_x,
+        y=enc_y,
+        text="text:N",
+        color=alt.condition(
+            f"datum.{value} < 30 || datum.{value} >= 93", alt.value("white"), alt.value("#212121")
+        ),
+    )
     # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit
     step = max(44, min(110, max_width // max(len(order), 1)))
-    return _config((rect + text).properties(height=cell_height * len(present), width=alt.Step(step)),
-                   fit_width=False)
+    return _config(
+        (rect + text).properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False
+    )
 
 
-def county_level_heatmap(levels: pd.DataFrame, city_profile: pd.DataFrame | None, dimension: str,
-                         t: Labeler = _identity, highlight: str | None = None, city_label: str = "全市",
-                         max_width: int = 1000):
+def county_level_heatmap(
+    levels: pd.DataFrame,
+    city_profile: pd.DataFrame | None,
+    dimension: str,
+    t: Labeler = _identity,
+    highlight: str | None = None,
+    city_label: str = "全市",
+    max_width: int = 1000,
+):
     """County × level of one dimension, the city profile as a last column (its 市级 from 市直单位)."""
     df = levels[levels["dimension"] == dimension][["county", "level", "shown", "band", "light"]]
     config = default_config()
     df = df[df["county"] != config.city_direct]
     cols = [c for c in config.counties if c in set(df["county"])]
     if city_profile is not None and len(city_profile):
-        cp = city_profile[city_profile["level"].isin(LEVELS)][["level", dimension]].rename(columns={dimension: "shown"})
+        cp = city_profile[city_profile["level"].isin(LEVELS)][["level", dimension]].rename(
+            columns={dimension: "shown"}
+        )
         cp = cp.assign(county=city_label, band=None, light=None).dropna(subset=["shown"])
         if len(cp):
             df = pd.concat([df, cp[["county", "level", "shown", "band", "light"]]], ignore_index=True)
@@ -249,7 +407,8 @@ def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = 
     """Per county, the level composite from 县级 through 乡镇级 to 村级: a falling line is a cold bottom.
     The 上热下冷 counties are drawn red."""
     df = levels[(levels["dimension"] == "composite") & levels["level"].isin(LEVELS[1:])][
-        ["county", "level", "shown", "band"]].dropna(subset=["shown"])
+        ["county", "level", "shown", "band"]
+    ].dropna(subset=["shown"])
     config = default_config()
     df = df[df["county"].isin(config.counties)]
     if df.empty:
@@ -258,19 +417,36 @@ def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = 
     df["flag"] = df["county"].isin(flagged).map({True: t("上热下冷"), False: "其他"})
     x = alt.X("level:N", sort=list(LEVELS[1:]), title=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y("shown:Q", title=t("综合得分"), scale=alt.Scale(domain=[0, 100]))
-    color = alt.Color("flag:N", scale=alt.Scale(domain=[t("上热下冷"), "其他"], range=[FLAG_COLOR, NEUTRAL_COLOR]),
-                      legend=alt.Legend(title=t("状态"), orient="bottom"))
-    tips = [alt.Tooltip("county:N", title=t("县（市、区）")), alt.Tooltip("level:N", title=t("层级")),
-            alt.Tooltip("shown:Q", title=t("综合得分"), format=".1f"), alt.Tooltip("band:N", title=t("温度"))]
+    color = alt.Color(
+        "flag:N",
+        scale=alt.Scale(domain=[t("上热下冷"), "其他"], range=[FLAG_COLOR, NEUTRAL_COLOR]),
+        legend=alt.Legend(title=t("状态"), orient="bottom"),
+    )
+    tips = [
+        alt.Tooltip("county:N", title=t("县（市、区）")),
+        alt.Tooltip("level:N", title=t("层级")),
+        alt.Tooltip("shown:Q", title=t("综合得分"), format=".1f"),
+        alt.Tooltip("band:N", title=t("温度")),
+    ]
     base = alt.Chart()
     line = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=color)
     points = base.mark_circle(size=70, opacity=1).encode(
-        x=x, y=y, tooltip=tips,
-        fill=alt.Color("shown:Q", scale=temperature_scale(), legend=None), stroke=alt.value("#424242"))
+        x=x,
+        y=y,
+        tooltip=tips,
+        fill=alt.Color("shown:Q", scale=temperature_scale(), legend=None),
+        stroke=alt.value("#424242"),
+    )
     text = base.mark_text(dy=-10, fontSize=11).encode(x=x, y=y, text=alt.Text("shown:Q", format=".1f"))
     order = [c for c in config.counties if c in set(df["county"])]
-    chart = alt.layer(line, points, text, data=df).properties(width=180, height=140).facet(
-        facet=alt.Facet("county:N", sort=order, title=None, header=alt.Header(labelFontSize=13)), columns=columns)
+    chart = (
+        alt.layer(line, points, text, data=df)
+        .properties(width=180, height=140)
+        .facet(
+            facet=alt.Facet("county:N", sort=order, title=None, header=alt.Header(labelFontSize=13)),
+            columns=columns,
+        )
+    )
     return _config(chart, fit_width=False)
 
 
@@ -282,37 +458,63 @@ def city_profile_bars(profile: pd.DataFrame, t: Labeler = _identity, city: str =
     df = _floats(df, ["composite"])
     y = alt.Y("level:N", sort=list(LEVELS), title=t("层级"))
     x = alt.X("composite:Q", title=t("综合得分"), scale=alt.Scale(domain=[0, 100]))
-    tips = [alt.Tooltip("level:N", title=t("层级")), alt.Tooltip("composite:Q", title=t("综合得分"), format=".1f"),
-            alt.Tooltip("band:N", title=t("温度"))] + [
-        alt.Tooltip(f"{d}:Q", title=t(DIMENSION_LABELS[d]), format=".1f") for d in DIMENSIONS if d in df.columns]
+    tips = [
+        alt.Tooltip("level:N", title=t("层级")),
+        alt.Tooltip("composite:Q", title=t("综合得分"), format=".1f"),
+        alt.Tooltip("band:N", title=t("温度")),
+    ] + [
+        alt.Tooltip(f"{d}:Q", title=t(DIMENSION_LABELS[d]), format=".1f")
+        for d in DIMENSIONS
+        if d in df.columns
+    ]
     base = alt.Chart(df)
     bars = base.mark_bar(height=30).encode(
-        y=y, x=x, tooltip=tips, color=alt.Color("composite:Q", scale=temperature_scale(), legend=None))
+        y=y, x=x, tooltip=tips, color=alt.Color("composite:Q", scale=temperature_scale(), legend=None)
+    )
     text = base.mark_text(align="left", dx=4, fontSize=13).encode(
-        y=y, x=x, text=alt.Text("composite:Q", format=".1f"))
+        y=y, x=x, text=alt.Text("composite:Q", format=".1f")
+    )
     layers = [bars, text]
     whole = profile[profile["level"] == "全市"]["composite"]
     if len(whole) and pd.notna(whole.iloc[0]):
         v = float(whole.iloc[0])
         rd = pd.DataFrame({"v": [v], "label": [f"{city} {v:.1f}"]})
-        layers += [alt.Chart(rd).mark_rule(strokeDash=[4, 3], color=PROGRESS_COLOR).encode(x="v:Q"),
-                   alt.Chart(rd).mark_text(align="left", dx=4, dy=-6).encode(x="v:Q", y=alt.value(0), text="label:N")]
+        layers += [
+            alt.Chart(rd).mark_rule(strokeDash=[4, 3], color=PROGRESS_COLOR).encode(x="v:Q"),
+            alt.Chart(rd)
+            .mark_text(align="left", dx=4, dy=-6)
+            .encode(x="v:Q", y=alt.value(0), text="label:N"),
+        ]
     return _config(alt.layer(*layers).properties(height=48 * len(df), width="container"))
 
 
 # --- trends ----------------------------------------------------------------------------------------
 
-def county_trend_lines(trend: pd.DataFrame, progress: pd.DataFrame, t: Labeler = _identity,
-                       city: pd.DataFrame | None = None, highlight: str | None = None,
-                       value_title: str = "得分", city_label: str = "全市"):
+
+def county_trend_lines(
+    trend: pd.DataFrame,
+    progress: pd.DataFrame,
+    t: Labeler = _identity,
+    city: pd.DataFrame | None = None,
+    highlight: str | None = None,
+    value_title: str = "得分",
+    city_label: str = "全市",
+):
     """Every county's score per week, the city as a thick line, 序时进度 dashed; a legend click or
     the `highlight` county stands out."""
     if trend.empty:
         return None
     df = _floats(trend, ["score"])
     if city is not None and len(city):
-        df = pd.concat([df, pd.DataFrame({"county": city_label, "week": city["week"],
-                                          "score": city["shown"].astype("float64")})], ignore_index=True)
+        df = pd.concat(
+            [
+                df,
+                pd.DataFrame(
+                    {"county": city_label, "week": city["week"], "score": city["shown"].astype("float64")}
+                ),
+            ],
+            ignore_index=True,
+        )
     config = default_config()
     order = [c for c in (*config.counties, city_label) if c in set(df["county"])]
     colors = alt.Scale(domain=order, range=_county_colors(order, city_label))
@@ -324,12 +526,23 @@ def county_trend_lines(trend: pd.DataFrame, progress: pd.DataFrame, t: Labeler =
         emphasis = alt.condition(alt.datum.county == highlight, alt.value(1.0), alt.value(0.25))
     else:
         emphasis = alt.condition(pick, alt.value(1.0), alt.value(0.15))
-    tips = [alt.Tooltip("county:N", title=t("县（市、区）")), alt.Tooltip("week:N", title=t("统计周")),
-            alt.Tooltip("score:Q", title=t(value_title), format=".1f")]
-    lines = base.mark_line(point=True).encode(
-        x=x, y=y, color=alt.Color("county:N", scale=colors, title=t("县（市、区）")), opacity=emphasis,
-        strokeWidth=alt.condition(alt.datum.county == city_label, alt.value(4), alt.value(2)),
-        tooltip=tips).add_params(pick)
+    tips = [
+        alt.Tooltip("county:N", title=t("县（市、区）")),
+        alt.Tooltip("week:N", title=t("统计周")),
+        alt.Tooltip("score:Q", title=t(value_title), format=".1f"),
+    ]
+    lines = (
+        base.mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("county:N", scale=colors, title=t("县（市、区）")),
+            opacity=emphasis,
+            strokeWidth=alt.condition(alt.datum.county == city_label, alt.value(4), alt.value(2)),
+            tooltip=tips,
+        )
+        .add_params(pick)
+    )
     prog_line = _progress_line(progress, x, t)
     return _config(alt.layer(lines, prog_line).properties(height=340, width="container"))
 
@@ -337,15 +550,33 @@ def county_trend_lines(trend: pd.DataFrame, progress: pd.DataFrame, t: Labeler =
 def _progress_line(progress: pd.DataFrame, x, t: Labeler):
     """序时进度 over the weeks, dashed: the line every trend is read against."""
     prog = _floats(progress, ["expected_progress"])
-    return alt.Chart(prog).mark_line(strokeDash=[6, 4], color=PROGRESS_COLOR).encode(
-        x=x, y="expected_progress:Q",
-        tooltip=[alt.Tooltip("week:N", title=t("统计周")),
-                 alt.Tooltip("expected_progress:Q", title=t("序时进度"), format=".1f")])
+    return (
+        alt.Chart(prog)
+        .mark_line(strokeDash=[6, 4], color=PROGRESS_COLOR)
+        .encode(
+            x=x,
+            y="expected_progress:Q",
+            tooltip=[
+                alt.Tooltip("week:N", title=t("统计周")),
+                alt.Tooltip("expected_progress:Q", title=t("序时进度"), format=".1f"),
+            ],
+        )
+    )
 
 
 def _county_colors(order: list[str], city_label: str) -> list[str]:
-    palette = ["#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7",
-               "#9C755F", "#BAB0AC"]
+    palette = [
+        "#4E79A7",
+        "#F28E2B",
+        "#59A14F",
+        "#E15759",
+        "#76B7B2",
+        "#EDC948",
+        "#B07AA1",
+        "#FF9DA7",
+        "#9C755F",
+        "#BAB0AC",
+    ]
     out, i = [], 0
     for c in order:
         if c == city_label:
@@ -366,11 +597,23 @@ def area_trend_lines(scores: pd.DataFrame, progress: pd.DataFrame, t: Labeler = 
     colors = alt.Scale(domain=order, range=[AREA_COLORS[d] for d in ("composite", *DIMENSIONS)])
     x = alt.X("week:N", title=t("统计周"), axis=alt.Axis(labelAngle=-45))
     y = alt.Y("shown:Q", title=t("得分"), scale=alt.Scale(domain=[0, 100]))
-    tips = [alt.Tooltip("area:N", title=t("方面")), alt.Tooltip("week:N", title=t("统计周")),
-            alt.Tooltip("shown:Q", title=t("得分"), format=".1f"), alt.Tooltip("light:N", title=t("进度预警"))]
-    lines = alt.Chart(df).mark_line(point=True).encode(
-        x=x, y=y, color=alt.Color("area:N", scale=colors, sort=order, title=t("方面")),
-        strokeWidth=alt.condition(alt.datum.dimension == "composite", alt.value(4), alt.value(2)), tooltip=tips)
+    tips = [
+        alt.Tooltip("area:N", title=t("方面")),
+        alt.Tooltip("week:N", title=t("统计周")),
+        alt.Tooltip("shown:Q", title=t("得分"), format=".1f"),
+        alt.Tooltip("light:N", title=t("进度预警")),
+    ]
+    lines = (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("area:N", scale=colors, sort=order, title=t("方面")),
+            strokeWidth=alt.condition(alt.datum.dimension == "composite", alt.value(4), alt.value(2)),
+            tooltip=tips,
+        )
+    )
     prog_line = _progress_line(progress, x, t)
     return _config(alt.layer(lines, prog_line).properties(height=320, width="container"))
 
@@ -382,12 +625,20 @@ def rank_history(ranks: pd.DataFrame, n_counties: int, t: Labeler = _identity):
         return None
     df = _floats(df, ["rank", "shown"])
     x = alt.X("week:N", title=t("统计周"), axis=alt.Axis(labelAngle=-45))
-    y = alt.Y("rank:Q", title=t("名次"), scale=alt.Scale(domain=[1, max(n_counties, int(df["rank"].max()))],
-                                                        reverse=True, nice=False),
-              axis=alt.Axis(tickMinStep=1, format="d"))
-    tips = [alt.Tooltip("week:N", title=t("统计周")), alt.Tooltip("rank:Q", title=t("排名"), format="d"),
-            alt.Tooltip("shown:Q", title=t("综合得分"), format=".1f")]
+    y = alt.Y(
+        "rank:Q",
+        title=t("名次"),
+        scale=alt.Scale(domain=[1, max(n_counties, int(df["rank"].max()))], reverse=True, nice=False),
+        axis=alt.Axis(tickMinStep=1, format="d"),
+    )
+    tips = [
+        alt.Tooltip("week:N", title=t("统计周")),
+        alt.Tooltip("rank:Q", title=t("排名"), format="d"),
+        alt.Tooltip("shown:Q", title=t("综合得分"), format=".1f"),
+    ]
     base = alt.Chart(df)
-    line = base.mark_line(point=alt.OverlayMarkDef(size=60), color=AREA_COLORS["composite"]).encode(x=x, y=y, tooltip=tips)
+    line = base.mark_line(point=alt.OverlayMarkDef(size=60), color=AREA_COLORS["composite"]).encode(
+        x=x, y=y, tooltip=tips
+    )
     text = base.mark_text(dy=-12, fontSize=12).encode(x=x, y=y, text=alt.Text("rank:Q", format="d"))
     return _config((line + text).properties(height=260, width="container"))

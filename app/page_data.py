@@ -1,9 +1,10 @@
 """The dashboard's reads (no Streamlit here): what etl.scoring does not already give, plus one bundle
 per page so that a page render opens the warehouse once.
 
-Every function takes an open connection (etl.reading.reader). SQL lives in named constants with `?`
+Every function takes an open connection (etl.warehouse_reader.reader). SQL lives in named constants with `?`
 parameters; the only assembled SQL text is a metric column name checked against etl.columns.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +12,10 @@ import json
 
 import pandas as pd
 
-from . import scoring
-from .columns import BY_ID
-from .config import DIMENSIONS, LEVELS, Config, default_config
-from .weeks import week_sunday
+from etl import scoring
+from etl.columns import BY_ID
+from etl.config import DIMENSIONS, LEVELS, Config, default_config
+from etl.weeks import week_sunday
 
 # --- data status ---------------------------------------------------------------------------------
 
@@ -28,8 +29,11 @@ SQL_ANY_LOAD = "SELECT count(*) FROM load_log"
 def data_status(con) -> dict:
     """What the 数据截至 line shows: the last load that changed data and the weeks with data."""
     weeks = scoring.weeks_with_data(con)
-    return {"last_load": con.execute(SQL_LAST_LOAD).fetchone()[0], "weeks": weeks,
-            "files_seen": con.execute(SQL_ANY_LOAD).fetchone()[0]}
+    return {
+        "last_load": con.execute(SQL_LAST_LOAD).fetchone()[0],
+        "weeks": weeks,
+        "files_seen": con.execute(SQL_ANY_LOAD).fetchone()[0],
+    }
 
 
 # --- alerts ----------------------------------------------------------------------------------------
@@ -70,8 +74,10 @@ def error_summary(errors_json) -> str:
 
 
 def rejected_files(con, week: str) -> pd.DataFrame:
-    df = pd.DataFrame(con.execute(SQL_REJECTED_WEEK, [week]).fetchall(),
-                      columns=["county", "file_name", "loaded_at", "errors", "resubmitted"])
+    df = pd.DataFrame(
+        con.execute(SQL_REJECTED_WEEK, [week]).fetchall(),
+        columns=["county", "file_name", "loaded_at", "errors", "resubmitted"],
+    )
     df["reason"] = [error_summary(e) for e in df["errors"]]
     return df.drop(columns="errors")
 
@@ -89,7 +95,9 @@ def overdue_units(con, week: str, config: Config | None = None) -> pd.DataFrame:
             continue
         sql = SQL_DEADLINE_MISSING.format(column=col.id)
         for county, unit, level in con.execute(sql, [week, list(col.levels)]).fetchall():
-            rows.append((DEADLINE_TEXT.get(column, f"{col.header}：否"), column, deadline, county, unit, level))
+            rows.append(
+                (DEADLINE_TEXT.get(column, f"{col.header}：否"), column, deadline, county, unit, level)
+            )
     return pd.DataFrame(rows, columns=["item", "metric", "deadline", "county", "unit", "level"])
 
 
@@ -152,49 +160,63 @@ WHERE county = ? AND outcome = 'rejected' ORDER BY loaded_at DESC
 
 
 def city_scores(con) -> pd.DataFrame:
-    return pd.DataFrame(con.execute(SQL_CITY_SCORES).fetchall(),
-                        columns=["week", "dimension", "shown", "expected_progress"])
+    return pd.DataFrame(
+        con.execute(SQL_CITY_SCORES).fetchall(), columns=["week", "dimension", "shown", "expected_progress"]
+    )
 
 
 def county_indicators(con, week: str, dimension: str) -> pd.DataFrame:
     """Each indicator of one area for every county, pooled over the county's levels:
     Σ achieved, Σ target, Σ capped and the rate in percent (capped ÷ target)."""
-    return pd.DataFrame(con.execute(SQL_COUNTY_INDICATORS, [week, dimension]).fetchall(),
-                        columns=["county", "indicator", "label", "sort_order", "achieved", "target",
-                                 "capped", "percent"])
+    return pd.DataFrame(
+        con.execute(SQL_COUNTY_INDICATORS, [week, dimension]).fetchall(),
+        columns=["county", "indicator", "label", "sort_order", "achieved", "target", "capped", "percent"],
+    )
 
 
 def weakest(df: pd.DataFrame, key: str, n: int = 3) -> dict[str, str]:
     """'集中学习 32.0%、问题整改 41.5%' of the n lowest rates per key (rows come sorted by rate)."""
-    return {k: "、".join(f"{r.label} {r.percent:.1f}%" for r in g.head(n).itertuples())
-            for k, g in df.groupby(key, sort=False)}
+    return {
+        k: "、".join(f"{r.label} {r.percent:.1f}%" for r in g.head(n).itertuples())
+        for k, g in df.groupby(key, sort=False)
+    }
 
 
 def village_weakest(con, week: str, n: int = 3) -> dict[str, str]:
-    df = pd.DataFrame(con.execute(SQL_VILLAGE_WEAKEST, [week]).fetchall(), columns=["county", "label", "percent"])
+    df = pd.DataFrame(
+        con.execute(SQL_VILLAGE_WEAKEST, [week]).fetchall(), columns=["county", "label", "percent"]
+    )
     return weakest(df, "county", n)
 
 
 def unit_table(con, county: str, week: str) -> pd.DataFrame:
     """One row per unit of the county's week, weakest composite first, with its lowest indicators."""
-    long = pd.DataFrame(con.execute(SQL_UNIT_SCORES, [county, week]).fetchall(),
-                        columns=["unit", "level", "dimension", "shown"])
+    long = pd.DataFrame(
+        con.execute(SQL_UNIT_SCORES, [county, week]).fetchall(),
+        columns=["unit", "level", "dimension", "shown"],
+    )
     cols = ["unit", "level", "composite", *DIMENSIONS, "weakest"]
     if long.empty:
         return pd.DataFrame(columns=cols)
     wide = long.pivot_table(index=["unit", "level"], columns="dimension", values="shown").reset_index()
     wide = wide.reindex(columns=["unit", "level", "composite", *DIMENSIONS])
-    weak = pd.DataFrame(con.execute(SQL_UNIT_WEAKEST, [county, week]).fetchall(), columns=["unit", "label", "percent"])
+    weak = pd.DataFrame(
+        con.execute(SQL_UNIT_WEAKEST, [county, week]).fetchall(), columns=["unit", "label", "percent"]
+    )
     wide["weakest"] = wide["unit"].map(weakest(weak, "unit", 2))
     wide["_l"] = wide["level"].map({lv: i for i, lv in enumerate(LEVELS)})
     return wide.sort_values(["composite", "_l", "unit"]).drop(columns="_l").reset_index(drop=True)[cols]
 
 
 def county_files(con, county: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    subs = pd.DataFrame(con.execute(SQL_COUNTY_SUBMISSIONS, [county]).fetchall(),
-                        columns=["week", "version", "file_name", "loaded_at", "rows", "is_current"])
-    rej = pd.DataFrame(con.execute(SQL_COUNTY_REJECTED, [county]).fetchall(),
-                       columns=["week", "file_name", "loaded_at", "errors"])
+    subs = pd.DataFrame(
+        con.execute(SQL_COUNTY_SUBMISSIONS, [county]).fetchall(),
+        columns=["week", "version", "file_name", "loaded_at", "rows", "is_current"],
+    )
+    rej = pd.DataFrame(
+        con.execute(SQL_COUNTY_REJECTED, [county]).fetchall(),
+        columns=["week", "file_name", "loaded_at", "errors"],
+    )
     rej["reason"] = [error_summary(e) for e in rej["errors"]]
     return subs, rej.drop(columns="errors")
 
@@ -211,11 +233,13 @@ def trend_long(con, by: str, weeks: list[str]) -> pd.DataFrame:
 
 def progress_by_week(weeks: list[str], config: Config | None = None) -> pd.DataFrame:
     config = config or default_config()
-    return pd.DataFrame({"week": weeks,
-                         "expected_progress": [round(scoring.expected_progress(w, config), 1) for w in weeks]})
+    return pd.DataFrame(
+        {"week": weeks, "expected_progress": [round(scoring.expected_progress(w, config), 1) for w in weeks]}
+    )
 
 
 # --- one bundle per page ------------------------------------------------------------------------------
+
 
 def overview_data(con, week: str, config: Config | None = None) -> dict:
     config = config or default_config()
@@ -238,16 +262,21 @@ def overview_data(con, week: str, config: Config | None = None) -> dict:
         return int(sum((df[f"light_{d}"] == "红").sum() for d in DIMENSIONS))
 
     return {
-        "week": week, "prev_week": prev if has_prev else None,
+        "week": week,
+        "prev_week": prev if has_prev else None,
         "expected_progress": scoring.expected_progress(week, config),
         "n_counties": con.execute(SQL_COUNTY_COUNT).fetchone()[0],
-        "ranking": ranking, "prev_ranking": prev_ranking,
+        "ranking": ranking,
+        "prev_ranking": prev_ranking,
         "city_composite": float(city_now.iloc[0]) if len(city_now) else None,
         "city_composite_prev": float(city_prev.iloc[0]) if len(city_prev) else None,
-        "red_lights": red_lights(ranking), "red_lights_prev": red_lights(prev_ranking),
-        "red_counties": ranking.loc[(ranking[[f"light_{d}" for d in DIMENSIONS]] == "红").any(axis=1),
-                                    "county"].tolist(),
-        "trend": trend, "matrix": matrix,
+        "red_lights": red_lights(ranking),
+        "red_lights_prev": red_lights(prev_ranking),
+        "red_counties": ranking.loc[
+            (ranking[[f"light_{d}" for d in DIMENSIONS]] == "红").any(axis=1), "county"
+        ].tolist(),
+        "trend": trend,
+        "matrix": matrix,
         "levels": levels[levels.dimension == "composite"].reset_index(drop=True),
         "city_profile": scoring.city_profile(con, week),
         "village_weakest": village_weakest(con, week) if len(flagged) else {},
@@ -267,7 +296,8 @@ def dimension_data(con, week: str, dimension: str, config: Config | None = None)
     levels = levels[(levels.dimension == dimension) & (levels.county != config.city_direct)]
     city = city_scores(con)
     return {
-        "week": week, "dimension": dimension,
+        "week": week,
+        "dimension": dimension,
         "expected_progress": scoring.expected_progress(week, config),
         "ranking": ranking,
         "indicators": county_indicators(con, week, dimension),
@@ -287,10 +317,13 @@ def temperature_data(con, week: str, dimension: str = "composite", config: Confi
     composite_levels = composite_levels[composite_levels.dimension == "composite"].reset_index(drop=True)
     flagged = ranking[ranking.cold_bottom].sort_values("gradient", ascending=False)
     return {
-        "week": week, "dimension": dimension,
-        "levels": levels, "composite_levels": composite_levels,
+        "week": week,
+        "dimension": dimension,
+        "levels": levels,
+        "composite_levels": composite_levels,
         "city_profile": scoring.city_profile(con, week),
-        "ranking": ranking, "flagged": flagged.reset_index(drop=True),
+        "ranking": ranking,
+        "flagged": flagged.reset_index(drop=True),
         "village_weakest": village_weakest(con, week),
         "gradient_flag": float(config.temperature["gradient_flag"]),
     }
@@ -302,22 +335,27 @@ def county_data(con, county: str, week: str, config: Config | None = None) -> di
     levels = scoring.level_scores(con, week=week, county=county)
     scores = scoring.county_scores(con, county=county)
     scores = scores[scores.week <= week].reset_index(drop=True)
-    ranks = pd.DataFrame(con.execute(SQL_RANK_HISTORY, [county]).fetchall(),
-                         columns=["week", "rank", "rank_change", "shown"])
+    ranks = pd.DataFrame(
+        con.execute(SQL_RANK_HISTORY, [county]).fetchall(), columns=["week", "rank", "rank_change", "shown"]
+    )
     ranks = ranks[ranks.week <= week].reset_index(drop=True)
     subs, rejected = county_files(con, county)
     ranking = scoring.ranking(con, week, config=config)
     row = ranking[ranking.county == county]
     return {
-        "county": county, "week": week,
+        "county": county,
+        "week": week,
         "expected_progress": scoring.expected_progress(week, config),
         "submitted": bool(row["submitted"].any())
         or (county == config.city_direct and scoring.city_direct_submitted(con, week, config)),
         "ranking_row": row.reset_index(drop=True),
         "n_ranked": int(ranking["rank"].notna().sum()),
-        "levels": levels, "scores": scores, "ranks": ranks,
+        "levels": levels,
+        "scores": scores,
+        "ranks": ranks,
         "progress": progress_by_week(weeks, config),
         "units": unit_table(con, county, week),
         "indicators": scoring.indicator_detail(con, county, week),
-        "submissions": subs, "rejected": rejected,
+        "submissions": subs,
+        "rejected": rejected,
     }

@@ -1,17 +1,18 @@
 """The rankings page's logic, without Streamlit: the table people see and the files the
 organisation department sends out (通报), rendered to bytes in memory with etl.export.
 
-Each call opens a short read-only connection (etl.reading.reader), so a load from the CLI or the
+Each call opens a short read-only connection (etl.warehouse_reader.reader), so a load from the CLI or the
 submissions page is never blocked for long and shows up at the next rerun.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from . import export, scoring
-from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config
-from .reading import reader
-from .weeks import week_label, week_sunday
+from etl import export, scoring
+from etl.config import DIMENSION_LABELS, DIMENSIONS, Config, default_config
+from etl.warehouse_reader import reader
+from etl.weeks import week_label, week_sunday
 
 BY_CHOICES = scoring.BY_CHOICES
 BY_LABELS = export.BY_LABELS
@@ -47,17 +48,29 @@ def style_table(table: pd.DataFrame, by: str = "composite"):
     """The display table as a pandas Styler: one decimal, empty cells for what is missing, and the
     light's traffic colour on 进度预警 and on the basis score (as in the Excel bulletin). No emoji:
     a projector PC or a headless browser may lack an emoji font."""
+
     def light_css(value):
         if value in scoring.LIGHT_COLORS:
-            return f"background-color: {scoring.LIGHT_COLORS[value]}; color: {scoring.LIGHT_FONT_COLORS[value]}"
+            return (
+                f"background-color: {scoring.LIGHT_COLORS[value]}; color: {scoring.LIGHT_FONT_COLORS[value]}"
+            )
         return ""
+
     basis = BY_LABELS[by] if by == "composite" else DIMENSION_LABELS[by]
-    scores = [c for c in table.columns if c not in ("排名", "县（市、区）", "排名变化", "进度预警", "状态", "上热下冷")]
+    scores = [
+        c
+        for c in table.columns
+        if c not in ("排名", "县（市、区）", "排名变化", "进度预警", "状态", "上热下冷")
+    ]
     lights = table["进度预警"].map(light_css)
-    styler = table.style.format("{:.1f}", subset=scores, na_rep="").format("{:.0f}", subset=["排名"], na_rep="")
+    styler = table.style.format("{:.1f}", subset=scores, na_rep="").format(
+        "{:.0f}", subset=["排名"], na_rep=""
+    )
     styler = styler.map(light_css, subset=["进度预警"])
     styler = styler.apply(lambda col: lights, subset=[basis])
-    return styler.map(lambda v: "color: #C00000; font-weight: bold" if v == "上热下冷" else "", subset=["上热下冷"])
+    return styler.map(
+        lambda v: "color: #C00000; font-weight: bold" if v == "上热下冷" else "", subset=["上热下冷"]
+    )
 
 
 def month_weeks(all_weeks: list[str], week: str) -> list[str]:
@@ -71,8 +84,10 @@ def summary(df: pd.DataFrame, week: str, config: Config | None = None) -> str:
     config = config or default_config()
     missing = df.loc[~df["submitted"], "county"].tolist()
     progress = scoring.expected_progress(week, config)
-    text = (f"{week_label(week)}　序时进度 {progress:.1f}%　已报送 {int(df['submitted'].sum())} 个，"
-            f"未报送 {len(missing)} 个")
+    text = (
+        f"{week_label(week)}　序时进度 {progress:.1f}%　已报送 {int(df['submitted'].sum())} 个，"
+        f"未报送 {len(missing)} 个"
+    )
     return text + (f"（{'、'.join(missing)}）" if missing else "")
 
 

@@ -1,5 +1,6 @@
 """Bytes of a file → its sheets as rows of cell values, with calamine (Rust) for .xlsx/.xls/.ods
 and the csv module for .csv. Guards against hostile files run before any parsing."""
+
 from __future__ import annotations
 
 import codecs
@@ -32,15 +33,18 @@ class ReadError(Exception):
 @dataclass
 class Sheet:
     name: str
-    rows: list[list]                       # absolute: rows[r][c] is cell (r, c), A1 = (0, 0)
+    rows: list[list]  # absolute: rows[r][c] is cell (r, c), A1 = (0, 0)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
     """Every sheet of the file, or ReadError naming what is wrong."""
     if len(data) > limits["max_file_bytes"]:
-        raise ReadError("E_FILE_TOO_LARGE", f"文件过大（{len(data) / 1e6:.1f} MB，上限 "
-                        f"{limits['max_file_bytes'] / 1e6:.0f} MB）", "周调度表通常只有几十 KB，请检查是否发错文件")
+        raise ReadError(
+            "E_FILE_TOO_LARGE",
+            f"文件过大（{len(data) / 1e6:.1f} MB，上限 {limits['max_file_bytes'] / 1e6:.0f} MB）",
+            "周调度表通常只有几十 KB，请检查是否发错文件",
+        )
     if not data:
         raise ReadError("E_NOT_A_SPREADSHEET", "文件是空的", "请重新导出并发送")
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
@@ -49,8 +53,11 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
         return _read_calamine(measured, limits, texts_proven=proven)
     if data.startswith(OLE_MAGIC):
         streams = ole_streams(data)
-        encrypted = ({"EncryptionInfo", "EncryptedPackage"} & set(streams)) if streams is not None \
-            else ENCRYPTION_STREAM in data  # the directory is unreadable: look for the stream name
+        encrypted = (
+            ({"EncryptionInfo", "EncryptedPackage"} & set(streams))
+            if streams is not None
+            else ENCRYPTION_STREAM in data
+        )  # the directory is unreadable: look for the stream name
         if encrypted:
             raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
         _prescan(lambda: scan_xls(data, limits, streams))
@@ -58,10 +65,16 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
     if suffix == ".csv":
         return [_read_csv(data, limits)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        raise ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏或不是 {suffix} 表格（文件头无法识别）",
-                        "请用 Excel/WPS 打开确认后重新保存发送")
-    raise ReadError("E_UNSUPPORTED_TYPE", f"不支持的文件类型「{suffix or '无扩展名'}」",
-                    "请发送 .xlsx、.xls、.ods 或 .csv 文件")
+        raise ReadError(
+            "E_NOT_A_SPREADSHEET",
+            f"文件已损坏或不是 {suffix} 表格（文件头无法识别）",
+            "请用 Excel/WPS 打开确认后重新保存发送",
+        )
+    raise ReadError(
+        "E_UNSUPPORTED_TYPE",
+        f"不支持的文件类型「{suffix or '无扩展名'}」",
+        "请发送 .xlsx、.xls、.ods 或 .csv 文件",
+    )
 
 
 def _check_zip(data: bytes, suffix: str, limits: dict) -> tuple[bytes, bool]:
@@ -71,8 +84,9 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> tuple[bytes, bool]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ReadError("E_NOT_A_SPREADSHEET", "文件已损坏（压缩包结构无法读取）",
-                        "请用 Excel/WPS 打开确认后重新保存发送") from None
+        raise ReadError(
+            "E_NOT_A_SPREADSHEET", "文件已损坏（压缩包结构无法读取）", "请用 Excel/WPS 打开确认后重新保存发送"
+        ) from None
     members: list[tuple[str, bytes, int]] = []
     with zf:
         proven = _check_zip_members(zf, suffix, limits, members, data)
@@ -110,19 +124,28 @@ _ZIP_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _ZIP_END = struct.Struct("<4sHHHHIIH")
 
 
-def _check_zip_members(zf: zipfile.ZipFile, suffix: str, limits: dict, members: list | None = None,
-                       data: bytes | None = None) -> bool:
+def _check_zip_members(
+    zf: zipfile.ZipFile, suffix: str, limits: dict, members: list | None = None, data: bytes | None = None
+) -> bool:
     infos = zf.infolist()
     names = {i.filename.lower() for i in infos}
     total = sum(i.file_size for i in infos)
     if total > limits["max_uncompressed_bytes"] or len(infos) > 10_000:
-        raise ReadError("E_ZIP_BOMB", f"文件解压后过大（{total / 1e6:.0f} MB），疑似异常文件",
-                        "请另存为普通 .xlsx 后再发送")
+        raise ReadError(
+            "E_ZIP_BOMB",
+            f"文件解压后过大（{total / 1e6:.0f} MB），疑似异常文件",
+            "请另存为普通 .xlsx 后再发送",
+        )
     if any(n.endswith("vbaproject.bin") for n in names) or suffix == ".xlsm":
-        raise ReadError("E_MACROS", "文件含有宏（VBA），出于安全不予读取", "请另存为不含宏的 .xlsx（Excel 工作簿）后发送")
+        raise ReadError(
+            "E_MACROS", "文件含有宏（VBA），出于安全不予读取", "请另存为不含宏的 .xlsx（Excel 工作簿）后发送"
+        )
     if any(n.startswith("xl/externallinks/") for n in names):
-        raise ReadError("E_EXTERNAL_LINKS", "文件含有指向其他工作簿的外部链接",
-                        "请在 Excel 中“断开链接”或粘贴为数值后另存发送")
+        raise ReadError(
+            "E_EXTERNAL_LINKS",
+            "文件含有指向其他工作簿的外部链接",
+            "请在 Excel 中“断开链接”或粘贴为数值后另存发送",
+        )
     if "encryptedpackage" in names:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
     if "content.xml" in names and "xl/workbook.xml" not in names:
@@ -137,12 +160,22 @@ def _prescan(scan):
         return scan()
     except PrescanError as e:
         raise ReadError(e.code, e.message, e.hint) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
-            zlib.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        ValueError,
+        zlib.error,
+    ) as exc:
         # a member that does not inflate (bad CRC, a broken deflate stream, unknown compression):
         # calamine would fail too
-        raise ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏，无法读取（{type(exc).__name__}）",
-                        "请用 Excel/WPS 打开确认后重新保存发送") from None
+        raise ReadError(
+            "E_NOT_A_SPREADSHEET",
+            f"文件已损坏，无法读取（{type(exc).__name__}）",
+            "请用 Excel/WPS 打开确认后重新保存发送",
+        ) from None
 
 
 def _read_calamine(data: bytes, limits: dict, texts_proven: bool = False) -> list[Sheet]:
@@ -163,8 +196,11 @@ def _read_calamine(data: bytes, limits: dict, texts_proven: bool = False) -> lis
 
 
 def _broken(exc: BaseException) -> ReadError:
-    return ReadError("E_NOT_A_SPREADSHEET", f"文件已损坏，无法读取（{type(exc).__name__}）",
-                     "请用 Excel/WPS 打开确认后重新保存发送")
+    return ReadError(
+        "E_NOT_A_SPREADSHEET",
+        f"文件已损坏，无法读取（{type(exc).__name__}）",
+        "请用 Excel/WPS 打开确认后重新保存发送",
+    )
 
 
 def _calamine_sheets(data: bytes, limits: dict, texts_proven: bool) -> list[Sheet]:
@@ -177,11 +213,17 @@ def _calamine_sheets(data: bytes, limits: dict, texts_proven: bool) -> list[Shee
             continue  # chart sheets and the like
         end = sheet.end or (0, 0)
         if end[0] + 1 > limits["max_rows"]:
-            raise ReadError("E_TOO_MANY_ROWS", f"工作表「{meta.name}」有 {end[0] + 1} 行，超过上限 {limits['max_rows']}",
-                            "请删除无关的空行或数据后再发送")
+            raise ReadError(
+                "E_TOO_MANY_ROWS",
+                f"工作表「{meta.name}」有 {end[0] + 1} 行，超过上限 {limits['max_rows']}",
+                "请删除无关的空行或数据后再发送",
+            )
         if end[1] + 1 > limits["max_columns"]:
-            raise ReadError("E_TOO_MANY_COLUMNS", f"工作表「{meta.name}」有 {end[1] + 1} 列，超过上限 {limits['max_columns']}",
-                            "请删除无关的列后再发送")
+            raise ReadError(
+                "E_TOO_MANY_COLUMNS",
+                f"工作表「{meta.name}」有 {end[1] + 1} 列，超过上限 {limits['max_columns']}",
+                "请删除无关的列后再发送",
+            )
         rows = sheet.to_python(skip_empty_area=False)
         if not texts_proven:  # the pre-scan's fast path already bounded every value (≈0.3 ms a file)
             _check_cells(meta.name, rows, limits)
@@ -195,25 +237,36 @@ def _check_cells(sheet_name: str, rows: list[list], limits: dict) -> None:
         for c, v in enumerate(row):
             if isinstance(v, str) and len(v) > cap:
                 from .problems import cell_name
-                raise ReadError("E_CELL_TOO_LONG", f"{'工作表「' + sheet_name + '」' if sheet_name else ''}单元格 {cell_name(r, c)} 的文字过长"
-                                f"（{len(v)} 字，上限 {cap}）", "请删除异常内容后再发送")
+
+                raise ReadError(
+                    "E_CELL_TOO_LONG",
+                    f"{'工作表「' + sheet_name + '」' if sheet_name else ''}单元格 {cell_name(r, c)} 的文字过长"
+                    f"（{len(v)} 字，上限 {cap}）",
+                    "请删除异常内容后再发送",
+                )
 
 
 def decode_csv(data: bytes) -> str:
     """UTF-8 (BOM or not) or GB18030/GBK. A BOM that lies about the encoding is an error."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ReadError("E_ENCODING", f"文件声明为 UTF-8 编码，但第 {exc.start} 字节处不是有效的 UTF-8",
-                            "请用 Excel“另存为 CSV UTF-8”或另存为 .xlsx 后发送") from None
+            raise ReadError(
+                "E_ENCODING",
+                f"文件声明为 UTF-8 编码，但第 {exc.start} 字节处不是有效的 UTF-8",
+                "请用 Excel“另存为 CSV UTF-8”或另存为 .xlsx 后发送",
+            ) from None
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadError("E_ENCODING", "无法识别 CSV 文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030）",
-                    "请另存为 .xlsx 后发送")
+    raise ReadError(
+        "E_ENCODING",
+        "无法识别 CSV 文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030）",
+        "请另存为 .xlsx 后发送",
+    )
 
 
 def _read_csv(data: bytes, limits: dict) -> Sheet:
@@ -224,7 +277,11 @@ def _read_csv(data: bytes, limits: dict) -> Sheet:
         rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), limits["max_rows"] + 1))
     except csv.Error:
         rows = None  # read again row by row, to say which row
-    if rows is None or len(rows) > limits["max_rows"] or max(map(len, rows), default=0) > limits["max_columns"]:
+    if (
+        rows is None
+        or len(rows) > limits["max_rows"]
+        or max(map(len, rows), default=0) > limits["max_columns"]
+    ):
         rows = _read_csv_rows(text, limits)  # raises, naming the row
     if max(map(len, itertools.chain.from_iterable(rows)), default=0) > limits["max_cell_chars"]:
         _check_cells("", rows, limits)  # raises, naming the cell
@@ -237,13 +294,22 @@ def _read_csv_rows(text: str, limits: dict) -> list[list]:
         for row in csv.reader(io.StringIO(text, newline="")):
             rows.append(row)
             if len(rows) > limits["max_rows"]:
-                raise ReadError("E_TOO_MANY_ROWS", f"CSV 超过 {limits['max_rows']} 行", "请删除无关的数据后再发送")
+                raise ReadError(
+                    "E_TOO_MANY_ROWS", f"CSV 超过 {limits['max_rows']} 行", "请删除无关的数据后再发送"
+                )
             if len(row) > limits["max_columns"]:
-                raise ReadError("E_TOO_MANY_COLUMNS", f"CSV 第 {len(rows)} 行有 {len(row)} 列，超过上限 "
-                                f"{limits['max_columns']}", "请删除无关的列后再发送")
+                raise ReadError(
+                    "E_TOO_MANY_COLUMNS",
+                    f"CSV 第 {len(rows)} 行有 {len(row)} 列，超过上限 {limits['max_columns']}",
+                    "请删除无关的列后再发送",
+                )
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise ReadError("E_CELL_TOO_LONG", f"CSV 第 {len(rows) + 1} 行有单元格的文字过长（超过 "
-                            f"{csv.field_size_limit()} 字，上限 {limits['max_cell_chars']}）", "请删除异常内容后再发送") from None
+            raise ReadError(
+                "E_CELL_TOO_LONG",
+                f"CSV 第 {len(rows) + 1} 行有单元格的文字过长（超过 "
+                f"{csv.field_size_limit()} 字，上限 {limits['max_cell_chars']}）",
+                "请删除异常内容后再发送",
+            ) from None
         raise ReadError("E_NOT_A_SPREADSHEET", f"CSV 格式错误：{exc}", "请另存为 .xlsx 后发送") from None
     return rows

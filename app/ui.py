@@ -5,6 +5,7 @@ st.navigation turns off the pages/ auto-discovery, so this helper module can liv
 chart building stay in etl/ (queries, charts, notes) so that tests can call them without Streamlit.
 Names of units and counties are data: they go into tables and charts as values, never into markup.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from etl import charts, queries
+import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
+from app import charts, page_data
+from app.labels import EN, label, labeler
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_path
-from etl.labels import EN, label, labeler
-from etl.reading import NoWarehouse, ensure_schema, reader
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy, data_version
+from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 from etl.weeks import week_label
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,6 +65,7 @@ PRINT_CSS = """
 
 # --- language ------------------------------------------------------------------------------------
 
+
 def english() -> bool:
     return bool(st.session_state.get("en", False))
 
@@ -97,6 +100,7 @@ def md(text) -> str:
 
 # --- cached reads ---------------------------------------------------------------------------------
 
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _prepare(db: str, version: tuple) -> bool:
     """Upgrade an old warehouse once per file version (read-only check in the common case)."""
@@ -106,11 +110,11 @@ def _prepare(db: str, version: tuple) -> bool:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _fetch(name: str, db: str, version: tuple, args: tuple):
     with reader(db) as con:  # opened and closed per call: the CLI may load at the same time
-        return getattr(queries, name)(con, *args)
+        return getattr(page_data, name)(con, *args)
 
 
 def fetch(name: str, *args):
-    """etl.queries.<name>(con, *args), cached until the warehouse file changes."""
+    """app.page_data.<name>(con, *args), cached until the warehouse file changes."""
     db = str(warehouse_path())
     if not Path(db).exists():
         raise NoWarehouse(db)
@@ -127,7 +131,7 @@ def _chart_spec(builder: str, english_on: bool, args: tuple, kwargs: tuple):
 
 
 def chart(builder: str, *args, empty: str = "暂无数据", **kwargs) -> None:
-    """Draw etl.charts.<builder>(*args, **kwargs), or say what is missing instead of an empty frame."""
+    """Draw app.charts.<builder>(*args, **kwargs), or say what is missing instead of an empty frame."""
     spec = _chart_spec(builder, english(), args, tuple(sorted(kwargs.items())))
     if spec is None:
         st.info(empty)
@@ -138,6 +142,7 @@ def chart(builder: str, *args, empty: str = "暂无数据", **kwargs) -> None:
 
 
 # --- page frame -----------------------------------------------------------------------------------
+
 
 def ensure_navigation() -> None:
     """Streamlit starts in its old multipage mode when a pages/ folder exists, until the first
@@ -193,8 +198,10 @@ def page_header(title: str, caption: str | None = None) -> dict:
         st.warning("数据正在导入，数据库暂时被占用。请稍候几秒后刷新本页。")
         st.stop()
     if not status["weeks"]:
-        st.info("数据库已建立，但还没有成功导入的调度表。请在“数据报送”页或用命令 "
-                "python -m etl load 导入本周的调度表；被退回的文件及原因也在“数据报送”页。")
+        st.info(
+            "数据库已建立，但还没有成功导入的调度表。请在“数据报送”页或用命令 "
+            "python -m etl load 导入本周的调度表；被退回的文件及原因也在“数据报送”页。"
+        )
         st.stop()
     return status
 
@@ -211,6 +218,7 @@ def as_of(status: dict, week: str) -> None:
 
 
 # --- filters kept in the URL ---------------------------------------------------------------------
+
 
 def _filter_value(name: str, allowed: list, default):
     """Prepare the filter widget `name` (its key and URL parameter) before it is drawn: the URL's
@@ -277,6 +285,7 @@ def open_profile_on_select(event, table: pd.DataFrame, week: str) -> None:
 
 
 # --- tables ---------------------------------------------------------------------------------------
+
 
 def print_table(df: pd.DataFrame, key: str, lights=(), bands=()) -> None:
     """A static copy of an interactive table for paper: the data grid is drawn on a canvas at screen

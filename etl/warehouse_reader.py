@@ -3,6 +3,7 @@
 DuckDB lets one process write or several read, never both, so readers open read-only, do their
 queries, and close at once; a reader that meets a load in progress waits for it (loads are short).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,8 +51,8 @@ def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
     with reader(path) as con:
         latest = max(v for v, _, _ in migrations())
         up_to_date = schema_version(con) >= latest and (
-            con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone() or [None])[0] \
-            == _fingerprint(config)
+            con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone() or [None]
+        )[0] == _fingerprint(config)
     if up_to_date:
         return False
     con = connect(path, read_only=False)

@@ -1,12 +1,13 @@
 """会议要点: a few Chinese sentences for the leading group's meeting, filled in from the numbers on
-the overview page (etl.queries.overview_data). Templates only: every figure in the text is one the
+the overview page (app.page_data.overview_data). Templates only: every figure in the text is one the
 page shows, so the office can read it out or paste it into the minutes unchanged."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config
-from .weeks import week_monday, week_sunday
+from etl.config import DIMENSION_LABELS, DIMENSIONS, Config, default_config
+from etl.weeks import week_monday, week_sunday
 
 
 def week_span(week: str) -> str:
@@ -39,25 +40,35 @@ def meeting_notes(data: dict, config: Config | None = None) -> list[str]:
     out = []
     ranked = ranking[ranking["rank"].notna()]
     if data.get("city_composite") is not None:
-        out.append(f"本周（{week_span(week)}）全市综合得分 {data['city_composite']:.1f} 分"
-                   f"{_change(data['city_composite'], data.get('city_composite_prev'))}；"
-                   f"序时进度 {data['expected_progress']:.1f}%。")
+        out.append(
+            f"本周（{week_span(week)}）全市综合得分 {data['city_composite']:.1f} 分"
+            f"{_change(data['city_composite'], data.get('city_composite_prev'))}；"
+            f"序时进度 {data['expected_progress']:.1f}%。"
+        )
     else:
-        out.append(f"本周（{week_span(week)}）序时进度 {data['expected_progress']:.1f}%，暂无可计算的全市得分。")
+        out.append(
+            f"本周（{week_span(week)}）序时进度 {data['expected_progress']:.1f}%，暂无可计算的全市得分。"
+        )
 
     if len(ranked):
         top = "、".join(f"{r.county}（{r.composite:.1f}）" for r in ranked.head(3).itertuples())
         line = f"综合得分排名前三：{top}"
         if len(ranked) > 3:
-            bottom = "、".join(f"{r.county}（{r.composite:.1f}）" for r in ranked.tail(3).iloc[::-1].itertuples())
+            bottom = "、".join(
+                f"{r.county}（{r.composite:.1f}）" for r in ranked.tail(3).iloc[::-1].itertuples()
+            )
             line += f"；排名靠后：{bottom}"
         moved = ranked[ranked["rank_change"].notna()]
         up = moved[moved["rank_change"] > 0].sort_values("rank_change", ascending=False)
         down = moved[moved["rank_change"] < 0].sort_values("rank_change")
         if len(up):
-            line += "；名次上升：" + "、".join(f"{r.county}（升 {int(r.rank_change)} 位）" for r in up.head(3).itertuples())
+            line += "；名次上升：" + "、".join(
+                f"{r.county}（升 {int(r.rank_change)} 位）" for r in up.head(3).itertuples()
+            )
         if len(down):
-            line += "；名次下降：" + "、".join(f"{r.county}（降 {int(-r.rank_change)} 位）" for r in down.head(3).itertuples())
+            line += "；名次下降：" + "、".join(
+                f"{r.county}（降 {int(-r.rank_change)} 位）" for r in down.head(3).itertuples()
+            )
         out.append(line + "。")
 
     flagged = ranking[ranking["cold_bottom"]].sort_values("gradient", ascending=False)
@@ -65,10 +76,15 @@ def meeting_notes(data: dict, config: Config | None = None) -> list[str]:
     if len(flagged):
         grads = "、".join(f"{g:.1f}" for g in flagged["gradient"])
         villages = data["matrix"]["村级"] if "村级" in data["matrix"].columns else pd.Series(dtype=float)
-        village = "、".join(f"{c} {villages[c]:.1f} 分" for c in flagged["county"]
-                           if c in villages.index and pd.notna(villages[c]))
-        line = (f"{_names(flagged['county'])}上热下冷明显（县级与村级温差分别为 {grads} 分），"
-                f"村级综合得分偏低（{village}）")
+        village = "、".join(
+            f"{c} {villages[c]:.1f} 分"
+            for c in flagged["county"]
+            if c in villages.index and pd.notna(villages[c])
+        )
+        line = (
+            f"{_names(flagged['county'])}上热下冷明显（县级与村级温差分别为 {grads} 分），"
+            f"村级综合得分偏低（{village}）"
+        )
         weak = [data.get("village_weakest", {}).get(c) for c in flagged["county"][:2]]
         weak = [f"{c}村级：{w}" for c, w in zip(flagged["county"][:2], weak) if w]
         if weak:

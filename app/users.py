@@ -14,6 +14,7 @@ Failed sign-ins are counted per user name (also names that do not exist, so a st
 tell which names are real) in a small file next to users.json: after [auth] max_failed_logins
 failures within lockout_seconds the name is locked for lockout_seconds.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, default_config
+from etl.config import Config, default_config
 
 ROLES = ("viewer", "clerk", "admin")
 ROLE_LABELS = {"viewer": "查看", "clerk": "报送员", "admin": "管理员"}
@@ -42,7 +43,7 @@ MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 256
 MAX_NAME_CHARS = 32
 # scrypt cost: n=2**14, r=8 takes ~50 ms and 16 MiB, fine for a handful of sign-ins a day.
-SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 DKLEN = 32
 
 
@@ -78,6 +79,7 @@ def wait_text(seconds: int) -> str:
 
 # ---------------------------------------------------------------- where and how accounts are kept
 
+
 def users_path(config: Config | None = None) -> Path:
     """$DISPATCH_USERS beats the config's [paths] users (data/users.json)."""
     env = os.environ.get("DISPATCH_USERS")
@@ -108,7 +110,9 @@ def check_name(name: str) -> str:
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise UserError(f"角色只能是 {'、'.join(ROLES)}（{'、'.join(ROLE_LABELS.values())}），不能是「{role}」")
+        raise UserError(
+            f"角色只能是 {'、'.join(ROLES)}（{'、'.join(ROLE_LABELS.values())}），不能是「{role}」"
+        )
     return role
 
 
@@ -129,8 +133,14 @@ def hash_password(password: str, salt: bytes | None = None, **cost) -> dict:
 
 def verify_password(password: str, entry: dict) -> bool:
     try:
-        digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(entry["salt"]), dklen=DKLEN,
-                                n=int(entry["n"]), r=int(entry["r"]), p=int(entry["p"]))
+        digest = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=bytes.fromhex(entry["salt"]),
+            dklen=DKLEN,
+            n=int(entry["n"]),
+            r=int(entry["r"]),
+            p=int(entry["p"]),
+        )
     except (KeyError, ValueError, TypeError):
         return False
     return hmac.compare_digest(digest.hex(), str(entry.get("hash", "")))
@@ -201,18 +211,21 @@ def _now() -> str:
 
 def _token(store: dict, name: str, entry: dict) -> str:
     # The salt changes with every password change, so changing a password signs everyone out.
-    msg = f"{name}\n{entry['salt']}".encode("utf-8")
+    msg = f"{name}\n{entry['salt']}".encode()
     return hmac.new(bytes.fromhex(store["secret"]), msg, hashlib.sha256).hexdigest()
 
 
 # ---------------------------------------------------------------- account management (no role check:
 # the CLI runs with file access to data/; the app goes through the admin_* wrappers below)
 
+
 def list_users(path: Path | None = None) -> list[dict]:
     """[{name, role, created_at, updated_at}] in name order; never the hashes."""
     store = _load(Path(path or users_path()))
-    return [{"name": n, "role": e["role"], "created_at": e.get("created_at"), "updated_at": e.get("updated_at")}
-            for n, e in sorted(store["users"].items())]
+    return [
+        {"name": n, "role": e["role"], "created_at": e.get("created_at"), "updated_at": e.get("updated_at")}
+        for n, e in sorted(store["users"].items())
+    ]
 
 
 def add_user(name: str, role: str, password: str, path: Path | None = None) -> User:
@@ -223,7 +236,12 @@ def add_user(name: str, role: str, password: str, path: Path | None = None) -> U
         store = _load(path)
         if name in store["users"]:
             raise UserError(f"用户「{name}」已存在（改密码用 user passwd，改角色用 user role）")
-        store["users"][name] = {"role": role, **hash_password(password), "created_at": _now(), "updated_at": _now()}
+        store["users"][name] = {
+            "role": role,
+            **hash_password(password),
+            "created_at": _now(),
+            "updated_at": _now(),
+        }
         _write_json(path, store)
     return User(name, role)
 
@@ -266,6 +284,7 @@ def has_role_holder(roles=("clerk", "admin"), path: Path | None = None) -> bool:
 
 # ---------------------------------------------------------------- sign-in and permission checks
 
+
 def _auth(config: Config | None) -> tuple[int, int]:
     a = (config or default_config()).auth
     return int(a.get("max_failed_logins", 5)), int(a.get("lockout_seconds", 300))
@@ -275,8 +294,9 @@ def _recent(times: list, now: float, window: int) -> list[float]:
     return [t for t in times if isinstance(t, (int, float)) and now - t < window]
 
 
-def locked_for(name: str, path: Path | None = None, config: Config | None = None,
-               now: float | None = None) -> float:
+def locked_for(
+    name: str, path: Path | None = None, config: Config | None = None, now: float | None = None
+) -> float:
     """Seconds left on the lock of this name (0 when it may try)."""
     path = Path(path or users_path(config))
     limit, window = _auth(config)
@@ -287,8 +307,9 @@ def locked_for(name: str, path: Path | None = None, config: Config | None = None
     return max(0.0, fails[-1] + window - now)
 
 
-def authenticate(name: str, password: str, path: Path | None = None, config: Config | None = None,
-                 now: float | None = None) -> User:
+def authenticate(
+    name: str, password: str, path: Path | None = None, config: Config | None = None, now: float | None = None
+) -> User:
     """Check a name and password; a signed User, or UserError / LockedOut with a Chinese message."""
     path = Path(path or users_path(config))
     limit, window = _auth(config)
@@ -308,7 +329,9 @@ def authenticate(name: str, password: str, path: Path | None = None, config: Con
         entry = store["users"].get(key)
         ok = verify_password(password[:MAX_PASSWORD_CHARS], entry or _dummy_entry()) and entry is not None
         # keep the file small: forget every failure older than the window
-        attempts = {k: r for k, v in attempts.items() if isinstance(v, list) and (r := _recent(v, now, window))}
+        attempts = {
+            k: r for k, v in attempts.items() if isinstance(v, list) and (r := _recent(v, now, window))
+        }
         if ok:
             attempts.pop(key, None)
         else:
@@ -334,8 +357,10 @@ def require_role(user, role: str, path: Path | None = None) -> User:
     if entry is None or not hmac.compare_digest(str(user.token), _token(store, user.name, entry)):
         raise PermissionDenied("登录已失效（账号被删除或密码已修改），请重新登录。")
     if role not in GRANTS.get(entry["role"], set()):
-        raise PermissionDenied(f"「{user.name}」的角色是{ROLE_LABELS.get(entry['role'], entry['role'])}，"
-                               f"此操作需要{ROLE_LABELS[role]}权限。")
+        raise PermissionDenied(
+            f"「{user.name}」的角色是{ROLE_LABELS.get(entry['role'], entry['role'])}，"
+            f"此操作需要{ROLE_LABELS[role]}权限。"
+        )
     return User(user.name, entry["role"], user.token)
 
 
@@ -349,6 +374,7 @@ def can(user, role: str, path: Path | None = None) -> bool:
 
 
 # The app's user management: the same functions behind an admin check.
+
 
 def admin_add_user(actor, name: str, role: str, password: str, path: Path | None = None) -> User:
     require_role(actor, "admin", path)
@@ -367,8 +393,9 @@ def admin_set_password(actor, name: str, password: str, path: Path | None = None
     set_password(name, password, path)
 
 
-def change_own_password(user, old: str, new: str, path: Path | None = None,
-                        config: Config | None = None) -> User:
+def change_own_password(
+    user, old: str, new: str, path: Path | None = None, config: Config | None = None
+) -> User:
     """A signed-in user changes their own password; returns the new signed User."""
     user = require_role(user, "viewer", path)
     authenticate(user.name, old, path, config)
@@ -378,14 +405,22 @@ def change_own_password(user, old: str, new: str, path: Path | None = None,
 
 # ---------------------------------------------------------------- command line
 
+
 def add_parser(sub) -> None:
-    p = sub.add_parser("user", help="管理登录账号（报送员、管理员）",
-                       description="管理看板的登录账号。账号保存在 data/users.json（或 $DISPATCH_USERS），"
-                                   "不进 git；只保存密码的 scrypt 散列。角色：viewer 查看、clerk 报送员（可上传、恢复）、"
-                                   "admin 管理员（另可管理账号）。")
+    p = sub.add_parser(
+        "user",
+        help="管理登录账号（报送员、管理员）",
+        description="管理看板的登录账号。账号保存在 data/users.json（或 $DISPATCH_USERS），"
+        "不进 git；只保存密码的 scrypt 散列。角色：viewer 查看、clerk 报送员（可上传、恢复）、"
+        "admin 管理员（另可管理账号）。",
+    )
     p.add_argument("--users", help="账号文件（默认 data/users.json 或 $DISPATCH_USERS）")
     cmds = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
-    a = cmds.add_parser("add", help="新建账号", description="新建账号；密码交互输入两次，或用 --password-stdin 从标准输入读一行。")
+    a = cmds.add_parser(
+        "add",
+        help="新建账号",
+        description="新建账号；密码交互输入两次，或用 --password-stdin 从标准输入读一行。",
+    )
     a.add_argument("name", metavar="NAME", help="用户名")
     a.add_argument("--role", default="clerk", choices=ROLES, help="角色（默认 clerk）")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
@@ -398,7 +433,9 @@ def add_parser(sub) -> None:
     o = cmds.add_parser("role", help="改角色", description="改变某账号的角色，立即生效。")
     o.add_argument("name", metavar="NAME")
     o.add_argument("role", metavar="ROLE", choices=ROLES, help="viewer、clerk 或 admin")
-    cmds.add_parser("hint", help="还没有报送员时，提示如何创建", description="还没有报送员账号时，打印创建方法。")
+    cmds.add_parser(
+        "hint", help="还没有报送员时，提示如何创建", description="还没有报送员账号时，打印创建方法。"
+    )
     p.set_defaults(func=run, parser=p)
 
 
@@ -421,10 +458,12 @@ def _hint(path: Path) -> int:
         return 0
     if any(u["role"] in ("clerk", "admin") for u in users):
         return 0
-    print("提示：还没有报送员账号，看板可以浏览，但不能上传或恢复数据。创建第一个账号：\n"
-          f"    .venv/bin/python -m etl user add 管理员 --role admin\n"
-          f"    .venv/bin/python -m etl user add 报送员 --role clerk\n"
-          f"（会提示输入密码；账号保存在 {path}）")
+    print(
+        "提示：还没有报送员账号，看板可以浏览，但不能上传或恢复数据。创建第一个账号：\n"
+        f"    .venv/bin/python -m etl user add 管理员 --role admin\n"
+        f"    .venv/bin/python -m etl user add 报送员 --role clerk\n"
+        f"（会提示输入密码；账号保存在 {path}）"
+    )
     return 0
 
 

@@ -1,15 +1,16 @@
 """Sign-in for the pages: who is signed in, a sign-in form, the sidebar account box.
 
-Only presentation lives here; etl.users checks passwords and roles. The User kept in session
+Only presentation lives here; app.users checks passwords and roles. The User kept in session
 state is a convenience for showing controls: the work functions check it again (token and role
 from the users file), so editing session state cannot grant anything.
 """
+
 from __future__ import annotations
 
 import streamlit as st
 
+from app.users import ROLE_LABELS, LockedOut, User, UserError, authenticate, can
 from etl.config import default_config
-from etl.users import ROLE_LABELS, LockedOut, User, UserError, authenticate, can
 
 USER_KEY = "user"
 
@@ -76,8 +77,10 @@ def needs_role_notice(role: str, what: str, key: str) -> bool:
         user = None
     label = ROLE_LABELS[role]
     if user:
-        st.warning(f"{what}需要{label}权限；当前账号「{user.name}」是{ROLE_LABELS.get(user.role, user.role)}。"
-                   "请联系管理员，或换一个账号登录。")
+        st.warning(
+            f"{what}需要{label}权限；当前账号「{user.name}」是{ROLE_LABELS.get(user.role, user.role)}。"
+            "请联系管理员，或换一个账号登录。"
+        )
     else:
         st.info(f"{what}需要以{label}身份登录。浏览数据不需要登录。")
     with st.expander("登录", expanded=not user):

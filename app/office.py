@@ -3,10 +3,11 @@ the county a list of what to fix, hand out the blank template, read the load his
 an earlier version. pages/submissions.py only lays these out.
 
 Every function that changes the warehouse takes the signed-in user first and checks the role
-itself (etl.users.require_role), so the page hiding a button is a convenience, not the guard.
+itself (app.users.require_role), so the page hiding a button is a convenience, not the guard.
 Writes use a short-lived read-write connection (DuckDB allows one writing process or several
 reading ones), the same path as `python -m etl load`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,18 +21,18 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from . import materialise
-from .config import Config, default_config, warehouse_path
-from .load import load_many
-from .problems import FileReport, Problem
-from .reading import NoWarehouse, read_df, reader
-from .store import log, set_current
-from .template import write_template
-from .users import (  # noqa: F401  (re-exported for the pages)
+from app.users import (  # noqa: F401  (re-exported for the pages)
     PermissionDenied,
     require_role,
 )
-from .warehouse import open_warehouse
+from etl import materialise
+from etl.config import Config, default_config, warehouse_path
+from etl.load import load_many
+from etl.problems import FileReport, Problem
+from etl.store import log, set_current
+from etl.template import write_template
+from etl.warehouse import open_warehouse
+from etl.warehouse_reader import NoWarehouse, read_df, reader
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 OUTCOME_LABELS = {"loaded": "已导入", "unchanged": "未变化", "rejected": "已退回", "restored": "已恢复"}
@@ -40,6 +41,7 @@ PROBLEM_COLUMNS = ["类型", "工作表", "单元格", "问题", "怎么改", "�
 
 # ---------------------------------------------------------------- upload
 
+
 def _name_and_bytes(f) -> tuple[str, bytes]:
     """(name, bytes) from a tuple or from an uploaded-file object (.name, .getvalue())."""
     if isinstance(f, tuple):
@@ -47,8 +49,9 @@ def _name_and_bytes(f) -> tuple[str, bytes]:
     return str(f.name), f.getvalue()
 
 
-def upload_files(user, files, db_path=None, *, config: Config | None = None, users_file=None,
-                 on_wait=None) -> list[FileReport]:
+def upload_files(
+    user, files, db_path=None, *, config: Config | None = None, users_file=None, on_wait=None
+) -> list[FileReport]:
     """Check and load uploaded files, one report per file in order: the CLI's validation and
     versioning (etl.load.load_bytes), recorded as loaded by the signed-in user."""
     user = require_role(user, "clerk", users_file)
@@ -77,8 +80,10 @@ def problem_place(p: Problem) -> str:
 def problems_frame(report: FileReport, warnings: bool = True) -> pd.DataFrame:
     """Every problem of a file as a table: 类型 (错误/提示), 工作表, 单元格, 问题, 怎么改, 代码."""
     rows = [("错误", p) for p in report.errors] + ([("提示", p) for p in report.warnings] if warnings else [])
-    return pd.DataFrame([[kind, p.sheet or "", problem_place(p), p.message, p.hint or "", p.code]
-                         for kind, p in rows], columns=PROBLEM_COLUMNS)
+    return pd.DataFrame(
+        [[kind, p.sheet or "", problem_place(p), p.message, p.hint or "", p.code] for kind, p in rows],
+        columns=PROBLEM_COLUMNS,
+    )
 
 
 def _sheet_name(text: str, taken: set[str]) -> str:
@@ -99,11 +104,20 @@ def problems_xlsx_bytes(reports: list[FileReport], config: Config | None = None)
     try:
         title = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
         info = wb.add_format({"font_name": "宋体", "font_size": 11, "text_wrap": True, "valign": "top"})
-        head = wb.add_format({"font_name": "宋体", "bold": True, "border": 1, "bg_color": "#D9D9D9",
-                              "align": "center", "valign": "vcenter"})
+        head = wb.add_format(
+            {
+                "font_name": "宋体",
+                "bold": True,
+                "border": 1,
+                "bg_color": "#D9D9D9",
+                "align": "center",
+                "valign": "vcenter",
+            }
+        )
         cell = wb.add_format({"font_name": "宋体", "border": 1, "text_wrap": True, "valign": "top"})
-        error = wb.add_format({"font_name": "宋体", "border": 1, "valign": "top", "font_color": "#C00000",
-                               "bold": True})
+        error = wb.add_format(
+            {"font_name": "宋体", "border": 1, "valign": "top", "font_color": "#C00000", "bold": True}
+        )
         taken: set[str] = set()
         for report in reports or []:
             ws = wb.add_worksheet(_sheet_name(Path(report.file_name).stem, taken))
@@ -112,9 +126,15 @@ def problems_xlsx_bytes(reports: list[FileReport], config: Config | None = None)
             if report.outcome == "rejected":
                 verdict = f"整份文件未导入，共 {len(report.errors)} 处错误。请按下表逐项修改后重新报送。"
             else:
-                verdict = f"文件已导入（{OUTCOME_LABELS.get(report.outcome, report.outcome)}），以下提示请核对。"
-            lines = [f"文件：{report.file_name}", f"填报单位：{who}", verdict,
-                     f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}"]
+                verdict = (
+                    f"文件已导入（{OUTCOME_LABELS.get(report.outcome, report.outcome)}），以下提示请核对。"
+                )
+            lines = [
+                f"文件：{report.file_name}",
+                f"填报单位：{who}",
+                verdict,
+                f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}",
+            ]
             for i, line in enumerate(lines, start=1):
                 ws.write_string(i, 0, line, info)
             header_row = len(lines) + 2
@@ -147,6 +167,7 @@ def problems_file_name(report: FileReport) -> str:
 
 
 # ---------------------------------------------------------------- the blank template
+
 
 def template_bytes(unit: str = "", week: str | None = None, config: Config | None = None) -> bytes:
     """The blank weekly dispatch template (etl.template), with 填报单位 and 统计周 filled in."""
@@ -182,7 +203,9 @@ ORDER BY v.version
 """
 
 
-def load_history(db_path, county: str | None = None, week: str | None = None, limit: int = 500) -> pd.DataFrame:
+def load_history(
+    db_path, county: str | None = None, week: str | None = None, limit: int = 500
+) -> pd.DataFrame:
     """The load log, newest first: every upload (loaded / unchanged / rejected) and restore, with
     who did it, the version and the number of errors and warnings."""
     return read_df(db_path, SQL_HISTORY, [county, county, week, week, int(limit)])
@@ -191,8 +214,10 @@ def load_history(db_path, county: str | None = None, week: str | None = None, li
 def log_row(db_path, log_id: int):
     """(file_name, county, week, outcome, errors, warnings) of one load-log line, or None."""
     with reader(db_path) as con:
-        return con.execute("SELECT file_name, county, week, outcome, errors, warnings FROM load_log WHERE id = ?",
-                           [int(log_id)]).fetchone()
+        return con.execute(
+            "SELECT file_name, county, week, outcome, errors, warnings FROM load_log WHERE id = ?",
+            [int(log_id)],
+        ).fetchone()
 
 
 def history_problems(db_path, log_id: int) -> pd.DataFrame:
@@ -208,8 +233,10 @@ def report_from_log(row) -> FileReport:
 
     def probs(text):
         return [Problem(**p) for p in json.loads(text or "[]")]
-    return FileReport(file_name, county=county, week=week, outcome=outcome,
-                      errors=probs(errors), warnings=probs(warnings))
+
+    return FileReport(
+        file_name, county=county, week=week, outcome=outcome, errors=probs(errors), warnings=probs(warnings)
+    )
 
 
 def versions(db_path, county: str, week: str) -> pd.DataFrame:
@@ -219,9 +246,12 @@ def versions(db_path, county: str, week: str) -> pd.DataFrame:
 
 def submitted_pairs(db_path) -> pd.DataFrame:
     """(county, week, versions, current_version) of every submission that has a version."""
-    return read_df(db_path, "SELECT county, week, count(*) AS versions, "
-                            "max(version) FILTER (WHERE is_current) AS current_version "
-                            "FROM submissions GROUP BY ALL ORDER BY week DESC, county")
+    return read_df(
+        db_path,
+        "SELECT county, week, count(*) AS versions, "
+        "max(version) FILTER (WHERE is_current) AS current_version "
+        "FROM submissions GROUP BY ALL ORDER BY week DESC, county",
+    )
 
 
 @dataclass
@@ -236,12 +266,15 @@ class RestoreResult:
     def summary(self) -> str:
         if self.outcome == "unchanged":
             return f"{self.county} {self.week} 的当前版本已是 v{self.version}，无需恢复。"
-        return (f"已将 {self.county} {self.week} 恢复为 v{self.version}（{self.file_name}），"
-                f"原当前版本 v{self.previous_version} 仍保留在历史中。")
+        return (
+            f"已将 {self.county} {self.week} 恢复为 v{self.version}（{self.file_name}），"
+            f"原当前版本 v{self.previous_version} 仍保留在历史中。"
+        )
 
 
-def restore_version(user, county: str, week: str, version: int, db_path=None, *,
-                    config: Config | None = None, users_file=None) -> RestoreResult:
+def restore_version(
+    user, county: str, week: str, version: int, db_path=None, *, config: Config | None = None, users_file=None
+) -> RestoreResult:
     """Make an earlier accepted version of (county, week) the current one again, in one
     transaction, recorded in load_log as 'restored' by the user. Nothing is deleted."""
     user = require_role(user, "clerk", users_file)
@@ -254,17 +287,22 @@ def restore_version(user, county: str, week: str, version: int, db_path=None, *,
     try:
         con.execute("BEGIN TRANSACTION")
         try:
-            row = con.execute("SELECT file_name, sha256, rows FROM submission_versions "
-                              "WHERE county = ? AND week = ? AND version = ?", [county, week, version]).fetchall()
+            row = con.execute(
+                "SELECT file_name, sha256, rows FROM submission_versions "
+                "WHERE county = ? AND week = ? AND version = ?",
+                [county, week, version],
+            ).fetchall()
             row = row[0] if row else None
             if row is None:
                 raise ValueError(f"{county} {week} 没有版本 v{version}")
             # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection
-            current = con.execute("SELECT version FROM current_versions WHERE county = ? AND week = ?",
-                                  [county, week]).fetchall()
+            current = con.execute(
+                "SELECT version FROM current_versions WHERE county = ? AND week = ?", [county, week]
+            ).fetchall()
             current = current[0][0] if current else None
-            result = RestoreResult(county, week, version, current, row[0],
-                                   "unchanged" if current == version else "restored")
+            result = RestoreResult(
+                county, week, version, current, row[0], "unchanged" if current == version else "restored"
+            )
             if result.outcome == "restored":
                 set_current(con, county, week, version)
                 entry = FileReport(row[0], row[1], county, week, "restored", version, row[2])
@@ -301,17 +339,23 @@ def board_frame(board: pd.DataFrame) -> pd.DataFrame:
 
     def when(v):
         return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%m-%d %H:%M")
-    df["versions_text"] = [f"{int(n)} 个版本（当前 v{int(c)}）" if n and pd.notna(c) else "无"
-                           for n, c in zip(df["versions"], df["current_version"])]
+
+    df["versions_text"] = [
+        f"{int(n)} 个版本（当前 v{int(c)}）" if n and pd.notna(c) else "无"
+        for n, c in zip(df["versions"], df["current_version"])
+    ]
     df["loaded_text"] = [when(v) for v in df["last_loaded_at"]]
-    df["rejected_text"] = [f"{int(n)} 次（最近 {when(t)}）" if n else "无"
-                           for n, t in zip(df["rejected_files"], df["last_rejected_at"])]
+    df["rejected_text"] = [
+        f"{int(n)} 次（最近 {when(t)}）" if n else "无"
+        for n, t in zip(df["rejected_files"], df["last_rejected_at"])
+    ]
     return df
 
 
 def board_chart(board: pd.DataFrame):
     """The county × week heat map: colour = status, tooltip = versions, load time, rejections."""
     import altair as alt
+
     df = board_frame(board)
     units = list(dict.fromkeys(df.sort_values("sort_order")["county"])) if len(df) else []
     scale = alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
@@ -321,14 +365,24 @@ def board_chart(board: pd.DataFrame):
     )
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("status:N", scale=scale, title="状态", legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("county:N", title="单位"), alt.Tooltip("week:N", title="统计周"),
-                 alt.Tooltip("status:N", title="状态"), alt.Tooltip("versions_text:N", title="版本"),
-                 alt.Tooltip("loaded_text:N", title="最近导入"), alt.Tooltip("rejected_text:N", title="退回")],
+        tooltip=[
+            alt.Tooltip("county:N", title="单位"),
+            alt.Tooltip("week:N", title="统计周"),
+            alt.Tooltip("status:N", title="状态"),
+            alt.Tooltip("versions_text:N", title="版本"),
+            alt.Tooltip("loaded_text:N", title="最近导入"),
+            alt.Tooltip("rejected_text:N", title="退回"),
+        ],
     )
     # a mark in each cell too, so the board reads on a grey projector or a black-and-white print
-    text = base.mark_text(fontSize=13, color="white").encode(text="mark:N").transform_calculate(
-        mark="datum.status == '已报送' ? '✓' : datum.status == '已更正' ? '✓²' : "
-             "datum.status == '已退回' ? '✗' : ''")
+    text = (
+        base.mark_text(fontSize=13, color="white")
+        .encode(text="mark:N")
+        .transform_calculate(
+            mark="datum.status == '已报送' ? '✓' : datum.status == '已更正' ? '✓²' : "
+            "datum.status == '已退回' ? '✗' : ''"
+        )
+    )
     return (rect + text).properties(height=alt.Step(30))  # 30 px a row, whatever the number of units
 
 
@@ -341,10 +395,13 @@ def board_counts(board: pd.DataFrame, week: str | None = None) -> dict[str, int]
     return {k: int(counts.get(k, 0)) for k in STATUS_COLORS}
 
 
-def default_template_week(latest: str | None, config: Config | None = None, today: dt.date | None = None) -> str:
+def default_template_week(
+    latest: str | None, config: Config | None = None, today: dt.date | None = None
+) -> str:
     """The week a blank template is most likely wanted for: this week during the campaign, else the
     week after the latest one with data, else the campaign's first week."""
-    from .weeks import campaign_weeks, week_of
+    from etl.weeks import campaign_weeks, week_of
+
     config = config or default_config()
     weeks = campaign_weeks(config.start, config.end)
     this = week_of(today or dt.date.today())
