@@ -24,6 +24,10 @@ EN: dict[str, str] = {
     "办公室": "Office",
     "综合": "Composite",
     "登录": "Sign in",
+    "配置有误，仪表板暂停显示。请改正以下各处后刷新本页（也可运行 python -m etl forms check 检查）：": (
+        "The configuration has mistakes; the dashboard is paused. Fix each of them, then reload this page "
+        "(python -m etl forms check lists them too):"
+    ),
     # filters and common words
     "统计周": "Reporting week",
     "县（市、区）": "County",

@@ -2,7 +2,7 @@
 per page so that a page render opens the warehouse once.
 
 Every function takes an open connection (etl.warehouse_reader.reader). SQL lives in named constants with `?`
-parameters; the only assembled SQL text is a metric column name checked against etl.columns.
+parameters; the only assembled SQL text is a metric column name checked against the catalogue (forms.toml).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import pandas as pd
 
 from etl import scoring
-from etl.columns import BY_ID
+from etl.catalogue_text import deadline_text
 from etl.config import DIMENSIONS, LEVELS, Config, default_config
 from etl.weeks import week_sunday
 
@@ -48,8 +48,7 @@ ORDER BY l.loaded_at
 """
 SQL_REJECTED_UNKNOWN_WEEK = "SELECT count(*) FROM load_log WHERE outcome = 'rejected' AND week IS NULL"
 
-# {column} is a flag metric id checked against etl.columns; levels and week are bound.
-DEADLINE_TEXT = {"reading_class_done": "读书班未完成", "exchange_meeting_held": "成果交流会未召开"}
+# {column} is a flag metric id checked against the catalogue; levels and week are bound.
 SQL_DEADLINE_MISSING = """
 SELECT r.county, r.unit, r.level
 FROM unit_reports AS r JOIN cfg_units AS u USING (county)
@@ -88,16 +87,14 @@ def overdue_units(con, week: str, config: Config | None = None) -> pd.DataFrame:
     config = config or default_config()
     rows = []
     for column, deadline in config.deadlines.items():
-        col = BY_ID.get(column)
+        col = config.catalogue.by_id.get(column)
         if col is None or col.kind != "flag":
             continue  # a typo in config.toml must not become SQL
         if not isinstance(deadline, dt.date) or week_sunday(week) <= deadline:
             continue
         sql = SQL_DEADLINE_MISSING.format(column=col.id)
         for county, unit, level in con.execute(sql, [week, list(col.levels)]).fetchall():
-            rows.append(
-                (DEADLINE_TEXT.get(column, f"{col.header}：否"), column, deadline, county, unit, level)
-            )
+            rows.append((deadline_text(col), column, deadline, county, unit, level))
     return pd.DataFrame(rows, columns=["item", "metric", "deadline", "county", "unit", "level"])
 
 
@@ -134,14 +131,14 @@ SQL_COUNTY_COUNT = "SELECT count(*) FROM cfg_units WHERE is_county"
 # only for ordering the units table, never ranked or exported.
 SQL_UNIT_SCORES = """
 WITH ud AS (
-    SELECT unit, level, dimension, 100 * avg(capped / target) AS score
+    SELECT week, unit, level, dimension, 100 * avg(capped / target) AS score
     FROM unit_indicators WHERE county = ? AND week = ?
-    GROUP BY unit, level, dimension
+    GROUP BY week, unit, level, dimension
 )
 SELECT unit, level, dimension, round(score, 1) AS shown FROM ud
 UNION ALL
 SELECT unit, level, 'composite', round(sum(w.weight * score) / sum(w.weight), 1)
-FROM ud JOIN cfg_weights AS w USING (dimension)
+FROM ud JOIN cfg_weights AS w USING (week, dimension)
 GROUP BY unit, level
 """
 SQL_UNIT_WEAKEST = """

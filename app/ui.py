@@ -18,7 +18,7 @@ import streamlit as st
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
 from app import charts, page_data
 from app.labels import EN, label, labeler
-from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_path
+from etl.config import DIMENSION_LABELS, DIMENSIONS, ConfigError, default_config, warehouse_path
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy, data_version
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
@@ -179,10 +179,27 @@ def chinese_uploader() -> None:
     st.html(UPLOADER_CSS)
 
 
+def require_config() -> None:
+    """Nothing starts on a broken config: every mistake of config.toml and the catalogue, one line
+    each (file, line, key, what is wrong, an example), and the page stops."""
+    try:
+        default_config()
+    except ConfigError as exc:
+        st.error(
+            t(
+                "配置有误，仪表板暂停显示。请改正以下各处后刷新本页（也可运行 python -m etl forms check 检查）："
+            )
+            + "\n\n"
+            + "\n".join(f"- {md(line)}" for line in exc.lines)
+        )
+        st.stop()
+
+
 def page_header(title: str, caption: str | None = None) -> dict:
-    """Print CSS, the title and the data status. Stops the page with what to do when there is no
-    warehouse yet, it is busy, or nothing has been loaded."""
+    """Print CSS, the title and the data status. Stops the page with what to do when the config is
+    broken, there is no warehouse yet, it is busy, or nothing has been loaded."""
     ensure_navigation()
+    require_config()
     st.html(PRINT_CSS)
     st.title(t(title))
     if caption:

@@ -7,6 +7,8 @@ import argparse
 import importlib
 import sys
 
+from .config import ConfigError, default_config
+
 # command -> module; imported only when used, so `--help` and small commands start fast.
 COMMANDS = {
     "template": "etl.template",
@@ -16,6 +18,7 @@ COMMANDS = {
     "rankings": "etl.export",
     "user": "app.users",
     "backup": "etl.backup",
+    "forms": "etl.forms_cli",
 }
 
 
@@ -50,6 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if not (named == "forms" and getattr(args, "forms_command", None) == "check"):
+        # nothing runs on a broken config: every mistake, one line each (`forms check` lists them too)
+        try:
+            default_config()
+        except ConfigError as exc:
+            print(
+                f"配置有误（{len(exc.lines)} 处），未执行。请改正后再试（可运行 python -m etl forms check）：",
+                file=sys.stderr,
+            )
+            for line in exc.lines:
+                print("  " + line, file=sys.stderr)
+            return 2
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -6,10 +6,13 @@ The story the demo tells (what the dashboard exists to reveal):
 - a few counties hot at the top and cold at the villages (上热下冷), the others fairly even;
 - one county clearly behind 序时进度 (a red light in the last weeks);
 - one county that did not submit the latest week, one county that resubmitted a corrected file;
-- a couple of units that had not finished the 读书班 or the 成果交流会 by the end of November.
+- a couple of units that had not done each [deadlines] item of config.toml (the 读书班, the 成果交流会)
+  by its date.
 
 Nothing here computes scores: each county and level gets a simple pace, and the counts follow
-pace × 序时进度. tests/test_demo.py checks the pattern against the real scoring views.
+pace × 序时进度. Each week is written on the form in force for it (from 2023-W47 form 2), and the
+figures of every column come from the catalogue (etl.demo_figures). tests/test_demo.py checks the
+pattern against the real scoring views.
 """
 
 from __future__ import annotations
@@ -19,127 +22,21 @@ import random
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from .columns import BY_ID, METRIC_IDS
+from .catalogue_text import deadline_text
 from .config import Config, default_config, warehouse_path
+from .demo_figures import Unit, WeekInput, row_figures
+from .demo_names import CITY_DEPARTMENTS, generated_county_names, unit_names
 from .template import VARIANTS, parse_week, write_dispatch
-from .weeks import campaign_weeks, expected_progress, months_started
+from .weeks import campaign_weeks, expected_progress, months_started, week_sunday
 
 DEFAULT_UNTIL = "2023-W49"  # deadlines at the end of November have passed
 DEFAULT_SEED = 2023
 
-DEPARTMENTS = (
-    "公安局党委",
-    "财政局党组",
-    "教育局党组",
-    "卫健局党组",
-    "民政局党组",
-    "住建局党组",
-    "农业农村局党组",
-    "人社局党组",
-    "应急管理局党组",
-    "市场监管局党组",
-    "交通运输局党组",
-    "自然资源局党组",
-    "发展改革局党组",
-    "水利局党组",
-    "生态环境分局党组",
-    "司法局党组",
-    "统计局党组",
-    "文化旅游局党组",
-    "商务局党组",
-    "审计局党组",
-    "退役军人事务局党组",
-    "医疗保障局党组",
-    "林业局党组",
-    "城管局党组",
-)
-CITY_DEPARTMENTS = (
-    "市委办公室党支部",
-    "市发展改革委党组",
-    "市教育局党组",
-    "市财政局党组",
-    "市民政局党组",
-    "市住建局党组",
-    "市卫健委党组",
-    "市国资委党委",
-    "市交通运输局党组",
-    "市农业农村局党组",
-    "市人社局党组",
-    "市生态环境局党组",
-    "市市场监管局党组",
-    "市自然资源局党组",
-    "市水利局党组",
-    "市商务局党组",
-    "市审计局党组",
-    "市统计局党组",
-    "市司法局党组",
-    "市文化旅游局党组",
-)
-TOWNS = (
-    "城关",
-    "白马",
-    "石桥",
-    "黄庄",
-    "柳林",
-    "东坝",
-    "双河",
-    "松江",
-    "高桥",
-    "清溪",
-    "兴隆",
-    "长岭",
-    "河口",
-    "新市",
-    "桃园",
-    "龙泉",
-    "杨柳",
-    "三里",
-    "马鞍",
-    "凤凰",
-)
-TOWN_SUFFIXES = ("镇", "镇", "乡", "街道")
-SYLLABLES = (
-    "清",
-    "河",
-    "安",
-    "宁",
-    "平",
-    "阳",
-    "丰",
-    "泽",
-    "临",
-    "川",
-    "永",
-    "兴",
-    "长",
-    "乐",
-    "福",
-    "昌",
-    "云",
-    "溪",
-    "江",
-    "山",
-    "湖",
-    "源",
-    "石",
-    "松",
-    "岭",
-    "明",
-    "嘉",
-    "和",
-    "华",
-    "新",
-    "泉",
-    "桥",
-)
-COUNTY_SUFFIXES = ("县", "县", "县", "区", "市")
-
-# Pace (≈ share of the 序时进度 a unit keeps up with) per county profile and level.
 PACE = {
     "hot_top": {"县级": (1.35, 1.5), "乡镇级": (0.95, 1.1), "村级": (0.6, 0.72)},
     "even": {"县级": (0.8, 1.2), "乡镇级": (0.8, 1.2), "村级": (0.8, 1.2)},
@@ -149,23 +46,6 @@ PACE = {
 
 
 # ---------------------------------------------------------------- counties and config
-def generated_county_names(n: int, taken: tuple[str, ...], seed: int = 0) -> list[str]:
-    """n county names like 永泽县 that are not taken and whose first two characters are unique."""
-    rng = random.Random(f"counties|{seed}")
-    names, stems = [], {t[:2] for t in taken}
-    pairs = [a + b for a in SYLLABLES for b in SYLLABLES if a != b]
-    rng.shuffle(pairs)
-    for stem in pairs:
-        if len(names) == n:
-            break
-        if stem not in stems:
-            stems.add(stem)
-            names.append(stem + rng.choice(COUNTY_SUFFIXES))
-    if len(names) < n:
-        raise ValueError(f"最多可生成 {len(names)} 个县名")
-    return names
-
-
 def demo_config(config: Config | None = None, counties: int | None = None, seed: int = 0) -> Config:
     """The config with `counties` counties: the configured ones first, then generated names.
 
@@ -182,114 +62,36 @@ def demo_config(config: Config | None = None, counties: int | None = None, seed:
 
 # ---------------------------------------------------------------- the plan
 @dataclass
-class UnitSpec:
-    """One row of a county's sheet, with what stays fixed over the weeks."""
-
-    name: str
-    level: str
-    pace: float
-    org_count: int
-    member_count: int
-    mobile_members: int
-    research_topics: int
-    conversion_items: int
-    livelihood_projects: int
-    urgent_issues: int  # how many the unit collects by the campaign's end
-    problems: int  # how many problems it finds by the end
-    lead_cases: int
-    media: tuple[int, int]  # central, provincial reports by the campaign's end
-    reading_week: str | None  # the week its 读书班 is done (None: not within the demo)
-    exchange_week: str | None  # the week its 成果交流会 is held
-    factors: dict = field(default_factory=dict)  # per-metric spread around the pace
-
-
-@dataclass
 class DemoPlan:
     config: Config
     seed: int
     weeks: list[str]
     profiles: dict[str, str]  # county -> hot_top | even | behind | city
-    units: dict[str, list[UnitSpec]]
+    units: dict[str, list[Unit]]
     habits: dict[str, str]  # county -> the variant it usually writes
     missing: tuple[str, str] | None  # (county, week) not submitted
     resubmission: tuple[str, str] | None  # (county, week) loaded twice, corrected
-    late_reading: list[tuple[str, str]]  # (county, unit) without 读书班 by the deadline
-    late_exchange: list[tuple[str, str]]  # (county, unit) without 成果交流会 by the deadline
+    late: dict[str, list[tuple[str, str]]]  # deadline flag -> (county, unit) without it by the deadline
 
     def counties_by(self, profile: str) -> list[str]:
         return [c for c, p in self.profiles.items() if p == profile]
 
 
-def _unit_names(rng: random.Random, county: str, n_units: int | None) -> list[tuple[str, str]]:
-    """(name, level) rows: the leadership team, departments, townships each with its villages, 两新."""
-    stem = county[:-1]
-    if n_units is None:
-        n_dept, n_town = rng.randint(3, 7), rng.randint(4, 8)
-    else:
-        n_dept = max(1, min(len(DEPARTMENTS), round(n_units * 0.25)))
-        n_town = max(1, (n_units - 2 - n_dept) // 2)
-        n_dept = max(1, min(len(DEPARTMENTS), n_units - 2 - 2 * n_town))
-    bases = list(TOWNS)
-    rng.shuffle(bases)
-    if n_town > len(bases):  # a province-scale county: two-syllable names beyond the common ones
-        extra = [a + b for a in SYLLABLES for b in SYLLABLES if a != b and a + b not in bases]
-        rng.shuffle(extra)
-        bases += extra[: n_town - len(bases)]
-    rows = [(f"{county}委常委会", "县级")]
-    rows += [(stem + d, "县级") for d in rng.sample(DEPARTMENTS, n_dept)]
-    for base in bases[:n_town]:
-        town = base + rng.choice(TOWN_SUFFIXES)
-        rows += [(f"{town}党委", "乡镇级"), (f"{town}村（社区）党组织", "村级")]
-    rows.append((f"{stem}两新组织党组织", "村级"))
-    return rows
-
-
-def _spec(rng: random.Random, name: str, level: str, pace: float, weeks: list[str], profile: str) -> UnitSpec:
-    leadership = name.endswith("委常委会")
+def _unit(
+    rng: random.Random, county: str, name: str, level: str, pace: float, seed: int, profile: str
+) -> Unit:
     if level == "村级":
-        two_new = "两新" in name
-        org = rng.randint(20, 60) if two_new else rng.randint(8, 25)
-        members = rng.randint(100, 250) if two_new else rng.randint(150, 650)
-    elif level == "乡镇级":
-        org, members = 1, rng.randint(25, 60)
+        orgs = rng.randint(20, 60) if "两新" in name else rng.randint(8, 25)
     else:
-        org, members = 1, rng.randint(9, 13) if leadership else rng.randint(20, 90)
-    upper = level in ("市级", "县级")
-    # Flags in autumn: the faster a unit, the earlier its reading class and its exchange meeting.
-    last = weeks.index("2023-W47") if "2023-W47" in weeks else len(weeks) - 1
-    early = min(5, int(max(0.0, pace - 0.25) * 4) + rng.randint(0, 1))
-    reading = weeks[max(0, last - early)] if upper else None
-    exchange = weeks[max(0, last - min(3, early))] if upper else None
-    factors = {m: rng.uniform(0.85, 1.12) for m in METRIC_IDS}
-    factors["cases"] = rng.uniform(1.3, 1.8)
-    factors.update({f"{m}_offset": rng.random() for m in METRIC_IDS})
-    factors["quantified"] = rng.uniform(1.1, 1.4)
-    return UnitSpec(
-        name=name,
-        level=level,
-        pace=pace,
-        org_count=org,
-        member_count=members,
-        mobile_members=int(members * rng.uniform(0.02, 0.12)),
-        research_topics=rng.randint(2, 4) if leadership else rng.randint(1, 3),
-        conversion_items=rng.randint(2, 6),
-        livelihood_projects=(
-            org * rng.randint(1, 3)
-            if level == "村级"
-            else rng.randint(2, 4)
-            if leadership
-            else rng.randint(1, 3)
-        ),
-        urgent_issues=int(org * rng.uniform(0.6, 1.2)) if level == "村级" else rng.randint(1, 6),
-        problems=max(1, int(3 * org * min(1.2, 0.5 + 0.4 * pace) * rng.uniform(0.9, 1.1))),
-        lead_cases=0
-        if profile == "behind"
-        else (rng.randint(1, 3) if leadership else int(rng.random() < 0.85)),
-        media=(rng.randint(0, 2) if upper else 0, rng.randint(2, 8) if upper else rng.randint(0, 3)),
-        reading_week=reading,
-        exchange_week=exchange,
-        factors=factors,
-    )
+        orgs = 1
+    return Unit(name, level, pace, county, seed, orgs, lead=profile != "behind")
+
+
+def deadline_flags(config: Config) -> list[str]:
+    """The 是/否 columns with a date in [deadlines]: the work the overview chases."""
+    return [
+        k for k, v in config.deadlines.items() if getattr(config.catalogue.by_id.get(k), "kind", "") == "flag"
+    ]
 
 
 def plan_demo(
@@ -319,35 +121,38 @@ def plan_demo(
     resub_county = next((c for c in order[1:] if c != evens[0]), None)
     resubmission = (resub_county, weeks[-1]) if resub_county else None
 
-    units: dict[str, list[UnitSpec]] = {}
+    units: dict[str, list[Unit]] = {}
     for county in config.units:
         crng = random.Random(f"units|{seed}|{county}")
         if county == config.city_direct:
             n = units_per_county or crng.randint(8, 10)
             names = [(d, "市级") for d in crng.sample(CITY_DEPARTMENTS, min(n, len(CITY_DEPARTMENTS)))]
         else:
-            names = _unit_names(crng, county, units_per_county)
+            names = unit_names(crng, county, units_per_county)
         paces = {lv: crng.uniform(*bounds) for lv, bounds in PACE[profiles[county]].items()}
         if profiles[county] == "even":  # fairly even: the levels stay close to one county pace
             base = paces["县级"]
             paces = {lv: base * crng.uniform(0.96, 1.04) for lv in paces}
         units[county] = [
-            _spec(crng, name, lv, paces[lv] * crng.uniform(0.88, 1.12), weeks, profiles[county])
+            _unit(crng, county, name, lv, paces[lv] * crng.uniform(0.88, 1.12), seed, profiles[county])
             for name, lv in names
         ]
 
-    # A couple of units still without the reading class / exchange meeting at the deadline.
-    def upper_dept(county: str) -> tuple[str, UnitSpec]:
-        return county, next(
-            u for u in units[county] if u.level in ("县级", "市级") and not u.name.endswith("常委会")
-        )
+    # A couple of units still without each deadline's work (读书班, 成果交流会) at the deadline.
+    def upper_dept(county: str) -> tuple[str, Unit]:
+        return county, next(u for u in units[county] if u.upper and not u.name.endswith("常委会"))
 
-    late_reading = [upper_dept(behind), upper_dept(evens[-1])]
-    late_exchange = [(behind, units[behind][0]), upper_dept(order[1] if len(order) > 1 else behind)]
-    for _, u in late_reading:
-        u.reading_week = None
-    for _, u in late_exchange:
-        u.exchange_week = None
+    candidates = [
+        upper_dept(behind),
+        upper_dept(evens[-1]),
+        (behind, units[behind][0]),
+        upper_dept(order[1] if len(order) > 1 else behind),
+    ]
+    late = {}
+    for k, flag in enumerate(deadline_flags(config)):
+        late[flag] = [candidates[(2 * k) % 4], candidates[(2 * k + 1) % 4]]
+        for _, u in late[flag]:
+            u.late.add(flag)
 
     names = list(VARIANTS)  # every layout is some county's habit, so the demo exercises them all
     rng.shuffle(names)
@@ -361,74 +166,35 @@ def plan_demo(
         habits,
         missing,
         resubmission,
-        [(c, u.name) for c, u in late_reading],
-        [(c, u.name) for c, u in late_exchange],
+        {flag: [(c, u.name) for c, u in pairs] for flag, pairs in late.items()},
     )
 
 
 # ---------------------------------------------------------------- the weekly figures
-def _share(target: int, done: float, offset: float = 0.0) -> int:
-    """Done of target as a whole number. The unit's fixed offset (0–1) decides when a small target
-    (one lecture, two topics) ticks over, so it does not stay at 0 until done reaches 100 %."""
-    return min(target, int(target * min(1.0, max(0.0, done)) + offset))
-
-
 def simulate(plan: DemoPlan, county: str):
-    """Yield (week, rows) for every week of one county; counts cumulative and never decreasing."""
+    """Yield (week, rows) for every week of one county, each on the form in force for the week;
+    counts cumulative and never decreasing."""
     cfg = plan.config
     rng = random.Random(f"weeks|{plan.seed}|{county}")
     done = {u.name: 0.0 for u in plan.units[county]}
+    before: dict[str, dict] = {u.name: {} for u in plan.units[county]}
     for week in plan.weeks:
         p = expected_progress(week, cfg.start, cfg.end) / 100
-        months = months_started(week, cfg.start)
+        wk = WeekInput(
+            week,
+            cfg.catalogue.form_for(week),
+            cfg.catalogue.method_for(week),
+            months_started(week, cfg.start),
+            p,
+            plan.weeks,
+            cfg.deadlines,
+        )
         rows = []
         for u in plan.units[county]:
             # The unit's completed share: pace × 序时进度 with some weekly wobble, never going back.
             done[u.name] = c = max(done[u.name], min(1.0, u.pace * p * rng.uniform(0.92, 1.08)))
-            f = u.factors
-
-            def part(m: str, target: int, share: float = c, f: dict = f) -> int:
-                return _share(target, share * f[m], f[m + "_offset"])
-
-            monthly = min(1.0, 0.1 + 0.9 * u.pace) * f["center_group_sessions"]
-            found = _share(u.problems, 0.35 + 1.4 * p)
-            urgent = _share(u.urgent_issues, 0.3 + 1.5 * p)
-            row = {
-                "unit": u.name,
-                "level": u.level,
-                "org_count": u.org_count,
-                "member_count": u.member_count,
-                "reading_class_done": u.reading_week is not None and week >= u.reading_week,
-                "center_group_sessions": int(months * u.org_count * monthly + 0.5),
-                "concentrated_study_sessions": int(months * u.org_count * monthly + 0.5),
-                "special_lectures": part("special_lectures", u.org_count),
-                "discussion_members": part("discussion_members", u.member_count),
-                "mobile_members": u.mobile_members,
-                "mobile_members_reached": part("mobile_members_reached", u.mobile_members),
-                "research_topics": u.research_topics,
-                "research_done": part("research_done", u.research_topics),
-                "research_reports": part("research_reports", u.research_topics, 0.9 * c),
-                "positive_cases": part("positive_cases", u.org_count, f["cases"] * c),
-                "negative_cases": part("negative_cases", u.org_count, 0.8 * f["cases"] * c),
-                "exchange_meeting_held": u.exchange_week is not None and week >= u.exchange_week,
-                "conversion_items": u.conversion_items,
-                "conversion_done": part("conversion_done", u.conversion_items),
-                "livelihood_projects": u.livelihood_projects,
-                "livelihood_done": part("livelihood_done", u.livelihood_projects),
-                "urgent_issues_collected": urgent,
-                "urgent_issues_solved": part("urgent_issues_solved", urgent),
-                "problems_found": found,
-                "problems_quantified": part("problems_quantified", found, f["quantified"] * c),
-                "problems_rectified": part("problems_rectified", found),
-                "lead_cases": part("lead_cases", u.lead_cases, 3 * c),
-                "media_central": part("media_central", u.media[0], 1.5 * p),
-                "media_provincial": part("media_provincial", u.media[1], 1.5 * p),
-                "board_updated": rng.random() < min(0.95, 0.35 + 0.45 * u.pace),
-                "remarks": None,
-            }
-            for m in METRIC_IDS:  # a metric that does not apply to the level stays empty
-                if u.level not in BY_ID[m].levels:
-                    row[m] = None
+            row = row_figures(u, c, wk, before[u.name], rng)
+            before[u.name] = {k: v for k, v in row.items() if v is not None}
             rows.append(row)
         yield week, rows
 
@@ -561,9 +327,11 @@ def story(plan: DemoPlan) -> list[str]:
         parts.append(f"{plan.missing[0]} 未报送 {plan.missing[1]}")
     if plan.resubmission:
         parts.append(f"{plan.resubmission[0]} {plan.resubmission[1]} 报送了更正版本")
-    if plan.weeks[-1] >= "2023-W48":  # the deadlines of 2023-11-30 have passed
-        parts.append(f"11月底读书班未完成：{units(plan.late_reading)}")
-        parts.append(f"成果交流会未召开：{units(plan.late_exchange)}")
+    for flag, pairs in plan.late.items():
+        deadline = plan.config.deadlines[flag]
+        if week_sunday(plan.weeks[-1]) > deadline:  # the deadline has passed
+            text = deadline_text(plan.config.catalogue.by_id[flag])
+            parts.append(f"{deadline.month}月{deadline.day}日前{text}：{units(pairs)}")
     return parts
 
 

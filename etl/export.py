@@ -19,6 +19,7 @@ import xlsxwriter
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 
 from . import scoring
+from .catalogue_text import new_method_note
 from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config, warehouse_path
 from .weeks import week_label
 
@@ -80,11 +81,14 @@ def arrow(change) -> str:
     return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "–"
 
 
-def method_note(config: Config | None = None) -> list[str]:
-    """The method in a few lines for the bulletin's footnote (docs/method.md has the full text)."""
+def method_note(config: Config | None = None, week: str | None = None) -> list[str]:
+    """The method of the week in a few lines for the bulletin's footnote (docs/method.md has the
+    full text); in the first week under a new method, a line says that it changed and how."""
     c = config or default_config()
-    w = "、".join(f"{DIMENSION_LABELS[d]} {c.weights[d]:g}" for d in DIMENSIONS)
+    method = c.catalogue.method_for(week) if week else c.catalogue.methods[-1]
+    w = "、".join(f"{DIMENSION_LABELS[d]} {method.weights[d]:g}" for d in DIMENSIONS)
     t, li = c.temperature, c.lights
+    changed = new_method_note(c.catalogue, week) if week else None
     return [
         "说明：1. 各项指标完成率 = 已完成数（不超过目标数）÷ 目标数，按层级汇总；某层级某方面得分 = 该方面各项指标完成率的平均 × 100；"
         "县（市、区）某方面得分 = 各层级该方面得分的平均（各层级同等权重）。",
@@ -94,7 +98,7 @@ def method_note(config: Config | None = None) -> list[str]:
         f"{li['yellow_lag']:g}～{li['red_lag']:g} 分为黄，{li['red_lag']:g} 分及以上为红。",
         f"4. 温差 = 县级综合得分 − 村级综合得分，达到 {t['gradient_flag']:g} 分标注“上热下冷”。"
         f"得分 {t['hot']:g} 分及以上为热、{t['warm']:g} 分及以上为温、以下为冷。未报送单位列于表末，不参加排名。",
-    ]
+    ] + ([f"5. {changed}"] if changed else [])
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -234,7 +238,7 @@ def _write_ranking_sheet(ws, fm: _Formats, df: pd.DataFrame, week: str, by: str,
         _merged_text(ws, row, last_col, f"{week} 尚无县（市、区）报送，全部列为未报送。", fm.subtitle)
         row += 1
     row += 1
-    for line in method_note(config):
+    for line in method_note(config, week):
         _merged_text(ws, row, last_col, line, fm.note)
         ws.set_row(row, 28)
         row += 1

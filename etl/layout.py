@@ -10,14 +10,12 @@ from dataclasses import dataclass, field
 from etl.spreadsheet import Sheet
 
 from .cells import squeeze, text_of
-from .columns import COLUMNS, GROUPS
+from .forms import GROUPS, Catalogue
 from .problems import Problem, cell_name
 
 # Header text → key: NFKC, no whitespace, no unit suffix in brackets: '党组织数\n（个）' → '党组织数'.
 _UNIT = re.compile(r"\((?:[^()]*)\)$")
 _JOINED = re.compile(rf"^({'|'.join(GROUPS)})\s*[-_:：－—]\s*(.+)$")
-BY_KEY = {(c.group, c.header): c for c in COLUMNS}
-BY_HEADER = {c.header: c for c in COLUMNS}
 HEADER_SCAN_ROWS = 60  # the header sits near the top; do not scan a whole hostile sheet
 
 
@@ -35,8 +33,9 @@ def _header_key(text: str) -> str:
 class Layout:
     sheet: Sheet
     header_row: int  # zero-based row of the column header
-    columns: dict[str, int]  # column id → zero-based column index
+    columns: dict[str, int]  # column id → zero-based column index (every version's columns)
     problems: list[Problem] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # column id → the header as written
 
 
 def _split_joined(value) -> tuple[str, str] | None:
@@ -49,14 +48,19 @@ def _split_joined_text(text: str) -> tuple[str, str] | None:
     return (m.group(1), header_key(m.group(2))) if m else None
 
 
-def find_header_row(sheet: Sheet) -> int | None:
+def _header_index(catalogue: Catalogue) -> tuple[dict, dict, frozenset]:
+    return catalogue.header_lookup
+
+
+def find_header_row(sheet: Sheet, catalogue: Catalogue) -> int | None:
     """The first row that names 单位名称 and at least a few other template columns."""
+    _, by_header, names = _header_index(catalogue)
     for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         keys = set()
         for v in row:
             joined = _split_joined(v)
             keys.add(joined[1] if joined else header_key(v))
-        if "单位名称" in keys and len(keys & BY_HEADER.keys()) >= 3:
+        if keys & names and len(keys & by_header.keys()) >= 3:
             return r
     return None
 
@@ -82,15 +86,17 @@ def _group_row(sheet: Sheet, header_row: int) -> list[str] | None:
     return groups
 
 
-def find_layout(sheet: Sheet) -> Layout | None:
-    header_row = find_header_row(sheet)
+def find_layout(sheet: Sheet, catalogue: Catalogue) -> Layout | None:
+    """The header and the columns it names (of any version of the form: which version applies is
+    known only once the 统计周 is read, see validate.check_form)."""
+    header_row = find_header_row(sheet, catalogue)
     if header_row is None:
         return None
+    by_key, by_header, _ = _header_index(catalogue)
     layout = Layout(sheet, header_row, {})
     header = sheet.rows[header_row]
     groups = _group_row(sheet, header_row)
     where = dict(sheet=sheet.name or None)
-    seen: dict[tuple[str, str], int] = {}
     if groups is None and not any(_split_joined(v) for v in header):
         layout.problems.append(
             Problem(
@@ -109,7 +115,8 @@ def find_layout(sheet: Sheet) -> Layout | None:
             group, key = joined
         else:
             group, key = (groups[c] if groups else ""), header_key(value)
-        column = BY_KEY.get((group, key)) if group else BY_HEADER.get(key)
+        cid = by_key.get((group, key)) if group else by_header.get(key)
+        column = catalogue.by_id.get(cid)
         ref = cell_name(header_row, c)
         if column is None:
             layout.problems.append(
@@ -124,31 +131,20 @@ def find_layout(sheet: Sheet) -> Layout | None:
                 )
             )
             continue
-        if (column.group, column.header) in seen:
+        if column.id in layout.columns:
             layout.problems.append(
                 Problem(
                     "E_DUPLICATE_HEADER",
                     f"「{column.group}」分组下的列「{column.label}」出现了两次"
-                    f"（{cell_name(header_row, seen[column.group, column.header])} 和 {ref}）",
+                    f"（{cell_name(header_row, layout.columns[column.id])} 和 {ref}）",
                     "请删除重复的列",
                     cell=ref,
                     **where,
                 )
             )
             continue
-        seen[column.group, column.header] = c
         layout.columns[column.id] = c
-    for column in COLUMNS:
-        if column.required and column.id not in layout.columns:
-            layout.problems.append(
-                Problem(
-                    "E_MISSING_COLUMN",
-                    f"缺少必填列「{column.group} / {column.label}」",
-                    "请使用最新模板，不要删除列",
-                    row=header_row + 1,
-                    **where,
-                )
-            )
+        layout.texts[column.id] = text_of(value).strip()
     return layout
 
 

@@ -91,7 +91,9 @@ def load_many(
 
 
 def _load_batch(con, files, config: Config, loaded_by: str | None, checked: list) -> list[FileReport]:
-    batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre])
+    batch = Batch(
+        con, loaded_by, counties=[pre[1].county for pre in checked if pre], catalogue=config.catalogue
+    )
     # a file checked beforehand carries its hash in its report
     hashed = [
         (name, data, pre[1].sha256 if pre else hashlib.sha256(data).hexdigest())

@@ -14,21 +14,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .columns import BY_ID, METRICS
+from .forms import Catalogue
 from .problems import FileReport, Problem
 
-UNIT_ROW_COLUMNS = (
-    "county",
-    "week",
-    "version",
-    "row_no",
-    "unit",
-    "level",
-    *(c.id for c in METRICS),
-    "remarks",
-    "unit_key",
-)
-COUNT_IDS = tuple(c.id for c in METRICS if c.kind == "count")
+KEY_COLUMNS = ("county", "week", "version", "row_no", "unit", "level")
+
+
+def unit_row_columns(catalogue: Catalogue) -> tuple[str, ...]:
+    """The columns of unit_rows: the keys, every metric id of every version, remarks, unit_key."""
+    return (*KEY_COLUMNS, *(c.id for c in catalogue.metrics), "remarks", "unit_key")
+
+
+def count_ids(catalogue: Catalogue) -> tuple[str, ...]:
+    return tuple(c.id for c in catalogue.metrics if c.kind == "count")
+
+
 LOG_COLUMNS = (
     "loaded_at",
     "file_name",
@@ -82,8 +82,10 @@ def set_current(con, county: str, week: str, version: int) -> None:
 class Batch:
     """The pending writes of the files loaded in one transaction."""
 
-    def __init__(self, con, loaded_by: str | None, counties=()):
-        self.con, self.loaded_by = con, loaded_by
+    def __init__(self, con, loaded_by: str | None, counties=(), *, catalogue: Catalogue):
+        self.con, self.loaded_by, self.catalogue = con, loaded_by, catalogue
+        self.columns = unit_row_columns(catalogue)
+        self.count_ids = count_ids(catalogue)
         # What the warehouse holds for the counties in this batch (read once, in one query, and kept
         # up to date as files are added): reading every county's state for every batch grows with the
         # warehouse.
@@ -96,7 +98,7 @@ class Batch:
         self.archive: dict[str, bytes] = {}
         self.logs: list[tuple] = []  # (time, report): the row is made at flush, warnings complete
         self.versions: list[tuple] = []
-        self.unit_rows: dict[str, list] = {name: [] for name in UNIT_ROW_COLUMNS}  # one list per column
+        self.unit_rows: dict[str, list] = {name: [] for name in self.columns}  # one list per column
         self.know(counties)
 
     def know(self, counties) -> None:
@@ -172,39 +174,46 @@ class Batch:
         self.pending[key] = (first, n)
         for name, values in (("county", report.county), ("week", report.week), ("version", version)):
             self.unit_rows[name].extend(repeat(values, n))
-        for name in UNIT_ROW_COLUMNS[3:]:
-            self.unit_rows[name].extend(table[name])
+        for name in self.columns[3:]:  # a column the week's form does not have stays NULL
+            values = table.get(name)
+            self.unit_rows[name].extend(values if values is not None else repeat(None, n))
 
     def _check_decreases(self, rows: pa.Table) -> None:
         """Cumulative counts lower than the same unit's in the county's previous submitted week."""
-        counts, keys = _count_matrix(rows), rows.column("unit_key")
+        ids = self.count_ids
+        counts, keys = _count_matrix(rows, ids), rows.column("unit_key")
         units, row_nos = self.unit_rows["unit"], self.unit_rows["row_no"]
         for report, sheet, first, n, prev, earlier, version in self.decrease_checks:
+            # only the columns that both weeks' forms have are compared
+            both = (
+                self.catalogue.form_for(report.week).by_id.keys() & self.catalogue.form_for(prev).by_id.keys()
+            )
+            compared = np.array([m in both for m in ids])
             if earlier is not None:
                 old_keys, old_counts = keys.slice(*earlier), counts[earlier[0] : sum(earlier)]
             else:
                 found = self.con.sql(
-                    f"SELECT coalesce(unit_key, unit) AS unit_key, {', '.join(COUNT_IDS)} FROM unit_rows "
+                    f"SELECT coalesce(unit_key, unit) AS unit_key, {', '.join(ids)} FROM unit_rows "
                     "WHERE county = ? AND week = ? AND version = ?",
                     params=[report.county, prev, version],
                 ).to_arrow_table()
-                old_keys, old_counts = found.column("unit_key"), _count_matrix(found)
+                old_keys, old_counts = found.column("unit_key"), _count_matrix(found, ids)
             new_keys = keys.slice(first, n)
             if new_keys.equals(old_keys):  # the usual week: the same units in the same order, row for row
-                if not (counts[first : first + n] < old_counts).any():
+                if not ((counts[first : first + n] < old_counts) & compared).any():
                     continue
                 at = np.arange(n)
             else:  # where each unit was in the previous week (-1: not there), matched in Arrow
                 at = pc.index_in(new_keys, value_set=old_keys.combine_chunks()).fill_null(-1).to_numpy()
             same = np.flatnonzero(at >= 0)
-            lower = counts[first + same] < old_counts[at[same]]  # NaN (a blank) is never lower
+            lower = (counts[first + same] < old_counts[at[same]]) & compared  # NaN (a blank) is never lower
             for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
-                row, metric = first + same[i], COUNT_IDS[j]
+                row, metric = first + same[i], ids[j]
                 new, old = int(counts[row, j]), int(old_counts[at[same[i]], j])
                 report.warnings.append(
                     Problem(
                         "W_DECREASE",
-                        f"「{units[row]}」的「{BY_ID[metric].label}」为 {new}，少于上一次报送（{prev}）"
+                        f"「{units[row]}」的「{self.catalogue.by_id[metric].label}」为 {new}，少于上一次报送（{prev}）"
                         f"的 {old}；本表应填累计数",
                         "请核对是否填成了本周新增数",
                         sheet=sheet,
@@ -249,7 +258,7 @@ class Batch:
             finally:
                 con.unregister("batch_current")
         if self.unit_rows["unit"]:
-            rows = pa.table(self.unit_rows, schema=_schema())
+            rows = pa.table(self.unit_rows, schema=_schema(self.catalogue))
             if self.decrease_checks:
                 self._check_decreases(rows)
             self._insert_arrow("unit_rows", rows)
@@ -269,13 +278,13 @@ class Batch:
             self.con.unregister("batch_incoming")
 
 
-def _count_matrix(rows: pa.Table) -> np.ndarray:
+def _count_matrix(rows: pa.Table, ids: tuple[str, ...]) -> np.ndarray:
     """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow:
     ~20x faster than from lists holding None."""
     return (
-        np.column_stack([rows.column(m).to_numpy() for m in COUNT_IDS]).astype(float, copy=False)
+        np.column_stack([rows.column(m).to_numpy() for m in ids]).astype(float, copy=False)
         if rows.num_rows
-        else np.empty((0, len(COUNT_IDS)))
+        else np.empty((0, len(ids)))
     )
 
 
@@ -283,17 +292,16 @@ def _columns(names, rows) -> pa.Table:
     return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
 
-_SCHEMA = None
-
-
-def _schema() -> pa.Schema:
-    global _SCHEMA
-    if _SCHEMA is None:
-        kinds = {c.id: (pa.bool_() if c.kind == "flag" else pa.int32()) for c in METRICS}
-        _SCHEMA = pa.schema(
+def _schema(catalogue: Catalogue) -> pa.Schema:
+    """The Arrow schema of a batch of unit rows (kept on the catalogue: built once)."""
+    schema = catalogue.__dict__.get("_arrow_schema")
+    if schema is None:
+        kinds = {c.id: (pa.bool_() if c.kind == "flag" else pa.int32()) for c in catalogue.metrics}
+        schema = pa.schema(
             [
                 (c, kinds.get(c, pa.int32() if c in ("version", "row_no") else pa.string()))
-                for c in UNIT_ROW_COLUMNS
+                for c in unit_row_columns(catalogue)
             ]
         )
-    return _SCHEMA
+        catalogue.__dict__["_arrow_schema"] = schema
+    return schema

@@ -19,9 +19,10 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from .columns import ALL_LEVELS, COLUMNS, Column
+from .columns import ALL_LEVELS
 from .config import Config, default_config
-from .weeks import campaign_weeks, week_monday, week_sunday
+from .forms import Column, Form
+from .weeks import campaign_weeks, week_monday, week_of, week_sunday
 
 SHEET_NAME = "调度表"
 TEMPLATE_BLANK_ROWS = 30
@@ -142,8 +143,14 @@ def short_unit_name(unit: str, units: tuple[str, ...]) -> str:
 
 
 # ---------------------------------------------------------------- building the grid
-def _columns(v: Variant, unit: str, week: str) -> list[Column]:
-    cols = list(COLUMNS)
+def form_of(week: str | None, config: Config) -> Form:
+    """The form of a week's template: the one in force for the week (without a week: this week's,
+    or the latest once the campaign is over)."""
+    return config.catalogue.form_for(week or week_of(dt.date.today()))
+
+
+def _columns(v: Variant, unit: str, week: str, form: Form) -> list[Column]:
+    cols = list(form.columns)
     if v.shuffle:
         rest = cols[3:]  # 序号, 单位名称, 层级 stay in front, as every county keeps them
         random.Random(f"{unit}|{week}").shuffle(rest)
@@ -196,7 +203,7 @@ def _unit_row(g: _Grid, v: Variant, seq: int, row: dict, contact: str) -> list:
             cells.append(seq)
         elif c.id == "contact":
             cells.append(contact)
-        elif c.kind in ("text", "level"):
+        elif c.kind in ("text", "unit", "level"):
             cells.append(row.get(c.id) or "")
         else:
             cells.append(metric_cell(row.get(c.id), c, level, v))
@@ -224,7 +231,8 @@ NOTES = (
     "注：1. 本表各项数量均为自主题教育开展（{start}）以来的累计数，统计至统计周的周日；"
     "2. 层级填写“市级”“县级”“乡镇级”“村级”，村（社区）、两新组织可按乡镇汇总成一行，层级填“村级”；"
     "3. 某项指标不适用于本行层级的（灰色单元格），留空或填“/”；适用的指标没有开展的填 0，不要留空；"
-    "4. “是否”类指标填“是”或“否”；5. 请勿改动表头和列的顺序，合计行自动求和。"
+    "4. “是否”类指标填“是”或“否”；5. 请勿改动表头和列的顺序，合计行自动求和；"
+    "6. 本表为{form}（{since}），统计周不同的请下载该周的模板。"
 )
 
 
@@ -238,8 +246,10 @@ def build_grid(
     blank_rows: int = 0,
     reporter: str = "",
     phone: str = "",
+    form: Form | None = None,
 ) -> _Grid:
-    g = _Grid(_columns(variant, unit, week or ""))
+    form = form or form_of(week, config)
+    g = _Grid(_columns(variant, unit, week or "", form))
     g.add([f"{config.city}{config.campaign_name}工作进展周调度表"])
     g.merges.append((0, 0, 0, g.width - 1, g.rows[0][0]))
     shown_unit = short_unit_name(unit, config.units) if variant.short_unit and unit else unit
@@ -254,8 +264,15 @@ def build_grid(
         g.add()
     g.data_rows = (first, len(g.rows) - 1)
     _total_row(g, variant, rows)
+    since = "主题教育开始起施行" if form is config.catalogue.forms[0] else f"自 {form.start} 起施行"
     g.note_row = g.add(
-        [NOTES.format(start=f"{config.start.year}年{config.start.month}月{config.start.day}日")]
+        [
+            NOTES.format(
+                start=f"{config.start.year}年{config.start.month}月{config.start.day}日",
+                form=form.title,
+                since=since,
+            )
+        ]
     )
     g.merges.append((g.note_row, 0, g.note_row, g.width - 1, g.rows[g.note_row][0]))
     return g
@@ -431,14 +448,16 @@ def write_dispatch(
     config: Config | None = None,
     reporter: str = "李明",
     phone: str = "0000-1234567",
+    form: Form | None = None,
 ) -> Path:
-    """Write one filled dispatch sheet: rows are dicts keyed by column id (etl.columns), counts as
-    int, flags as bool (or 1/0), None where a metric is missing or does not apply.
+    """Write one filled dispatch sheet: rows are dicts keyed by column id (of the catalogue, forms.toml),
+    counts as int, flags as bool (or 1/0), None where a metric is missing or does not apply.
 
-    The file type follows the path's suffix (.xlsx or .csv); variant names a layout of VARIANTS.
+    The file type follows the path's suffix (.xlsx or .csv); variant names a layout of VARIANTS. The
+    columns are those of the form in force for the week, unless another form is given.
     """
     path, v = Path(path), _variant(variant)
-    g = build_grid(unit, week, rows, v, config or default_config(), reporter=reporter, phone=phone)
+    g = build_grid(unit, week, rows, v, config or default_config(), reporter=reporter, phone=phone, form=form)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
         _write_csv(path, g, v)
@@ -455,7 +474,8 @@ def write_template(
     config: Config | None = None,
     blank_rows: int = TEMPLATE_BLANK_ROWS,
 ) -> Path:
-    """The blank template of dispatch-format.md, optionally with 填报单位 and 统计周 filled in."""
+    """The blank template of dispatch-format.md, optionally with 填报单位 and 统计周 filled in: the
+    form in force for that week (etl.forms)."""
     path = Path(path)
     g = build_grid(unit, week, [], VARIANTS["template"], config or default_config(), blank_rows=blank_rows)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -523,9 +543,11 @@ def run(args) -> int:
             )
             return 2
     write_template(out, unit, week, config=config)
+    form = form_of(week, config)
     print(
-        f"已生成空白调度表模板：{out}"
-        + (f"（填报单位：{unit}）" if unit else "")
-        + (f"（统计周：{week}）" if week else "")
+        f"已生成空白调度表模板：{out}（{form.title}"
+        + (f"，填报单位：{unit}" if unit else "")
+        + (f"，统计周：{week}" if week else "")
+        + "）"
     )
     return 0

@@ -23,16 +23,8 @@ from .cells import (
     squeeze,
     text_of,
 )
-from .columns import (
-    BY_ID,
-    FLAG_FALSE,
-    FLAG_TRUE,
-    LEVEL_SET,
-    METRICS,
-    NOT_APPLICABLE,
-    RELATIONS,
-    TOTAL_ROW_LABELS,
-)
+from .columns import FLAG_FALSE, FLAG_TRUE, LEVEL_SET, NOT_APPLICABLE, TOTAL_ROW_LABELS
+from .forms import Form
 from .problems import Problem, cell_name
 
 COUNT_MAX = 2_147_483_647
@@ -44,10 +36,9 @@ _QUIET_BLANKS = frozenset({None, "", *NOT_APPLICABLE})
 
 _LEVELS = {level: level for level in LEVEL_SET}
 
-# Order of a row's problems: its name, its level, its metric cells left to right, then row checks.
+# Order of a row's problems: its name, its level, its metric cells left to right, then row checks
+# (minimums after the metrics, then relations: see _row_checks).
 _ORDER_UNIT, _ORDER_LEVEL, _ORDER_METRIC = 0, 1, 2
-_ORDER_ORG = _ORDER_METRIC + len(METRICS)
-_ORDER_RELATION = _ORDER_ORG + 1
 
 
 class Found:
@@ -120,8 +111,9 @@ def body_rows(rows: list[list], header_row: int, cols: dict, found: Found) -> tu
     return body, None
 
 
-def read_columns(rows: list[list], body: list[int], cols: dict, found: Found) -> dict[str, list]:
-    """Every field of the unit rows, checked; a value that is wrong is None and its problem is in found."""
+def read_columns(rows: list[list], body: list[int], cols: dict, found: Found, form: Form) -> dict[str, list]:
+    """Every field of the unit rows of the form's columns, checked; a value that is wrong is None and
+    its problem is in found."""
     width = max(cols.values()) + 1
     data = [rows[r] for r in body]
     if any(len(row) < width for row in data):  # CSV rows may be ragged
@@ -130,14 +122,17 @@ def read_columns(rows: list[list], body: list[int], cols: dict, found: Found) ->
     table: dict[str, list] = {"row_no": [r + 1 for r in body]}
     table["unit"], table["unit_key"] = _units(columns[cols["unit"]], body, cols["unit"], found)
     levels = table["level"] = _levels(columns[cols["level"]], body, cols["level"], found)
-    masks = _applies(levels)
-    for j, column in enumerate(METRICS):
-        c = cols[column.id]
+    masks = _applies(levels, form)
+    for j, column in enumerate(form.metrics):
+        c = cols.get(column.id)
+        if c is None:  # an optional column the file leaves out
+            table[column.id] = [None] * len(body)
+            continue
         values = _quick(column, columns[c], masks.get(column.levels))
         if values is None:
             values = _cell_by_cell(column, columns[c], levels, body, c, _ORDER_METRIC + j, found)
         table[column.id] = values
-    _row_checks(table, body, cols, found)
+    _row_checks(table, body, cols, found, form)
     remarks = cols.get("remarks")
     table["remarks"] = (
         [None] * len(body)
@@ -192,12 +187,12 @@ def _levels(raw_levels, body, c, found: Found) -> list:
     return levels
 
 
-def _applies(levels: list) -> dict:
+def _applies(levels: list, form: Form) -> dict:
     """For each metric's set of levels, which rows it applies to; {} when a row's level is unknown
     (those rows are checked cell by cell)."""
     if None in levels:
         return {}
-    return {lv: [level in lv for level in levels] for lv in {m.levels for m in METRICS}}
+    return {lv: [level in lv for level in levels] for lv in {m.levels for m in form.metrics}}
 
 
 def _quick(column, values: tuple, applies: list | None) -> list | None:
@@ -307,21 +302,28 @@ def _empty(column, r: int, c: int, order: int, found: Found) -> None:
     )
 
 
-def _row_checks(table: dict, body: list[int], cols: dict, found: Found) -> None:
-    """At least one party organisation; no part larger than its whole (已整改 ≤ 检视查摆问题 …)."""
-    orgs = table["org_count"]
-    if 0 in orgs:
-        for i, v in enumerate(orgs):
-            if v == 0:
-                found.add(
-                    body[i],
-                    _ORDER_ORG,
-                    "E_ORG_COUNT",
-                    "党组织数应至少为 1",
-                    "请填写该单位实际的党组织个数",
-                    c=cols["org_count"],
-                )
-    for k, (small, large) in enumerate(RELATIONS):
+def _row_checks(table: dict, body: list[int], cols: dict, found: Found, form: Form) -> None:
+    """The form's minimums (党组织数 at least 1) and relations: no part larger than its whole
+    (已整改 ≤ 检视查摆问题 …)."""
+    order = _ORDER_METRIC + len(form.metrics)
+    for column in form.metrics:
+        if not column.min or column.id not in cols:
+            continue
+        values = table[column.id]
+        if any(v is not None and v < column.min for v in values):
+            for i, v in enumerate(values):
+                if v is not None and v < column.min:
+                    found.add(
+                        body[i],
+                        order,
+                        "E_BELOW_MIN",
+                        f"「{column.name}」应至少为 {column.min}",
+                        f"请填写该单位实际的{column.name}",
+                        c=cols[column.id],
+                    )
+    for k, (small, large) in enumerate(form.relations):
+        if small not in cols or large not in cols:
+            continue
         a, b = table[small], table[large]
         if None in a or None in b:
             bad = [i for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None and x > y]
@@ -329,14 +331,14 @@ def _row_checks(table: dict, body: list[int], cols: dict, found: Found) -> None:
             bad = [i for i, (x, y) in enumerate(zip(a, b)) if x > y]
         else:
             continue
-        part, whole = BY_ID[small], BY_ID[large]
+        part, whole = form.by_id[small], form.by_id[large]
         for i in bad:
             found.add(
                 body[i],
-                _ORDER_RELATION + k,
+                order + 1 + k,
                 "E_RELATION",
                 f"「{part.label}」（{a[i]}）大于「{whole.label}」（{b[i]}）",
-                f"「{part.header}」不能超过「{whole.header}」，请核对",
+                f"「{part.name}」不能超过「{whole.name}」，请核对",
                 c=cols[small],
             )
 

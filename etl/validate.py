@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from etl.spreadsheet import Sheet
 
 from .cells import CellError, is_blank, is_not_applicable, parse_count, parse_week, squeeze, text_of
-from .columns import LEVEL_SET, METRICS
+from .columns import LEVEL_SET
 from .config import Config
+from .forms import Catalogue, Form
 from .layout import Layout, find_layout, find_metadata
 from .problems import Problem, cell_name
 from .unit_rows import Found, body_rows, cell_at, keep_rows, read_columns
@@ -48,7 +49,7 @@ def match_unit(value, config: Config) -> str | None:
 def parse_sheets(sheets: list[Sheet], config: Config) -> Parsed:
     """Pick the first sheet with the header, then read metadata and rows."""
     for sheet in sheets:
-        layout = find_layout(sheet)
+        layout = find_layout(sheet, config.catalogue)
         if layout is not None:
             return parse_layout(layout, config)
     parsed = Parsed()
@@ -114,22 +115,73 @@ def parse_layout(layout: Layout, config: Config) -> Parsed:
     for p in layout.problems:
         parsed.add(p)
     _metadata(parsed, layout, config)
+    form = check_form(parsed, layout, config.catalogue)
     if any(p.code == "E_MISSING_COLUMN" for p in parsed.errors):
         return parsed  # row checks against a wrong column map would only add noise
+    cols = {cid: c for cid, c in cols.items() if cid in form.by_id}
     found = Found(parsed.sheet)
     body, total_row = body_rows(sheet.rows, layout.header_row, cols, found)
-    table = read_columns(sheet.rows, body, cols, found)
+    table = read_columns(sheet.rows, body, cols, found, form)
     if not _hand_over(parsed, found):
         return parsed
     bad = found.error_rows()
     parsed.table = keep_rows(table, body, bad) if bad else table
     where = dict(sheet=sheet.name or None)
     if total_row is not None:
-        _check_total(parsed, sheet, total_row, cols, where)
+        _check_total(parsed, sheet, total_row, cols, where, form)
         _check_after_total(parsed, sheet, total_row, cols, where)
     if not parsed.n_rows and not parsed.errors:
         parsed.add(Problem("E_NO_ROWS", "表中没有任何单位数据行", "请在表头下方逐行填写各单位数据", **where))
     return parsed
+
+
+def _closest_form(layout: Layout, catalogue: Catalogue) -> Form:
+    """Without a 统计周: the version whose required columns the file has most of."""
+    return max(
+        reversed(catalogue.forms),
+        key=lambda f: sum(c.id in layout.columns for c in f.columns if c.required),
+    )
+
+
+def check_form(parsed: Parsed, layout: Layout, catalogue: Catalogue) -> Form:
+    """The form in force for the file's 统计周 (dispatch-format.md, "Form versions"): its required
+    columns must be there (each missing one named, with the template that applies from which week);
+    the columns of another version are extra columns (ignored, a warning)."""
+    where = dict(sheet=layout.sheet.name or None)
+    form = catalogue.form_for(parsed.week) if parsed.week else _closest_form(layout, catalogue)
+    row = layout.header_row + 1
+    if parsed.week and len(catalogue.forms) > 1:
+        since = f"自 {form.start} 起施行" if form is not catalogue.forms[0] else "主题教育开始起施行"
+        applies = f"统计周 {parsed.week} 适用{form.title}（{since}）"
+        hint = f"请使用 {parsed.week} 的模板（数据报送页可下载，或运行 python -m etl template --week {parsed.week}）"
+    else:
+        applies, hint = "", "请使用最新模板，不要删除列"
+    for column in form.columns:
+        if column.required and column.id not in layout.columns:
+            parsed.add(
+                Problem(
+                    "E_MISSING_COLUMN",
+                    f"缺少必填列「{column.group} / {column.label}」" + (f"：{applies}" if applies else ""),
+                    hint,
+                    row=row,
+                    **where,
+                )
+            )
+    for cid, c in layout.columns.items():
+        if cid in form.by_id:
+            continue
+        other = [f.version for f in catalogue.forms if cid in f.by_id]
+        parsed.add(
+            Problem(
+                "W_EXTRA_COLUMN",
+                f"列「{layout.texts.get(cid, cid)}」是第{'、'.join(map(str, other))}版表样的列，"
+                f"{parsed.week or '本表'}适用{form.title}，已忽略",
+                "不必理会；如要报送这一列的数据，请核对统计周和模板版本",
+                cell=cell_name(layout.header_row, c),
+                **where,
+            )
+        )
+    return form
 
 
 def _hand_over(parsed: Parsed, found: Found) -> bool:
@@ -152,11 +204,11 @@ def _hand_over(parsed: Parsed, found: Found) -> bool:
     return True
 
 
-def _check_total(parsed: Parsed, sheet: Sheet, r: int, cols: dict, where: dict) -> None:
+def _check_total(parsed: Parsed, sheet: Sheet, r: int, cols: dict, where: dict, form: Form) -> None:
     """合计 is not a unit; where it disagrees with the column sums, say so (a warning)."""
     row = sheet.rows[r]
-    for column in METRICS:
-        if column.kind != "count":
+    for column in form.metrics:
+        if column.kind != "count" or column.id not in cols:
             continue
         raw = cell_at(row, cols[column.id])
         if is_blank(raw) or is_not_applicable(raw):

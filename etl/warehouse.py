@@ -11,11 +11,14 @@ from pathlib import Path
 import duckdb
 
 from .config import DIMENSIONS, Config, default_config
+from .store import unit_row_columns
+from .views import VIEWS_DIR, quote
+from .views import view_sql as _render_views
 from .weeks import campaign_weeks, expected_progress, months_started, week_monday, week_sunday
 
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
-VIEWS_DIR = SQL_DIR / "views"
+__all__ = ["VIEWS_DIR", "connect", "migrate", "open_warehouse", "view_sql"]
 
 # Offline machines: never let DuckDB try to download an extension.
 DUCKDB_SETTINGS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -68,8 +71,9 @@ def migrations() -> list[tuple[int, str, str]]:
     return out
 
 
-def view_sql() -> list[tuple[str, str]]:
-    return [(f.name, f.read_text(encoding="utf-8")) for f in sorted(VIEWS_DIR.glob("*.sql"))]
+def view_sql(config: Config | None = None) -> list[tuple[str, str]]:
+    """Every view's SQL in file order, the templates rendered from the config's catalogue."""
+    return _render_views((config or default_config()).catalogue)
 
 
 def schema_version(con) -> int:
@@ -84,8 +88,8 @@ def schema_version(con) -> int:
 def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
     """The constants of config.toml as small tables, so the SQL views never hard-code them."""
     weeks = campaign_weeks(config.start, config.end)
-    params = {f"target_{k}": float(v) for k, v in config.targets.items()}
-    params.update({k: float(v) for k, v in config.temperature.items()})
+    cat = config.catalogue
+    params = {k: float(v) for k, v in config.temperature.items()}
     params.update({f"{k}": float(v) for k, v in config.lights.items()})
     return {
         "cfg_campaign": (
@@ -96,14 +100,72 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
             "county VARCHAR, is_county BOOLEAN, sort_order INTEGER",
             [(u, u != config.city_direct, i) for i, u in enumerate(config.units)],
         ),
+        # the weights of the method in force for each week
         "cfg_weights": (
-            "dimension VARCHAR, weight DOUBLE",
-            [(d, float(config.weights[d])) for d in DIMENSIONS],
+            "week VARCHAR, dimension VARCHAR, weight DOUBLE",
+            [(w, d, float(cat.method_for(w).weights[d])) for w in weeks for d in DIMENSIONS],
+        ),
+        # every indicator id of every method: its latest label and the levels and methods it has
+        "cfg_indicators": (
+            "sort_order INTEGER, indicator VARCHAR, dimension VARCHAR, label VARCHAR, levels VARCHAR[], "
+            "methods INTEGER[]",
+            [
+                (
+                    i + 1,
+                    ind.id,
+                    ind.dimension,
+                    ind.label,
+                    list(ind.levels),
+                    [m.version for m in cat.methods if any(x.id == ind.id for x in m.indicators)],
+                )
+                for i, ind in enumerate(cat.indicators)
+            ],
+        ),
+        # each form's columns (the warehouse has a unit_rows column for every id of every form)
+        "cfg_form_columns": (
+            "form INTEGER, start_week VARCHAR, sort_order INTEGER, column_group VARCHAR, header VARCHAR, "
+            "id VARCHAR, kind VARCHAR, levels VARCHAR[], required BOOLEAN, at_most VARCHAR",
+            [
+                (
+                    f.version,
+                    f.start,
+                    i + 1,
+                    c.group,
+                    c.header,
+                    c.id,
+                    c.kind,
+                    list(c.levels),
+                    c.required,
+                    c.at_most,
+                )
+                for f in cat.forms
+                for i, c in enumerate(f.columns)
+            ],
+        ),
+        # each method's indicators as the office wrote them (for the pages and the method document)
+        "cfg_method_indicators": (
+            "method INTEGER, start_week VARCHAR, sort_order INTEGER, indicator VARCHAR, dimension VARCHAR, "
+            "label VARCHAR, levels VARCHAR[], target VARCHAR, achieved VARCHAR",
+            [
+                (
+                    m.version,
+                    m.start,
+                    i + 1,
+                    x.id,
+                    x.dimension,
+                    x.label,
+                    list(x.levels),
+                    x.target.text,
+                    x.achieved.text,
+                )
+                for m in cat.methods
+                for i, x in enumerate(m.indicators)
+            ],
         ),
         "cfg_params": ("name VARCHAR, value DOUBLE", sorted(params.items())),
         "cfg_weeks": (
             "week VARCHAR, week_no INTEGER, monday DATE, sunday DATE, months_started INTEGER, "
-            "expected_progress DOUBLE",
+            "expected_progress DOUBLE, form INTEGER, method INTEGER",
             [
                 (
                     w,
@@ -112,6 +174,8 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
                     week_sunday(w),
                     months_started(w, config.start),
                     expected_progress(w, config.start, config.end),
+                    cat.form_for(w).version,
+                    cat.method_for(w).version,
                 )
                 for i, w in enumerate(weeks)
             ],
@@ -121,7 +185,7 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
 
 def _fingerprint(config: Config) -> str:
     h = hashlib.sha256()
-    for name, sql in view_sql():
+    for name, sql in view_sql(config):
         h.update(name.encode() + sql.encode())
     h.update(repr(sorted((k, repr(v)) for k, v in _config_tables(config).items())).encode())
     return h.hexdigest()
@@ -161,12 +225,13 @@ def migrate(con, config: Config | None = None) -> int:
 def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
+        add_catalogue_columns(con, config)
         for name, (columns, rows) in _config_tables(config).items():
             con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
             if rows:
                 marks = ", ".join("?" * len(rows[0]))
                 con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
-        for _name, sql in view_sql():
+        for _name, sql in view_sql(config):
             con.execute(sql)
         con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", [fingerprint or _fingerprint(config)]
@@ -175,6 +240,27 @@ def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def add_catalogue_columns(con, config: Config) -> list[str]:
+    """unit_rows gets a column for every id of every form version (a new column of the catalogue
+    is added, NULL on the rows loaded before; a column no longer in the catalogue is kept: nothing
+    loaded is lost). Returns the ids added."""
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'unit_rows'"
+        ).fetchall()
+    }
+    added = []
+    for c in config.catalogue.metrics:
+        if c.id not in have:
+            kind = "BOOLEAN" if c.kind == "flag" else "INTEGER"
+            con.execute(f"ALTER TABLE unit_rows ADD COLUMN {quote(c.id)} {kind}")
+            added.append(c.id)
+    missing = [n for n in unit_row_columns(config.catalogue) if n not in have and n not in added]
+    assert not missing, missing  # keys, remarks and unit_key come with migration 001
+    return added
 
 
 def open_warehouse(path: str | Path, config: Config | None = None, **kw) -> duckdb.DuckDBPyConnection:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from etl.columns import COLUMNS, GROUPS
+from .form_columns import COLUMNS, GROUPS
 
 # One plausible row per level; the tests change single cells to make each variation or defect.
 BASE = {

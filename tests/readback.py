@@ -11,8 +11,9 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from etl.columns import COLUMNS, FLAG_FALSE, FLAG_TRUE, GROUPS, NOT_APPLICABLE, TOTAL_ROW_LABELS
 from etl.weeks import week_of
+
+from .form_columns import COLUMNS, FLAG_FALSE, FLAG_TRUE, GROUPS, NOT_APPLICABLE, TOTAL_ROW_LABELS
 
 BY_KEY = {(c.group, c.header): c for c in COLUMNS}
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from etl.columns import METRICS
+from .form_columns import METRICS
 
 _FLAGS = {c.id for c in METRICS if c.kind == "flag"}
 _COLUMNS = ["county", "week", "version", "row_no", "unit", "level", *(c.id for c in METRICS), "remarks"]

@@ -8,10 +8,10 @@ import duckdb
 import pytest
 
 from etl.cli import main
-from etl.columns import BY_ID, METRIC_IDS, RELATIONS
 from etl.demo import DEFAULT_UNTIL, demo_config, plan_demo, run_demo, simulate, write_demo_files
 from etl.weeks import campaign_weeks, expected_progress
 
+from .form_columns import BY_ID, METRIC_IDS, RELATIONS
 from .readback import read_dispatch
 
 COUNTS = [m for m in METRIC_IDS if BY_ID[m].kind == "count"]

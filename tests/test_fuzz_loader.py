@@ -18,11 +18,11 @@ import xlsxwriter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from etl.columns import COLUMNS, METRIC_IDS
 from etl.load import load_bytes
 from etl.warehouse import open_warehouse
 
 from .dispatch_builder import BASE, UNITS, expected_rows, grid, write_csv
+from .form_columns import COLUMNS, METRIC_IDS
 
 COUNTIES = ["东湖区", "西山区", "南城区", "青河县", "白石县", "市直单位"]
 WEEKS = ["2023-W40", "2023-W45", "2023-W47", "2023-W50", "2024-W02"]

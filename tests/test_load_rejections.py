@@ -6,10 +6,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from etl.columns import COLUMNS
 from etl.load import load_paths
 
 from .dispatch_builder import BASE, UNITS, grid, write_csv, write_xlsx
+from .form_columns import COLUMNS
 
 
 def _rows():
@@ -136,7 +136,7 @@ def test_bad_flag(tmp_path, db_path):
 def test_zero_party_organisations(tmp_path, db_path):
     rows = _rows()
     rows[2]["org_count"] = 0
-    assert ("E_ORG_COUNT", "D7") in codes(reject(tmp_path, db_path, grid(rows=rows, total=False)))
+    assert ("E_BELOW_MIN", "D7") in codes(reject(tmp_path, db_path, grid(rows=rows, total=False)))
 
 
 @pytest.mark.parametrize(

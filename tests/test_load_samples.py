@@ -7,10 +7,10 @@ import json
 import duckdb
 import pytest
 
-from etl.columns import METRIC_IDS
 from etl.load import load_paths
 
 from .conftest import require_samples
+from .form_columns import METRIC_IDS
 
 
 def _truth(folder):

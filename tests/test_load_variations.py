@@ -9,10 +9,10 @@ import random
 import duckdb
 import pytest
 
-from etl.columns import BY_ID, COLUMNS, METRIC_IDS
 from etl.load import load_paths
 
 from .dispatch_builder import BASE, UNITS, expected_rows, grid, write_csv, write_xlsx
+from .form_columns import BY_ID, COLUMNS, METRIC_IDS
 
 
 def load_one(path, db):

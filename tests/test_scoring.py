@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import scoring
-from etl.columns import BY_ID, METRICS
 from etl.config import DIMENSIONS, load_config
 from etl.warehouse import VIEWS_DIR, open_warehouse
 
 from .conftest import ROOT, require_samples
+from .form_columns import BY_ID, CATALOGUE, METRICS, custom_config
 from .scoring_fixtures import (
     DONGHU_COMPOSITE,
     DONGHU_DIMS,
@@ -51,16 +51,6 @@ def scores(con, view, week, keys):
         tuple(r[:-1]): r[-1]
         for r in con.execute(f"SELECT {cols}, score FROM {view} WHERE week = ?", [week]).fetchall()
     }
-
-
-def custom_config(tmp_path, replace: dict[str, str]):
-    text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    for old, new in replace.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return load_config(path)
 
 
 # --- hand-computed ---------------------------------------------------------------------------
@@ -323,28 +313,25 @@ def test_parse_week(text, ok):
 
 
 def test_no_constants_in_views():
-    """Weights, targets, thresholds and dates live in config.toml (cfg_* tables), never in the SQL:
-    the only numbers the scoring views may contain are 0, 1, 2 (two kinds of typical case), 100
-    (percent) and the one-decimal rounding."""
+    """Weights, targets, thresholds and dates live in config.toml and the catalogue (cfg_* tables, or
+    rendered from forms.toml), never in the SQL files: the only numbers the scoring views and their
+    templates may contain are 0, 1, 100 (percent) and the one-decimal rounding."""
     numbers = set()
-    for path in sorted(VIEWS_DIR.glob("[234]*.sql")):
-        if path.name == "20_indicator_defs.sql":  # sort order 1..17 only
-            continue
+    for path in sorted(VIEWS_DIR.glob("[234]*.sql*")):
         code = "\n".join(line.split("--")[0] for line in path.read_text(encoding="utf-8").splitlines())
         numbers |= set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", code))
-    assert numbers <= {"0", "1", "2", "1.0", "100"}, numbers
+    assert numbers <= {"0", "1", "100"}, numbers
 
 
 def test_weights_and_targets_follow_config(tmp_path):
     cfg = custom_config(
         tmp_path,
-        {
-            "study = 0.30": "study = 1.0",
-            "research = 0.25": "research = 1.0",
-            "development = 0.25": "development = 1.0",
-            "rectification = 0.20": "rectification = 1.0",
-            "problems_per_org = 3": "problems_per_org = 6",
-            "gradient_flag = 15": "gradient_flag = 50",
+        {"gradient_flag = 15": "gradient_flag = 50"},
+        forms={
+            "weights = { study = 0.30, research = 0.25, development = 0.25, rectification = 0.20 }": (
+                "weights = { study = 0.25, research = 0.25, development = 0.25, rectification = 0.25 }"
+            ),
+            'target = "3 * org_count"': 'target = "6 * org_count"',
         },
     )
     con = open_warehouse(tmp_path / "w.duckdb", config=cfg)
@@ -373,6 +360,7 @@ def test_indicator_levels_match_the_column_spec(con):
         "special_lectures": ["special_lectures", "org_count"],
         "discussion_coverage": ["discussion_members", "member_count"],
         "mobile_members_reached": ["mobile_members_reached", "mobile_members"],
+        "new_sector_members_reached": ["new_sector_members_reached", "new_sector_members"],
         "research_done": ["research_done", "research_topics"],
         "reports_written": ["research_reports", "research_topics"],
         "typical_cases": ["positive_cases", "negative_cases", "org_count"],
@@ -391,7 +379,7 @@ def test_indicator_levels_match_the_column_spec(con):
     }
     assert set(defs) == set(uses)
     for ind, cols in uses.items():
-        levels = set.intersection(*(set(BY_ID[c].levels) for c in cols))
+        levels = set.intersection(*(set(CATALOGUE.by_id[c].levels) for c in cols))
         assert defs[ind][1] == levels, ind
     assert {d for d, _ in defs.values()} == set(DIMENSIONS)
 

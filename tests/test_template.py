@@ -11,10 +11,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from etl.cli import main
-from etl.columns import ALL_LEVELS, COLUMNS, GROUPS, METRIC_IDS
 from etl.template import VARIANTS, column_label, write_dispatch, write_template
 
 from .conftest import require_samples
+from .form_columns import ALL_LEVELS, COLUMNS, GROUPS, METRIC_IDS
 from .readback import read_dispatch
 
 N = len(COLUMNS)

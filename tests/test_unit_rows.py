@@ -3,8 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.columns import ALL_LEVELS, BY_ID
 from etl.unit_rows import Found, _applies, _cell_by_cell, _quick
+
+from .form_columns import ALL_LEVELS, BY_ID, FORM1
 
 CELLS = st.one_of(
     st.none(),
@@ -62,7 +63,7 @@ def test_a_column_taken_whole_means_what_its_cells_mean_and_has_nothing_to_repor
     levels = [lv for lv, _ in cells]
     values = tuple(v for _, v in cells)
     body = list(range(5, 5 + len(cells)))
-    quick = _quick(column, values, _applies(levels).get(column.levels))
+    quick = _quick(column, values, _applies(levels, FORM1).get(column.levels))
     found = Found("调度表")
     slow = _cell_by_cell(column, values, levels, body, 3, 2, found)
     if quick is not None:
@@ -72,7 +73,7 @@ def test_a_column_taken_whole_means_what_its_cells_mean_and_has_nothing_to_repor
 
 def test_plain_columns_take_the_quick_path():
     levels = ["县级", "村级", "村级"]
-    applies = _applies(levels)
+    applies = _applies(levels, FORM1)
     topics = BY_ID["research_topics"]  # not for villages
     assert _quick(topics, ("3", "", "/"), applies[topics.levels]) == [3, None, None]
     assert _quick(BY_ID["org_count"], (1.0, 12.0, 3.0), applies[BY_ID["org_count"].levels]) == [1, 12, 3]
@@ -94,7 +95,7 @@ def test_plain_columns_take_the_quick_path():
     # a value where the metric does not apply, a blank where it does: cell by cell, to say so
     assert _quick(topics, ("3", "2", ""), applies[topics.levels]) is None
     assert _quick(BY_ID["org_count"], (1.0, None, 3.0), applies[BY_ID["org_count"].levels]) is None
-    assert _applies(["县级", None]) == {}  # an unknown level: every column cell by cell
+    assert _applies(["县级", None], FORM1) == {}  # an unknown level: every column cell by cell
 
 
 def test_levels_as_written_are_recognised_and_the_rest_named():

@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from etl import warehouse
-from etl.columns import METRIC_IDS
 from etl.load import load_paths
 from etl.warehouse_reader import NoWarehouse, ensure_schema, read_df
 
 from .dispatch_builder import grid, write_xlsx
+from .form_columns import METRIC_IDS
 
 
 def test_contract_views_have_the_interface_columns(db_path):
@@ -118,9 +118,15 @@ def test_a_failed_migration_leaves_the_schema_as_it_was(tmp_path, db_path, monke
 
 def test_views_follow_a_config_change(db_path, config):
     warehouse.open_warehouse(db_path, config).close()
-    changed = dataclasses.replace(config, weights={**config.weights, "study": 0.5})
+    cat = config.catalogue
+    first = dataclasses.replace(cat.methods[0], weights={**cat.methods[0].weights, "study": 0.5})
+    changed = dataclasses.replace(
+        config, catalogue=dataclasses.replace(cat, methods=(first, *cat.methods[1:]))
+    )
     assert ensure_schema(db_path, changed) is True
-    assert read_df(db_path, "SELECT weight FROM cfg_weights WHERE dimension = 'study'").weight[0] == 0.5
+    sql = "SELECT weight FROM cfg_weights WHERE dimension = 'study' AND week = ?"
+    assert read_df(db_path, sql, [cat.methods[0].start]).weight[0] == 0.5
+    assert read_df(db_path, sql, [cat.methods[1].start]).weight[0] == 0.3  # the next method's own
     assert ensure_schema(db_path, changed) is False  # nothing to do the second time
 
 

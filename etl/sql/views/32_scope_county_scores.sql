@@ -11,5 +11,5 @@ SELECT is_city, county, week, dimension, score FROM dims
 UNION ALL
 SELECT d.is_city, d.county, d.week, 'composite' AS dimension,
        sum(w.weight * d.score) / sum(w.weight) AS score
-FROM dims AS d JOIN cfg_weights AS w USING (dimension)
+FROM dims AS d JOIN cfg_weights AS w USING (week, dimension)
 GROUP BY d.is_city, d.county, d.week;
