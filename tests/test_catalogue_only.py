@@ -22,7 +22,9 @@ def test_no_column_or_indicator_id_outside_the_catalogue():
     ids = {c.id for f in CATALOGUE.forms for c in f.columns} | {i.id for i in CATALOGUE.indicators}
     ids -= STRUCTURE
     assert len(ids) > 40
-    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(ids, key=len, reverse=True)) + r")(?![A-Za-z0-9_])")
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9_])(" + "|".join(sorted(ids, key=len, reverse=True)) + r")(?![A-Za-z0-9_])"
+    )
     hits = []
     files = [ROOT / "dashboard.py", *(p for d in SCOPE for p in (ROOT / d).rglob("*") if p.is_file())]
     for path in files:

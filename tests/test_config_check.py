@@ -92,7 +92,9 @@ def test_each_catalogue_mistake_is_one_line(tmp_path, change, needle, says):
 def test_an_indicator_on_a_column_its_weeks_do_not_have(tmp_path):
     got = problems(
         tmp_path,
-        forms={'target = "3 * org_count", achieved = "problems_found"': 'target = "3 * org_count", achieved = "media_reports"'},
+        forms={
+            'target = "3 * org_count", achieved = "problems_found"': 'target = "3 * org_count", achieved = "media_reports"'
+        },
     )
     assert any("「media_reports」不是该评分办法施行期间表样中的列代码" in line for line in got), got
 
