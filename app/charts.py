@@ -386,6 +386,7 @@ def county_level_heatmap(
     max_width: int = 1000,
 ):
     """County × level of one dimension, the city profile as a last column (its 市级 from 市直单位)."""
+    city_label = t(city_label)  # 全市 on every page (#18 item 4), with its English when switched on
     df = levels[levels["dimension"] == dimension][["county", "level", "shown", "band", "light"]]
     config = default_config()
     df = df[df["county"] != config.city_direct]
@@ -487,7 +488,7 @@ def city_profile_bars(profile: pd.DataFrame, t: Labeler = _identity, city: str =
     whole = profile[profile["level"] == "全市"]["composite"]
     if len(whole) and pd.notna(whole.iloc[0]):
         v = float(whole.iloc[0])
-        rd = pd.DataFrame({"v": [v], "label": [f"{city} {v:.1f}"]})
+        rd = pd.DataFrame({"v": [v], "label": [f"{t(city)} {v:.1f}"]})
         layers += [
             alt.Chart(rd).mark_rule(strokeDash=[4, 3], color=PROGRESS_COLOR).encode(x="v:Q"),
             alt.Chart(rd)
@@ -511,6 +512,7 @@ def county_trend_lines(
 ):
     """Every county's score per week, the city as a thick line, 序时进度 dashed; a legend click or
     the `highlight` county stands out."""
+    city_label = t(city_label)
     if trend.empty:
         return None
     df = _floats(trend, ["score"])
