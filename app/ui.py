@@ -197,19 +197,29 @@ def page_header(title: str, caption: str | None = None) -> dict:
     try:
         status = fetch("data_status")
     except NoWarehouse:
-        st.info(f"还没有数据库：{db}。请先导入各县（市、区）的周调度表，或生成演示数据，然后刷新本页。")
+        st.info(t("还没有数据库。请在“数据报送”页上传各县（市、区）的周调度表，然后回到本页。"))
+        _to_submissions()
+        st.caption(t("或在服务器上用命令导入文件夹，或生成演示数据："))
         st.code(f"python -m etl load 调度表文件夹 --db {db}\npython -m etl demo --db {db}", language="bash")
         st.stop()
     except WarehouseBusy:
-        st.warning("数据正在导入，数据库暂时被占用。请稍候几秒后刷新本页。")
+        st.warning(t("数据正在导入，数据库暂时被占用。请稍候几秒后刷新本页。"))
         st.stop()
     if not status["weeks"]:
         st.info(
-            "数据库已建立，但还没有成功导入的调度表。请在“数据报送”页或用命令 "
-            "python -m etl load 导入本周的调度表；被退回的文件及原因也在“数据报送”页。"
+            t(
+                "数据库已建立，但还没有成功导入的调度表。请在“数据报送”页上传本周的调度表；"
+                "被退回的文件及原因也在那里。"
+            )
         )
+        _to_submissions()
         st.stop()
     return status
+
+
+def _to_submissions() -> None:
+    """The empty warehouse's way forward: the page where files are uploaded (#18 item 9)."""
+    st.page_link("pages/submissions.py", label=t("去“数据报送”页上传调度表"), icon=":material/upload_file:")
 
 
 def as_of(status: dict, week: str) -> None:

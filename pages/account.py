@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import signin, users
+from app import remember, signin, users
 from app.users import ROLE_LABELS, LockedOut, PermissionDenied, UserError
 
 st.title("登录")
@@ -40,7 +40,8 @@ with st.expander("修改我的密码"):
             try:
                 if new != again:
                     raise UserError("两次输入的新密码不一致")
-                st.session_state[signin.USER_KEY] = users.change_own_password(user, old, new)
+                st.session_state[signin.USER_KEY] = user = users.change_own_password(user, old, new)
+                remember.remember(user)  # the re-login cookie carries the new token
                 st.success("密码已修改。")
             except (UserError, LockedOut, PermissionDenied) as exc:
                 st.error(str(exc))
