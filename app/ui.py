@@ -22,7 +22,7 @@ from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_p
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy, data_version
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import week_label
+from etl.weeks import WeekError, parse_week, week_label
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROFILE_PAGE = "pages/county_profile.py"
@@ -242,6 +242,11 @@ def _filter_value(name: str, allowed: list, default):
     last chose, else the default. The widget is then drawn without an index, so Streamlit never
     sees a default and a Session State value at once."""
     wanted = st.query_params.get(name)
+    if name == "week" and wanted is not None:
+        try:  # ?week=2023w45 means 2023-W45, as on the command line
+            wanted = parse_week(wanted, within_campaign=False)
+        except WeekError:
+            pass  # named in the warning below
     last = st.session_state.get(f"_{name}")
     if wanted is not None and wanted not in allowed:
         what = {"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name]
