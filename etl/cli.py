@@ -16,8 +16,9 @@ COMMANDS = {
     "demo": "etl.demo",
     "status": "etl.status",
     "rankings": "etl.export",
-    "user": "app.users",
+    "user": "app.user_cli",
     "backup": "etl.backup",
+    "audit": "etl.audit",
     "forms": "etl.forms_cli",
 }
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .config_errors import Collector, ConfigError
 from .forms import DIMENSIONS, LEVELS, Catalogue, read_catalogue
-from .weeks import campaign_weeks
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.toml"
@@ -59,6 +58,8 @@ class Config:
 
     @property
     def weeks(self) -> list[str]:
+        from .weeks import campaign_weeks  # etl.weeks imports this module
+
         return campaign_weeks(self.start, self.end)
 
     def resolve(self, key: str) -> Path:
@@ -220,6 +221,8 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     catalogue, problems = None, list(out.problems)
     paths = raw.get("paths") or {}
     if _ok(paths.get("catalogue"), "str"):
+        from .weeks import campaign_weeks  # etl.weeks imports this module
+
         c = raw.get("campaign", {})
         weeks = (
             campaign_weeks(c["start"], c["end"])

@@ -31,8 +31,8 @@ from .catalogue_text import deadline_text
 from .config import Config, default_config, warehouse_path
 from .demo_figures import Unit, WeekInput, row_figures
 from .demo_names import CITY_DEPARTMENTS, generated_county_names, unit_names
-from .template import VARIANTS, parse_week, write_dispatch
-from .weeks import campaign_weeks, expected_progress, months_started, week_sunday
+from .template import VARIANTS, write_dispatch
+from .weeks import WeekError, campaign_weeks, expected_progress, months_started, parse_week, week_sunday
 
 DEFAULT_UNTIL = "2023-W49"  # deadlines at the end of November have passed
 DEFAULT_SEED = 2023
@@ -354,13 +354,10 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     config = default_config()
-    week = parse_week(args.until_week)
-    weeks = campaign_weeks(config.start, config.end)
-    if week not in weeks:
-        print(
-            f"参数错误：--until-week「{args.until_week}」无效或不在主题教育期间（{weeks[0]} 至 {weeks[-1]}）",
-            file=sys.stderr,
-        )
+    try:
+        week = parse_week(args.until_week, config)
+    except WeekError as exc:
+        print(f"参数错误：--until-week：{exc}", file=sys.stderr)
         return 2
     if (args.counties is not None and args.counties < 1) or (args.units is not None and args.units < 4):
         print("参数错误：--counties 至少为 1，--units 至少为 4", file=sys.stderr)
