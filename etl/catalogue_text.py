@@ -18,14 +18,16 @@ DIMENSION_NAMES = {
 PARAMETER_NAMES = {"months_started": "已开展月数"}
 
 
-def readable(expr: Expression, catalogue: Catalogue) -> str:
-    """`months_started * <the id of 党组织数>` → 已开展月数 × 党组织数."""
+def readable(expr: Expression, catalogue: Catalogue, week: str | None = None) -> str:
+    """`months_started * <the id of 党组织数>` → 已开展月数 × 党组织数; min(a, b) → a（最多计 b）.
+    Column names as the form in force for the week has them (else their latest names)."""
+    names = catalogue.form_for(week).by_id if week else {}
 
     def text(node, top=False) -> str:
         if isinstance(node, ast.Name):
             if node.id in PARAMETER_NAMES:
                 return PARAMETER_NAMES[node.id]
-            c = catalogue.by_id.get(node.id)
+            c = names.get(node.id) or catalogue.by_id.get(node.id)
             return c.header if c else node.id
         if isinstance(node, ast.Constant):
             return f"{node.value:g}"
@@ -35,6 +37,8 @@ def readable(expr: Expression, catalogue: Catalogue) -> str:
             op = {ast.Add: " + ", ast.Sub: " − ", ast.Mult: " × "}[type(node.op)]
             inner = f"{text(node.left)}{op}{text(node.right)}"
             return inner if top or isinstance(node.op, ast.Mult) else f"({inner})"
+        if node.func.id == "min" and len(node.args) == 2:
+            return f"{text(node.args[0])}（最多计 {text(node.args[1], True)}）"
         name = "较小者" if node.func.id == "min" else "较大者"
         return f"{'、'.join(text(a, True) for a in node.args)}中的{name}"
 
@@ -57,15 +61,18 @@ def method_changes(catalogue: Catalogue, method: Method) -> list[str]:
     for i in method.indicators:
         if i.id not in old:
             out.append(
-                f"新增{DIMENSION_NAMES[i.dimension]}指标“{i.label}”（目标：{readable(i.target, catalogue)}；"
-                f"完成：{readable(i.achieved, catalogue)}）"
+                f"新增{DIMENSION_NAMES[i.dimension]}指标“{i.label}”（目标：{readable(i.target, catalogue, method.start)}；"
+                f"完成：{readable(i.achieved, catalogue, method.start)}）"
             )
             continue
         o = old[i.id]
         for part, word in (("target", "目标"), ("achieved", "完成数")):
             a, b = getattr(o, part), getattr(i, part)
             if ast.dump(a.tree) != ast.dump(b.tree):
-                out.append(f"“{i.label}”{word}由 {readable(a, catalogue)} 改为 {readable(b, catalogue)}")
+                out.append(
+                    f"“{i.label}”{word}由 {readable(a, catalogue, before.start)} 改为 "
+                    f"{readable(b, catalogue, method.start)}"
+                )
         if o.levels != i.levels:
             out.append(f"“{i.label}”适用层级改为{'、'.join(i.levels)}")
     for i in before.indicators:

@@ -11,8 +11,7 @@ import unicodedata
 from .catalogue_text import DIMENSION_NAMES, form_changes, method_changes, readable
 from .config import Config, ConfigError, load_config
 from .forms import KINDS, LEVELS
-from .template import parse_week
-from .weeks import week_of
+from .weeks import WeekError, parse_week, week_of
 
 
 def add_parser(subparsers) -> None:
@@ -99,8 +98,8 @@ def show(config: Config, week: str) -> str:
             DIMENSION_NAMES[i.dimension],
             i.label,
             i.id,
-            readable(i.target, cat),
-            readable(i.achieved, cat),
+            readable(i.target, cat, week),
+            readable(i.achieved, cat, week),
             _levels(i.levels),
         ]
         for i in method.indicators
@@ -114,12 +113,10 @@ def run_show(args) -> int:
     config = load_config()
     weeks = config.weeks
     if args.week:
-        week = parse_week(args.week)
-        if week not in weeks:
-            print(
-                f"参数错误：统计周「{args.week}」无效或不在主题教育期间（{weeks[0]} 至 {weeks[-1]}）",
-                file=sys.stderr,
-            )
+        try:
+            week = parse_week(args.week, config)
+        except WeekError as exc:
+            print(f"参数错误：{exc}", file=sys.stderr)
             return 2
     else:
         week = min(max(week_of(dt.date.today()), weeks[0]), weeks[-1])

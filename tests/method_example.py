@@ -1,5 +1,6 @@
-"""The generated parts of docs/method.md: the parameters (from config.toml and the indicator list of
-the views) and the worked example (computed by the real views from a tiny fixture).
+"""The generated parts of docs/method.md: every method version of the catalogue (forms.toml) with the
+thresholds of config.toml, and two worked examples (computed by the real views from a tiny fixture),
+one on each side of the switch to form 2 and method 2.
 
 tests/test_method_doc.py checks that the doc holds exactly what this renders, so the doc cannot drift
 from the code. After changing the method or config.toml, regenerate with:
@@ -13,6 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from etl.catalogue_text import form_changes, method_changes, readable
 from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config
 from etl.warehouse import open_warehouse
 from etl.weeks import months_started, week_label
@@ -22,28 +24,13 @@ from .scoring_fixtures import insert_submission
 DOC = Path(__file__).resolve().parent.parent / "docs" / "method.md"
 EXAMPLE_COUNTY, EXAMPLE_WEEK = "青河县", "2023-W45"
 
-# What each indicator counts, for readers (target, achieved); the ids are those of indicator_defs.
-INDICATOR_TEXT = {
-    "reading_class": ("1（每个班子）", "读书班是否完成（是 = 1）"),
-    "center_group_study": ("已开展月数 × 党组织数 × {center_group_per_month:g}", "中心组学习次数"),
-    "concentrated_study": ("已开展月数 × 党组织数 × {concentrated_per_month:g}", "集中学习次数"),
-    "special_lectures": ("党组织数 × {lectures_per_org:g}", "专题党课次数"),
-    "discussion_coverage": ("党员数", "参加交流研讨党员数"),
-    "mobile_members_reached": ("流动党员数", "已组织参学流动党员数"),
-    "research_done": ("调研课题数", "已完成调研数"),
-    "reports_written": ("调研课题数", "形成调研报告数"),
-    "typical_cases": (
-        "2 × 党组织数 × {cases_per_org:g}",
-        "正面、反面典型案例各自计入，每类最多计党组织数 × {cases_per_org:g}",
-    ),
-    "exchange_meeting": ("1", "成果交流会是否召开（是 = 1）"),
-    "results_converted": ("成果转化事项数", "已转化落实数"),
-    "livelihood_done": ("为民办实事项目数", "已办结数"),
-    "urgent_issues_solved": ("收集急难愁盼问题数", "已解决数"),
-    "problems_rectified": ("检视查摆问题数", "已整改数"),
-    "targets_quantified": ("检视查摆问题数", "目标量化数"),
-    "main_leader_on_cases": ("1", "主要领导挂钩包案（有 = 1）"),
-    "enough_problems_found": ("党组织数 × {problems_per_org:g}", "检视查摆问题数"),
+EXAMPLE2_WEEK = "2023-W47"  # the first week of form 2 and method 2
+# form 2's new columns, for the second example (the rows are otherwise those of EXAMPLE_ROWS)
+EXAMPLE2_EXTRA = {
+    "青河县委常委会": {"new_sector_members": 2, "new_sector_members_reached": 1},
+    "城关镇党委": {"new_sector_members": 10, "new_sector_members_reached": 4},
+    "东村党支部": {"new_sector_members": 4, "new_sector_members_reached": 4},
+    "西村党支部": {"new_sector_members": 0, "new_sector_members_reached": 0},
 }
 
 EXAMPLE_ROWS = [
@@ -146,33 +133,58 @@ def g(x) -> str:
     return f"{x:g}"
 
 
+def _since(version, first) -> str:
+    return "主题教育开始起施行" if version is first else f"自 {version.start} 起施行"
+
+
 def render_parameters(con, config: Config) -> str:
-    t, li, tp = config.temperature, config.lights, config.targets
-    lines = ["| 方面 | 权重 |", "|---|---|"]
-    lines += [f"| {DIMENSION_LABELS[d]} | {config.weights[d]:g} |" for d in DIMENSIONS]
+    """Every method version of the catalogue (forms.toml), then the thresholds and the forms."""
+    t, li, cat = config.temperature, config.lights, config.catalogue
+    lines = []
+    for m in cat.methods:
+        lines += [f"### {m.title}（{_since(m, cat.methods[0])}）", "", m.note + "。", ""]
+        changes = method_changes(cat, m)
+        if changes:
+            lines += ["与上一版相比：", "", *(f"- {c}" for c in changes), ""]
+        lines += ["| 方面 | 权重 |", "|---|---|"]
+        lines += [f"| {DIMENSION_LABELS[d]} | {m.weights[d]:g} |" for d in DIMENSIONS]
+        lines += [
+            "",
+            "| 方面 | 指标 | 目标数 | 已完成数（超过目标数的按目标数计） | 适用层级 |",
+            "|---|---|---|---|---|",
+        ]
+        for i in m.indicators:
+            lines.append(
+                f"| {DIMENSION_LABELS[i.dimension]} | {i.label} | {readable(i.target, cat, m.start)} | "
+                f"{readable(i.achieved, cat, m.start)} | {'、'.join(i.levels)} |"
+            )
+        lines.append("")
     lines += [
-        "",
-        "| 方面 | 指标 | 目标数 | 已完成数（超过目标数的按目标数计） | 适用层级 |",
-        "|---|---|---|---|---|",
-    ]
-    for ind, dim, label, levels in con.execute(
-        "SELECT indicator, dimension, label, levels FROM indicator_defs ORDER BY sort_order"
-    ).fetchall():
-        target, achieved = (s.format(**tp) for s in INDICATOR_TEXT[ind])
-        lines.append(f"| {DIMENSION_LABELS[dim]} | {label} | {target} | {achieved} | {'、'.join(levels)} |")
-    lines += [
+        "### 分档界线（各版相同，写在 config.toml）",
         "",
         f"- 进度预警：差距 = 序时进度 − 得分。差距小于 {li['yellow_lag']:g} 分为**绿**，"
         f"{li['yellow_lag']:g} 分至不足 {li['red_lag']:g} 分为**黄**，{li['red_lag']:g} 分及以上为**红**。",
         f"- 温度：得分 {t['hot']:g} 分及以上为**热**，{t['warm']:g} 分及以上为**温**，不足 {t['warm']:g} 分为**冷**。",
         f"- 温差 = 县级综合得分 − 村级综合得分；温差达到 {t['gradient_flag']:g} 分，标注为“上热下冷”。",
         f"- 活动期间：{config.start:%Y年%-m月%-d日} 至 {config.end:%Y年%-m月%-d日}，共 {config.campaign_days} 天。",
+        "",
+        "### 周调度表的各版表样",
+        "",
     ]
+    for f in cat.forms:
+        changes = form_changes(cat, f)
+        lines.append(
+            f"- {f.title}（{_since(f, cat.forms[0])}）：{len(f.columns)} 列"
+            + ("；" + "；".join(changes) if changes else "，即本项目 dispatch-format.md 所列各列")
+            + "。"
+        )
     return "\n".join(lines)
 
 
-def render_example(con, config: Config) -> str:
-    county, week = EXAMPLE_COUNTY, EXAMPLE_WEEK
+def render_example(con, config: Config, week: str = EXAMPLE_WEEK) -> str:
+    county = EXAMPLE_COUNTY
+    method = config.catalogue.method_for(week)
+    weights = method.weights
     progress = con.execute("SELECT expected_progress FROM cfg_weeks WHERE week = ?", [week]).fetchall()[0][0]
     months = months_started(week, config.start)
     ind = con.execute(
@@ -204,7 +216,7 @@ def render_example(con, config: Config) -> str:
     levels = [lv for lv in LEVELS if (lv, "composite") in lvl]
     out = [
         f"{county}{week_label(week)}报来 4 行：县级 1 行、乡镇级 1 行、村级 2 行。"
-        f"到本周日活动已开展 {months} 个月，序时进度为 {f1(progress)}%。",
+        f"到本周日活动已开展 {months} 个月，序时进度为 {f1(progress)}%。本周施行{method.title}。",
         "",
         "| 单位 | 层级 | 党组织数 | 党员数 |",
         "|---|---|---|---|",
@@ -240,8 +252,8 @@ def render_example(con, config: Config) -> str:
             else:
                 parts.append(f"{DIMENSION_LABELS[dim]}（{level}不填，不计）")
         dims = [d for d in DIMENSIONS if (level, d) in lvl]
-        num = " + ".join(f"{config.weights[d]:g} × {f1(lvl[(level, d)])}" for d in dims)
-        den = " + ".join(f"{config.weights[d]:g}" for d in dims)
+        num = " + ".join(f"{weights[d]:g} × {f1(lvl[(level, d)])}" for d in dims)
+        den = " + ".join(f"{weights[d]:g}" for d in dims)
         out.append(f"- {level}：{'；'.join(parts)}。")
         out.append(f"  {level}综合 = ({num}) ÷ ({den}) = **{f1(lvl[(level, 'composite')])}**")
     out += ["", "**第三步：县（市、区）各方面得分**（有该方面的各层级得分平均，各层级同等权重）：", ""]
@@ -250,8 +262,8 @@ def render_example(con, config: Config) -> str:
         out.append(
             f"- {DIMENSION_LABELS[dim]} = ({' + '.join(f1(v) for v in vals)}) ÷ {len(vals)} = **{f1(cty[dim])}**"
         )
-    num = " + ".join(f"{config.weights[d]:g} × {f1(cty[d])}" for d in DIMENSIONS)
-    den = sum(config.weights[d] for d in DIMENSIONS)
+    num = " + ".join(f"{weights[d]:g} × {f1(cty[d])}" for d in DIMENSIONS)
+    den = sum(weights[d] for d in DIMENSIONS)
     out += [
         "",
         f"**第四步：综合得分** = ({num}) ÷ {den:g} = **{f1(cty['composite'])}**。",
@@ -270,6 +282,10 @@ def render_example(con, config: Config) -> str:
 def example_warehouse(path, config: Config | None = None):
     con = open_warehouse(path, config=config)
     insert_submission(con, EXAMPLE_COUNTY, EXAMPLE_WEEK, EXAMPLE_ROWS)
+    # the same units in the first week of form 2: its new columns, and no 中央/省级媒体报道
+    insert_submission(
+        con, EXAMPLE_COUNTY, EXAMPLE2_WEEK, [{**r, **EXAMPLE2_EXTRA[r["unit"]]} for r in EXAMPLE_ROWS]
+    )
     return con
 
 
@@ -278,9 +294,16 @@ def render_sections(config: Config | None = None) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         con = example_warehouse(Path(tmp) / "example.duckdb", config)
         try:
-            return {"parameters": render_parameters(con, config), "example": render_example(con, config)}
+            return {
+                "parameters": render_parameters(con, config),
+                "example": render_example(con, config),
+                "example2": render_example(con, config, EXAMPLE2_WEEK),
+            }
         finally:
             con.close()
+
+
+SECTIONS = ("parameters", "example", "example2")
 
 
 def section_re(name: str) -> re.Pattern:
@@ -289,7 +312,7 @@ def section_re(name: str) -> re.Pattern:
 
 def doc_sections(text: str) -> dict[str, str | None]:
     out = {}
-    for name in ("parameters", "example"):
+    for name in SECTIONS:
         m = section_re(name).search(text)
         out[name] = m.group(2).removesuffix("\n") if m else None
     return out

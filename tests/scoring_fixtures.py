@@ -7,8 +7,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .form_columns import METRICS
+from .form_columns import CATALOGUE
 
+METRICS = CATALOGUE.metrics  # every id of every form version (a week's rows have NULL for the others)
 _FLAGS = {c.id for c in METRICS if c.kind == "flag"}
 _COLUMNS = ["county", "week", "version", "row_no", "unit", "level", *(c.id for c in METRICS), "remarks"]
 

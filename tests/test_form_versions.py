@@ -140,7 +140,7 @@ def test_the_bulletin_of_the_first_week_under_a_new_method_says_how_it_changed(l
     assert len(export.method_note(config, "2023-W48")) == len(before)  # only the first week says it
     con = duckdb.connect(str(db), read_only=True)
     try:
-        df = scoring.ranking(con, "2023-W47", config=config)
+        df = scoring.ranking(con, "2023-W47")
     finally:
         con.close()
     assert df.loc[~df["submitted"], "county"].tolist() == ["北江区"]

@@ -12,7 +12,7 @@ WITH weeks AS (
 bases AS (
     SELECT 'composite' AS dimension
     UNION ALL
-    SELECT dimension FROM cfg_weights
+    SELECT DISTINCT dimension FROM cfg_weights  -- a row per week and dimension (the method in force)
 ),
 submitted AS (
     SELECT DISTINCT week, county FROM submissions WHERE is_current
