@@ -27,6 +27,7 @@ from app.users import (  # noqa: F401  (re-exported for the pages)
     require_submitter,
 )
 from etl import audit, materialise
+from etl.catalogue_text import form_changes
 from etl.config import Config, default_config, warehouse_path
 from etl.load import load_many
 from etl.problems import FileReport, Problem
@@ -182,6 +183,30 @@ def template_bytes(unit: str = "", week: str | None = None, config: Config | Non
     with tempfile.TemporaryDirectory(prefix="dispatch-template-") as tmp:
         path = write_template(Path(tmp) / "template.xlsx", unit, week, config=config or default_config())
         return path.read_bytes()
+
+
+def form_in_force(week: str, config: Config | None = None) -> dict:
+    """The form of the catalogue (forms.toml) in force for a week, in words for the page."""
+    config = config or default_config()
+    cat = config.catalogue
+    form = cat.form_for(week)
+    since = "主题教育开始起施行" if form is cat.forms[0] else f"自 {form.start} 起施行"
+    return {"title": form.title, "since": since, "columns": len(form.columns), "start": form.start}
+
+
+def form_versions(config: Config | None = None) -> list[dict]:
+    """Every form version with what changed from the one before."""
+    config = config or default_config()
+    cat = config.catalogue
+    out = []
+    for form in cat.forms:
+        info = (
+            form_in_force(form.start, config)
+            if form is not cat.forms[0]
+            else form_in_force(config.weeks[0], config)
+        )
+        out.append({**info, "changes": form_changes(cat, form), "note": form.note})
+    return out
 
 
 def template_file_name(unit: str = "", week: str | None = None) -> str:

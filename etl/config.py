@@ -12,8 +12,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalogue_check import read_catalogue
 from .config_errors import Collector, ConfigError
-from .forms import DIMENSIONS, LEVELS, Catalogue, read_catalogue
+from .forms import DIMENSIONS, LEVELS, Catalogue
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.toml"
@@ -211,7 +212,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        from .forms import _syntax
+        from .catalogue_check import _syntax
 
         line, what = _syntax(exc)
         key = f"「{out.lines[line - 1].strip()}」" if line and line <= len(out.lines) else "写法"

@@ -163,6 +163,12 @@ with tab_template:
     st.markdown("下载空白周调度表，已填好填报单位和统计周，发给对应单位填写。")
     all_weeks = campaign_weeks(config.start, config.end)
     latest = board["week"].max() if not board.empty else None
+    current = office.default_template_week(latest, config)
+    now = office.form_in_force(current, config)
+    st.info(
+        f"本周（{current}）施行{now['title']}（{now['since']}，共 {now['columns']} 列）。"
+        "每一周的报表按该周施行的表样检查，用错表样的整份退回：请按统计周下载模板。"
+    )
     c1, c2 = st.columns(2)
     unit = c1.selectbox("填报单位", config.units, key="template_unit")
     t_week = c2.selectbox(
@@ -180,6 +186,14 @@ with tab_template:
         icon=":material/download:",
         on_click="ignore",
     )
+    chosen = office.form_in_force(t_week, config)
+    st.caption(f"{t_week} 的模板为{chosen['title']}（{chosen['since']}）。")
+    with st.expander("各版表样"):
+        for v in office.form_versions(config):
+            st.markdown(
+                f"- **{v['title']}**（{v['since']}，{v['columns']} 列）："
+                + ("；".join(v["changes"]) if v["changes"] else v["note"])
+            )
 
 # ---------------------------------------------------------------- 导入记录与恢复
 with tab_history:

@@ -6,6 +6,7 @@ from etl.config import load_config
 from etl.forms import GROUPS
 
 CATALOGUE = load_config().catalogue
+ROOT_FORMS = CATALOGUE.path  # the project's forms.toml
 FORM1, FORM2 = CATALOGUE.forms[0], CATALOGUE.forms[1]
 COLUMNS = FORM1.columns
 BY_ID = FORM1.by_id
@@ -27,6 +28,7 @@ __all__ = [
     "METRIC_IDS",
     "NOT_APPLICABLE",
     "RELATIONS",
+    "ROOT_FORMS",
     "TOTAL_ROW_LABELS",
 ]
 
