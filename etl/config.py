@@ -188,8 +188,9 @@ def _check(raw: dict, out: Collector) -> None:
                 f"{what}现在写在表样与评分方法目录（forms.toml）的各版评分办法 [[method]] 中，请删除这一节并到那里修改",
                 "weights = { study = 0.30, research = 0.25, development = 0.25, rectification = 0.20 }",
             )  # fmt: skip
+    known = {k for s, k, _, _ in _SCHEMA if s == "limits"}
     for key, value in (raw.get("limits") or {}).items():
-        if not _ok(value, "number") or value <= 0:
+        if key not in known and (not _ok(value, "number") or value <= 0):
             out.add(
                 out.key_line("limits", key), f"[limits] {key}", f"应为正数，写的是 {value!r}", f"{key} = 60"
             )
