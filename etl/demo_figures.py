@@ -184,7 +184,7 @@ def row_figures(u: Unit, share: float, wk: WeekInput, before: dict, rng: random.
             elif not u.lead and not any(n in values for n in cap.names) and scale <= 1:
                 value = 0  # a fixed cap of one (a leader's case): the behind county's leaders have none
             else:
-                value = _share(max(scale, 1.0) * (1.6 if scale <= 1 else 1.0), share * factor, offset)
+                value = _share(max(scale, 1.0), share * factor, offset)
         elif role == GROWING:
             value = _share(size(u, role, c.id, None), 1.5 * wk.progress * factor, offset)
         else:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import xlsxwriter
 
-from .form_columns import COLUMNS, GROUPS
+from .form_columns import CATALOGUE, COLUMNS, GROUPS
 
 # One plausible row per level; the tests change single cells to make each variation or defect.
 BASE = {
@@ -41,6 +42,9 @@ BASE = {
         media_central=0,
         media_provincial=2,
         board_updated="是",
+        new_sector_members=3,
+        new_sector_members_reached=1,
+        media_reports=2,
     ),
     "乡镇级": dict(
         org_count=3,
@@ -65,6 +69,9 @@ BASE = {
         media_central=0,
         media_provincial=1,
         board_updated="否",
+        new_sector_members=8,
+        new_sector_members_reached=3,
+        media_reports=1,
     ),
     "村级": dict(
         org_count=12,
@@ -84,17 +91,21 @@ BASE = {
         media_central=0,
         media_provincial=0,
         board_updated="否",
+        new_sector_members=30,
+        new_sector_members_reached=10,
+        media_reports=0,
     ),
 }
 UNITS = [("青河县委常委会", "县级"), ("城关镇党委", "乡镇级"), ("城关镇村（社区）党组织", "村级")]
 
 
-def expected_rows() -> list[dict]:
-    """The values BASE means, as the loader should produce them (flags as booleans, NULL elsewhere)."""
+def expected_rows(form=None) -> list[dict]:
+    """The values BASE means on a form (default form 1), as the loader should produce them (flags as
+    booleans, NULL elsewhere)."""
     out = []
     for unit, level in UNITS:
         row = {"unit": unit, "level": level}
-        for c in COLUMNS:
+        for c in form.columns if form is not None else COLUMNS:
             if c.is_metric:
                 v = BASE[level].get(c.id)
                 row[c.id] = (v == "是") if c.kind == "flag" and v is not None else v
@@ -105,8 +116,10 @@ def expected_rows() -> list[dict]:
 def grid(
     unit="青河县", week="2023-W45", header="merged", columns=None, rows=None, total=True, extra_top=0
 ) -> list[list]:
-    """The cells of a dispatch sheet. header: 'merged' (group written once), 'repeated', 'joined'."""
-    columns = columns or [c for c in COLUMNS]
+    """The cells of a dispatch sheet. header: 'merged' (group written once), 'repeated', 'joined'.
+    The columns are those of the form in force for the week (form 1 when the week is not ISO)."""
+    iso = isinstance(week, str) and re.fullmatch(r"\d{4}-W\d{2}", week)
+    columns = columns or list(CATALOGUE.form_for(week).columns if iso else COLUMNS)
     rows = rows if rows is not None else [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
     cells = [[""] * len(columns) for _ in range(extra_top)]
     cells.append(["云州市第二批主题教育工作进展周调度表"] + [""] * (len(columns) - 1))

@@ -13,9 +13,10 @@ from python_calamine import CalamineWorkbook
 
 from etl.weeks import week_of
 
-from .form_columns import COLUMNS, FLAG_FALSE, FLAG_TRUE, GROUPS, NOT_APPLICABLE, TOTAL_ROW_LABELS
+from .form_columns import CATALOGUE, FLAG_FALSE, FLAG_TRUE, GROUPS, NOT_APPLICABLE, TOTAL_ROW_LABELS
 
-BY_KEY = {(c.group, c.header): c for c in COLUMNS}
+# every column of every form version (each file holds one version's columns)
+BY_KEY = {(c.group, c.header): c for f in CATALOGUE.forms for c in f.columns}
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 

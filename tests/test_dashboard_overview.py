@@ -35,7 +35,7 @@ def test_demo_latest_week(demo_db):
     assert ranking["county"].iloc[-1] == "西山区"  # not submitted: listed last, never dropped
     # #18 item 4: one thing per column, and the KPI counts the reds the ranking shows
     assert set(ranking["status"]) == {"已报送", "未报送"}
-    assert list(ranking.loc[ranking["cold_bottom"] != "", "county"]) == ["南城区", "青河县", "临川县"]
+    assert list(ranking.loc[ranking["cold_bottom"] != "", "county"]) == ["南城区", "临川县", "青河县"]
     assert metric(at, "方面红灯").value == "4"
     notes = at.code[0].value
     assert "全市综合得分" in notes and "上热下冷" in notes and "西山区" in notes

@@ -26,7 +26,7 @@ def test_demo(demo_db):
     y = heat["layer"][0]["encoding"]["y"]
     assert y["sort"] == ["市级", "县级", "乡镇级", "村级"]  # top to bottom
     flagged = at.dataframe[0].value
-    assert list(flagged["county"]) == ["南城区", "青河县", "临川县"]  # by gradient, steepest first
+    assert list(flagged["county"]) == ["青河县", "临川县", "南城区"]  # by gradient, steepest first
     assert flagged["gradient"].is_monotonic_decreasing
     assert all(flagged["weakest"].str.contains("%"))
 

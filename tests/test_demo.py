@@ -11,10 +11,8 @@ from etl.cli import main
 from etl.demo import DEFAULT_UNTIL, demo_config, plan_demo, run_demo, simulate, write_demo_files
 from etl.weeks import campaign_weeks, expected_progress
 
-from .form_columns import BY_ID, METRIC_IDS, RELATIONS
+from .form_columns import CATALOGUE
 from .readback import read_dispatch
-
-COUNTS = [m for m in METRIC_IDS if BY_ID[m].kind == "count"]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +43,8 @@ def test_plan_tells_the_story(plan, config):
     assert plan.missing[1] == plan.resubmission[1] == plan.weeks[-1]
     assert plan.missing[0] != plan.resubmission[0]
     assert plan.missing[0] not in plan.counties_by("behind")  # its red light must stay visible
-    assert len(plan.late_reading) == 2 and len(plan.late_exchange) == 2
+    assert set(plan.late) == {"reading_class_done", "exchange_meeting_held"}  # the [deadlines] flags
+    assert all(len(units) == 2 for units in plan.late.values())
 
 
 def test_units_are_realistic(plan, config):
@@ -71,20 +70,24 @@ def test_deterministic_for_a_seed(config, figures):
 
 
 def test_counts_cumulative_relations_and_levels(figures):
+    """Each week on its own form (form 2 from 2023-W47): its columns only, NULL exactly where a
+    metric does not apply, no part above its whole, counts never falling where both weeks have them."""
     for county, weeks in figures.items():
         previous = {}
         for week, rows in weeks.items():
+            form = CATALOGUE.form_for(week)
             for r in rows:
-                for m in METRIC_IDS:  # NULL exactly where the metric does not apply
-                    assert (r[m] is None) == (r["level"] not in BY_ID[m].levels), (county, week, r["unit"], m)
-                for small, large in RELATIONS:
+                assert set(r) == {c.id for c in form.columns if c.id != "seq"}, (week, set(r))
+                for c in form.metrics:  # NULL exactly where the metric does not apply
+                    assert (r[c.id] is None) == (r["level"] not in c.levels), (county, week, r["unit"], c.id)
+                for small, large in form.relations:
                     if r[small] is not None:
                         assert r[small] <= r[large], (county, week, r["unit"], small, large)
                 assert r["org_count"] >= 1
                 before = previous.get(r["unit"])
-                for m in COUNTS:
-                    if before and r[m] is not None:
-                        assert r[m] >= before[m], (county, week, r["unit"], m)
+                for c in form.metrics:
+                    if c.kind == "count" and before and r[c.id] is not None and before.get(c.id) is not None:
+                        assert r[c.id] >= before[c.id], (county, week, r["unit"], c.id)
                 previous[r["unit"]] = r
 
 
@@ -101,8 +104,7 @@ def test_progress_rises_with_expected_progress(plan, figures, config):
 
 def test_late_units_miss_the_deadline(plan, figures):
     deadline_week = "2023-W48"  # the week of 2023-11-30
-    flags = {"reading_class_done": plan.late_reading, "exchange_meeting_held": plan.late_exchange}
-    for flag, late in flags.items():
+    for flag, late in plan.late.items():
         for county, units in plan.units.items():
             rows = {r["unit"]: r for r in figures[county][deadline_week]}
             for u in units:
@@ -248,8 +250,8 @@ def test_demo_shows_the_pattern(demo, plan, config):
         late = con.execute(
             "SELECT county, unit FROM unit_reports WHERE week = '2023-W48' AND NOT reading_class_done"
         ).fetchall()
-        assert sorted(late) == sorted(plan.late_reading)
+        assert sorted(late) == sorted(plan.late["reading_class_done"])
         late = con.execute(
             "SELECT county, unit FROM unit_reports WHERE week = '2023-W48' AND NOT exchange_meeting_held"
         ).fetchall()
-        assert sorted(late) == sorted(plan.late_exchange)
+        assert sorted(late) == sorted(plan.late["exchange_meeting_held"])

@@ -144,3 +144,45 @@ def test_the_bulletin_of_the_first_week_under_a_new_method_says_how_it_changed(l
     finally:
         con.close()
     assert df.loc[~df["submitted"], "county"].tolist() == ["北江区"]
+
+
+def test_a_changed_method_rescores_its_weeks_and_keeps_everything_loaded(loaded, tmp_path):
+    """The office raises a weight of method 2: the next start recomputes the weeks under method 2 with
+    it, the weeks under method 1 keep their scores, and no loaded row is lost."""
+    import shutil
+
+    from etl.warehouse import open_warehouse
+
+    from .form_columns import custom_config
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(loaded[0], db)
+
+    def figures(con):
+        scores = dict(
+            con.execute(
+                "SELECT week || county, score FROM county_scores WHERE dimension = 'composite'"
+            ).fetchall()
+        )
+        return scores, con.execute("SELECT count(*) FROM unit_rows").fetchone()[0]
+
+    con = duckdb.connect(str(db), read_only=True)
+    before, rows = figures(con)
+    con.close()
+    changed = custom_config(
+        tmp_path,
+        forms={
+            "weights = { study = 0.30, research = 0.20, development = 0.25, rectification = 0.25 }": (
+                "weights = { study = 0.10, research = 0.20, development = 0.45, rectification = 0.25 }"
+            )
+        },
+    )
+    con = open_warehouse(db, changed)
+    after, rows_after = figures(con)
+    con.close()
+    assert rows_after == rows
+    for key, score in before.items():
+        if key.startswith("2023-W46"):
+            assert after[key] == pytest.approx(score), key
+        else:
+            assert after[key] != pytest.approx(score), key

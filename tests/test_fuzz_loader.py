@@ -22,7 +22,7 @@ from etl.load import load_bytes
 from etl.warehouse import open_warehouse
 
 from .dispatch_builder import BASE, UNITS, expected_rows, grid, write_csv
-from .form_columns import COLUMNS, METRIC_IDS
+from .form_columns import CATALOGUE
 
 COUNTIES = ["东湖区", "西山区", "南城区", "青河县", "白石县", "市直单位"]
 WEEKS = ["2023-W40", "2023-W45", "2023-W47", "2023-W50", "2024-W02"]
@@ -64,12 +64,13 @@ def render(draw_random: random.Random, value, column):
 def sheets(draw):
     rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
     county, week = draw(st.sampled_from(COUNTIES)), draw(st.sampled_from(WEEKS))
-    columns = [c for c in COLUMNS if not (c.id in ("seq", "remarks") and rnd.random() < 0.3)]
+    form = CATALOGUE.form_for(week)  # each week on its own form (form 2 from 2023-W47)
+    columns = [c for c in form.columns if not (c.id in ("seq", "remarks") and rnd.random() < 0.3)]
     if rnd.random() < 0.5:
         rnd.shuffle(columns)
     header = rnd.choice(["merged", "repeated", "joined"])
     rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS]
-    expected = {r["unit"]: dict(r) for r in expected_rows()}
+    expected = {r["unit"]: dict(r) for r in expected_rows(form)}
     bad = draw(st.integers(0, 9)) == 0  # one example in ten has a wrong cell
     for row in rows:
         for c in columns:
@@ -112,7 +113,7 @@ def sheets(draw):
     fmt = draw(st.sampled_from(["xlsx", "xlsx", "csv"]))
     merges = header == "merged" and fmt == "xlsx" and rnd.random() < 0.7
     data = write_bytes(fmt, cells, merges, rnd)
-    keys = ["unit", "level", *METRIC_IDS, "remarks"]
+    keys = ["unit", "level", *(c.id for c in form.metrics), "remarks"]
     exp = sorted(
         tuple(e.get(k) if k != "remarks" else e.get("remarks") for k in keys) for e in expected.values()
     )
