@@ -30,7 +30,7 @@ PAGES = [
 # ---- end of PAGES ---------------------------------------------------------------------------------
 
 st.set_page_config(page_title="主题教育调度", page_icon=":material/dashboard:", layout="wide")
-ui.require_config()  # nothing starts on a broken config.toml or catalogue
+ui.require_config(entry=True)  # nothing starts on a broken config.toml or catalogue
 ui.language_switch()
 english = bool(st.session_state.get("en", False))
 

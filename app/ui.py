@@ -230,19 +230,30 @@ def chinese_uploader() -> None:
     st.html(UPLOADER_CSS)
 
 
-def require_config() -> None:
+def require_config(entry: bool = False) -> None:
     """Nothing starts on a broken config: every mistake of config.toml and the catalogue, one line
-    each (file, line, key, what is wrong, an example), and the page stops."""
+    each (file, line, key, what is wrong, an example), and the page stops. From dashboard.py (entry)
+    the message is the only page, without a menu of pages that could not run."""
     try:
         default_config()
     except ConfigError as exc:
-        st.error(
-            t(
-                "配置有误，仪表板暂停显示。请改正以下各处后刷新本页（也可运行 python -m etl forms check 检查）："
+        lines = exc.lines
+
+        def broken() -> None:
+            st.error(
+                t(
+                    "配置有误，仪表板暂停显示。请改正以下各处后刷新本页（也可运行 python -m etl forms check 检查）："
+                )
+                + "\n\n"
+                + "\n".join(f"- {md(line)}" for line in lines)
             )
-            + "\n\n"
-            + "\n".join(f"- {md(line)}" for line in exc.lines)
-        )
+
+        if entry:
+            st.navigation(
+                [st.Page(broken, title="配置有误", url_path="config-error")], position="hidden"
+            ).run()
+        else:
+            broken()
         st.stop()
 
 

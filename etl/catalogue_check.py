@@ -165,7 +165,7 @@ def _forms(raw, out: Collector, weeks) -> list[Form]:
                     out.line_with(f'"{c.id}"', line or 0),
                     f"第{i + 1}版表样 列 {c.id} at_most",
                     f"「{c.at_most}」不是本版表样中的列代码",
-                    f'at_most = "{next(iter(ids))}"',
+                    f'at_most = "{next((x.id for x in columns if x.kind == "count" and x.id != c.id), "")}"',
                 )
             elif c.at_most and ids[c.at_most].kind != "count":
                 out.add(

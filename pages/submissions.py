@@ -166,7 +166,7 @@ with tab_template:
     current = office.default_template_week(latest, config)
     now = office.form_in_force(current, config)
     st.info(
-        f"本周（{current}）施行{now['title']}（{now['since']}，共 {now['columns']} 列）。"
+        f"当前报送周 {current} 施行{now['title']}（{now['since']}，共 {now['columns']} 列）。"
         "每一周的报表按该周施行的表样检查，用错表样的整份退回：请按统计周下载模板。"
     )
     c1, c2 = st.columns(2)
