@@ -16,7 +16,6 @@ from .forms import (
     LEVELS,
     METRIC_KINDS,
     SKELETON,
-    WEEK_RE,
     Catalogue,
     Column,
     Form,
@@ -64,6 +63,8 @@ def _versions(raw, name: str, out: Collector, weeks: list[str] | None) -> list[t
     if not isinstance(items, list) or not items:
         out.add(None, f"[[{name}]]", "一个版本也没有", f'[[{name}]] version = 1, from = "2023-W36"')
         return []
+    from .weeks import WeekError, parse_week  # etl.weeks imports the config, which imports this module
+
     result, previous = [], None
     for i, item in enumerate(items):
         line = out.table_line(name, i)
@@ -76,14 +77,17 @@ def _versions(raw, name: str, out: Collector, weeks: list[str] | None) -> list[t
                 f"版本号应按顺序为 {i + 1}（写的是 {version!r}）",
                 f"version = {i + 1}",
             )
-        m = WEEK_RE.match(start) if isinstance(start, str) else None
-        if not m:
+        try:
+            if not isinstance(start, str):
+                raise WeekError(f"应为带引号的 ISO 周，写的是 {start!r}")
+            start = item["from"] = parse_week(start, within_campaign=False)  # 2023w47 → 2023-W47
+        except WeekError as exc:
             out.add(
-                out.key_line(name, "from", i),
-                f"{key} from",
-                f"起用周写法不对（{start!r}）",
-                'from = "2023-W47"',
+                out.key_line(name, "from", i), f"{key} from", f"起用周写法不对：{exc}", 'from = "2023-W47"'
             )
+            start = None
+        if start is None:
+            pass
         elif weeks is not None and start not in weeks:
             out.add(
                 out.key_line(name, "from", i),

@@ -28,7 +28,6 @@ KINDS = {
 METRIC_KINDS = ("count", "flag")
 SKELETON = ("unit", "level")  # every form has these: the kind is the column's role
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 _UNIT_SUFFIX = re.compile(r"[（(]([^（）()]*)[）)]$")
 
 

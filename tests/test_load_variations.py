@@ -122,7 +122,8 @@ def _restyle(transform):
     for unit, level in UNITS:
         row = {"unit": unit, "level": level}
         for key, value in BASE[level].items():
-            row[key] = transform(BY_ID[key].kind, value)
+            if key in BY_ID:  # form 1 (week 2023-W45); BASE also holds form 2's columns
+                row[key] = transform(BY_ID[key].kind, value)
         rows.append(row)
     return rows
 

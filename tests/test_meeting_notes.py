@@ -22,7 +22,7 @@ def test_demo_notes(latest):
     change = latest["city_composite"] - latest["city_composite_prev"]
     assert f"全市综合得分 {city} 分" in text
     assert (f"较上周提高 {change:.1f} 分" in text) if change > 0 else ("较上周" in text)
-    assert "南城区、青河县、临川县上热下冷明显" in text
+    assert "青河县、临川县、南城区上热下冷明显" in text
     villages = latest["matrix"]["村级"]
     assert f"青河县 {villages['青河县']:.1f} 分" in text  # the village score shown on the heat map
     assert "东湖区" in text and "红灯" in text

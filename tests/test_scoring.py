@@ -338,12 +338,13 @@ def test_every_command_uses_the_one_week_parser():
 def test_no_constants_in_views():
     """Weights, targets, thresholds and dates live in config.toml and the catalogue (cfg_* tables, or
     rendered from forms.toml), never in the SQL files: the only numbers the scoring views and their
-    templates may contain are 0, 1, 100 (percent) and the one-decimal rounding."""
+    templates may contain are 0, 1, 2 (an order of three groups in ranking_list), 100 (percent) and the
+    one-decimal rounding."""
     numbers = set()
     for path in sorted(VIEWS_DIR.glob("[234]*.sql*")):
         code = "\n".join(line.split("--")[0] for line in path.read_text(encoding="utf-8").splitlines())
         numbers |= set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", code))
-    assert numbers <= {"0", "1", "100"}, numbers
+    assert numbers <= {"0", "1", "2", "100"}, numbers
 
 
 def test_weights_and_targets_follow_config(tmp_path):
