@@ -73,23 +73,27 @@ def load_many(
     loaded_by: str | None = None,
     checked: list[tuple] | None = None,
     allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
     """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
     them again one per transaction, so that one bad write costs only its own file. Each file is
     recorded in the audit trail in the same transaction.
 
     checked: check_bytes() of each file when a worker already did it.
-    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT)."""
+    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT).
+    clock: clock(report) -> when the file counts as received (default now; the demo dates its files)."""
     config = config or default_config()
     checked = checked or [None] * len(files)
     try:
-        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked, allowed_unit))
+        return _in_transaction(
+            con, lambda: _load_batch(con, files, config, loaded_by, checked, allowed_unit, clock)
+        )
     except Exception as exc:
         if len(files) > 1:
             return [
                 r
                 for f, c in zip(files, checked)
-                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit)
+                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit, clock)
             ]
         report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
         report.errors.append(
@@ -103,9 +107,15 @@ def load_many(
 
 
 def _load_batch(
-    con, files, config: Config, loaded_by: str | None, checked: list, allowed_unit: str | None = None
+    con,
+    files,
+    config: Config,
+    loaded_by: str | None,
+    checked: list,
+    allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
-    batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre])
+    batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre], clock=clock)
     # a file checked beforehand carries its hash in its report
     hashed = [
         (name, data, pre[1].sha256 if pre else hashlib.sha256(data).hexdigest())
@@ -117,7 +127,7 @@ def _load_batch(
         for (name, data, sha), pre in zip(hashed, checked)
     ]
     batch.flush()
-    audit.record_reports(con, reports, loaded_by)
+    audit.record(con, [audit.report_row(r, loaded_by, at) for at, r in batch.logs])
     return reports
 
 
@@ -249,6 +259,7 @@ def load_paths(
     loaded_by: str | None = None,
     progress: bool = False,
     on_wait=None,
+    clock=None,
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
@@ -290,7 +301,7 @@ def load_paths(
         checked = [next(fresh) if is_new else None for is_new in new]
         if con is None:
             con, opened = hold()
-        done = load_many(con, batch, config, loaded_by, checked=checked)
+        done = load_many(con, batch, config, loaded_by, checked=checked, clock=clock)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
         reports.extend(done)
         if time.monotonic() - opened > REOPEN_SECONDS:  # let waiting readers in

@@ -8,6 +8,7 @@ from app import ui
 from app.notes import notes_text
 from app.ui import t
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config
+from etl.deadline import deadline_text
 
 config = default_config()
 status = ui.page_header("总览")
@@ -165,6 +166,27 @@ with left:
             )
         if data["rejected_unknown_week"]:
             st.caption(f"另有 {data['rejected_unknown_week']} 份被退回的文件无法识别统计周，见“数据报送”页。")
+        late = data["late"]
+        st.markdown(
+            f"**{t('逾期报送')}**："
+            + (
+                "、".join(
+                    ui.md(r.county)
+                    + (
+                        f"（{r.submitted_at:%m-%d %H:%M} 报送）"
+                        if pd.notna(r.submitted_at)
+                        else "（逾期未报）"
+                    )
+                    for r in late.itertuples()
+                )
+                if len(late)
+                else "无"
+            )
+        )
+        if len(late):
+            st.caption(
+                f"截止时间：{deadline_text(late['deadline'].iloc[0])}（config.toml [deadlines] submission）。"
+            )
         overdue = data["overdue"]
         st.markdown(f"**{t('逾期未完成')}**：" + (f"{len(overdue)} 个单位次" if len(overdue) else "无"))
         if len(overdue):

@@ -94,10 +94,10 @@ def test_a_scripted_week_gives_exactly_the_expected_rows(tmp_path, db_path, user
 def test_a_row_is_written_in_the_same_transaction_as_its_change(tmp_path, db_path, monkeypatch):
     path = made(tmp_path, "青河县.xlsx", "青河县")
 
-    def broken(con, reports, actor, at=None):
+    def broken(con, rows):
         raise RuntimeError("audit write failed")
 
-    monkeypatch.setattr(audit, "record_reports", broken)
+    monkeypatch.setattr(audit, "record", broken)
     [report] = load_paths([path], db_path, loaded_by="x")
     assert report.errors[0].code == "E_INTERNAL"  # the load did not happen…
     con = duckdb.connect(str(db_path), read_only=True)
