@@ -415,8 +415,12 @@ def board_chart(board: pd.DataFrame):
     )
     # a mark in each cell too, so the board reads on a grey projector or a black-and-white print
     text = (
-        base.mark_text(fontSize=13, color="white")
-        .encode(text="mark:N")
+        base.mark_text(fontSize=13)
+        .encode(
+            text="mark:N",
+            # white on the coloured cells, dark on the light grey of 未报送 (its 逾 must read)
+            color=alt.condition("datum.status == '未报送'", alt.value("#404040"), alt.value("white")),
+        )
         .transform_calculate(
             mark="(datum.status == '已报送' ? '✓' : datum.status == '已更正' ? '✓²' : "
             "datum.status == '已退回' ? '✗' : '') + (datum.late_text == '逾期' ? '逾' : '')"

@@ -57,22 +57,22 @@ def reminders(board: pd.DataFrame, week: str, config: Config, now: dt.datetime |
             st.code(reminder_text(unit, status, week, config, now), language=None, wrap_lines=True)
 
 
-def audit_trail(db, config: Config, unit_scope: str | None, weeks: list[str]) -> None:
+def audit_trail(db, config: Config, own: tuple[str, str] | None, weeks: list[str]) -> None:
     """The audit trail, filterable by unit, week, action and person, and downloadable as XLSX.
-    A county account (unit_scope) sees its own unit's rows only. Read-only: nothing here edits it."""
+    A county account (own = its unit and name) sees its unit's rows and its own actions (such as a
+    refused file of another unit). Read-only: nothing here edits it."""
     st.caption(
         "每次上传、退回、恢复和账号变动：谁、何时、哪个单位哪一周、文件的 SHA-256 哈希。"
         "记录只增不改，看板和命令行都不能修改或删除。"
     )
     c1, c2, c3, c4 = st.columns(4)
-    units = [unit_scope] if unit_scope else [ALL, *config.units]
-    unit = c1.selectbox("单位", units, key="audit_unit")
+    unit = c1.selectbox("单位", [ALL, *config.units], key="audit_unit")
     week = c2.selectbox("统计周", [ALL, *weeks], key="audit_week")
     actions = [ALL, *audit.ACTION_LABELS]
     action = c3.selectbox(
         "操作", actions, key="audit_action", format_func=lambda a: audit.ACTION_LABELS.get(a, a)
     )
-    scoped = audit.audit_frame(db, unit=unit if unit != ALL else None)
+    scoped = audit.audit_frame(db, unit=unit if unit != ALL else None, own=own)
     people = [ALL, *sorted({str(a) for a in scoped["actor"].dropna()})]
     actor = c4.selectbox("操作人", people, key="audit_actor")
     frame = audit.audit_frame(
@@ -81,6 +81,7 @@ def audit_trail(db, config: Config, unit_scope: str | None, weeks: list[str]) ->
         unit=None if unit == ALL else unit,
         action=None if action == ALL else action,
         actor=None if actor == ALL else actor,
+        own=own,
     )
     shown = audit.readable(frame)
     st.dataframe(
@@ -90,6 +91,9 @@ def audit_trail(db, config: Config, unit_scope: str | None, weeks: list[str]) ->
         placeholder="",
         column_config={
             "时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+            "操作人": st.column_config.TextColumn(width="medium"),
+            "文件名": st.column_config.TextColumn(width="medium"),
+            "说明": st.column_config.TextColumn(width="large"),
             "文件哈希（SHA-256）": st.column_config.TextColumn(width="small"),
         },
     )

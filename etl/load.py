@@ -147,7 +147,8 @@ def _load_one(
     seen = batch.known_file(sha)
     if seen and allowed_unit is not None and seen[0] != allowed_unit:
         # the same bytes as another unit's accepted file: refused, not "unchanged"
-        report = FileReport(file_name, sha, seen[0], seen[1])
+        # logged under the uploader's unit: its own refused attempt, not a rejection of the other unit
+        report = FileReport(file_name, sha, allowed_unit, seen[1])
         report.errors.append(other_unit(seen[0], allowed_unit))
         report.rows = 0
     elif seen:
@@ -166,8 +167,10 @@ def _load_one(
         # a copy: a batch that fails is loaded again file by file, from these same checks
         report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
         if allowed_unit is not None and report.county != allowed_unit:
-            # checked on the checked report, before anything of this file is written
+            # checked on the checked report, before anything of this file is written;
+            # logged under the uploader's unit: its own refused attempt, not a rejection of the other unit
             report.errors.insert(0, other_unit(report.county, allowed_unit))
+            report.county = allowed_unit
         batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0

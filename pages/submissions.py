@@ -27,7 +27,7 @@ signin.require_view()
 
 st.title("数据报送")
 st.caption(
-    "各县（市、区）和市直单位每周报送的周调度表：报送情况、上传导入、退回修改清单、空白模板、导入记录与版本恢复。"
+    "各县（市、区）和市直单位每周报送的周调度表：报送情况、上传导入、退回修改清单、空白模板、导入记录与版本恢复、操作记录。"
 )
 
 try:
@@ -139,7 +139,8 @@ with tab_upload:
                 icon=":material/badge:",
             )
         st.markdown(
-            f"把各单位发来的周调度表拖到下面（可一次多个，每个不超过 "
+            ("把本单位的周调度表" if own_unit else "把各单位发来的周调度表")
+            + f"拖到下面（可一次多个，每个不超过 "
             f"{config.limits['max_file_bytes'] / 1e6:.0f} MB）：.xlsx .xls .ods .csv。每个文件要么全部导入，"
             "要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，旧版本保留。"
         )
@@ -305,4 +306,5 @@ with tab_audit:
         if board.empty:
             st.info("还没有操作记录。")
         else:
-            office_views.audit_trail(db, config, own_unit, sorted(board["week"].unique(), reverse=True))
+            own = (own_unit, signin.current_user().name) if own_unit else None
+            office_views.audit_trail(db, config, own, sorted(board["week"].unique(), reverse=True))

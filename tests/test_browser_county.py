@@ -7,6 +7,7 @@ written to test-artifacts/screenshots/county_timings.json."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -17,10 +18,14 @@ import time
 import openpyxl
 import pytest
 
+from etl.config import load_config
+from etl.deadline import deadline_of, submission_rule
+from etl.load import load_paths
+
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
-from .conftest import ROOT
+from .conftest import ROOT, require_samples
 from .dispatch_builder import grid, write_xlsx
-from .office_fixtures import load_week, sample
+from .office_fixtures import sample
 
 COUNTY_USER, PASSWORD = "青河县报送员", "county-password-1"
 GOOD, OTHER = "青河县_2023-W38.ods", "西山区_2023-W38.xlsx"
@@ -44,7 +49,10 @@ def app(tmp_path):
         timeout=60,
     )
     assert made.returncode == 0, made.stderr
-    load_week(db, "2023-W37")
+    # last week's files came in on time (the loader's clock), this week's arrive in the browser
+    week37 = sorted(p for p in (require_samples() / "dispatch").iterdir() if "2023-W37" in p.name)
+    due = deadline_of("2023-W37", submission_rule(load_config()))
+    load_paths(week37, db, loaded_by="办公室", clock=lambda r: due - dt.timedelta(hours=20))
     with streamlit_server(tmp_path / "streamlit.log", env) as url:
         yield url, tmp_path
 
@@ -80,9 +88,11 @@ def test_county_clerk_submits_its_own_file(app):
             )
             main = page.locator('[data-testid="stMain"]')
             nav = page.locator('[data-testid="stSidebarNav"]')
-            page.goto(url + "/account")
-            expect(main.get_by_role("heading", name="登录")).to_be_visible(timeout=60_000)
+            page.goto(url)
+            expect(nav.get_by_text("登录", exact=True)).to_be_visible(timeout=60_000)
             _wait_idle(page)
+            nav.get_by_text("登录", exact=True).click()
+            expect(main.get_by_role("heading", name="登录")).to_be_visible(timeout=30_000)
 
             # 1. sign in
             started = time.perf_counter()
@@ -90,8 +100,11 @@ def test_county_clerk_submits_its_own_file(app):
             form.get_by_label("用户名").fill(COUNTY_USER)
             form.get_by_label("密码").fill(PASSWORD)
             form.get_by_role("button", name="登录").click()
-            expect(main.get_by_text(f"已登录：{COUNTY_USER}（青河县报送员）")).to_be_visible(timeout=30_000)
+            expect(main.get_by_text(f"已登录：{COUNTY_USER}（单位报送员·青河县）")).to_be_visible(
+                timeout=30_000
+            )
             timed("sign_in", started)
+            _shot(page, "county_0_signed_in")
 
             # 2. the blank template, with the unit filled in
             started = time.perf_counter()
@@ -154,11 +167,12 @@ def test_county_clerk_submits_its_own_file(app):
             expect(main.get_by_role("heading", name="版本恢复")).to_be_visible()
             _shot(page, "county_6_history")
             main.get_by_role("tab", name="操作记录").click()
-            expect(main.get_by_role("button", name="下载操作记录（Excel，3 条）")).to_be_visible(
+            _wait_idle(page)
+            _shot(page, "county_7_audit")
+            expect(main.get_by_role("button", name="下载操作记录（Excel，5 条）")).to_be_visible(
                 timeout=30_000
             )
             timed("history_and_audit", started)
-            _shot(page, "county_7_audit")
 
             # 7. the board counts the new file; the published overview as every viewer sees it
             main.get_by_role("tab", name="报送情况").click()
@@ -170,6 +184,8 @@ def test_county_clerk_submits_its_own_file(app):
             _wait_idle(page)
             timed("overview", started)
             _shot(page, "county_9_overview")
+            main.get_by_text("逾期报送").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "county_10_overview_alerts.png"))
         finally:
             browser.close()
 

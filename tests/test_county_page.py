@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import office, users
+from etl.status import submission_board
 
 from .dispatch_builder import grid, write_xlsx
 from .office_fixtures import (  # noqa: F401 (fixtures)
@@ -86,11 +87,21 @@ def test_county_sees_its_own_unit_only(tmp_path, db_path, county):
     by_key = {s.key: s for s in at.selectbox}
     assert by_key["template_unit"].options == ["青河县"]
     assert by_key["history_county"].options == ["青河县"]
-    assert by_key["audit_unit"].options == ["青河县"]
     history = next(d.value for d in at.dataframe if "结果" in d.value.columns)
     assert set(history["单位"]) == {"青河县"}
     trail = next(d.value for d in at.dataframe if "文件哈希（SHA-256）" in d.value.columns)
     assert set(trail["单位"]) == {"青河县"} and list(trail["操作"]) == ["上传导入"]
+    # its own refused attempt with another unit's file is in its trail too; the clerk's load is not
+    office.upload_files(county, [dispatch(tmp_path, "西山区", week="2023-W46")[:2]], db_path)
+    at = run_page(county)
+    trail = next(d.value for d in at.dataframe if "文件哈希（SHA-256）" in d.value.columns)
+    assert list(zip(trail["操作"], trail["文件名"])) == [
+        ("退回", "西山区_2023-W46.xlsx"),
+        ("上传导入", "青河县_2023-W45.xlsx"),
+    ]
+    # and it does not make 西山区 look rejected on the board
+    board = submission_board(db_path)
+    assert board[(board.county == "西山区") & (board.week == "2023-W46")].status.tolist() == ["未报送"]
     assert not [c for c in at.code if "【催报】" in c.value]  # chasing is the office's
 
 
