@@ -16,10 +16,10 @@ from etl.demo import plan_demo, write_demo_files
 from .dispatch_builder import grid, write_xlsx
 
 
-def _load(folder, db, monkeypatch, parallel: bool):
-    monkeypatch.setattr(load, "PARALLEL_MIN_FILES", 1 if parallel else 10**9)
-    monkeypatch.setattr(load, "BATCH_FILES", 8)  # several batches in flight at once
-    reports = load.load_paths([folder], db)
+def _load(folder, db, parallel: bool):
+    # several batches in flight at once
+    options = load.LoadOptions(parallel_min_files=1 if parallel else 10**9, batch_files=8)
+    reports = load.load_paths([folder], db, options=options)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(
             "SELECT * EXCLUDE (version) FROM unit_rows ORDER BY county, week, row_no"
@@ -64,9 +64,9 @@ def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "__main__", main)
     pools = []
     real = load._parse_pool
-    monkeypatch.setattr(load, "_parse_pool", lambda n: pools.append(real(n)) or pools[-1])
-    sequential = _load(folder, tmp_path / "one.duckdb", monkeypatch, parallel=False)
-    parallel = _load(folder, tmp_path / "workers.duckdb", monkeypatch, parallel=True)
+    monkeypatch.setattr(load, "_parse_pool", lambda n, o: pools.append(real(n, o)) or pools[-1])
+    sequential = _load(folder, tmp_path / "one.duckdb", parallel=False)
+    parallel = _load(folder, tmp_path / "workers.duckdb", parallel=True)
     assert [pool is not None for pool, _ in pools] == [False, True]
     assert not ran.exists()
     assert parallel == sequential
@@ -79,10 +79,13 @@ def test_batches_shrink_towards_the_end_of_a_big_folder(tmp_path):
     for i in range(1000):
         files.append(tmp_path / f"{i:04}.csv")
         files[-1].write_bytes(b"x")
+    options = load.LoadOptions()
     sizes = [len(batch) for batch in load._batches(files, workers=2)]
-    assert sum(sizes) == 1000 and sizes[0] == load.BATCH_FILES
+    assert sum(sizes) == 1000 and sizes[0] == options.batch_files
     assert sizes == sorted(sizes, reverse=True)  # the workers finish together
-    assert sizes[-2] == load.BATCH_FILES_AT_END  # and little is left to write after them
-    assert [len(batch) for batch in load._batches(files, workers=1)][:-1] == [load.BATCH_FILES] * (
-        1000 // load.BATCH_FILES
+    assert sizes[-2] == options.batch_files_at_end  # and little is left to write after them
+    assert [len(batch) for batch in load._batches(files, workers=1)][:-1] == [options.batch_files] * (
+        1000 // options.batch_files
     )
+    small = load.LoadOptions(batch_files=10, batch_files_at_end=5)
+    assert [len(b) for b in load._batches(files[:40], workers=2, options=small)] == [10, 7, 5, 5, 5, 5, 3]
