@@ -24,7 +24,9 @@ import xlsxwriter
 from app.users import (  # noqa: F401  (re-exported for the pages)
     PermissionDenied,
     require_role,
+    require_submitter,
 )
+from etl import audit
 from etl.config import Config, default_config, warehouse_path
 from etl.load import load_files
 from etl.problems import FileReport, Problem
@@ -52,10 +54,11 @@ def upload_files(
     user, files, db_path=None, *, config: Config | None = None, users_file=None, on_wait=None
 ) -> list[FileReport]:
     """Check and load uploaded files, one report per file in order, recorded as loaded by the
-    signed-in user: the CLI's checks and versioning in one write session (etl.load.load_files)."""
-    user = require_role(user, "clerk", users_file)
+    signed-in user: the CLI's checks and versioning in one write session (etl.load.load_files).
+    A county account loads its own unit's files only: the loader refuses any other (E_OTHER_UNIT)."""
+    user, scope = require_submitter(user, None, users_file)
     items = [(Path(name).name, data) for name, data in map(_name_and_bytes, files)]
-    return load_files(items, db_path, config=config, loaded_by=user.name, on_wait=on_wait)
+    return load_files(items, db_path, config=config, loaded_by=user.name, allowed_unit=scope, on_wait=on_wait)
 
 
 def report_status(report: FileReport) -> str:
@@ -271,8 +274,9 @@ def restore_version(
     user, county: str, week: str, version: int, db_path=None, *, config: Config | None = None, users_file=None
 ) -> RestoreResult:
     """Make an earlier accepted version of (county, week) the current one again, in one
-    transaction, recorded in load_log as 'restored' by the user. Nothing is deleted."""
-    user = require_role(user, "clerk", users_file)
+    transaction, recorded in load_log and the audit trail as 'restored' by the user. Nothing is
+    deleted. A county account restores its own unit's versions only."""
+    user, _ = require_submitter(user, county, users_file)
     config = config or default_config()
     db_path = Path(db_path) if db_path else warehouse_path(None, config)
     if not db_path.exists():
@@ -301,6 +305,7 @@ def restore_version(
             if current is not None:
                 entry.warnings.append(Problem("I_RESTORED", f"由 v{current} 恢复为 v{version}"))
             log(con, entry, user.name, outcome="restored")
+            audit.record_reports(con, [entry], user.name)
     return result
 
 

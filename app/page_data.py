@@ -12,6 +12,7 @@ import json
 
 import pandas as pd
 
+from app.labels import N_
 from etl import scoring
 from etl.columns import BY_ID
 from etl.config import DIMENSIONS, LEVELS, Config, default_config
@@ -49,7 +50,7 @@ ORDER BY l.loaded_at
 SQL_REJECTED_UNKNOWN_WEEK = "SELECT count(*) FROM load_log WHERE outcome = 'rejected' AND week IS NULL"
 
 # {column} is a flag metric id checked against etl.columns; levels and week are bound.
-DEADLINE_TEXT = {"reading_class_done": "读书班未完成", "exchange_meeting_held": "成果交流会未召开"}
+DEADLINE_TEXT = {"reading_class_done": N_("读书班未完成"), "exchange_meeting_held": N_("成果交流会未召开")}
 SQL_DEADLINE_MISSING = """
 SELECT r.county, r.unit, r.level
 FROM unit_reports AS r JOIN cfg_units AS u USING (county)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import remember
-from app.users import ROLE_LABELS, LockedOut, User, UserError, authenticate, can
+from app.users import PERMISSION_LABELS, ROLE_LABELS, LockedOut, User, UserError, authenticate, can
 from etl.config import default_config
 
 USER_KEY = "user"
@@ -57,7 +57,7 @@ def account_box() -> None:
     remember.send_pending()
     with st.sidebar:
         if user:
-            st.caption(f"已登录：**{user.name}**（{ROLE_LABELS.get(user.role, user.role)}）")
+            st.caption(f"已登录：**{user.name}**（{user.role_label}）")
             if st.button("退出登录", key="signout"):
                 sign_out()
                 st.rerun()
@@ -86,7 +86,7 @@ def needs_role_notice(role: str, what: str, key: str) -> bool:
         sign_out()
         st.warning("登录已失效（账号被删除或密码已修改），请重新登录。")
         user = None
-    label = ROLE_LABELS[role]
+    label = PERMISSION_LABELS[role]
     if user:
         st.warning(
             f"{what}需要{label}权限；当前账号「{user.name}」是{ROLE_LABELS.get(user.role, user.role)}。"
