@@ -8,22 +8,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import multiprocessing
-import os
 import sys
 import time
-import types
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
 
 from etl.spreadsheet import SPREADSHEET_SUFFIXES
 
-from . import audit
-from .check import check_all, check_bytes
+from . import audit, sandbox
 from .config import Config, default_config, warehouse_path
+from .pause_points import pause
 from .problems import FileReport, Problem
 from .store import Batch
 from .warehouse import transaction
@@ -41,9 +37,6 @@ class LoadOptions:
     batch_bytes: int = 32_000_000
     # near the end of a big folder the batches shrink to this, so that the workers finish together
     batch_files_at_end: int = 16
-    # big folders are checked by worker processes while this one writes; small loads are not worth
-    # starting them
-    parallel_min_files: int = 200
     # a long load lets readers (the dashboard) in between batches this often (each release
     # checkpoints, which costs CPU)
     reopen_seconds: float = 5.0
@@ -109,10 +102,14 @@ def load_many(
     them again one per transaction, so that one bad write costs only its own file. Each file is
     recorded in the audit trail in the same transaction.
 
-    checked: check_bytes() of each file when a worker already did it.
+    checked: check_bytes() of each file when a worker already did it; otherwise the files are
+    checked in the sandbox first, before the transaction.
     allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT)."""
     config = config or default_config()
-    checked = checked or [None] * len(files)
+    if checked is None:
+        checked = sandbox.check_in_sandbox(
+            [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files], config
+        )
     try:
         return _write_batch(con, files, config, loaded_by, checked, allowed_unit)
     except Exception as exc:
@@ -156,6 +153,7 @@ def _load_batch(
     ]
     batch.flush()
     audit.record_reports(con, reports, loaded_by)
+    pause("before-commit", [name for name, _ in files])
     return reports
 
 
@@ -190,7 +188,7 @@ def _load_one(
                 )
             )
     else:
-        parsed, report = pre or check_bytes(file_name, data, config, sha)
+        parsed, report = pre or sandbox.check_in_sandbox([(file_name, data, sha)], config)[0]
         # a copy: a batch that fails is loaded again file by file, from these same checks
         report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
         if allowed_unit is not None and report.county != allowed_unit:
@@ -237,25 +235,6 @@ def _batches(files: list[Path], workers: int = 1, options: LoadOptions = LoadOpt
         yield batch
 
 
-def _parse_pool(n_files: int, options: LoadOptions):
-    workers = min(os.cpu_count() or 1, 4)
-    if n_files < options.parallel_min_files or workers < 2:
-        return None, 1
-    # spawn, not fork: the workers must not inherit a DuckDB connection or its threads
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    # A spawned process first runs the parent's __main__ again: a script without a main guard, or a
-    # Streamlit page (Streamlit installs the page as __main__), would run in every worker. The workers
-    # need etl.check only, so they are started now (one per submit) with a plain __main__.
-    saved = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        for _ in range(workers):
-            pool.submit(int)
-    finally:
-        sys.modules["__main__"] = saved
-    return pool, workers
-
-
 SQL_KNOWN_FILES = "SELECT DISTINCT sha256 FROM submission_versions"
 
 
@@ -271,19 +250,19 @@ def load_paths(
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
-    Files are read and checked without holding the warehouse (by worker processes for big folders);
+    Files are read and checked without holding the warehouse, by the sandbox's worker processes;
     one write session writes each batch, lets the warehouse go every `options.reopen_seconds` so
     that readers (the dashboard) get in during a long load, and refreshes the stored scores."""
     config = config or default_config()
     files = iter_files(paths)
     reports: list[FileReport] = []
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
-    pool, workers = _parse_pool(len(files), options)
+    pool = sandbox.shared_pool()
+    workers = pool.size
     # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: with a few MB a batch that is a
-    # rewrite every few batches. A load checkpoints once, when it lets the warehouse go.
-    settings = ["SET checkpoint_threshold = '1GB'"]
-    if pool is not None:  # the workers hold the cores: DuckDB's own threads would take turns with them
-        settings.append("SET threads = 1")
+    # rewrite every few batches. A load checkpoints once, when it lets the warehouse go. The workers
+    # keep the cores busy: DuckDB's own threads would only take turns with them.
+    settings = ["SET checkpoint_threshold = '1GB'", "SET threads = 1"]
     session = WriteSession(db_path, config, on_wait=on_wait, settings=settings)
     known: set[str] = set()
 
@@ -291,23 +270,25 @@ def load_paths(
         hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in batch]
         new = [sha not in known for _, _, sha in hashed]
         todo = [file for file in hashed if file[2] not in known]
-        return new, (pool.submit(check_all, todo, config) if pool else todo)
+        return new, pool.submit(todo, config)
 
     def write(batch, parsing):
         new, work = parsing
-        fresh = iter(work.result() if pool else check_all(work, config))  # outside the write lock
+        fresh = iter(work.result())  # outside the write lock
         checked = [next(fresh) if is_new else None for is_new in new]
         done = load_many(session.con, batch, config, loaded_by, checked=checked)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
         reports.extend(done)
-        if session.held_for() > options.reopen_seconds:
+        if session.held_for() > options.reopen_seconds:  # let waiting readers in
             session.pause()
         bar.update(len(batch))
+        pause("written", [name for name, _ in batch])
 
     checkpointed = False
     try:
         # files already in the warehouse are not checked again ("unchanged" costs only a hash)
         known.update(sha for (sha,) in session.con.execute(SQL_KNOWN_FILES).fetchall())
+        pause("opened")
         window: deque = deque()
         for item in _batches(files, workers, options):
             if isinstance(item, FileReport):  # unreadable: report it in its place
@@ -318,7 +299,7 @@ def load_paths(
                 continue
             window.append((item, check(item)))
             shrinking = len(item) <= options.batch_files // 2
-            if pool is not None and session.is_open and not checkpointed and shrinking:
+            if session.is_open and reports and not checkpointed and shrinking:
                 # the batches have begun to shrink and the workers still have a few to check: write
                 # out the WAL now, so that the checkpoint at release, when nothing else runs, is
                 # small. Any later, the workers would finish and wait for it.
@@ -329,11 +310,10 @@ def load_paths(
         while window:
             write(*window.popleft())
         session.con.execute("RESET threads")  # the workers are done: the refresh gets every thread
+        pause("refreshing")
         session.refresh_scores()
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
         session.release()
     return reports
 
