@@ -259,6 +259,8 @@ def load_paths(
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
     pool = sandbox.shared_pool()
     workers = pool.size
+    # the workers import while this process opens the warehouse; one is enough for a few files
+    pool.start(workers if len(files) > 2 * options.batch_files_at_end else 1, config)
     # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: with a few MB a batch that is a
     # rewrite every few batches. A load checkpoints once, when it lets the warehouse go. The workers
     # keep the cores busy: DuckDB's own threads would only take turns with them.
@@ -285,11 +287,11 @@ def load_paths(
         pause("written", [name for name, _ in batch])
 
     checkpointed = False
+    window: deque = deque()
     try:
         # files already in the warehouse are not checked again ("unchanged" costs only a hash)
         known.update(sha for (sha,) in session.con.execute(SQL_KNOWN_FILES).fetchall())
         pause("opened")
-        window: deque = deque()
         for item in _batches(files, workers, options):
             if isinstance(item, FileReport):  # unreadable: report it in its place
                 while window:
@@ -314,6 +316,8 @@ def load_paths(
         session.refresh_scores()
     finally:
         bar.close()
+        for _, (_, work) in window:  # a load that failed leaves no work queued in the shared pool
+            work.cancel()
         session.release()
     return reports
 
