@@ -26,14 +26,14 @@ from app.users import (  # noqa: F401  (re-exported for the pages)
     require_role,
     require_submitter,
 )
-from etl import audit, materialise
+from etl import audit
 from etl.config import Config, default_config, warehouse_path
-from etl.load import load_many
+from etl.load import load_files
 from etl.problems import FileReport, Problem
 from etl.store import log, set_current
 from etl.template import write_template
-from etl.warehouse import open_warehouse
 from etl.warehouse_reader import NoWarehouse, read_df, reader
+from etl.write_session import write_session
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 OUTCOME_LABELS = {"loaded": "已导入", "unchanged": "未变化", "rejected": "已退回", "restored": "已恢复"}
@@ -53,22 +53,12 @@ def _name_and_bytes(f) -> tuple[str, bytes]:
 def upload_files(
     user, files, db_path=None, *, config: Config | None = None, users_file=None, on_wait=None
 ) -> list[FileReport]:
-    """Check and load uploaded files, one report per file in order: the CLI's validation and
-    versioning (etl.load.load_bytes), recorded as loaded by the signed-in user. A county account
-    loads its own unit's files only: the loader itself refuses any other (E_OTHER_UNIT)."""
+    """Check and load uploaded files, one report per file in order, recorded as loaded by the
+    signed-in user: the CLI's checks and versioning in one write session (etl.load.load_files).
+    A county account loads its own unit's files only: the loader refuses any other (E_OTHER_UNIT)."""
     user, scope = require_submitter(user, None, users_file)
-    config = config or default_config()
-    db_path = Path(db_path) if db_path else warehouse_path(None, config)
     items = [(Path(name).name, data) for name, data in map(_name_and_bytes, files)]
-    con = open_warehouse(db_path, config, on_wait=on_wait)
-    try:
-        reports = load_many(
-            con, items, config, loaded_by=user.name, allowed_unit=scope
-        )  # each all-or-nothing
-        materialise.refresh(con)
-    finally:
-        con.close()
-    return reports
+    return load_files(items, db_path, config=config, loaded_by=user.name, allowed_unit=scope, on_wait=on_wait)
 
 
 def report_status(report: FileReport) -> str:
@@ -292,40 +282,30 @@ def restore_version(
     if not db_path.exists():
         raise NoWarehouse(str(db_path))
     version = int(version)
-    con = open_warehouse(db_path, config)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            row = con.execute(
-                "SELECT file_name, sha256, rows FROM submission_versions "
-                "WHERE county = ? AND week = ? AND version = ?",
-                [county, week, version],
-            ).fetchall()
-            row = row[0] if row else None
-            if row is None:
-                raise ValueError(f"{county} {week} 没有版本 v{version}")
-            # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection
-            current = con.execute(
-                "SELECT version FROM current_versions WHERE county = ? AND week = ?", [county, week]
-            ).fetchall()
-            current = current[0][0] if current else None
-            result = RestoreResult(
-                county, week, version, current, row[0], "unchanged" if current == version else "restored"
-            )
-            if result.outcome == "restored":
-                set_current(con, county, week, version)
-                entry = FileReport(row[0], row[1], county, week, "restored", version, row[2])
-                if current is not None:
-                    entry.warnings.append(Problem("I_RESTORED", f"由 v{current} 恢复为 v{version}"))
-                log(con, entry, user.name, outcome="restored")
-                audit.record_reports(con, [entry], user.name)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        materialise.refresh(con)
-    finally:
-        con.close()
+    with write_session(db_path, config) as session, session.transaction() as con:
+        row = con.execute(
+            "SELECT file_name, sha256, rows FROM submission_versions "
+            "WHERE county = ? AND week = ? AND version = ?",
+            [county, week, version],
+        ).fetchall()
+        row = row[0] if row else None
+        if row is None:
+            raise ValueError(f"{county} {week} 没有版本 v{version}")
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection
+        current = con.execute(
+            "SELECT version FROM current_versions WHERE county = ? AND week = ?", [county, week]
+        ).fetchall()
+        current = current[0][0] if current else None
+        result = RestoreResult(
+            county, week, version, current, row[0], "unchanged" if current == version else "restored"
+        )
+        if result.outcome == "restored":
+            set_current(con, county, week, version)
+            entry = FileReport(row[0], row[1], county, week, "restored", version, row[2])
+            if current is not None:
+                entry.warnings.append(Problem("I_RESTORED", f"由 v{current} 恢复为 v{version}"))
+            log(con, entry, user.name, outcome="restored")
+            audit.record_reports(con, [entry], user.name)
     return result
 
 

@@ -3,6 +3,7 @@ config tables the scoring views read, and the views themselves (etl/sql/views, i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -59,6 +60,18 @@ def connect(
                 told = True
             time.sleep(delay)
             delay = min(delay * 2, 0.1)  # loads let go between batches: look again soon
+
+
+@contextlib.contextmanager
+def transaction(con):
+    """BEGIN … COMMIT around the block; ROLLBACK when it raises (anything, even KeyboardInterrupt)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -142,14 +155,9 @@ def migrate(con, config: Config | None = None) -> int:
     for version, name, sql in migrations():
         if version <= current:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied += 1
     fingerprint = _fingerprint(config)
     stored = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
@@ -159,8 +167,7 @@ def migrate(con, config: Config | None = None) -> int:
 
 
 def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for name, (columns, rows) in _config_tables(config).items():
             con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
             if rows:
@@ -171,10 +178,6 @@ def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
         con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", [fingerprint or _fingerprint(config)]
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def open_warehouse(path: str | Path, config: Config | None = None, **kw) -> duckdb.DuckDBPyConnection:
