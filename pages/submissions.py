@@ -61,6 +61,10 @@ def render_reports(reports) -> None:
                 styled = frame.style.map(
                     lambda v: "color: #C00000; font-weight: bold" if v == "错误" else "", subset=["类型"]
                 ).hide(axis="index")
+                # short columns on one line; 问题 and 怎么改 take the rest and wrap
+                styled = styled.set_properties(
+                    subset=["类型", "工作表", "单元格"], **{"white-space": "nowrap"}
+                )
                 st.table(styled)
                 label = (
                     "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
