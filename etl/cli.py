@@ -16,6 +16,7 @@ COMMANDS = {
     "rankings": "etl.export",
     "user": "app.users",
     "backup": "etl.backup",
+    "bulletin": "app.bulletin",
 }
 
 
