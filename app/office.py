@@ -36,7 +36,7 @@ from etl.warehouse_reader import NoWarehouse, read_df, reader
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 OUTCOME_LABELS = {"loaded": "已导入", "unchanged": "未变化", "rejected": "已退回", "restored": "已恢复"}
-PROBLEM_COLUMNS = ["类型", "工作表", "单元格", "问题", "怎么改", "代码"]
+PROBLEM_COLUMNS = ["类型", "工作表", "单元格", "单位", "问题", "怎么改", "代码"]
 
 
 # ---------------------------------------------------------------- upload
@@ -78,10 +78,14 @@ def problem_place(p: Problem) -> str:
 
 
 def problems_frame(report: FileReport, warnings: bool = True) -> pd.DataFrame:
-    """Every problem of a file as a table: 类型 (错误/提示), 工作表, 单元格, 问题, 怎么改, 代码."""
+    """Every problem of a file as a table: 类型 (错误/提示), 工作表, 单元格, 单位 (of that row), 问题,
+    怎么改, 代码."""
     rows = [("错误", p) for p in report.errors] + ([("提示", p) for p in report.warnings] if warnings else [])
     return pd.DataFrame(
-        [[kind, p.sheet or "", problem_place(p), p.message, p.hint or "", p.code] for kind, p in rows],
+        [
+            [kind, p.sheet or "", problem_place(p), p.unit or "", p.message, p.hint or "", p.code]
+            for kind, p in rows
+        ],
         columns=PROBLEM_COLUMNS,
     )
 
@@ -138,7 +142,7 @@ def problems_xlsx_bytes(reports: list[FileReport], config: Config | None = None)
             for i, line in enumerate(lines, start=1):
                 ws.write_string(i, 0, line, info)
             header_row = len(lines) + 2
-            widths = [6, 8, 12, 12, 60, 44, 18]
+            widths = [6, 8, 12, 12, 24, 60, 44, 18]
             for col, name in enumerate(["序号", *PROBLEM_COLUMNS]):
                 ws.write_string(header_row, col, name, head)
                 ws.set_column(col, col, widths[col])

@@ -17,7 +17,7 @@ import streamlit as st
 
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
 from app import charts, page_data
-from app.labels import EN, label, labeler
+from app.labels import EN, label, labeler, week_name
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_path
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy, data_version
@@ -70,15 +70,21 @@ def english() -> bool:
     return bool(st.session_state.get("en", False))
 
 
-def t(zh: str) -> str:
-    """A UI label, with its English when the sidebar switch is on."""
-    return label(zh, english())
+def t(zh: str, **values) -> str:
+    """A page text (formatted with `values`), with its English when the sidebar switch is on."""
+    return label(zh, english(), **values)
+
+
+def week_text(week: str) -> str:
+    """A week's name in the switch's language."""
+    return week_name(week, english())
 
 
 def header(zh: str, help: str | None = None) -> dict:
     """A column header for a wide table: Chinese only, its English in the hover help when the switch
     is on (a "中文 English" header on each of a dozen columns would push the table sideways)."""
     en = EN.get(zh) if english() else None
+    help = t(help) if help else None
     return {"label": zh, "help": " · ".join(x for x in (help, en) if x) or None}
 
 
@@ -246,7 +252,7 @@ def week_picker(status: dict) -> str:
     """The reporting week (default the latest), in the sidebar and in ?week=."""
     weeks = status["weeks"]
     _filter_value("week", weeks, weeks[-1])
-    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_label, key="week")
+    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_text, key="week")
     _remember("week", week)
     return week
 

@@ -53,18 +53,11 @@ def render_reports(reports) -> None:
                 st.error(text, icon=":material/cancel:")
             if report.errors or report.warnings:
                 frame = office.problems_frame(report)
+                # a static table: 问题 and 怎么改 wrap in full on screen and on paper (#18 item 6)
                 styled = frame.style.map(
                     lambda v: "color: #C00000; font-weight: bold" if v == "错误" else "", subset=["类型"]
-                )
-                st.dataframe(
-                    styled,
-                    hide_index=True,
-                    width="stretch",
-                    column_config={
-                        "问题": st.column_config.TextColumn(width="large"),
-                        "怎么改": st.column_config.TextColumn(width="large"),
-                    },
-                )
+                ).hide(axis="index")
+                st.table(styled)
                 label = (
                     "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
                 )
