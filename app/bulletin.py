@@ -72,6 +72,11 @@ def _bars_subset(ranking: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return part, f"共 {len(scored)} 个县（市、区），图中为前 {half} 名和后 {half} 名。"
 
 
+def _bars(chart):
+    """The area bars with their county labels clear of the light dots drawn just left of the axis."""
+    return None if chart is None else chart.configure_axisY(labelPadding=14)
+
+
 def _heatmap(levels: pd.DataFrame, profile, dimension: str, config: Config, block: list[str], last: bool):
     """The dashboard's county × level heat map of one block of counties (the city column on the last)."""
     part = levels[levels["county"].isin(block)]
@@ -97,7 +102,7 @@ def render_charts(wd: WeekData, config: Config) -> dict:
     else:
         blocks = _chunks(counties)
     bars, bars_note = _bars_subset(ranking)
-    jobs = {"ranking": (charts.dimension_score_bars(bars, "composite", progress), 760)}
+    jobs = {"ranking": (_bars(charts.dimension_score_bars(bars, "composite", progress)), 760)}
     for i, block in enumerate(blocks):
         last = i == len(blocks) - 1
         jobs[f"heat{i}"] = (_heatmap(ov["levels"], ov["city_profile"], "composite", config, block, last), 900)
@@ -108,7 +113,7 @@ def render_charts(wd: WeekData, config: Config) -> dict:
     notes_ = {}
     for d, data in wd.areas.items():
         part, notes_[d] = _bars_subset(data["ranking"])
-        jobs[f"bars_{d}"] = (charts.dimension_score_bars(part, d, progress), 760)
+        jobs[f"bars_{d}"] = (_bars(charts.dimension_score_bars(part, d, progress)), 760)
         if not many:
             jobs[f"levels_{d}"] = (_heatmap(data["levels"], None, d, config, counties, True), 900)
     pngs = chart_images.render_many(jobs)
