@@ -138,7 +138,7 @@ def _table(pdf: FPDF, header: list[str], rows: list[list], widths: list[float], 
         line_height=line_h,
         repeat_headings=1,
         headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
-        wrapmode=WrapMode.CHAR,
+        wrapmode=WrapMode.WORD,  # cells break at the spaces around figures, never inside 43.6%
     ) as table:
         head = table.row()
         for h in header:
@@ -199,7 +199,7 @@ def _kpis(pdf: FPDF, kpis: list[tuple[str, str, str]]) -> None:
 
 
 RANKING_WIDTHS = [10, 24, 15, 15, 15, 15, 15, 14, 14, 14, 29]
-FLAGGED_WIDTHS = [22, 24, 16, 16, 16, 14, 72]
+FLAGGED_WIDTHS = [18, 20, 14, 14, 14, 12, 88]
 
 
 def pack_pdf(p: Pack, font: CJKFont) -> bytes:
