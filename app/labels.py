@@ -78,6 +78,11 @@ def label(zh: str, english: bool = False, **values) -> str:
     return text.format(**values) if values else text
 
 
+def term(zh: str, english: bool = False) -> str:
+    """A label inside a sentence: its English alone when the switch is on (no gloss)."""
+    return catalogue().get(zh, zh) if english else zh
+
+
 Labeler = Callable[..., str]
 
 
@@ -86,6 +91,11 @@ def labeler(english: bool) -> Labeler:
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_day(day, english: bool = False) -> str:
+    """'11月30日' or '30 Nov'."""
+    return f"{day.day} {_MONTHS[day.month - 1]}" if english else f"{day.month}月{day.day}日"
 
 
 def week_name(week: str, english: bool = False) -> str:

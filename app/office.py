@@ -24,8 +24,9 @@ import xlsxwriter
 from app.users import (  # noqa: F401  (re-exported for the pages)
     PermissionDenied,
     require_role,
+    require_submitter,
 )
-from etl import materialise
+from etl import audit, materialise
 from etl.config import Config, default_config, warehouse_path
 from etl.load import load_many
 from etl.problems import FileReport, Problem
@@ -53,14 +54,17 @@ def upload_files(
     user, files, db_path=None, *, config: Config | None = None, users_file=None, on_wait=None
 ) -> list[FileReport]:
     """Check and load uploaded files, one report per file in order: the CLI's validation and
-    versioning (etl.load.load_bytes), recorded as loaded by the signed-in user."""
-    user = require_role(user, "clerk", users_file)
+    versioning (etl.load.load_bytes), recorded as loaded by the signed-in user. A county account
+    loads its own unit's files only: the loader itself refuses any other (E_OTHER_UNIT)."""
+    user, scope = require_submitter(user, None, users_file)
     config = config or default_config()
     db_path = Path(db_path) if db_path else warehouse_path(None, config)
     items = [(Path(name).name, data) for name, data in map(_name_and_bytes, files)]
     con = open_warehouse(db_path, config, on_wait=on_wait)
     try:
-        reports = load_many(con, items, config, loaded_by=user.name)  # each file all-or-nothing
+        reports = load_many(
+            con, items, config, loaded_by=user.name, allowed_unit=scope
+        )  # each all-or-nothing
         materialise.refresh(con)
     finally:
         con.close()
@@ -280,8 +284,9 @@ def restore_version(
     user, county: str, week: str, version: int, db_path=None, *, config: Config | None = None, users_file=None
 ) -> RestoreResult:
     """Make an earlier accepted version of (county, week) the current one again, in one
-    transaction, recorded in load_log as 'restored' by the user. Nothing is deleted."""
-    user = require_role(user, "clerk", users_file)
+    transaction, recorded in load_log and the audit trail as 'restored' by the user. Nothing is
+    deleted. A county account restores its own unit's versions only."""
+    user, _ = require_submitter(user, county, users_file)
     config = config or default_config()
     db_path = Path(db_path) if db_path else warehouse_path(None, config)
     if not db_path.exists():
@@ -313,6 +318,7 @@ def restore_version(
                 if current is not None:
                     entry.warnings.append(Problem("I_RESTORED", f"由 v{current} 恢复为 v{version}"))
                 log(con, entry, user.name, outcome="restored")
+                audit.record_reports(con, [entry], user.name)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

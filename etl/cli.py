@@ -14,9 +14,10 @@ COMMANDS = {
     "demo": "etl.demo",
     "status": "etl.status",
     "rankings": "etl.export",
-    "user": "app.users",
+    "user": "app.user_cli",
     "backup": "etl.backup",
     "bulletin": "app.bulletin",
+    "audit": "etl.audit",
 }
 
 

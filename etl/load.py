@@ -8,22 +8,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import multiprocessing
-import os
 import sys
 import time
-import types
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
 
 from etl.spreadsheet import SPREADSHEET_SUFFIXES
 
-from . import materialise
-from .check import check_all, check_bytes
+from . import audit, materialise, sandbox
 from .config import Config, default_config, warehouse_path
+from .pause_points import pause
 from .problems import FileReport, Problem
 from .store import Batch
 from .warehouse import open_warehouse
@@ -53,12 +49,17 @@ def iter_files(paths) -> list[Path]:
 
 
 def load_bytes(
-    con, file_name: str, data: bytes, config: Config | None = None, loaded_by: str | None = None
+    con,
+    file_name: str,
+    data: bytes,
+    config: Config | None = None,
+    loaded_by: str | None = None,
+    allowed_unit: str | None = None,
 ) -> FileReport:
     """Load one file's bytes on an open read-write connection, in its own transaction.
 
     Never raises for bad input: a rejected file is archived and logged, nothing else changes."""
-    return load_many(con, [(file_name, data)], config, loaded_by)[0]
+    return load_many(con, [(file_name, data)], config, loaded_by, allowed_unit=allowed_unit)[0]
 
 
 def load_many(
@@ -67,18 +68,29 @@ def load_many(
     config: Config | None = None,
     loaded_by: str | None = None,
     checked: list[tuple] | None = None,
+    allowed_unit: str | None = None,
 ) -> list[FileReport]:
     """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
-    them again one per transaction, so that one bad write costs only its own file.
+    them again one per transaction, so that one bad write costs only its own file. Each file is
+    recorded in the audit trail in the same transaction.
 
-    checked: check_bytes() of each file when a worker already did it."""
+    checked: check_bytes() of each file when a worker already did it; otherwise the files are
+    checked in the sandbox first, before the transaction.
+    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT)."""
     config = config or default_config()
-    checked = checked or [None] * len(files)
+    if checked is None:
+        checked = sandbox.check_in_sandbox(
+            [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files], config
+        )
     try:
-        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked))
+        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked, allowed_unit))
     except Exception as exc:
         if len(files) > 1:
-            return [r for f, c in zip(files, checked) for r in load_many(con, [f], config, loaded_by, [c])]
+            return [
+                r
+                for f, c in zip(files, checked)
+                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit)
+            ]
         report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
         report.errors.append(
             Problem(
@@ -90,7 +102,9 @@ def load_many(
         return [report]
 
 
-def _load_batch(con, files, config: Config, loaded_by: str | None, checked: list) -> list[FileReport]:
+def _load_batch(
+    con, files, config: Config, loaded_by: str | None, checked: list, allowed_unit: str | None = None
+) -> list[FileReport]:
     batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre])
     # a file checked beforehand carries its hash in its report
     hashed = [
@@ -99,16 +113,35 @@ def _load_batch(con, files, config: Config, loaded_by: str | None, checked: list
     ]
     batch.prefetch([sha for _, _, sha in hashed])
     reports = [
-        _load_one(batch, name, data, sha, config, pre) for (name, data, sha), pre in zip(hashed, checked)
+        _load_one(batch, name, data, sha, config, pre, allowed_unit)
+        for (name, data, sha), pre in zip(hashed, checked)
     ]
     batch.flush()
+    audit.record_reports(con, reports, loaded_by)
+    pause("before-commit", [name for name, _ in files])
     return reports
 
 
-def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Config, pre=None) -> FileReport:
+def other_unit(unit: str | None, allowed_unit: str) -> Problem:
+    """A county account's file whose 填报单位 is another unit."""
+    return Problem(
+        "E_OTHER_UNIT",
+        f"本文件的填报单位是「{unit or '（未识别）'}」，您的账号只能报送「{allowed_unit}」的周调度表，整个文件未导入",
+        f"请确认选的是{allowed_unit}的文件、填报单位填写正确；代其他单位报送请联系市委组织部办公室",
+    )
+
+
+def _load_one(
+    batch: Batch, file_name: str, data: bytes, sha: str, config: Config, pre=None, allowed_unit=None
+) -> FileReport:
     started = time.perf_counter()
     seen = batch.known_file(sha)
-    if seen:
+    if seen and allowed_unit is not None and seen[0] != allowed_unit:
+        # the same bytes as another unit's accepted file: refused, not "unchanged"
+        report = FileReport(file_name, sha, seen[0], seen[1])
+        report.errors.append(other_unit(seen[0], allowed_unit))
+        report.rows = 0
+    elif seen:
         county, week, version, current = seen
         report = FileReport(file_name, sha, county, week, "unchanged", version)
         if current != version:
@@ -120,9 +153,12 @@ def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Confi
                 )
             )
     else:
-        parsed, report = pre or check_bytes(file_name, data, config, sha)
+        parsed, report = pre or sandbox.check_in_sandbox([(file_name, data, sha)], config)[0]
         # a copy: a batch that fails is loaded again file by file, from these same checks
-        report = dataclasses.replace(report, warnings=list(report.warnings))
+        report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
+        if allowed_unit is not None and report.county != allowed_unit:
+            # checked on the checked report, before anything of this file is written
+            report.errors.insert(0, other_unit(report.county, allowed_unit))
         batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
@@ -153,9 +189,8 @@ BATCH_BYTES = 32_000_000
 # Near the end of a big folder the batches get smaller (down to this), so that the workers finish
 # together and little is left to write once they are done.
 BATCH_FILES_AT_END = 16
-# Big folders are read and checked by worker processes (the CPU-bound part) while this process
-# writes the batches before them, in order; small loads are not worth starting the workers.
-PARALLEL_MIN_FILES = 200
+# Files are read and checked by the sandbox's worker processes (etl/sandbox.py), the CPU-bound
+# part, while this process writes the batches before them, in order.
 
 
 def _batch_size(remaining: int, workers: int) -> int:
@@ -187,25 +222,6 @@ def _batches(files: list[Path], workers: int = 1):
         yield batch
 
 
-def _parse_pool(n_files: int):
-    workers = min(os.cpu_count() or 1, 4)
-    if n_files < PARALLEL_MIN_FILES or workers < 2:
-        return None, 1
-    # spawn, not fork: the workers must not inherit a DuckDB connection or its threads
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    # A spawned process first runs the parent's __main__ again: a script without a main guard, or a
-    # Streamlit page (Streamlit installs the page as __main__), would run in every worker. The workers
-    # need etl.check only, so they are started now (one per submit) with a plain __main__.
-    saved = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        for _ in range(workers):
-            pool.submit(int)
-    finally:
-        sys.modules["__main__"] = saved
-    return pool, workers
-
-
 def load_paths(
     paths,
     db_path=None,
@@ -217,7 +233,7 @@ def load_paths(
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
-    Files are read and checked without holding the warehouse (by worker processes for big folders);
+    Files are read and checked without holding the warehouse, by the sandbox's worker processes;
     the warehouse is held only to write each batch, and let go every REOPEN_SECONDS so that readers
     (the dashboard) get in during a long load."""
     config = config or default_config()
@@ -225,20 +241,20 @@ def load_paths(
     files = iter_files(paths)
     reports: list[FileReport] = []
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
-    pool, workers = _parse_pool(len(files))
+    pool = sandbox.shared_pool()
+    workers = pool.size
 
     def hold():
         con = open_warehouse(db_path, config, on_wait=on_wait)
         # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: at ~2 MB a batch that is a
         # rewrite every few batches. A load checkpoints once, when it lets the warehouse go.
         con.execute("SET checkpoint_threshold = '1GB'")
-        if pool is not None:
-            # the workers keep both cores busy: DuckDB's own threads would only take turns with them
-            # (a batch's insert costs ~30 % more CPU on two threads than on one)
-            con.execute("SET threads = 1")
+        # the workers keep the cores busy: DuckDB's own threads would only take turns with them
+        con.execute("SET threads = 1")
         return con, time.monotonic()
 
     con, opened = hold()
+    pause("opened")
     # files already in the warehouse are not checked again ("unchanged" costs only a hash)
     known = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM submission_versions").fetchall()}
 
@@ -246,12 +262,12 @@ def load_paths(
         hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in batch]
         new = [sha not in known for _, _, sha in hashed]
         todo = [file for file in hashed if file[2] not in known]
-        return new, (pool.submit(check_all, todo, config) if pool else todo)
+        return new, pool.submit(todo, config)
 
     def write(batch, parsing):
         nonlocal con, opened
         new, work = parsing
-        fresh = iter(work.result() if pool else check_all(work, config))  # outside the write lock
+        fresh = iter(work.result())  # outside the write lock
         checked = [next(fresh) if is_new else None for is_new in new]
         if con is None:
             con, opened = hold()
@@ -262,6 +278,7 @@ def load_paths(
             con.close()
             con = None
         bar.update(len(batch))
+        pause("written", [name for name, _ in batch])
 
     checkpointed = False
     try:
@@ -274,7 +291,7 @@ def load_paths(
                 bar.update(1)
                 continue
             window.append((item, check(item)))
-            if pool is not None and con is not None and not checkpointed and len(item) <= BATCH_FILES // 2:
+            if con is not None and reports and not checkpointed and len(item) <= BATCH_FILES // 2:
                 # the batches have begun to shrink, and the workers still have a few to check: write
                 # out the WAL now (≈ 0.4 s), so that the checkpoint at close, when nothing else runs,
                 # is small. Any later, the workers would finish and wait for it.
@@ -287,11 +304,10 @@ def load_paths(
         if con is None:
             con, opened = hold()
         con.execute("RESET threads")  # the workers are done
+        pause("refreshing")
         materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
         if con is not None:
             con.close()
     return reports

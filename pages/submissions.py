@@ -149,6 +149,8 @@ with tab_upload:
                 except PermissionDenied as exc:
                     signin.sign_out()
                     st.error(str(exc))
+                else:
+                    st.rerun()  # the board above was read before the upload: draw it again (#18 item 2)
     reports = st.session_state.get(REPORTS_KEY)
     if reports:
         render_reports(reports)
@@ -181,7 +183,10 @@ with tab_template:
 
 # ---------------------------------------------------------------- 导入记录与恢复
 with tab_history:
-    if board.empty:
+    # file names, operators and rejection reasons are the office's working papers (#18 item 8)
+    if not signin.needs_role_notice("clerk", "查看导入记录", key="history"):
+        pass
+    elif board.empty:
         st.info("还没有导入记录。")
     else:
         message = st.session_state.pop(RESTORE_MSG_KEY, None)
