@@ -19,7 +19,7 @@ from app.meeting_pack import AreaPage, Chart, Pack
 from etl import export, scoring
 from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config, warehouse_path
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import week_label
+from etl.weeks import WeekError, parse_week, week_label
 
 CHUNK = 15  # counties in one heat map or one block of slopes: still legible on A4
 MAX_BARS = 30  # beyond this an area's bars show the top and bottom 15
@@ -362,8 +362,8 @@ def run(args) -> int:
 
     config = default_config()
     try:
-        week = scoring.parse_week(args.week, config)
-    except scoring.WeekError as exc:
+        week = parse_week(args.week, config)
+    except WeekError as exc:
         print(f"参数错误：{exc}", file=sys.stderr)
         return 2
     out = Path(args.out)

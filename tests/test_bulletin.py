@@ -247,7 +247,7 @@ def test_cli_writes_the_three_files(demo_db, tmp_path, capsys):  # noqa: F811
 @pytest.mark.parametrize(
     ("week", "code", "message"),
     [
-        ("2023W49", 2, "统计周格式不对"),
+        ("abc", 2, "统计周格式不对"),
         ("2022-W10", 2, "不在本次主题教育期间"),
         ("2024-W03", 1, "没有任何报送数据"),
     ],
