@@ -243,6 +243,8 @@ def load_paths(
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
     pool = sandbox.shared_pool()
     workers = pool.size
+    # the workers import while this process opens the warehouse; one is enough for a few files
+    pool.start(workers if len(files) > 2 * BATCH_FILES_AT_END else 1, config)
 
     def hold():
         con = open_warehouse(db_path, config, on_wait=on_wait)
@@ -281,8 +283,8 @@ def load_paths(
         pause("written", [name for name, _ in batch])
 
     checkpointed = False
+    window: deque = deque()
     try:
-        window: deque = deque()
         for item in _batches(files, workers):
             if isinstance(item, FileReport):  # unreadable: report it in its place
                 while window:
@@ -308,6 +310,8 @@ def load_paths(
         materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
     finally:
         bar.close()
+        for _, (_, work) in window:  # a load that failed leaves no work queued in the shared pool
+            work.cancel()
         if con is not None:
             con.close()
     return reports

@@ -60,6 +60,7 @@ class _Worker:
     """One worker process and its pipes, owned by one thread of the pool."""
 
     def __init__(self, address_space: int):
+        self.address_space = address_space
         read_life, self.lifeline = os.pipe()  # the worker watches read_life; we never write
         self.errors = tempfile.TemporaryFile()  # what it says on dying (a Rust abort says why)
         main_thread = threading.current_thread() is threading.main_thread()
@@ -86,7 +87,7 @@ class _Worker:
             )
         finally:
             os.close(read_life)
-        self.ready = False
+        self.ready = self.timed_out = False
 
     @property
     def pid(self) -> int:
@@ -119,7 +120,7 @@ class _Worker:
 
     def death(self) -> str:
         """Kill the worker if it still runs; what ended it: "timeout", "memory" or "crash"."""
-        timed_out = getattr(self, "timed_out", False)
+        timed_out = self.timed_out
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
@@ -131,6 +132,9 @@ class _Worker:
             return "timeout"
         if self.proc.returncode == EXIT_MEMORY or b"memory allocation of" in said:
             return "memory"
+        # for whoever runs the load: what the worker said last (a traceback, a Rust panic)
+        print(f"读取进程 {self.pid} 异常退出（{self.proc.returncode}）：", file=sys.stderr)
+        print(said.decode("utf-8", "replace")[-1500:], file=sys.stderr)
         return "crash"
 
     def stop(self) -> None:
@@ -146,25 +150,33 @@ class _Worker:
 
 class ParsePool:
     """Worker processes that read and check batches of files; submit() returns a Future of
-    [(parsed, report)] in the batch's order, whatever happened to the workers meanwhile."""
+    [(parsed, report)] in the batch's order, whatever happened to the workers meanwhile. One thread
+    per worker serves the batches; an idle worker waits for the next batch, warm."""
 
     def __init__(self, size: int):
         self.size = size
         self.owner = os.getpid()
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._workers: list[_Worker | None] = [None] * size
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._threads = [
-            threading.Thread(target=self._serve, args=(i,), daemon=True, name=f"parse-{i}")
-            for i in range(size)
+            threading.Thread(target=self._serve, daemon=True, name=f"parse-{i}") for i in range(size)
         ]
         self._closed = False
         for t in self._threads:
             t.start()
 
+    def start(self, n: int, config: Config) -> None:
+        """Start up to n workers now (they import while the caller opens the warehouse)."""
+        with self._lock:
+            missing = min(n, self.size) - len(self._live)
+        for _ in range(missing):
+            self._idle.put(self._spawn(config.limits))
+
     def pids(self) -> list[int]:
         with self._lock:
-            return [w.pid for w in self._workers if w is not None]
+            return sorted(w.pid for w in self._live)
 
     def submit(self, files: list[tuple[str, bytes, str]], config: Config) -> Future:
         future: Future = Future()
@@ -186,58 +198,77 @@ class ParsePool:
         for t in self._threads:
             t.join(timeout=10)
         with self._lock:
-            for w in self._workers:
-                if w is not None:
-                    w.stop()
-            self._workers = [None] * self.size
+            workers, self._live = self._live, set()
+        for w in workers:
+            w.stop()
 
-    def _serve(self, slot: int) -> None:
+    def _serve(self) -> None:
         while (job := self._jobs.get()) is not None:
             future, files, config, faults = job
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(self._run(slot, files, config, faults))
+                future.set_result(self._run(files, config, faults))
             except BaseException as exc:  # a bug here must reach the loader, not vanish in a thread
                 future.set_exception(exc)
 
-    def _worker(self, slot: int, limits: dict) -> _Worker:
+    def _spawn(self, limits: dict) -> _Worker:
+        worker = _Worker(int(limits.get("parse_memory_mb", DEFAULT_MEMORY_MB)) << 20)
         with self._lock:
-            worker = self._workers[slot]
-            if worker is None:
-                mb = limits.get("parse_memory_mb", DEFAULT_MEMORY_MB)
-                worker = self._workers[slot] = _Worker(int(mb) << 20)
+            self._live.add(worker)
+        return worker
+
+    def _checkout(self, limits: dict) -> _Worker:
+        """An idle worker with these limits, or a new one (each thread holds at most one)."""
+        address_space = int(limits.get("parse_memory_mb", DEFAULT_MEMORY_MB)) << 20
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            worker = self._spawn(limits)
+        if worker.address_space != address_space:  # the config changed since it started
+            self._retire(worker)
+            worker = self._spawn(limits)
         if not worker.ready:
             # the imports are not the file's time: wait for them without a deadline
             if worker.receive(None) is None:
-                raise RuntimeError(f"读取进程无法启动：{worker.death()}")
+                raise RuntimeError(f"读取进程无法启动：{self._retire(worker)}")
             worker.ready = True
         return worker
 
-    def _replace(self, slot: int) -> str:
+    def _retire(self, worker: _Worker) -> str:
         with self._lock:
-            worker, self._workers[slot] = self._workers[slot], None
+            self._live.discard(worker)
         return worker.death()
 
-    def _run(self, slot: int, files: list, config: Config, faults: dict) -> list[tuple]:
+    def _run(self, files: list, config: Config, faults: dict) -> list[tuple]:
         timeout = float(config.limits.get("parse_timeout_seconds", DEFAULT_TIMEOUT_SECONDS))
         results: list[tuple] = []
-        while len(results) < len(files):
-            todo = files[len(results) :]
-            worker = self._worker(slot, config.limits)
-            try:
-                worker.send(pickle.dumps((config, todo, faults), pickle.HIGHEST_PROTOCOL))
-            except BrokenPipeError:  # it died between batches (killed from outside): start another
-                self._replace(slot)
-                continue
-            for name, _, sha in todo:
-                answer = worker.receive(time.monotonic() + timeout)
-                if answer is None:
-                    report = FileReport(file_name=name, sha256=sha)
-                    report.errors.append(_death_problem(self._replace(slot), config.limits))
-                    results.append((None, report))
-                    break
-                results.append(pickle.loads(answer))
+        worker = None
+        try:
+            while len(results) < len(files):
+                todo = files[len(results) :]
+                worker = self._checkout(config.limits)
+                try:
+                    worker.send(pickle.dumps((config, todo, faults), pickle.HIGHEST_PROTOCOL))
+                except BrokenPipeError:  # it died while idle (killed from outside): another one
+                    self._retire(worker)
+                    worker = None
+                    continue
+                for name, _, sha in todo:
+                    answer = worker.receive(time.monotonic() + timeout)
+                    if answer is None:  # it died on this file, or overran: the file is rejected
+                        report = FileReport(file_name=name, sha256=sha)
+                        report.errors.append(_death_problem(self._retire(worker), config.limits))
+                        results.append((None, report))
+                        worker = None
+                        break
+                    results.append(pickle.loads(answer))
+        except BaseException:
+            if worker is not None:  # its answers may be half read: never reuse it
+                self._retire(worker)
+            raise
+        if worker is not None:
+            self._idle.put(worker)
         return results
 
 
