@@ -22,7 +22,8 @@ from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 from etl.weeks import WeekError, parse_week, week_label
 
 CHUNK = 15  # counties in one heat map or one block of slopes: still legible on A4
-MAX_BARS = 30  # beyond this an area's bars show the top and bottom 15
+MAX_BARS = 30  # beyond this an area's bars show the top and bottom TOP_BOTTOM
+TOP_BOTTOM = 10
 STEPS = ("读取数据", "绘制图表", "生成通报（Word）", "生成会议材料（PDF）", "生成排名表（Excel）")
 
 
@@ -67,7 +68,7 @@ def _bars_subset(ranking: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     scored = ranking[ranking["score"].notna()]
     if len(scored) <= MAX_BARS:
         return ranking, ""
-    half = MAX_BARS // 2
+    half = TOP_BOTTOM
     part = pd.concat([scored.head(half), scored.tail(half)])
     return part, f"共 {len(scored)} 个县（市、区），图中为前 {half} 名和后 {half} 名。"
 
@@ -106,10 +107,11 @@ def render_charts(wd: WeekData, config: Config) -> dict:
     for i, block in enumerate(blocks):
         last = i == len(blocks) - 1
         jobs[f"heat{i}"] = (_heatmap(ov["levels"], ov["city_profile"], "composite", config, block, last), 900)
-        jobs[f"slopes{i}"] = (
-            charts.slope_small_multiples(ov["levels"][ov["levels"]["county"].isin(block)], flagged),
-            900,
-        )
+        if i == 0 or not many:  # beyond CHUNK counties: the slopes of the coldest-bottomed only
+            jobs[f"slopes{i}"] = (
+                charts.slope_small_multiples(ov["levels"][ov["levels"]["county"].isin(block)], flagged),
+                900,
+            )
     notes_ = {}
     for d, data in wd.areas.items():
         part, notes_[d] = _bars_subset(data["ranking"])
@@ -124,7 +126,7 @@ def render_charts(wd: WeekData, config: Config) -> dict:
         "heatmap": pngs["heat0"],
         "heatmap_note": f"（温差最大的 {len(blocks[0])} 个县（市、区））" if many else "",
         "pack_heatmaps": [pngs[f"heat{i}"] for i in range(len(blocks)) if pngs[f"heat{i}"]],
-        "slopes": [pngs[f"slopes{i}"] for i in range(len(blocks)) if pngs[f"slopes{i}"]],
+        "slopes": [pngs[f"slopes{i}"] for i in range(len(blocks)) if pngs.get(f"slopes{i}")],
         "temperature_note": note,
         "areas": {
             d: {
@@ -297,7 +299,11 @@ def pack_of(wd: WeekData, images: dict, config: Config) -> Pack:
             Chart(png, "县（市、区）× 层级综合得分：红为热，黄橙为温，蓝为冷")
             for png in images["pack_heatmaps"]
         ]
-        + [Chart(png, "县级→乡镇级→村级综合得分；红线为上热下冷") for png in images["slopes"] if png],
+        + [
+            Chart(png, "县级→乡镇级→村级综合得分；红线为上热下冷" + images["heatmap_note"])
+            for png in images["slopes"]
+            if png
+        ],
         temperature_text=f"自上而下为市级、县级、乡镇级、村级；“{config.city}”列把市直单位和各县（市、区）各层级合并计算。"
         + (
             f"图中为{images['temperature_note'].strip('（）')}，各县（市、区）温差见排名表。"

@@ -10,6 +10,7 @@ the progress lights as cell shading.
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 from docx import Document
@@ -214,9 +215,9 @@ def _row_flags(row, header: bool = False) -> None:
         trpr.append(el)
 
 
-def _cell(cell, text: str, doc, light: str | None = None, bold: bool = False) -> None:
+def _cell(cell, text: str, style_id: str, light: str | None = None, bold: bool = False) -> None:
     p = cell.paragraphs[0]
-    p.style = doc.styles["通报表格"]
+    p._p.style = style_id  # the id, not the name: a lookup by name walks every style
     r = p.add_run(text)
     if bold:
         r.font.bold = True
@@ -230,29 +231,28 @@ def ranking_table(doc, ranking: pd.DataFrame) -> None:
     table = doc.add_table(rows=1, cols=len(TABLE_HEADER))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, name in zip(table.rows[0].cells, TABLE_HEADER):
-        _cell(cell, name, doc, bold=True)
+    table.autofit = False
+    # column widths on the grid first: every row added after takes its cells' widths from it
+    for gc, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), TABLE_WIDTHS_MM):
+        gc.set(qn("w:w"), str(int(Mm(width).twips)))
+    style = doc.styles["通报表格"].style_id
+    for cell, name, width in zip(table.rows[0].cells, TABLE_HEADER, TABLE_WIDTHS_MM):
+        _cell(cell, name, style, bold=True)
         _shade(cell, "#D9D9D9")
+        cell.width = Mm(width)
     _row_flags(table.rows[0], header=True)
     for r in ranking.itertuples(index=False):
-        cells = table.add_row().cells
-        _cell(cells[0], export.fmt_int(r.rank), doc)
-        _cell(cells[1], r.county, doc)
-        for i, dim in enumerate(export.SCORE_COLUMNS):
-            _cell(cells[2 + i], export.fmt_score(getattr(r, dim)), doc, getattr(r, f"light_{dim}"))
-        _cell(cells[7], export.fmt_score(r.gradient), doc)
-        _cell(cells[8], export.arrow(r.rank_change), doc)
-        _cell(cells[9], r.light if isinstance(r.light, str) else "", doc, r.light)
-        _cell(cells[10], ("上热下冷" if r.cold_bottom else r.status), doc)
-    for row in table.rows[1:]:
+        row = table.add_row()
         _row_flags(row)
-    table.autofit = False
-    grid = table._tbl.tblGrid
-    for gc, width in zip(grid.findall(qn("w:gridCol")), TABLE_WIDTHS_MM):
-        gc.set(qn("w:w"), str(int(Mm(width).twips)))
-    for col, width in zip(table.columns, TABLE_WIDTHS_MM):
-        for cell in col.cells:
-            cell.width = Mm(width)
+        cells = row.cells
+        _cell(cells[0], export.fmt_int(r.rank), style)
+        _cell(cells[1], r.county, style)
+        for i, dim in enumerate(export.SCORE_COLUMNS):
+            _cell(cells[2 + i], export.fmt_score(getattr(r, dim)), style, getattr(r, f"light_{dim}"))
+        _cell(cells[7], export.fmt_score(r.gradient), style)
+        _cell(cells[8], export.arrow(r.rank_change), style)
+        _cell(cells[9], r.light if isinstance(r.light, str) else "", style, r.light)
+        _cell(cells[10], ("上热下冷" if r.cold_bottom else r.status), style)
 
 
 def _figure(doc, png: bytes | None, caption: str) -> None:
@@ -273,7 +273,12 @@ def bulletin_docx(
     body = doc.sections[0]
     _page_setup(body)
     _footers(doc, body)
-    doc.add_paragraph(b.title, style="Title")
+    title = doc.add_paragraph(style="Title")
+    lines = title_lines(b.title)
+    for i, line in enumerate(lines):
+        run = title.add_run(line)
+        if i < len(lines) - 1:
+            run.add_break()
     doc.add_paragraph(b.addressee, style="通报主送")
     doc.add_paragraph(b.opening)
     for s in b.sections:
@@ -314,6 +319,21 @@ def bulletin_docx(
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+TITLE_CHARS = 20  # 2号 characters on one 156 mm line
+
+
+def title_lines(title: str) -> list[str]:
+    """The title as the standard wants it broken: whole words, lines of near equal length (梯形, the
+    first no longer than the second). A long title breaks before 第N周 or before 调度情况."""
+    if _width(title) <= TITLE_CHARS:
+        return [title]
+    for mark in (r"第[一二三四五六七八九十]+周", "调度情况"):
+        m = re.search(mark, title)
+        if m and m.start() > 0 and max(_width(title[: m.start()]), _width(title[m.start() :])) <= TITLE_CHARS:
+            return [title[: m.start()], title[m.start() :]]
+    return [title]
 
 
 def _width(text: str) -> float:

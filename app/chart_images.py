@@ -24,11 +24,11 @@ FONT_DIRS = (
     Path.home() / ".local/share/fonts",
     Path.home() / ".fonts",
 )
-# (regular file, bold file, index of Simplified Chinese in the collection, family name)
+# (file, index of Simplified Chinese in the collection, family name)
 CANDIDATES = (
-    ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc", 2, "Noto Sans CJK SC"),
-    ("NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf", 0, "Noto Sans CJK SC"),
-    ("SourceHanSansSC-Regular.otf", "SourceHanSansSC-Bold.otf", 0, "Source Han Sans SC"),
+    ("NotoSansCJK-Regular.ttc", 2, "Noto Sans CJK SC"),
+    ("NotoSansCJKsc-Regular.otf", 0, "Noto Sans CJK SC"),
+    ("SourceHanSansSC-Regular.otf", 0, "Source Han Sans SC"),
 )
 FIX = "请安装中文字体后重试：apt-get install fonts-noto-cjk（或把字体文件所在目录设为环境变量 DISPATCH_CJK_FONT_DIR）。"
 
@@ -40,7 +40,6 @@ class CJKFontMissing(RuntimeError):
 @dataclass(frozen=True)
 class CJKFont:
     regular: Path
-    bold: Path
     index: int  # font number in a .ttc collection
     family: str
 
@@ -60,12 +59,10 @@ def find_cjk_font() -> CJKFont:
     for d in _search_dirs():
         if not d.is_dir():
             continue
-        for regular, bold, index, family in CANDIDATES:
+        for regular, index, family in CANDIDATES:
             hits = [d / regular] if (d / regular).is_file() else sorted(d.rglob(regular))
             if hits:
-                reg = hits[0]
-                b = reg.parent / bold
-                return CJKFont(reg, b if b.is_file() else reg, index, family)
+                return CJKFont(hits[0], index, family)
     raise CJKFontMissing("找不到中文字体（Noto Sans CJK 或思源黑体），图表和 PDF 中的中文无法显示。" + FIX)
 
 
@@ -96,14 +93,15 @@ def static_spec(chart, width: int = 900) -> dict:
     return spec
 
 
-def chart_png(chart, width: int = 900, scale: float = 2.0) -> bytes:
-    """One Altair chart (from app.charts) as PNG, drawn at `scale` for print."""
+def chart_png(chart, width: int = 900, scale: float = 1.5) -> bytes:
+    """One Altair chart (from app.charts) as PNG, drawn at `scale` for print (1.5: 225 dpi at the
+    width the documents give a 900-pixel chart)."""
     import vl_convert
 
     return vl_convert.vegalite_to_png(static_spec(chart, width), scale=scale)
 
 
-def render_many(jobs: dict, scale: float = 2.0) -> dict:
+def render_many(jobs: dict, scale: float = 1.5) -> dict:
     """{key: (chart or None, width)} → {key: PNG or None}. A spec that several keys share is drawn
     once; two at a time (vl-convert draws outside the GIL)."""
     import vl_convert

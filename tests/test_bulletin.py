@@ -74,7 +74,8 @@ def test_words_and_numerals():
 def test_docx_has_title_addressee_and_signature(document):
     config = default_config()
     paras = [p for p in document.paragraphs if p.text.strip()]
-    assert paras[0].text == "关于全市第二批主题教育第十四周调度情况的通报"
+    # broken before 第十四周 into two lines of eleven characters
+    assert paras[0].text == "关于全市第二批主题教育\n第十四周调度情况的通报"
     assert paras[0].style.name == "Title"
     assert paras[1].text == config.bulletin["addressee"]
     body = _body(document)
@@ -301,7 +302,7 @@ def test_rankings_page_offers_the_three_files(demo_db, downloads, monkeypatch): 
         data, name = download_bytes(at, downloads, f"download_bulletin_{kind}")
         assert name == names[kind] and len(data) > 1000
     data, _ = download_bytes(at, downloads, "download_bulletin_docx")
-    assert docx.Document(io.BytesIO(data)).paragraphs[0].text.startswith("关于全市第二批主题教育")
+    assert docx.Document(io.BytesIO(data)).paragraphs[0].text.startswith("关于全市第二批主题教育\n")
 
 
 # --- pictures for people: LibreOffice's rendering of the .docx, the pack's pages ----------------------
