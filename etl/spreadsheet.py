@@ -11,9 +11,11 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
 
 import python_calamine as calamine
 
+from .cell_faults import find_faults
 from .prescan import PrescanError, ole_streams, scan_ods, scan_xls, scan_xlsx
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -35,6 +37,7 @@ class Sheet:
     name: str
     rows: list[list]  # absolute: rows[r][c] is cell (r, c), A1 = (0, 0)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    visible: bool = True  # False for a hidden or very hidden sheet: never read as the table
 
 
 def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
@@ -50,7 +53,7 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if data.startswith(ZIP_MAGIC):
         measured, proven = _check_zip(data, suffix, limits)
-        return _read_calamine(measured, limits, texts_proven=proven)
+        return _mark_faults(_read_calamine(measured, limits, texts_proven=proven), measured)
     if data.startswith(OLE_MAGIC):
         streams = ole_streams(data)
         encrypted = (
@@ -227,7 +230,21 @@ def _calamine_sheets(data: bytes, limits: dict, texts_proven: bool) -> list[Shee
         rows = sheet.to_python(skip_empty_area=False)
         if not texts_proven:  # the pre-scan's fast path already bounded every value (≈0.3 ms a file)
             _check_cells(meta.name, rows, limits)
-        sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or [])))
+        visible = meta.visible == calamine.SheetVisibleEnum.Visible
+        sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or []), visible))
+    return sheets
+
+
+def _mark_faults(sheets: list[Sheet], data: bytes) -> list[Sheet]:
+    """Error values and uncached formulas, which calamine reads as empty (or 0), as CellFault."""
+    try:
+        faults = find_faults(data)
+    except (zipfile.BadZipFile, ET.ParseError, KeyError, ValueError):
+        return sheets  # calamine read the file: a part it ignores is not this file's problem
+    for sheet in sheets:
+        for (r, c), fault in faults.get(sheet.name, {}).items():
+            if r < len(sheet.rows) and c < len(sheet.rows[r]):
+                sheet.rows[r][c] = fault
     return sheets
 
 

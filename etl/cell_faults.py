@@ -1,0 +1,124 @@
+"""Cells whose value the file does not hold: Excel error values (#DIV/0!, #N/A …) and formulas saved
+without their computed value (openpyxl and some converters write those).
+
+calamine reads an .xlsx error or an uncached formula as an empty cell, and an .ods error as 0: both
+would pass for data ("未填写", or a count of 0). They are found here in the sheet XML and marked in
+the rows as CellFault, which every parser rejects with the text the user sees. The XML is searched
+only when it can hold such a cell (a byte search), so the usual file costs two `in` tests a sheet."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from xml.etree import ElementTree as ET
+
+from .cells import CellFault
+
+Faults = dict[str, dict[tuple[int, int], CellFault]]  # sheet name → (row, col) → the fault
+
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+# a formula cell with nothing after its formula but an empty <v>: no computed value was saved
+_UNCACHED = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*)(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_TEXT_TYPES = (b't="str"', b't="inlineStr"')  # an empty cached text is a computed value ("")
+
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def find_faults(data: bytes) -> Faults:
+    """The faulty cells of an .xlsx or .ods (given as its zip bytes), by sheet name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" in names:
+            return _xlsx(zf, names)
+        if "content.xml" in names:
+            return _ods(zf.read("content.xml"))
+    return {}
+
+
+def _position(attrs: bytes) -> tuple[int, int] | None:
+    m = _REF.search(attrs)
+    if m is None:  # a cell without its reference (a few streaming writers): cannot be placed
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ch - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def _xlsx_sheet(xml: bytes) -> dict[tuple[int, int], CellFault]:
+    found = {}
+    if b't="e"' in xml:
+        for m in _ERROR_CELL.finditer(xml):
+            at, value = _position(m.group(1)), _VALUE.search(m.group(2))
+            if at is not None:
+                found[at] = CellFault(html.unescape(value.group(1).decode()) if value else "#N/A")
+    if b"<f>" in xml or b"<f " in xml:
+        for m in _UNCACHED.finditer(xml):
+            attrs, formula = m.group(1), m.group(3)
+            at = _position(attrs)
+            if at is None or at in found or any(t in attrs for t in _TEXT_TYPES):
+                continue
+            text = html.unescape(formula.decode()) if formula else "…"  # a shared formula's follower
+            found[at] = CellFault("=" + text)
+    return found
+
+
+def _xlsx(zf: zipfile.ZipFile, names: set) -> Faults:
+    parts = {}
+    for name in sorted(names):
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2:
+            cells = _xlsx_sheet(zf.read(name))
+            if cells:
+                parts[name] = cells
+    if not parts:
+        return {}
+    targets = {}
+    if "xl/_rels/workbook.xml.rels" in names:
+        for rel in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter(_RELS):
+            target = rel.get("Target", "")
+            targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    out = {}
+    for sheet in ET.fromstring(zf.read("xl/workbook.xml")).iter(_MAIN + "sheet"):
+        part = targets.get(sheet.get(_REL_ID))
+        if part in parts:
+            out[sheet.get("name")] = parts[part]
+    return out
+
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def _ods(xml: bytes) -> Faults:
+    """LibreOffice saves an error as a number 0 marked calcext:value-type="error"."""
+    if b'value-type="error"' not in xml:
+        return {}
+    out: Faults = {}
+    table, r, c = None, -1, 0
+    rows_repeat = 1
+    for event, el in ET.iterparse(io.BytesIO(xml), events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if tag == f"{{{_TABLE}}}table":
+                table, r, rows_repeat = el.get(f"{{{_TABLE}}}name"), -1, 1
+            elif tag == f"{{{_TABLE}}}table-row":
+                r, c = r + rows_repeat, 0
+                rows_repeat = int(el.get(f"{{{_TABLE}}}number-rows-repeated", "1"))
+            continue
+        if tag in (f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell"):
+            repeat = int(el.get(f"{{{_TABLE}}}number-columns-repeated", "1"))
+            if el.get(f"{{{_CALCEXT}}}value-type") == "error":
+                text = "".join(el.itertext()).strip() or "#VALUE!"
+                for dr in range(rows_repeat):
+                    for dc in range(repeat):
+                        out.setdefault(table, {})[r + dr, c + dc] = CellFault(text)
+            c += repeat
+            el.clear()
+    return out
