@@ -94,6 +94,7 @@ EN: dict[str, str] = {
     "文件": "File",
     "事项": "Item",
     "截止日期": "Deadline",
+    "请先核对": "Check first",
 }
 
 

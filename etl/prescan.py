@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 
-from .problems import cell_name
+from .problems import cell_name, too_many_rows
 
 try:  # python-isal (Intel ISA-L); plain zlib gives the same bytes, slower
     from isal import isal_zlib as _inflate
@@ -67,11 +67,7 @@ class _Totals:
     def sheet(self, label: str, max_row: int, max_col: int) -> None:
         """A sheet's extent (zero-based last row and column holding a value)."""
         if max_row + 1 > self.b["rows"]:
-            raise PrescanError(
-                "E_TOO_MANY_ROWS",
-                f"{label}有 {max_row + 1} 行，超过上限 {self.b['rows']}",
-                "请删除无关的空行或数据后再发送",
-            )
+            raise PrescanError("E_TOO_MANY_ROWS", *too_many_rows(label, max_row + 1, self.b["rows"]))
         if max_col + 1 > self.b["columns"]:
             raise PrescanError(
                 "E_TOO_MANY_COLUMNS",

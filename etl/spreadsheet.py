@@ -16,9 +16,10 @@ from xml.etree import ElementTree as ET
 import python_calamine as calamine
 
 from .cell_faults import find_faults
+from .file_types import unsupported
 from .prescan import PrescanError, ole_streams, scan_ods, scan_xls, scan_xlsx
+from .problems import too_many_rows
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -73,11 +74,7 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
             f"文件已损坏或不是 {suffix} 表格（文件头无法识别）",
             "请用 Excel/WPS 打开确认后重新保存发送",
         )
-    raise ReadError(
-        "E_UNSUPPORTED_TYPE",
-        f"不支持的文件类型「{suffix or '无扩展名'}」",
-        "请发送 .xlsx、.xls、.ods 或 .csv 文件",
-    )
+    raise ReadError("E_UNSUPPORTED_TYPE", *unsupported(file_name))
 
 
 def _check_zip(data: bytes, suffix: str, limits: dict) -> tuple[bytes, bool]:
@@ -132,6 +129,7 @@ def _check_zip_members(
 ) -> bool:
     infos = zf.infolist()
     names = {i.filename.lower() for i in infos}
+    _not_a_workbook(names)
     total = sum(i.file_size for i in infos)
     if total > limits["max_uncompressed_bytes"] or len(infos) > 10_000:
         raise ReadError(
@@ -155,6 +153,25 @@ def _check_zip_members(
         _prescan(lambda: scan_ods(zf, limits))
         return False
     return _prescan(lambda: scan_xlsx(zf, limits, members, data))
+
+
+# a zip holding one of these parts (and no workbook) is another Office document renamed
+_OTHER_DOCUMENTS = {
+    "word/document.xml": "Word 文档（.docx）",
+    "ppt/presentation.xml": "PowerPoint 演示文稿（.pptx）",
+    "xl/workbook.bin": "Excel 二进制工作簿（.xlsb）",
+}
+
+
+def _not_a_workbook(names: set[str]) -> None:
+    if "xl/workbook.xml" in names or "content.xml" in names:
+        return
+    what = next((kind for part, kind in _OTHER_DOCUMENTS.items() if part in names), "压缩包（.zip）")
+    raise ReadError(
+        "E_NOT_A_SPREADSHEET",
+        f"这是{what}，只是扩展名被改成了表格的扩展名，不是表格",
+        "请发送 Excel 表格本身：用 Excel/WPS 打开调度表后“另存为” .xlsx",
+    )
 
 
 def _prescan(scan):
@@ -217,9 +234,7 @@ def _calamine_sheets(data: bytes, limits: dict, texts_proven: bool) -> list[Shee
         end = sheet.end or (0, 0)
         if end[0] + 1 > limits["max_rows"]:
             raise ReadError(
-                "E_TOO_MANY_ROWS",
-                f"工作表「{meta.name}」有 {end[0] + 1} 行，超过上限 {limits['max_rows']}",
-                "请删除无关的空行或数据后再发送",
+                "E_TOO_MANY_ROWS", *too_many_rows(f"工作表「{meta.name}」", end[0] + 1, limits["max_rows"])
             )
         if end[1] + 1 > limits["max_columns"]:
             raise ReadError(
@@ -311,9 +326,7 @@ def _read_csv_rows(text: str, limits: dict) -> list[list]:
         for row in csv.reader(io.StringIO(text, newline="")):
             rows.append(row)
             if len(rows) > limits["max_rows"]:
-                raise ReadError(
-                    "E_TOO_MANY_ROWS", f"CSV 超过 {limits['max_rows']} 行", "请删除无关的数据后再发送"
-                )
+                raise ReadError("E_TOO_MANY_ROWS", *too_many_rows("CSV ", len(rows), limits["max_rows"]))
             if len(row) > limits["max_columns"]:
                 raise ReadError(
                     "E_TOO_MANY_COLUMNS",
