@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import struct
 import zipfile
 from xml.etree import ElementTree as ET
 
@@ -39,6 +40,57 @@ def find_faults(data: bytes) -> Faults:
         if "content.xml" in names:
             return _ods(zf.read("content.xml"))
     return {}
+
+
+# BIFF8 error codes (BErr) → what Excel shows
+_BIFF_ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+}
+# a FORMULA record whose cached result is an error (fExprO = 0xFFFF, type 2), or a BOOLERR holding
+# an error (fError = 1): the byte patterns that let the usual .xls skip the record walk
+_XLS_HINT = re.compile(
+    rb"\x06\x00..[\s\S]{6}\x02\x00[\s\S]\x00\x00\x00\xff\xff|\x05\x02\x08\x00[\s\S]{7}\x01"
+)
+
+
+def find_xls_faults(data: bytes) -> Faults:
+    """Error values of an .xls (Excel 97–2003), which calamine reads as empty cells."""
+    from .prescan import WORKBOOK_STREAMS, _records, ole_streams
+
+    streams = ole_streams(data)
+    name = next((n for n in WORKBOOK_STREAMS if n in streams), None) if streams is not None else None
+    if name is None:
+        return {}
+    book = streams[name]
+    if not _XLS_HINT.search(book):
+        return {}
+    sheets, out = [], {}
+    for rtype, body, _, _ in _records(book, 0):
+        if rtype == 0x0085 and len(body) >= 8:  # BoundSheet8: offset, state, type, name
+            cch, wide = body[6], body[7] & 1
+            raw = body[8 : 8 + cch * (1 + wide)]
+            sheets.append((struct.unpack_from("<I", body)[0], raw.decode("utf-16-le" if wide else "latin-1")))
+        elif rtype == 0x000A:
+            break
+    for pos, sheet in sheets:
+        for rtype, body, _, _ in _records(book, pos):
+            if rtype == 0x000A:
+                break
+            if rtype == 0x0006 and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+                code = body[8]
+            elif rtype == 0x0205 and len(body) >= 8 and body[7] == 1:
+                code = body[6]
+            else:
+                continue
+            row, col = struct.unpack_from("<HH", body)
+            out.setdefault(sheet, {})[row, col] = CellFault(_BIFF_ERRORS.get(code, "#VALUE!"))
+    return out
 
 
 def _position(attrs: bytes) -> tuple[int, int] | None:

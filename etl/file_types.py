@@ -64,21 +64,19 @@ def skipped(path: Path) -> FileReport | None:
     name = path.name
     report = FileReport(name, outcome="skipped")
     if name.startswith(("~$", ".~lock.")):
-        report.warnings.append(
-            Problem("W_LOCK_FILE", "Excel/WPS 打开文件时生成的临时文件，已跳过", "无需处理")
-        )
+        report.warnings.append(Problem("W_LOCK_FILE", "Excel/WPS 打开文件时生成的临时文件", "无需处理"))
         return report
     if name.startswith("."):
-        report.warnings.append(Problem("W_HIDDEN_FILE", "隐藏的系统文件，已跳过", "无需处理"))
+        report.warnings.append(Problem("W_HIDDEN_FILE", "隐藏的系统文件", "无需处理"))
         return report
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return None
     what, hint = unsupported(name)
     if offered_as_table(name):
-        report.errors.append(Problem("E_UNSUPPORTED_TYPE", what + "，已跳过", hint))
+        report.errors.append(Problem("E_UNSUPPORTED_TYPE", what, hint))
     else:  # a file of the office's own beside the tables (a list, a manifest): noted, nothing to do
         suffix = path.suffix.lower() or "无扩展名"
         report.warnings.append(
-            Problem("W_OTHER_FILE", f"不是表格文件（{suffix}），已跳过", "如是报送的调度表，请另存为 .xlsx")
+            Problem("W_OTHER_FILE", f"不是表格文件（{suffix}）", "如是报送的调度表，请另存为 .xlsx")
         )
     return report

@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 import python_calamine as calamine
 
-from .cell_faults import find_faults
+from .cell_faults import find_faults, find_xls_faults
 from .file_types import unsupported
 from .prescan import PrescanError, ole_streams, scan_ods, scan_xls, scan_xlsx
 from .problems import too_many_rows
@@ -65,7 +65,7 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
         if encrypted:
             raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
         _prescan(lambda: scan_xls(data, limits, streams))
-        return _read_calamine(data, limits)
+        return _mark_faults(_read_calamine(data, limits), data, find_xls_faults)
     if suffix == ".csv":
         return [_read_csv(data, limits)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -250,11 +250,11 @@ def _calamine_sheets(data: bytes, limits: dict, texts_proven: bool) -> list[Shee
     return sheets
 
 
-def _mark_faults(sheets: list[Sheet], data: bytes) -> list[Sheet]:
+def _mark_faults(sheets: list[Sheet], data: bytes, find=find_faults) -> list[Sheet]:
     """Error values and uncached formulas, which calamine reads as empty (or 0), as CellFault."""
     try:
-        faults = find_faults(data)
-    except (zipfile.BadZipFile, ET.ParseError, KeyError, ValueError):
+        faults = find(data)
+    except (zipfile.BadZipFile, ET.ParseError, KeyError, ValueError, struct.error):
         return sheets  # calamine read the file: a part it ignores is not this file's problem
     for sheet in sheets:
         for (r, c), fault in faults.get(sheet.name, {}).items():

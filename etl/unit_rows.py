@@ -160,10 +160,10 @@ def _remarks(values, body, c, found: Found) -> list:
     for r, v in zip(body, values):
         if v is None or v == "":
             out.append(None)
-        elif v.__class__ is str:
+        elif v.__class__ is str and v not in EXCEL_ERRORS:
             out.append(clean_name(v) or None)
         else:
-            fault = fault_error(v, "备注文字") if isinstance(v, str) else None
+            fault = fault_error(v, "备注文字") if isinstance(v, str) else None  # an error value
             if fault is not None:
                 found.add(
                     r,
