@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 export DISPATCH_DB ?= data/warehouse.duckdb
 
-.PHONY: run test lint demo bench clean-demo help
+.PHONY: run test lint demo bench clean-demo help messages
 
 help:
 	@echo "make run    start the dashboard on demo data (http://localhost:$(PORT))"
@@ -41,6 +41,9 @@ test: $(BIN)/.dev lint
 
 bench: $(BIN)/.dev
 	$(BIN)/python -m bench.run
+
+messages: $(BIN)/.runtime
+	$(BIN)/python -m app.catalogue
 
 clean-demo:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/demo

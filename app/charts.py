@@ -44,7 +44,9 @@ def temperature_scale(hot: float | None = None, warm: float | None = None) -> al
     )
 
 
-def temperature_legend(title: str, hot: float | None = None, warm: float | None = None) -> alt.Legend:
+def temperature_legend(
+    title: str, hot: float | None = None, warm: float | None = None, t: Labeler = _identity
+) -> alt.Legend:
     temp = default_config().temperature
     hot = float(temp["hot"] if hot is None else hot)
     warm = float(temp["warm"] if warm is None else warm)
@@ -57,9 +59,9 @@ def temperature_legend(title: str, hot: float | None = None, warm: float | None 
         gradientThickness=12,
         labelOverlap=False,
         labelExpr=(
-            f"datum.value >= {hot} && datum.value < 100 ? '热 ≥{hot:g}' : "
-            f"datum.value >= {warm} && datum.value < {hot} ? '温 ≥{warm:g}' : "
-            f"datum.value < {warm} ? '冷 <{warm:g}' : ''"
+            f"datum.value >= {hot} && datum.value < 100 ? '{t('热')} ≥{hot:g}' : "
+            f"datum.value >= {warm} && datum.value < {hot} ? '{t('温')} ≥{warm:g}' : "
+            f"datum.value < {warm} ? '{t('冷')} <{warm:g}' : ''"
         ),
     )
 
@@ -125,6 +127,8 @@ def score_bars(
     if df.empty:
         return None
     df["text"] = df[value].map(lambda v: f"{v:.1f}")
+    if light and light in df.columns:
+        df[light] = df[light].map(lambda v: t(v) if isinstance(v, str) else None)
     # an explicit order: the light dots have no x field, so "-x" would conflict across layers
     order = df.sort_values(value, ascending=False, kind="stable")["county"].tolist()
     y = alt.Y(
@@ -150,8 +154,13 @@ def score_bars(
     )
     base = alt.Chart(df)
     bars = base.mark_bar(color=color, cornerRadiusEnd=2).encode(y=y, x=x, opacity=opacity, tooltip=tips)
-    text = base.mark_text(align="left", dx=4, fontSize=12, color="#212121").encode(y=y, x=x, text="text:N")
-    layers = [bars, text]
+    # the value at the bar's end, on a white halo so the dashed 序时进度 line never runs through it
+    label = dict(align="left", dx=4, fontSize=12)
+    halo = base.mark_text(**label, stroke="white", strokeWidth=4, strokeJoin="round").encode(
+        y=y, x=x, text="text:N"
+    )
+    text = base.mark_text(**label, color="#212121").encode(y=y, x=x, text="text:N")
+    layers = [bars, _progress_rule(progress, t), halo, text]
     if light and light in df.columns:
         dots = (
             base.transform_filter(alt.datum[light] != None)  # noqa: E711 (a Vega expression)
@@ -162,16 +171,16 @@ def score_bars(
                 xOffset=alt.value(-8),
                 color=alt.Color(
                     f"{light}:N",
-                    scale=alt.Scale(domain=list(LIGHT_MARK_COLORS), range=list(LIGHT_MARK_COLORS.values())),
+                    scale=alt.Scale(
+                        domain=[t(k) for k in LIGHT_MARK_COLORS], range=list(LIGHT_MARK_COLORS.values())
+                    ),
                     legend=alt.Legend(title=t("进度预警"), orient="bottom"),
                 ),
                 tooltip=tips,
             )
         )
         layers.append(dots)
-    chart = alt.layer(*layers, _progress_rule(progress, t)).properties(
-        height=max(len(df) * height_per_bar, 80), width=width
-    )
+    chart = alt.layer(*layers).properties(height=max(len(df) * height_per_bar, 80), width=width)
     if title:
         chart = chart.properties(title=title)
     return chart
@@ -264,9 +273,9 @@ def gradient_bars(ranking: pd.DataFrame, flag: float, t: Labeler = _identity):
     df = _floats(ranking[["county", "gradient", "cold_bottom"]].dropna(subset=["gradient"]), ["gradient"])
     if df.empty:
         return None
-    df["flag"] = df["cold_bottom"].map({True: t("上热下冷"), False: "—"})
+    df["flag"] = df["cold_bottom"].map({True: t("上热下冷"), False: t("其他")})
     y = alt.Y("county:N", sort="-x", title=t("县（市、区）"))
-    x = alt.X("gradient:Q", title=t("温差") + "（县级 − 村级）")
+    x = alt.X("gradient:Q", title=t("温差（县级 − 村级）"))
     tips = [
         alt.Tooltip("county:N", title=t("县（市、区）")),
         alt.Tooltip("gradient:Q", title=t("温差"), format=".1f"),
@@ -350,7 +359,7 @@ def temperature_heatmap(
         y=enc_y,
         stroke=stroke,
         tooltip=tips,
-        color=alt.Color(f"{value}:Q", scale=temperature_scale(), legend=temperature_legend(t("温度"))),
+        color=alt.Color(f"{value}:Q", scale=temperature_scale(), legend=temperature_legend(t("温度"), t=t)),
     )
     text = base.mark_text(fontSize=13).encode(
         x=enc_x,
@@ -377,6 +386,7 @@ def county_level_heatmap(
     max_width: int = 1000,
 ):
     """County × level of one dimension, the city profile as a last column (its 市级 from 市直单位)."""
+    city_label = t(city_label)  # 全市 on every page (#18 item 4), with its English when switched on
     df = levels[levels["dimension"] == dimension][["county", "level", "shown", "band", "light"]]
     config = default_config()
     df = df[df["county"] != config.city_direct]
@@ -414,12 +424,12 @@ def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = 
     if df.empty:
         return None
     df = _floats(df, ["shown"])
-    df["flag"] = df["county"].isin(flagged).map({True: t("上热下冷"), False: "其他"})
+    df["flag"] = df["county"].isin(flagged).map({True: t("上热下冷"), False: t("其他")})
     x = alt.X("level:N", sort=list(LEVELS[1:]), title=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y("shown:Q", title=t("综合得分"), scale=alt.Scale(domain=[0, 100]))
     color = alt.Color(
         "flag:N",
-        scale=alt.Scale(domain=[t("上热下冷"), "其他"], range=[FLAG_COLOR, NEUTRAL_COLOR]),
+        scale=alt.Scale(domain=[t("上热下冷"), t("其他")], range=[FLAG_COLOR, NEUTRAL_COLOR]),
         legend=alt.Legend(title=t("状态"), orient="bottom"),
     )
     tips = [
@@ -478,7 +488,7 @@ def city_profile_bars(profile: pd.DataFrame, t: Labeler = _identity, city: str =
     whole = profile[profile["level"] == "全市"]["composite"]
     if len(whole) and pd.notna(whole.iloc[0]):
         v = float(whole.iloc[0])
-        rd = pd.DataFrame({"v": [v], "label": [f"{city} {v:.1f}"]})
+        rd = pd.DataFrame({"v": [v], "label": [f"{t(city)} {v:.1f}"]})
         layers += [
             alt.Chart(rd).mark_rule(strokeDash=[4, 3], color=PROGRESS_COLOR).encode(x="v:Q"),
             alt.Chart(rd)
@@ -502,6 +512,7 @@ def county_trend_lines(
 ):
     """Every county's score per week, the city as a thick line, 序时进度 dashed; a legend click or
     the `highlight` county stands out."""
+    city_label = t(city_label)
     if trend.empty:
         return None
     df = _floats(trend, ["score"])

@@ -12,10 +12,11 @@ import json
 
 import pandas as pd
 
+from app.labels import N_
 from etl import scoring
 from etl.columns import BY_ID
 from etl.config import DIMENSIONS, LEVELS, Config, default_config
-from etl.weeks import week_sunday
+from etl.weeks import previous_week, week_sunday
 
 # --- data status ---------------------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ ORDER BY l.loaded_at
 SQL_REJECTED_UNKNOWN_WEEK = "SELECT count(*) FROM load_log WHERE outcome = 'rejected' AND week IS NULL"
 
 # {column} is a flag metric id checked against etl.columns; levels and week are bound.
-DEADLINE_TEXT = {"reading_class_done": "读书班未完成", "exchange_meeting_held": "成果交流会未召开"}
+DEADLINE_TEXT = {"reading_class_done": N_("读书班未完成"), "exchange_meeting_held": N_("成果交流会未召开")}
 SQL_DEADLINE_MISSING = """
 SELECT r.county, r.unit, r.level
 FROM unit_reports AS r JOIN cfg_units AS u USING (county)
@@ -244,10 +245,10 @@ def progress_by_week(weeks: list[str], config: Config | None = None) -> pd.DataF
 def overview_data(con, week: str, config: Config | None = None) -> dict:
     config = config or default_config()
     weeks = scoring.weeks_with_data(con)
-    prev = scoring.previous_week(week)
+    prev = previous_week(week)
     has_prev = prev in weeks
-    ranking = scoring.ranking(con, week, config=config)
-    prev_ranking = scoring.ranking(con, prev, config=config) if has_prev else None
+    ranking = scoring.ranking(con, week)
+    prev_ranking = scoring.ranking(con, prev) if has_prev else None
     city = city_scores(con)
     city_now = city[(city.week == week) & (city.dimension == "composite")]["shown"]
     city_prev = city[(city.week == prev) & (city.dimension == "composite")]["shown"]
@@ -291,7 +292,7 @@ def overview_data(con, week: str, config: Config | None = None) -> dict:
 def dimension_data(con, week: str, dimension: str, config: Config | None = None) -> dict:
     config = config or default_config()
     weeks = [w for w in scoring.weeks_with_data(con) if w <= week]
-    ranking = scoring.ranking(con, week, by=dimension, config=config)
+    ranking = scoring.ranking(con, week, by=dimension)
     levels = scoring.level_scores(con, week=week)
     levels = levels[(levels.dimension == dimension) & (levels.county != config.city_direct)]
     city = city_scores(con)
@@ -310,7 +311,7 @@ def dimension_data(con, week: str, dimension: str, config: Config | None = None)
 
 def temperature_data(con, week: str, dimension: str = "composite", config: Config | None = None) -> dict:
     config = config or default_config()
-    ranking = scoring.ranking(con, week, config=config)
+    ranking = scoring.ranking(con, week)
     levels = scoring.level_scores(con, week=week)
     levels = levels[levels.dimension == dimension].reset_index(drop=True)
     composite_levels = scoring.level_scores(con, week=week)
@@ -340,7 +341,7 @@ def county_data(con, county: str, week: str, config: Config | None = None) -> di
     )
     ranks = ranks[ranks.week <= week].reset_index(drop=True)
     subs, rejected = county_files(con, county)
-    ranking = scoring.ranking(con, week, config=config)
+    ranking = scoring.ranking(con, week)
     row = ranking[ranking.county == county]
     return {
         "county": county,

@@ -17,12 +17,12 @@ import streamlit as st
 
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
 from app import charts, page_data
-from app.labels import EN, label, labeler
+from app.labels import EN, label, labeler, week_name
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_path
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy, data_version
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import week_label
+from etl.weeks import WeekError, parse_week, week_label
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROFILE_PAGE = "pages/county_profile.py"
@@ -70,15 +70,21 @@ def english() -> bool:
     return bool(st.session_state.get("en", False))
 
 
-def t(zh: str) -> str:
-    """A UI label, with its English when the sidebar switch is on."""
-    return label(zh, english())
+def t(zh: str, **values) -> str:
+    """A page text (formatted with `values`), with its English when the sidebar switch is on."""
+    return label(zh, english(), **values)
+
+
+def week_text(week: str) -> str:
+    """A week's name in the switch's language."""
+    return week_name(week, english())
 
 
 def header(zh: str, help: str | None = None) -> dict:
     """A column header for a wide table: Chinese only, its English in the hover help when the switch
     is on (a "中文 English" header on each of a dozen columns would push the table sideways)."""
     en = EN.get(zh) if english() else None
+    help = t(help) if help else None
     return {"label": zh, "help": " · ".join(x for x in (help, en) if x) or None}
 
 
@@ -191,19 +197,29 @@ def page_header(title: str, caption: str | None = None) -> dict:
     try:
         status = fetch("data_status")
     except NoWarehouse:
-        st.info(f"还没有数据库：{db}。请先导入各县（市、区）的周调度表，或生成演示数据，然后刷新本页。")
+        st.info(t("还没有数据库。请在“数据报送”页上传各县（市、区）的周调度表，然后回到本页。"))
+        _to_submissions()
+        st.caption(t("或在服务器上用命令导入文件夹，或生成演示数据："))
         st.code(f"python -m etl load 调度表文件夹 --db {db}\npython -m etl demo --db {db}", language="bash")
         st.stop()
     except WarehouseBusy:
-        st.warning("数据正在导入，数据库暂时被占用。请稍候几秒后刷新本页。")
+        st.warning(t("数据正在导入，数据库暂时被占用。请稍候几秒后刷新本页。"))
         st.stop()
     if not status["weeks"]:
         st.info(
-            "数据库已建立，但还没有成功导入的调度表。请在“数据报送”页或用命令 "
-            "python -m etl load 导入本周的调度表；被退回的文件及原因也在“数据报送”页。"
+            t(
+                "数据库已建立，但还没有成功导入的调度表。请在“数据报送”页上传本周的调度表；"
+                "被退回的文件及原因也在那里。"
+            )
         )
+        _to_submissions()
         st.stop()
     return status
+
+
+def _to_submissions() -> None:
+    """The empty warehouse's way forward: the page where files are uploaded (#18 item 9)."""
+    st.page_link("pages/submissions.py", label=t("去“数据报送”页上传调度表"), icon=":material/upload_file:")
 
 
 def as_of(status: dict, week: str) -> None:
@@ -226,6 +242,11 @@ def _filter_value(name: str, allowed: list, default):
     last chose, else the default. The widget is then drawn without an index, so Streamlit never
     sees a default and a Session State value at once."""
     wanted = st.query_params.get(name)
+    if name == "week" and wanted is not None:
+        try:  # ?week=2023w45 means 2023-W45, as on the command line
+            wanted = parse_week(wanted, within_campaign=False)
+        except WeekError:
+            pass  # named in the warning below
     last = st.session_state.get(f"_{name}")
     if wanted is not None and wanted not in allowed:
         what = {"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name]
@@ -246,7 +267,7 @@ def week_picker(status: dict) -> str:
     """The reporting week (default the latest), in the sidebar and in ?week=."""
     weeks = status["weeks"]
     _filter_value("week", weeks, weeks[-1])
-    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_label, key="week")
+    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_text, key="week")
     _remember("week", week)
     return week
 
@@ -287,14 +308,24 @@ def open_profile_on_select(event, table: pd.DataFrame, week: str) -> None:
 # --- tables ---------------------------------------------------------------------------------------
 
 
-def print_table(df: pd.DataFrame, key: str, lights=(), bands=()) -> None:
+def print_table(df: pd.DataFrame, key: str, lights=(), bands=(), lit_by: dict | None = None) -> None:
     """A static copy of an interactive table for paper: the data grid is drawn on a canvas at screen
     width and would be cut on A4. Hidden on screen by PRINT_CSS."""
     with st.container(key=f"print_only_{key}"):
-        st.table(styled(df, lights=lights, bands=bands).format(na_rep="", precision=1).hide(axis="index"))
+        st.table(
+            styled(df, lights=lights, bands=bands, lit_by=lit_by)
+            .format(na_rep="", precision=1)
+            .hide(axis="index")
+        )
+
+
+def _word(v) -> str:
+    """绿 from 绿 or from its English gloss 「绿 Green」."""
+    return str(v).split(" ")[0] if isinstance(v, str) else ""
 
 
 def light_style(v) -> str:
+    v = _word(v)
     if v in LIGHT_COLORS:
         return f"background-color: {LIGHT_COLORS[v]}; color: {LIGHT_FONT_COLORS[v]}; font-weight: 600"
     return ""
@@ -302,13 +333,15 @@ def light_style(v) -> str:
 
 def band_style(v) -> str:
     colors = {"热": ("#F4B183", "#7F2704"), "温": ("#FFE699", "#7F6000"), "冷": ("#9DC3E6", "#08306B")}
+    v = _word(v)
     if v in colors:
         return f"background-color: {colors[v][0]}; color: {colors[v][1]}; font-weight: 600"
     return ""
 
 
-def styled(df: pd.DataFrame, lights=(), bands=()):
-    """A Styler that colours progress-light and band columns (text stays text)."""
+def styled(df: pd.DataFrame, lights=(), bands=(), lit_by: dict | None = None):
+    """A Styler that colours progress-light and band columns (text stays text). lit_by colours a
+    score column by another column's light (the area scores of the ranking by their own lights)."""
     s = df.style
     cols = [c for c in lights if c in df.columns]
     if cols:
@@ -316,6 +349,10 @@ def styled(df: pd.DataFrame, lights=(), bands=()):
     cols = [c for c in bands if c in df.columns]
     if cols:
         s = s.map(band_style, subset=cols)
+    for col, light in (lit_by or {}).items():
+        if col in df.columns:
+            styles = [light_style(v) for v in light]
+            s = s.apply(lambda _, styles=styles: styles, subset=[col])
     return s
 
 

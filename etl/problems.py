@@ -31,7 +31,7 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None  # 'F12', or None when it concerns the file or a whole row
     row: int | None = None  # 1-based sheet row when it concerns a row
-    unit: str | None = None  # the unit of that row, as written in the file
+    unit: str | None = None  # the unit named in that row, so the county finds it without counting rows
 
     @property
     def is_error(self) -> bool:
@@ -45,7 +45,9 @@ class Problem:
             parts.append(f"单元格 {self.cell}")
         elif self.row:
             parts.append(f"第 {self.row} 行")
-        return " ".join(parts) + (f"（{self.unit}）" if self.unit else "")
+        if self.unit:
+            parts.append(f"（{self.unit}）")
+        return " ".join(parts)
 
     def text(self) -> str:
         where = self.where()

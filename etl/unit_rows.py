@@ -60,7 +60,6 @@ class Found:
     def __init__(self, sheet: str | None):
         self.where = dict(sheet=sheet)
         self.items: list[tuple[int, int, Problem]] = []
-        self.units: dict[int, str] = {}  # sheet row → its unit's name, to name it in the row's problems
 
     def add(
         self, r: int, order: int, code: str, message: str, hint: str = "", c: int | None = None, **extra
@@ -72,10 +71,7 @@ class Found:
         return {r for r, _, p in self.items if p.is_error}
 
     def in_sheet_order(self) -> list[tuple[int, Problem]]:
-        items = sorted(self.items, key=lambda t: (t[0], t[1]))
-        for r, _, p in items:
-            p.unit = p.unit or self.units.get(r) or None
-        return [(r, p) for r, _, p in items]
+        return [(r, p) for r, _, p in sorted(self.items, key=lambda t: (t[0], t[1]))]
 
 
 def is_note(row: list) -> bool:
@@ -137,7 +133,6 @@ def read_columns(rows: list[list], body: list[int], cols: dict, found: Found) ->
     columns = list(zip(*data)) if data else [()] * width
     table: dict[str, list] = {"row_no": [r + 1 for r in body]}
     table["unit"], table["unit_key"] = _units(columns[cols["unit"]], body, cols["unit"], found)
-    found.units = dict(zip(body, table["unit"]))
     levels = table["level"] = _levels(columns[cols["level"]], body, cols["level"], found)
     masks = _applies(levels)
     for j, column in enumerate(METRICS):

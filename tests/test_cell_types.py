@@ -191,7 +191,7 @@ def test_the_message_shows_the_cell_as_excel_does(config):
     assert (p.code, p.cell, p.unit) == ("E_DATE_CELL", "I5", "青河县委常委会")
     assert "1900/1/12" in p.message and "专题党课" in p.message
     assert "常规" in p.hint  # what to do: set the cell's format back to General
-    assert "I5（青河县委常委会）" in p.text()
+    assert "I5 （青河县委常委会）" in p.text()
 
 
 def test_error_values_are_not_reported_as_unfilled(config):
