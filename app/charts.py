@@ -45,7 +45,7 @@ def temperature_scale(hot: float | None = None, warm: float | None = None) -> al
 
 
 def temperature_legend(
-    title: str, hot: float | None = None, warm: float | None = None, t: Labeler = _identity
+    title: str, hot: float | None = None, warm: float | None = None, t: Labeler = _identity, length: int = 320
 ) -> alt.Legend:
     temp = default_config().temperature
     hot = float(temp["hot"] if hot is None else hot)
@@ -55,7 +55,7 @@ def temperature_legend(
         values=[0, warm, hot, 100],
         orient="bottom",
         direction="horizontal",
-        gradientLength=320,
+        gradientLength=length,
         gradientThickness=12,
         labelOverlap=False,
         labelExpr=(
@@ -315,10 +315,12 @@ def temperature_heatmap(
     value: str = "shown",
     highlight: str | None = None,
     cell_height: int = 44,
-    max_width: int = 1000,
+    max_width: int = 780,
+    phone: bool = False,
 ):
     """Scores as a heat map, levels top (市级) to bottom (村级), warm colours hot and blue cold, the
-    score and band written in every cell. `levels` is long: x, level, shown (and light, band)."""
+    score and band written in every cell. `levels` is long: x, level, shown (and light, band).
+    phone: turned a quarter (levels across, counties down) so that it fits a 390-px screen."""
     df = levels[levels[value].notna()].copy()
     if df.empty:
         return None
@@ -348,6 +350,9 @@ def temperature_heatmap(
         ),
     )
     enc_y = alt.Y("level:N", sort=present, title=t("层级"))
+    if phone:
+        enc_x = alt.X("level:N", sort=present, title=None, axis=alt.Axis(orient="top", labelAngle=0))
+        enc_y = alt.Y(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=90, labelOverlap=False))
     base = alt.Chart(df)
     stroke = (
         alt.condition(alt.datum[x] == highlight, alt.value("#212121"), alt.value("white"))
@@ -359,7 +364,11 @@ def temperature_heatmap(
         y=enc_y,
         stroke=stroke,
         tooltip=tips,
-        color=alt.Color(f"{value}:Q", scale=temperature_scale(), legend=temperature_legend(t("温度"), t=t)),
+        color=alt.Color(
+            f"{value}:Q",
+            scale=temperature_scale(),
+            legend=temperature_legend(t("温度"), t=t, length=230 if phone else 320),
+        ),
     )
     text = base.mark_text(fontSize=13).encode(
         x=enc_x,
@@ -369,6 +378,8 @@ def temperature_heatmap(
             f"datum.{value} < 30 || datum.{value} >= 93", alt.value("white"), alt.value("#212121")
         ),
     )
+    if phone:
+        return _config((rect + text).properties(height=32 * len(order), width=alt.Step(64)), fit_width=False)
     # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit
     step = max(44, min(110, max_width // max(len(order), 1)))
     return _config(
@@ -383,7 +394,8 @@ def county_level_heatmap(
     t: Labeler = _identity,
     highlight: str | None = None,
     city_label: str = "全市",
-    max_width: int = 1000,
+    max_width: int = 780,
+    phone: bool = False,
 ):
     """County × level of one dimension, the city profile as a last column (its 市级 from 市直单位)."""
     city_label = t(city_label)  # 全市 on every page (#18 item 4), with its English when switched on
@@ -399,7 +411,7 @@ def county_level_heatmap(
         if len(cp):
             df = pd.concat([df, cp[["county", "level", "shown", "band", "light"]]], ignore_index=True)
             cols.append(city_label)
-    return temperature_heatmap(df, t, columns=cols, highlight=highlight, max_width=max_width)
+    return temperature_heatmap(df, t, columns=cols, highlight=highlight, max_width=max_width, phone=phone)
 
 
 def level_area_heatmap(levels: pd.DataFrame, t: Labeler = _identity):
@@ -413,7 +425,9 @@ def level_area_heatmap(levels: pd.DataFrame, t: Labeler = _identity):
     return temperature_heatmap(df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=350)
 
 
-def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = _identity, columns: int = 5):
+def slope_small_multiples(
+    levels: pd.DataFrame, flagged: set[str], t: Labeler = _identity, columns: int = 5, width: int = 140
+):
     """Per county, the level composite from 县级 through 乡镇级 to 村级: a falling line is a cold bottom.
     The 上热下冷 counties are drawn red."""
     df = levels[(levels["dimension"] == "composite") & levels["level"].isin(LEVELS[1:])][
@@ -451,11 +465,14 @@ def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = 
     order = [c for c in config.counties if c in set(df["county"])]
     chart = (
         alt.layer(line, points, text, data=df)
-        .properties(width=180, height=140)
+        .properties(width=width, height=140)
         .facet(
             facet=alt.Facet("county:N", sort=order, title=None, header=alt.Header(labelFontSize=13)),
             columns=columns,
         )
+        # each small chart draws its own level axis: a shared one was drawn under the empty slot of
+        # the last row too, which read as a tenth, empty chart (#18 item 13)
+        .resolve_axis(x="independent")
     )
     return _config(chart, fit_width=False)
 

@@ -61,27 +61,24 @@ _XLS_HINT = re.compile(
 
 def find_xls_faults(data: bytes) -> Faults:
     """Error values of an .xls (Excel 97–2003), which calamine reads as empty cells."""
-    from .prescan import WORKBOOK_STREAMS, _records, ole_streams
+    import olefile
 
-    streams = ole_streams(data)
-    name = next((n for n in WORKBOOK_STREAMS if n in streams), None) if streams is not None else None
-    if name is None:
-        return {}
-    book = streams[name]
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+        if name is None:
+            return {}
+        book = ole.openstream(name).read()
     if not _XLS_HINT.search(book):
         return {}
-    sheets, out = [], {}
-    for rtype, body, _, _ in _records(book, 0):
-        if rtype == 0x0085 and len(body) >= 8:  # BoundSheet8: offset, state, type, name
+    starts, out, sheet = {}, {}, None
+    for pos, rtype, body in _biff_records(book):
+        if rtype == 0x0085 and len(body) >= 8:  # BoundSheet8: where a sheet starts, its name
             cch, wide = body[6], body[7] & 1
             raw = body[8 : 8 + cch * (1 + wide)]
-            sheets.append((struct.unpack_from("<I", body)[0], raw.decode("utf-16-le" if wide else "latin-1")))
-        elif rtype == 0x000A:
-            break
-    for pos, sheet in sheets:
-        for rtype, body, _, _ in _records(book, pos):
-            if rtype == 0x000A:
-                break
+            starts[struct.unpack_from("<I", body)[0]] = raw.decode("utf-16-le" if wide else "latin-1")
+        elif rtype == 0x0809:  # BOF: a sheet's own, or one embedded in it (a chart)
+            sheet = starts.get(pos, sheet)
+        elif sheet is not None and rtype in (0x0006, 0x0205):
             if rtype == 0x0006 and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
                 code = body[8]
             elif rtype == 0x0205 and len(body) >= 8 and body[7] == 1:
@@ -91,6 +88,15 @@ def find_xls_faults(data: bytes) -> Faults:
             row, col = struct.unpack_from("<HH", body)
             out.setdefault(sheet, {})[row, col] = CellFault(_BIFF_ERRORS.get(code, "#VALUE!"))
     return out
+
+
+def _biff_records(book: bytes):
+    """(offset, type, body) of every record of a BIFF8 Workbook stream, in order."""
+    pos, n = 0, len(book)
+    while pos + 4 <= n:
+        rtype, length = struct.unpack_from("<HH", book, pos)
+        yield pos, rtype, book[pos + 4 : pos + 4 + length]
+        pos += 4 + length
 
 
 def _position(attrs: bytes) -> tuple[int, int] | None:

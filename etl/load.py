@@ -8,21 +8,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import multiprocessing
-import os
 import sys
 import time
-import types
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import audit, file_types, materialise
-from .check import check_all, check_bytes
+from . import audit, file_types, materialise, sandbox
 from .config import Config, default_config, warehouse_path
 from .identity import identity_error
+from .pause_points import pause
 from .problems import FileReport, Problem
 from .store import Batch
 from .warehouse import open_warehouse
@@ -86,10 +82,14 @@ def load_many(
     them again one per transaction, so that one bad write costs only its own file. Each file is
     recorded in the audit trail in the same transaction.
 
-    checked: check_bytes() of each file when a worker already did it.
+    checked: check_bytes() of each file when a worker already did it; otherwise the files are
+    checked in the sandbox first, before the transaction.
     allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT)."""
     config = config or default_config()
-    checked = checked or [None] * len(files)
+    if checked is None:
+        checked = sandbox.check_in_sandbox(
+            [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files], config
+        )
     try:
         return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked, allowed_unit))
     except Exception as exc:
@@ -126,6 +126,7 @@ def _load_batch(
     ]
     batch.flush()
     audit.record_reports(con, reports, loaded_by)
+    pause("before-commit", [name for name, _ in files])
     return reports
 
 
@@ -160,7 +161,7 @@ def _load_one(
                 )
             )
     else:
-        parsed, report = pre or check_bytes(file_name, data, config, sha)
+        parsed, report = pre or sandbox.check_in_sandbox([(file_name, data, sha)], config)[0]
         # a copy: a batch that fails is loaded again file by file, from these same checks
         report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
         if allowed_unit is not None and report.county != allowed_unit:
@@ -200,9 +201,8 @@ BATCH_BYTES = 32_000_000
 # Near the end of a big folder the batches get smaller (down to this), so that the workers finish
 # together and little is left to write once they are done.
 BATCH_FILES_AT_END = 16
-# Big folders are read and checked by worker processes (the CPU-bound part) while this process
-# writes the batches before them, in order; small loads are not worth starting the workers.
-PARALLEL_MIN_FILES = 200
+# Files are read and checked by the sandbox's worker processes (etl/sandbox.py), the CPU-bound
+# part, while this process writes the batches before them, in order.
 
 
 def _batch_size(remaining: int, workers: int) -> int:
@@ -234,25 +234,6 @@ def _batches(files: list[Path], workers: int = 1):
         yield batch
 
 
-def _parse_pool(n_files: int):
-    workers = min(os.cpu_count() or 1, 4)
-    if n_files < PARALLEL_MIN_FILES or workers < 2:
-        return None, 1
-    # spawn, not fork: the workers must not inherit a DuckDB connection or its threads
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    # A spawned process first runs the parent's __main__ again: a script without a main guard, or a
-    # Streamlit page (Streamlit installs the page as __main__), would run in every worker. The workers
-    # need etl.check only, so they are started now (one per submit) with a plain __main__.
-    saved = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        for _ in range(workers):
-            pool.submit(int)
-    finally:
-        sys.modules["__main__"] = saved
-    return pool, workers
-
-
 def load_paths(
     paths,
     db_path=None,
@@ -264,7 +245,7 @@ def load_paths(
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
-    Files are read and checked without holding the warehouse (by worker processes for big folders);
+    Files are read and checked without holding the warehouse, by the sandbox's worker processes;
     the warehouse is held only to write each batch, and let go every REOPEN_SECONDS so that readers
     (the dashboard) get in during a long load."""
     config = config or default_config()
@@ -272,20 +253,22 @@ def load_paths(
     files, skipped = list_files(paths)
     reports: list[FileReport] = []
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
-    pool, workers = _parse_pool(len(files))
+    pool = sandbox.shared_pool()
+    workers = pool.size
+    # the workers import while this process opens the warehouse; one is enough for a few files
+    pool.start(workers if len(files) > 2 * BATCH_FILES_AT_END else 1, config)
 
     def hold():
         con = open_warehouse(db_path, config, on_wait=on_wait)
         # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: at ~2 MB a batch that is a
         # rewrite every few batches. A load checkpoints once, when it lets the warehouse go.
         con.execute("SET checkpoint_threshold = '1GB'")
-        if pool is not None:
-            # the workers keep both cores busy: DuckDB's own threads would only take turns with them
-            # (a batch's insert costs ~30 % more CPU on two threads than on one)
-            con.execute("SET threads = 1")
+        # the workers keep the cores busy: DuckDB's own threads would only take turns with them
+        con.execute("SET threads = 1")
         return con, time.monotonic()
 
     con, opened = hold()
+    pause("opened")
     # files already in the warehouse are not checked again ("unchanged" costs only a hash)
     known = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM submission_versions").fetchall()}
 
@@ -293,12 +276,12 @@ def load_paths(
         hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in batch]
         new = [sha not in known for _, _, sha in hashed]
         todo = [file for file in hashed if file[2] not in known]
-        return new, (pool.submit(check_all, todo, config) if pool else todo)
+        return new, pool.submit(todo, config)
 
     def write(batch, parsing):
         nonlocal con, opened
         new, work = parsing
-        fresh = iter(work.result() if pool else check_all(work, config))  # outside the write lock
+        fresh = iter(work.result())  # outside the write lock
         checked = [next(fresh) if is_new else None for is_new in new]
         if con is None:
             con, opened = hold()
@@ -309,10 +292,11 @@ def load_paths(
             con.close()
             con = None
         bar.update(len(batch))
+        pause("written", [name for name, _ in batch])
 
     checkpointed = False
+    window: deque = deque()
     try:
-        window: deque = deque()
         for item in _batches(files, workers):
             if isinstance(item, FileReport):  # unreadable: report it in its place
                 while window:
@@ -321,7 +305,7 @@ def load_paths(
                 bar.update(1)
                 continue
             window.append((item, check(item)))
-            if pool is not None and con is not None and not checkpointed and len(item) <= BATCH_FILES // 2:
+            if con is not None and reports and not checkpointed and len(item) <= BATCH_FILES // 2:
                 # the batches have begun to shrink, and the workers still have a few to check: write
                 # out the WAL now (≈ 0.4 s), so that the checkpoint at close, when nothing else runs,
                 # is small. Any later, the workers would finish and wait for it.
@@ -334,12 +318,13 @@ def load_paths(
         if con is None:
             con, opened = hold()
         con.execute("RESET threads")  # the workers are done
+        pause("refreshing")
         materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
         reports.extend(skipped)  # last, where the clerk reads the summary
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        for _, (_, work) in window:  # a load that failed leaves no work queued in the shared pool
+            work.cancel()
         if con is not None:
             con.close()
     return reports

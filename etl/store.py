@@ -168,6 +168,9 @@ class Batch:
                         later,
                     )
                 )
+        replaced = self.current.get(key)
+        if replaced is not None:
+            self._check_dropped_units(report, table, replaced)
         version = self.last_version.get(key, 0) + 1
         self.last_version[key] = self.current[key] = version
         self.weeks[report.county].add(report.week)
@@ -200,6 +203,34 @@ class Batch:
                 [county, prev, self.current[county, prev]],
             ).fetchall()
         }
+
+    def _check_dropped_units(self, report: FileReport, table: dict[str, list], replaced: int) -> None:
+        """A correction that leaves out units of the version it replaces says which (#18 item 5):
+        their rows are no longer counted, which the clerk should know before sending it on."""
+        key = (report.county, report.week)
+        if key in self.pending:  # the replaced version is in this batch
+            first, n = self.pending[key]
+            old = dict(
+                zip(self.unit_rows["unit_key"][first : first + n], self.unit_rows["unit"][first : first + n])
+            )
+        else:
+            old = dict(
+                self.con.execute(
+                    "SELECT coalesce(unit_key, unit), unit FROM unit_rows WHERE county = ? AND week = ? AND version = ?",
+                    [report.county, report.week, replaced],
+                ).fetchall()
+            )
+        kept = set(table["unit_key"])
+        gone = [name for k, name in old.items() if k not in kept]
+        if gone:
+            shown = "、".join(gone[:10]) + (f"等 {len(gone)} 个" if len(gone) > 10 else "")
+            report.warnings.append(
+                Problem(
+                    "W_UNITS_DROPPED",
+                    f"比它替换的 v{replaced} 少了 {len(gone)} 个单位：{shown}；这些单位本周不再计入",
+                    "如是漏填，请补上后重新报送；如确已撤并，可不处理",
+                )
+            )
 
     def _check_decreases(self, rows: pa.Table) -> None:
         """Cumulative counts lower than the same unit's in the county's previous submitted week, or

@@ -100,23 +100,23 @@ table = pd.DataFrame(
 )
 column_config = {
     "rank": st.column_config.NumberColumn(**ui.header("排名"), format="%d", width=44, pinned=True),
-    "county": st.column_config.TextColumn(**ui.header("县（市、区）"), width=92, pinned=True),
-    "composite": st.column_config.NumberColumn(**ui.header("综合得分"), format="%.1f", width=64),
-    "change": st.column_config.TextColumn(**ui.header("排名变化", "与上周名次相比"), width=64),
-    "light": st.column_config.TextColumn(**ui.header("进度预警", "综合得分与序时进度相比"), width=64),
+    "county": st.column_config.TextColumn(**ui.header("县（市、区）"), width=80, pinned=True),
+    "composite": st.column_config.NumberColumn(**ui.header("综合得分"), format="%.1f", width=60),
+    "change": st.column_config.TextColumn(**ui.header("排名变化", "与上周名次相比"), width=58),
+    "light": st.column_config.TextColumn(**ui.header("进度预警", "综合得分与序时进度相比"), width=58),
     "trend": st.column_config.LineChartColumn(
-        **ui.header("走势", "各周综合得分"), y_min=0, y_max=100, width=94
+        **ui.header("走势", "各周综合得分"), y_min=0, y_max=100, width=80
     ),
     **{
         d: st.column_config.NumberColumn(
-            **ui.header(DIMENSION_LABELS[d], "按该方面的进度预警着色"), format="%.1f", width=64
+            **ui.header(DIMENSION_LABELS[d], "按该方面的进度预警着色"), format="%.1f", width=58
         )
         for d in DIMENSIONS
     },
-    "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=52),
-    "cold_bottom": st.column_config.TextColumn(**ui.header("上热下冷"), width=72),
-    "status": st.column_config.TextColumn(**ui.header("报送"), width=60),
-    "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text=t("查看"), width=48),
+    "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=48),
+    "cold_bottom": st.column_config.TextColumn(**ui.header("上热下冷"), width=64),
+    "status": st.column_config.TextColumn(**ui.header("报送"), width=56),
+    "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text=t("查看"), width=44),
 }
 with st.container(key="screen_only_ranking"):
     event = st.dataframe(
@@ -224,6 +224,7 @@ ui.chart(
     "composite",
     highlight=ui.highlight_from_url(),
     empty=t("本周还没有可计算的层级得分。"),
+    on_phone={"phone": True},
 )
 hot, warm = config.temperature["hot"], config.temperature["warm"]
 st.caption(

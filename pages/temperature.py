@@ -28,6 +28,7 @@ ui.chart(
     data["city_profile"],
     dimension,
     highlight=ui.highlight_from_url(),
+    on_phone={"phone": True},
 )
 st.caption(
     t(
@@ -39,7 +40,12 @@ st.caption(
 )
 
 st.subheader(t("县级→村级（综合得分）"))
-ui.chart("slope_small_multiples", data["composite_levels"], tuple(data["flagged"]["county"]))
+ui.chart(
+    "slope_small_multiples",
+    data["composite_levels"],
+    tuple(data["flagged"]["county"]),
+    on_phone={"columns": 2, "width": 140},
+)
 st.caption(
     t(
         "每个小图是一个县（市、区）：线条自左向右下降越多，村级越冷；红色为温差 ≥ {flag} 分的上热下冷县（市、区）。",

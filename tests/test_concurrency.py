@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -24,6 +22,7 @@ from etl.warehouse import open_warehouse
 from etl.warehouse_reader import reader
 
 from .dispatch_builder import grid, write_xlsx
+from .pausing import PausedLoad
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT_MESSAGE = "数据库正被其他程序使用，等待中"
@@ -52,16 +51,26 @@ def cli_load(folder, db) -> subprocess.Popen:
     )
 
 
+def wait_for_message(proc: subprocess.Popen) -> str:
+    """Read the load's stderr up to the line saying it waits for the warehouse (the event that it is
+    waiting); what was read is returned so that the rest of stderr can be added to it."""
+    seen = ""
+    for line in proc.stderr:
+        seen += line
+        if WAIT_MESSAGE in line:
+            return seen
+    raise AssertionError(f"the load did not wait (exit {proc.wait()}): {seen}")
+
+
 def test_a_load_waits_for_another_writer_and_says_so(tmp_path, folders):
     db = tmp_path / "w.duckdb"
     held = open_warehouse(db)  # another process (here: this one) is writing
     proc = cli_load(folders[1], db)
-    time.sleep(2.5)
-    assert proc.poll() is None, "the load did not wait"
+    said = wait_for_message(proc)
+    assert proc.poll() is None  # it said so and waits
     held.close()
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
-    assert WAIT_MESSAGE in err
+    assert proc.returncode == 0, said + err
     assert "导入 9" in out
 
 
@@ -70,20 +79,32 @@ def test_two_cli_loads_at_once_both_succeed(tmp_path, folders):
     held = open_warehouse(db)  # both start while the warehouse is busy, so they surely overlap
     first = cli_load(folders[0], db)
     second = cli_load(folders[1], db)
-    time.sleep(2.0)
-    assert first.poll() is None and second.poll() is None, "the loads did not wait"
+    said1, said2 = wait_for_message(first), wait_for_message(second)
     held.close()  # now they race for it: one loads, the other waits its turn
     out1, err1 = first.communicate(timeout=300)
     out2, err2 = second.communicate(timeout=300)
-    assert first.returncode == 0, err1
-    assert second.returncode == 0, err2
-    assert WAIT_MESSAGE in err1 and WAIT_MESSAGE in err2
+    assert first.returncode == 0, said1 + err1
+    assert second.returncode == 0, said2 + err2
     con = duckdb.connect(str(db), read_only=True)
     try:
         n_files = len([p for p in folders[0].iterdir() if not p.name.startswith(".")]) + 9
         assert con.execute("SELECT count(*) FROM submission_versions").fetchone()[0] == n_files
     finally:
         con.close()
+
+
+def read_state(db) -> tuple[list, dict]:
+    """What a reader sees: rows per (county, week) of unit_reports, and the rows each current
+    submission claims."""
+    with reader(db) as rcon:
+        counts = rcon.execute("SELECT county, week, count(*) FROM unit_reports GROUP BY ALL").fetchall()
+        claimed = dict(
+            ((c, w), n)
+            for c, w, n in rcon.execute(
+                "SELECT county, week, rows FROM submissions WHERE is_current"
+            ).fetchall()
+        )
+    return counts, claimed
 
 
 def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
@@ -104,58 +125,27 @@ def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
 
     db = tmp_path / "w.duckdb"
     open_warehouse(db).close()
-    seen, errors, stop = [], [], threading.Event()
-
-    def poll():
-        while not stop.is_set():
-            try:
-                with reader(db) as rcon:
-                    counts = rcon.execute(
-                        "SELECT county, week, count(*) FROM unit_reports GROUP BY ALL"
-                    ).fetchall()
-                    claimed = dict(
-                        ((c, w), n)
-                        for c, w, n in rcon.execute(
-                            "SELECT county, week, rows FROM submissions WHERE is_current"
-                        ).fetchall()
-                    )
-                seen.append(len(counts))
-                for county, week, n in counts:
-                    if n not in allowed[(county, week)] or claimed.get((county, week)) != n:
-                        errors.append((county, week, n, claimed.get((county, week))))
-            except Exception as exc:  # noqa: BLE001 - any error is a failure of the test
-                errors.append(repr(exc))
-            time.sleep(0.01)
-
-    threads = [threading.Thread(target=poll) for _ in range(2)]
-    for t in threads:
-        t.start()
-    # the loader of `python -m etl load`, reopening often so that the readers get in mid-folder
-    # (the real default is every 2 s, longer than this whole folder takes)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; import etl.load as l; l.REOPEN_SECONDS = 0.02; "
-            "l.BATCH_FILES = 4; check = l.check_all; "
-            # checking a batch takes a while with real-sized files: the lock is free then
-            "l.check_all = lambda *a: (time.sleep(0.05), check(*a))[1]; sys.exit(l.run(type('A', (), dict(paths=[sys.argv[1]], db=sys.argv[2], "
-            "json=False, verbose=False, by=None))()))",
-            str(folders[0]),
-            str(db),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    # the loader of `python -m etl load`, letting readers in after every batch (the real default is
+    # every 5 s, longer than this whole folder takes), stopping after each batch until a reader looked
+    load = PausedLoad(
+        folders[0],
+        db,
+        ["written:*"],
+        tmp_path / "fifo",
+        code="import sys; import etl.load as l; l.REOPEN_SECONDS = 0; l.BATCH_FILES = 16; "
+        "sys.exit(l.run(type('A', (), dict(paths=[sys.argv[1]], db=sys.argv[2], json=False, verbose=False, "
+        "by=None))()))",
+        args=[str(folders[0]), str(db)],
     )
-    out, err = proc.communicate(timeout=300)
-    time.sleep(0.2)
-    stop.set()
-    for t in threads:
-        t.join(timeout=60)
-    assert proc.returncode == 0, err
-    assert errors == []
-    assert len(seen) >= 5, "the readers never got in"
-    assert any(0 < n < len(allowed) for n in seen), f"no reader got in during the load: {seen}"
-    assert seen[-1] == len(allowed)  # at the end they see everything
+    seen = []
+    while load.next_pause() is not None:
+        counts, claimed = read_state(db)
+        seen.append(len(counts))
+        for county, week, n in counts:
+            assert n in allowed[(county, week)] and claimed.get((county, week)) == n, (county, week, n)
+        load.resume()
+    returncode, out, err = load.finish()
+    assert returncode == 0, err
+    assert len(seen) >= 3, "the load stopped after fewer than three batches"
+    assert seen == sorted(seen) and 0 < seen[0] < len(allowed)  # readers got in mid-folder
+    assert read_state(db)[0] and len(read_state(db)[0]) == len(allowed)  # at the end they see everything
