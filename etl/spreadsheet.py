@@ -129,9 +129,14 @@ _OTHER_DOCUMENTS = {
 
 
 def _not_a_workbook(names: set[str]) -> None:
+    """Another Office document, or a plain zip, renamed .xlsx: said so (calamine would only say
+    CalamineError). A package with a workbook anywhere else is left to calamine."""
     if "xl/workbook.xml" in names or "content.xml" in names:
         return
-    what = next((kind for part, kind in _OTHER_DOCUMENTS.items() if part in names), "压缩包（.zip）")
+    what = next((kind for part, kind in _OTHER_DOCUMENTS.items() if part in names), None)
+    if what is None and "[content_types].xml" in names:
+        return  # an Office package whose workbook part has another name: calamine judges it
+    what = what or "压缩包（.zip）"
     raise ReadError(
         "E_NOT_A_SPREADSHEET",
         f"这是{what}，只是扩展名被改成了表格的扩展名，不是表格",
