@@ -61,6 +61,27 @@ def upload_files(
     return load_files(items, db_path, config=config, loaded_by=user.name, allowed_unit=scope, on_wait=on_wait)
 
 
+def submit_scope(user) -> tuple[bool, str | None]:
+    """(may this user upload and restore, the one unit they may do it for or None for every unit).
+    For laying out the page only: upload_files and restore_version check again."""
+    if user is None:
+        return False, None
+    try:
+        _, unit = require_submitter(user)
+    except (PermissionDenied, ValueError):
+        return False, None
+    return True, unit
+
+
+def can_chase(user) -> bool:
+    """The office (clerk, admin) chases missing units; a county account does not."""
+    try:
+        require_role(user, "clerk")
+    except (PermissionDenied, ValueError):
+        return False
+    return True
+
+
 def report_status(report: FileReport) -> str:
     """One line for the page, in the words of FileReport.summary (which the CLI prints)."""
     return report.summary()
@@ -325,7 +346,7 @@ def board_frame(board: pd.DataFrame) -> pd.DataFrame:
     """submission_board rows with tooltip-ready text columns (versions, times in Chinese)."""
     df = board.copy()
     if df.empty:
-        return df.assign(versions_text=[], loaded_text=[], rejected_text=[])
+        return df.assign(versions_text=[], loaded_text=[], rejected_text=[], submitted_text=[], late_text=[])
 
     def when(v):
         return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%m-%d %H:%M")
@@ -335,6 +356,12 @@ def board_frame(board: pd.DataFrame) -> pd.DataFrame:
         for n, c in zip(df["versions"], df["current_version"])
     ]
     df["loaded_text"] = [when(v) for v in df["last_loaded_at"]]
+    df["submitted_text"] = [when(v) for v in df["submitted_at"]] if "submitted_at" in df else ""
+    df["late_text"] = (
+        [("逾期" if late else "按时") if pd.notna(d) else "" for late, d in zip(df["late"], df["deadline"])]
+        if "late" in df
+        else ""
+    )
     df["rejected_text"] = [
         f"{int(n)} 次（最近 {when(t)}）" if n else "无"
         for n, t in zip(df["rejected_files"], df["last_rejected_at"])
@@ -360,17 +387,23 @@ def board_chart(board: pd.DataFrame):
             alt.Tooltip("week:N", title="统计周"),
             alt.Tooltip("status:N", title="状态"),
             alt.Tooltip("versions_text:N", title="版本"),
+            alt.Tooltip("submitted_text:N", title="首次报送"),
+            alt.Tooltip("late_text:N", title="截止"),
             alt.Tooltip("loaded_text:N", title="最近导入"),
             alt.Tooltip("rejected_text:N", title="退回"),
         ],
     )
     # a mark in each cell too, so the board reads on a grey projector or a black-and-white print
     text = (
-        base.mark_text(fontSize=13, color="white")
-        .encode(text="mark:N")
+        base.mark_text(fontSize=13)
+        .encode(
+            text="mark:N",
+            # white on the coloured cells, dark on the light grey of 未报送 (its 逾 must read)
+            color=alt.condition("datum.status == '未报送'", alt.value("#404040"), alt.value("white")),
+        )
         .transform_calculate(
-            mark="datum.status == '已报送' ? '✓' : datum.status == '已更正' ? '✓²' : "
-            "datum.status == '已退回' ? '✗' : ''"
+            mark="(datum.status == '已报送' ? '✓' : datum.status == '已更正' ? '✓²' : "
+            "datum.status == '已退回' ? '✗' : '') + (datum.late_text == '逾期' ? '逾' : '')"
         )
     )
     return (rect + text).properties(height=alt.Step(30))  # 30 px a row, whatever the number of units

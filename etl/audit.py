@@ -132,11 +132,22 @@ def audit_frame(
     action: str | None = None,
     actor: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    own: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The audit trail, newest first, filtered (None = all)."""
+    """The audit trail, newest first, filtered (None = all). own=(unit, person): only the rows of
+    that unit or by that person (what a county account sees)."""
     from .warehouse_reader import reader  # imports pandas
 
-    params = {"week": week, "unit": unit, "action": action, "actor": actor, "limit": int(limit)}
+    own_unit, own_actor = own or (None, None)
+    params = {
+        "week": week,
+        "unit": unit,
+        "action": action,
+        "actor": actor,
+        "limit": int(limit),
+        "own_unit": own_unit,
+        "own_actor": own_actor,
+    }
     with reader(db_path) as con:
         return con.execute(AUDIT_SQL, params).df()
 

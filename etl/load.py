@@ -97,6 +97,7 @@ def load_many(
     loaded_by: str | None = None,
     checked: list[tuple] | None = None,
     allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
     """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
     them again one per transaction, so that one bad write costs only its own file. Each file is
@@ -104,20 +105,21 @@ def load_many(
 
     checked: check_bytes() of each file when a worker already did it; otherwise the files are
     checked in the sandbox first, before the transaction.
-    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT)."""
+    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT).
+    clock: clock(report) -> when the file counts as received (default now; the demo dates its files)."""
     config = config or default_config()
     if checked is None:
         checked = sandbox.check_in_sandbox(
             [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files], config
         )
     try:
-        return _write_batch(con, files, config, loaded_by, checked, allowed_unit)
+        return _write_batch(con, files, config, loaded_by, checked, allowed_unit, clock)
     except Exception as exc:
         if len(files) > 1:
             return [
                 r
                 for f, c in zip(files, checked)
-                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit)
+                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit, clock)
             ]
         report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
         report.errors.append(
@@ -131,16 +133,28 @@ def load_many(
 
 
 def _write_batch(
-    con, files, config: Config, loaded_by: str | None, checked: list, allowed_unit: str | None = None
+    con,
+    files,
+    config: Config,
+    loaded_by: str | None,
+    checked: list,
+    allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
     with transaction(con):
-        return _load_batch(con, files, config, loaded_by, checked, allowed_unit)
+        return _load_batch(con, files, config, loaded_by, checked, allowed_unit, clock)
 
 
 def _load_batch(
-    con, files, config: Config, loaded_by: str | None, checked: list, allowed_unit: str | None = None
+    con,
+    files,
+    config: Config,
+    loaded_by: str | None,
+    checked: list,
+    allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
-    batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre])
+    batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre], clock=clock)
     # a file checked beforehand carries its hash in its report
     hashed = [
         (name, data, pre[1].sha256 if pre else hashlib.sha256(data).hexdigest())
@@ -152,7 +166,7 @@ def _load_batch(
         for (name, data, sha), pre in zip(hashed, checked)
     ]
     batch.flush()
-    audit.record_reports(con, reports, loaded_by)
+    audit.record(con, [audit.report_row(r, loaded_by, at) for at, r in batch.logs])
     pause("before-commit", [name for name, _ in files])
     return reports
 
@@ -173,7 +187,8 @@ def _load_one(
     seen = batch.known_file(sha)
     if seen and allowed_unit is not None and seen[0] != allowed_unit:
         # the same bytes as another unit's accepted file: refused, not "unchanged"
-        report = FileReport(file_name, sha, seen[0], seen[1])
+        # logged under the uploader's unit: its own refused attempt, not a rejection of the other unit
+        report = FileReport(file_name, sha, allowed_unit, seen[1])
         report.errors.append(other_unit(seen[0], allowed_unit))
         report.rows = 0
     elif seen:
@@ -192,8 +207,10 @@ def _load_one(
         # a copy: a batch that fails is loaded again file by file, from these same checks
         report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
         if allowed_unit is not None and report.county != allowed_unit:
-            # checked on the checked report, before anything of this file is written
+            # checked on the checked report, before anything of this file is written;
+            # logged under the uploader's unit: its own refused attempt, not a rejection of the other unit
             report.errors.insert(0, other_unit(report.county, allowed_unit))
+            report.county = allowed_unit
         batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
@@ -247,6 +264,7 @@ def load_paths(
     progress: bool = False,
     on_wait=None,
     options: LoadOptions = LoadOptions(),
+    clock=None,
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
@@ -278,7 +296,7 @@ def load_paths(
         new, work = parsing
         fresh = iter(work.result())  # outside the write lock
         checked = [next(fresh) if is_new else None for is_new in new]
-        done = load_many(session.con, batch, config, loaded_by, checked=checked)
+        done = load_many(session.con, batch, config, loaded_by, checked=checked, clock=clock)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
         reports.extend(done)
         if session.held_for() > options.reopen_seconds:  # let waiting readers in

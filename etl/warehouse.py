@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from .config import DIMENSIONS, Config, default_config
+from .deadline import deadline_of, submission_rule
 from .weeks import campaign_weeks, expected_progress, months_started, week_monday, week_sunday
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -97,6 +98,7 @@ def schema_version(con) -> int:
 def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
     """The constants of config.toml as small tables, so the SQL views never hard-code them."""
     weeks = campaign_weeks(config.start, config.end)
+    rule = submission_rule(config)
     params = {f"target_{k}": float(v) for k, v in config.targets.items()}
     params.update({k: float(v) for k, v in config.temperature.items()})
     params.update({f"{k}": float(v) for k, v in config.lights.items()})
@@ -116,7 +118,7 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
         "cfg_params": ("name VARCHAR, value DOUBLE", sorted(params.items())),
         "cfg_weeks": (
             "week VARCHAR, week_no INTEGER, monday DATE, sunday DATE, months_started INTEGER, "
-            "expected_progress DOUBLE",
+            "expected_progress DOUBLE, deadline TIMESTAMP",
             [
                 (
                     w,
@@ -125,6 +127,7 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
                     week_sunday(w),
                     months_started(w, config.start),
                     expected_progress(w, config.start, config.end),
+                    deadline_of(w, rule),
                 )
                 for i, w in enumerate(weeks)
             ],
