@@ -170,7 +170,7 @@ def fetch(name: str, *args):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(builder: str, english_on: bool, args: tuple, kwargs: tuple):
-    # Altair builds and validates slowly (~0.1 s a chart); the finished spec is cached instead.
+    # Altair builds and validates slowly; the finished spec is cached instead.
     chart = getattr(charts, builder)(*args, t=labeler(english_on), **dict(kwargs))
     return None if chart is None else chart.to_dict(validate=False)
 
