@@ -57,6 +57,9 @@ PRINT_CSS = """
     break-inside: avoid !important; page-break-inside: avoid !important;
   }
   canvas, svg { max-width: 100% !important; height: auto !important; }
+  /* side-by-side columns stay side by side on paper (stacked, each took a half-empty page) */
+  [data-testid="stHorizontalBlock"] { display: flex !important; flex-wrap: nowrap !important; }
+  [data-testid="stColumn"] { min-width: 0 !important; }
   [data-testid="stVegaLiteChart"] { width: 100% !important; overflow: visible !important; }
   body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
