@@ -118,7 +118,7 @@ def ranking_rows(df: pd.DataFrame) -> list[list[str]]:
 
 
 def ranking_csv_bytes(con, week: str, by: str = "composite", config: Config | None = None) -> bytes:
-    """The ranking as UTF-8 CSV with BOM, the columns of interfaces.md."""
+    """The ranking as UTF-8 CSV with BOM, the columns other tools rely on."""
     return csv_bytes(scoring.ranking(con, week, by=by))
 
 

@@ -1,8 +1,8 @@
 """Materialised scores: the scoring views computed once after a load, read by the dashboard.
 
 The scoring views (etl/sql/views) stay the single definition of every number, and they stay live:
-anything that reads them on its own connection gets them computed from unit_rows. At province scale
-(≈ 800k unit rows) that is 0.2–5 s a query, so after a load `refresh(con)` stores their results in
+anything that reads them on its own connection gets them computed from unit_rows. At province scale that
+is too slow for a page (docs/performance.md), so after a load `refresh(con)` stores their results in
 tables (mat_*), and `attach(con)` — called by etl.warehouse_reader.reader for every read-only connection —
 shadows the heavy views with TEMP views over those tables, but only while the tables are exactly
 current: a stamp (view/config fingerprint + a hash of current_versions) is written with them and

@@ -87,7 +87,7 @@ def test_county_clerk_submits_its_own_file(app):
                 viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN"
             )
             main = page.locator('[data-testid="stMain"]')
-            nav = page.locator('[data-testid="stSidebarNav"]')
+            nav = page.locator(".st-key-menu")  # dashboard.py's menu
             page.goto(url)
             expect(nav.get_by_text("登录", exact=True)).to_be_visible(timeout=60_000)
             _wait_idle(page)
