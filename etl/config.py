@@ -41,6 +41,7 @@ class Config:
     limits: dict
     auth: dict
     paths: dict
+    bulletin: dict
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -62,6 +63,14 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     with open(path, "rb") as f:
         raw = tomllib.load(f)
     c, s = raw["campaign"], raw["scoring"]
+    deadlines = dict(raw.get("deadlines", {}))
+    if "submission" in deadlines:  # the weekly deadline; the other keys are work due by a date
+        from .deadline import DeadlineError, parse_deadline
+
+        try:
+            parse_deadline(deadlines["submission"])
+        except DeadlineError as exc:
+            raise DeadlineError(f"{path}：{exc}") from None
     return Config(
         path=path,
         city=c["city"],
@@ -74,10 +83,11 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         targets=dict(s["targets"]),
         temperature=dict(s["temperature"]),
         lights=dict(s["lights"]),
-        deadlines=dict(raw.get("deadlines", {})),
+        deadlines=deadlines,
         limits=dict(raw["limits"]),
         auth=dict(raw.get("auth", {})),
         paths=dict(raw["paths"]),
+        bulletin=dict(raw.get("bulletin", {})),
     )
 
 

@@ -82,8 +82,10 @@ def set_current(con, county: str, week: str, version: int) -> None:
 class Batch:
     """The pending writes of the files loaded in one transaction."""
 
-    def __init__(self, con, loaded_by: str | None, counties=()):
+    def __init__(self, con, loaded_by: str | None, counties=(), clock=None):
         self.con, self.loaded_by = con, loaded_by
+        # clock(report) -> when this file counts as received; None = now (the demo dates its files)
+        self.clock = clock
         # What the warehouse holds for the counties in this batch (read once, in one query, and kept
         # up to date as files are added): reading every county's state for every batch grows with the
         # warehouse.
@@ -137,8 +139,11 @@ class Batch:
     def add_archive(self, sha256: str, data: bytes) -> None:
         self.archive.setdefault(sha256, data)
 
+    def received_at(self, report: FileReport) -> dt.datetime:
+        return self.clock(report) if self.clock else now()
+
     def add_log(self, report: FileReport) -> None:
-        self.logs.append((now(), report))
+        self.logs.append((self.received_at(report), report))
 
     def add_submission(self, report: FileReport, table: dict[str, list], sheet: str | None = None) -> None:
         """A new version for (county, week), current from now on. Its counts are compared with the
@@ -146,27 +151,46 @@ class Batch:
         key = (report.county, report.week)
         self.know([report.county])
         first, n = len(self.unit_rows["unit"]), len(table["unit"])
-        earlier_weeks = [w for w in self.weeks[report.county] if w < report.week]
-        if earlier_weeks and n:
-            prev = max(earlier_weeks)
-            # the previous week as it is now: rows of this batch, or a version in the warehouse
-            self.decrease_checks.append(
-                (
-                    report,
-                    sheet,
-                    first,
-                    n,
-                    prev,
-                    self.pending.get((report.county, prev)),
-                    self.current[report.county, prev],
+        weeks = self.weeks[report.county]
+        earlier_weeks = [w for w in weeks if w < report.week]
+        # an earlier week resubmitted: its counts may not exceed the following week's either
+        later_weeks = [w for w in weeks if w > report.week]
+        for other, later in (
+            (max(earlier_weeks, default=None), False),
+            (min(later_weeks, default=None), True),
+        ):
+            if other is not None and n:
+                # the other week as it is now: rows of this batch, or a version in the warehouse
+                self.decrease_checks.append(
+                    (
+                        report,
+                        sheet,
+                        first,
+                        n,
+                        other,
+                        self.pending.get((report.county, other)),
+                        self.current[report.county, other],
+                        later,
+                    )
                 )
-            )
+        replaced = self.current.get(key)
+        if replaced is not None:
+            self._check_dropped_units(report, table, replaced)
         version = self.last_version.get(key, 0) + 1
         self.last_version[key] = self.current[key] = version
         self.weeks[report.county].add(report.week)
         report.version, report.rows, report.resubmission = version, n, version > 1
         self.versions.append(
-            (report.county, report.week, version, report.file_name, report.sha256, now(), n, self.loaded_by)
+            (
+                report.county,
+                report.week,
+                version,
+                report.file_name,
+                report.sha256,
+                self.received_at(report),
+                n,
+                self.loaded_by,
+            )
         )
         self.accepted[report.sha256] = (report.county, report.week, version)
         self.pending[key] = (first, n)
@@ -175,37 +199,99 @@ class Batch:
         for name in UNIT_ROW_COLUMNS[3:]:
             self.unit_rows[name].extend(table[name])
 
+    def units_before(self, county: str, week: str) -> set | None:
+        """The unit keys of the county's latest week before this one, as it is now (None when it has
+        no earlier week): etl/identity.py asks when a file's name names another county."""
+        self.know([county])
+        earlier = [w for w in self.weeks[county] if w < week]
+        if not earlier:
+            return None
+        prev = max(earlier)
+        pending = self.pending.get((county, prev))
+        if pending is not None:
+            return set(self.unit_rows["unit_key"][pending[0] : sum(pending)])
+        return {
+            key
+            for (key,) in self.con.execute(
+                "SELECT coalesce(unit_key, unit) FROM unit_rows WHERE county = ? AND week = ? AND version = ?",
+                [county, prev, self.current[county, prev]],
+            ).fetchall()
+        }
+
+    def _check_dropped_units(self, report: FileReport, table: dict[str, list], replaced: int) -> None:
+        """A correction that leaves out units of the version it replaces says which (#18 item 5):
+        their rows are no longer counted, which the clerk should know before sending it on."""
+        key = (report.county, report.week)
+        if key in self.pending:  # the replaced version is in this batch
+            first, n = self.pending[key]
+            old = dict(
+                zip(self.unit_rows["unit_key"][first : first + n], self.unit_rows["unit"][first : first + n])
+            )
+        else:
+            old = dict(
+                self.con.execute(
+                    "SELECT coalesce(unit_key, unit), unit FROM unit_rows WHERE county = ? AND week = ? AND version = ?",
+                    [report.county, report.week, replaced],
+                ).fetchall()
+            )
+        kept = set(table["unit_key"])
+        gone = [name for k, name in old.items() if k not in kept]
+        if gone:
+            shown = "、".join(gone[:10]) + (f"等 {len(gone)} 个" if len(gone) > 10 else "")
+            report.warnings.append(
+                Problem(
+                    "W_UNITS_DROPPED",
+                    f"比它替换的 v{replaced} 少了 {len(gone)} 个单位：{shown}；这些单位本周不再计入",
+                    "如是漏填，请补上后重新报送；如确已撤并，可不处理",
+                )
+            )
+
     def _check_decreases(self, rows: pa.Table) -> None:
-        """Cumulative counts lower than the same unit's in the county's previous submitted week."""
+        """Cumulative counts lower than the same unit's in the county's previous submitted week, or
+        (an earlier week resubmitted) higher than in the following week; and a week whose units have
+        nothing in common with the previous week's (another county's table?)."""
         counts, keys = _count_matrix(rows), rows.column("unit_key")
         units, row_nos = self.unit_rows["unit"], self.unit_rows["row_no"]
-        for report, sheet, first, n, prev, earlier, version in self.decrease_checks:
-            if earlier is not None:
-                old_keys, old_counts = keys.slice(*earlier), counts[earlier[0] : sum(earlier)]
+        for report, sheet, first, n, other, pending, version, later in self.decrease_checks:
+            if pending is not None:
+                old_keys, old_counts = keys.slice(*pending), counts[pending[0] : sum(pending)]
             else:
                 found = self.con.sql(
                     f"SELECT coalesce(unit_key, unit) AS unit_key, {', '.join(COUNT_IDS)} FROM unit_rows "
                     "WHERE county = ? AND week = ? AND version = ?",
-                    params=[report.county, prev, version],
+                    params=[report.county, other, version],
                 ).to_arrow_table()
                 old_keys, old_counts = found.column("unit_key"), _count_matrix(found)
             new_keys = keys.slice(first, n)
+            new_counts = counts[first : first + n]
             if new_keys.equals(old_keys):  # the usual week: the same units in the same order, row for row
-                if not (counts[first : first + n] < old_counts).any():
+                if not ((old_counts < new_counts) if later else (new_counts < old_counts)).any():
                     continue
                 at = np.arange(n)
-            else:  # where each unit was in the previous week (-1: not there), matched in Arrow
+            else:  # where each unit was in the other week (-1: not there), matched in Arrow
                 at = pc.index_in(new_keys, value_set=old_keys.combine_chunks()).fill_null(-1).to_numpy()
             same = np.flatnonzero(at >= 0)
-            lower = counts[first + same] < old_counts[at[same]]  # NaN (a blank) is never lower
-            for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
+            if not len(same) and len(old_keys) and not later:
+                report.warnings.append(_no_common_units(report, sheet, n, other))
+                continue
+            ours, theirs = counts[first + same], old_counts[at[same]]
+            wrong = theirs < ours if later else ours < theirs  # NaN (a blank) is never lower
+            for i, j in zip(*np.nonzero(wrong)):  # row by row, metric by metric
                 row, metric = first + same[i], COUNT_IDS[j]
                 new, old = int(counts[row, j]), int(old_counts[at[same[i]], j])
+                label = f"「{units[row]}」的「{BY_ID[metric].label}」为 {new}"
                 report.warnings.append(
                     Problem(
+                        "W_ABOVE_NEXT_WEEK",
+                        f"{label}，多于下一周（{other}）已报送的 {old}；累计数不会减少",
+                        f"请核对本表与 {other} 的报表，其中之一有误",
+                        sheet=sheet,
+                        row=row_nos[row],
+                    )
+                    if later
+                    else Problem(
                         "W_DECREASE",
-                        f"「{units[row]}」的「{BY_ID[metric].label}」为 {new}，少于上一次报送（{prev}）"
-                        f"的 {old}；本表应填累计数",
+                        f"{label}，少于上一次报送（{other}）的 {old}；本表应填累计数",
                         "请核对是否填成了本周新增数",
                         sheet=sheet,
                         row=row_nos[row],
@@ -269,9 +355,18 @@ class Batch:
             self.con.unregister("batch_incoming")
 
 
+def _no_common_units(report: FileReport, sheet: str | None, n: int, prev: str) -> Problem:
+    return Problem(
+        "W_UNITS_CHANGED",
+        f"本表的 {n} 个单位与{report.county}上一次报送（{prev}）的单位没有一个相同",
+        f"请核对文件是否是{report.county}的表（可能发错了县，或填报单位填错）",
+        sheet=sheet,
+    )
+
+
 def _count_matrix(rows: pa.Table) -> np.ndarray:
-    """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow:
-    ~20x faster than from lists holding None."""
+    """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow
+    rather than from lists holding None (docs/performance.md)."""
     return (
         np.column_stack([rows.column(m).to_numpy() for m in COUNT_IDS]).astype(float, copy=False)
         if rows.num_rows
