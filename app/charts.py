@@ -317,10 +317,12 @@ def temperature_heatmap(
     cell_height: int = 44,
     max_width: int = 780,
     phone: bool = False,
+    blank: str | None = None,
 ):
     """Scores as a heat map, levels top (市级) to bottom (村级), warm colours hot and blue cold, the
     score and band written in every cell. `levels` is long: x, level, shown (and light, band).
-    phone: turned a quarter (levels across, counties down) so that it fits a 390-px screen."""
+    phone: turned a quarter (levels across, counties down) so that it fits a 390-px screen.
+    blank: written in grey in a cell without a score (不适用), instead of leaving a hole."""
     df = levels[levels[value].notna()].copy()
     if df.empty:
         return None
@@ -378,13 +380,24 @@ def temperature_heatmap(
             f"datum.{value} < 30 || datum.{value} >= 93", alt.value("white"), alt.value("#212121")
         ),
     )
+    chart = rect + text
+    if blank:
+        have = set(zip(df[x], df["level"]))
+        holes = pd.DataFrame(
+            [(c, lv) for lv in present for c in order if (c, lv) not in have], columns=[x, "level"]
+        ).assign(text=blank)
+        if len(holes):
+            hole = alt.Chart(holes)
+            chart = (
+                chart
+                + hole.mark_rect(color="#EEEEEE", stroke="white", strokeWidth=2).encode(x=enc_x, y=enc_y)
+                + hole.mark_text(fontSize=12, color="#757575").encode(x=enc_x, y=enc_y, text="text:N")
+            )
     if phone:
-        return _config((rect + text).properties(height=32 * len(order), width=alt.Step(64)), fit_width=False)
+        return _config(chart.properties(height=32 * len(order), width=alt.Step(64)), fit_width=False)
     # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit
     step = max(44, min(110, max_width // max(len(order), 1)))
-    return _config(
-        (rect + text).properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False
-    )
+    return _config(chart.properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False)
 
 
 def county_level_heatmap(
@@ -419,10 +432,13 @@ def level_area_heatmap(levels: pd.DataFrame, t: Labeler = _identity):
     df = levels.copy()
     if df.empty:
         return None
-    df["area"] = df["dimension"].map(DIMENSION_LABELS)
-    cols = [DIMENSION_LABELS[d] for d in (*DIMENSIONS, "composite")]
-    # half the page wide on the profile: five columns of 70 px and the level labels fit a 1366 px screen
-    return temperature_heatmap(df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=350)
+    df["area"] = df["dimension"].map(lambda d: t(DIMENSION_LABELS[d]))
+    cols = [t(DIMENSION_LABELS[d]) for d in (*DIMENSIONS, "composite")]
+    # half the page wide on the profile: five columns of 70 px and the level labels fit a 1366 px screen;
+    # a level an area does not apply to says so (#18 item 13)
+    return temperature_heatmap(
+        df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=290, blank=t("不适用")
+    )
 
 
 def slope_small_multiples(

@@ -238,7 +238,17 @@ def progress_by_week(weeks: list[str], config: Config | None = None) -> pd.DataF
 # --- one bundle per page ------------------------------------------------------------------------------
 
 
-def overview_data(con, week: str, config: Config | None = None) -> dict:
+def late_submissions(con, week: str, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The units whose `week` was late against [deadlines] submission: submitted after the deadline
+    (submitted_at set) or not yet submitted with the deadline passed at `now` (submitted_at NaT)."""
+    from etl.status import BOARD_SQL
+
+    board = con.execute(BOARD_SQL, {"now": now or dt.datetime.now()}).df()
+    late = board[(board["week"] == week) & board["late"]]
+    return late[["county", "status", "submitted_at", "deadline"]].reset_index(drop=True)
+
+
+def overview_data(con, week: str, config: Config | None = None, now: dt.datetime | None = None) -> dict:
     config = config or default_config()
     weeks = scoring.weeks_with_data(con)
     prev = previous_week(week)
@@ -282,6 +292,7 @@ def overview_data(con, week: str, config: Config | None = None) -> dict:
         "rejected": rejected_files(con, week),
         "rejected_unknown_week": con.execute(SQL_REJECTED_UNKNOWN_WEEK).fetchone()[0],
         "overdue": overdue_units(con, week, config),
+        "late": late_submissions(con, week, now),
     }
 
 

@@ -25,6 +25,7 @@ from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 from etl.weeks import WeekError, parse_week, week_label
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PROFILE_PAGE = "pages/county_profile.py"
 PROFILE_URL = "county_profile"  # st.Page's default url_path for pages/county_profile.py
 
@@ -56,6 +57,9 @@ PRINT_CSS = """
     break-inside: avoid !important; page-break-inside: avoid !important;
   }
   canvas, svg { max-width: 100% !important; height: auto !important; }
+  /* side-by-side columns stay side by side on paper (stacked, each took a half-empty page) */
+  [data-testid="stHorizontalBlock"] { display: flex !important; flex-wrap: nowrap !important; }
+  [data-testid="stColumn"] { min-width: 0 !important; }
   [data-testid="stVegaLiteChart"] { width: 100% !important; overflow: visible !important; }
   body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -167,7 +171,7 @@ def fetch(name: str, *args):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(builder: str, english_on: bool, args: tuple, kwargs: tuple):
-    # Altair builds and validates slowly (~0.1 s a chart); the finished spec is cached instead.
+    # Altair builds and validates slowly; the finished spec is cached instead.
     chart = getattr(charts, builder)(*args, t=labeler(english_on), **dict(kwargs))
     return None if chart is None else chart.to_dict(validate=False)
 

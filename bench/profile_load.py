@@ -8,7 +8,7 @@ patched for the run; the loader's code is not changed):
   validate  validate.parse_sheets: header/layout search, metadata, every cell parsed and checked
   write     store.Batch: known_file, add_submission / add_archive / add_log, flush (the decrease check and the bulk
             inserts), plus COMMIT (the rest of load_many's transaction)
-  open      open_warehouse (connect + migrate check), every REOPEN_SECONDS
+  open      the write session opening (connect + migrate check), every reopen_seconds
   other     wall − the above: file reads, hashing, reports, tqdm, the loop
 
 --profile adds a cProfile of the same run: the top functions by own time (cProfile slows Python code
@@ -90,7 +90,7 @@ class InProcessPool:
 
 
 def install(t: Timers) -> None:
-    from etl import check, layout, load, store, validate
+    from etl import check, layout, load, store, validate, write_session
     from etl import spreadsheet as reader
 
     # read
@@ -108,8 +108,9 @@ def install(t: Timers) -> None:
     for name in ("known_file", "add_submission", "add_archive", "add_log", "flush"):
         if hasattr(store.Batch, name):
             t.wrap(store.Batch, name, f"write.{name}")
-    t.wrap(load, "_in_transaction", "transaction")
-    t.wrap(load, "open_warehouse", "open")
+    t.wrap(load, "_write_batch", "transaction")
+    t.wrap(write_session, "connect", "open")
+    t.wrap(write_session, "migrate", "open")
 
 
 def profile_load(files: list[Path], config_path: Path, cprofile: bool) -> dict:

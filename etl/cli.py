@@ -18,6 +18,7 @@ COMMANDS = {
     "rankings": "etl.export",
     "user": "app.user_cli",
     "backup": "etl.backup",
+    "bulletin": "app.bulletin",
     "audit": "etl.audit",
     "forms": "etl.forms_cli",
 }

@@ -46,6 +46,7 @@ class Config:
     limits: dict
     auth: dict
     paths: dict
+    bulletin: dict
     catalogue: Catalogue
 
     @property
@@ -241,8 +242,19 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             catalogue = read_catalogue(where if where.is_absolute() else PROJECT_ROOT / where, weeks)
         except ConfigError as exc:
             problems += exc.lines
+    deadlines = dict(raw.get("deadlines") or {})
+    late = None
+    if "submission" in deadlines:  # the weekly deadline; the other keys are work due by a date
+        from .deadline import DeadlineError, parse_deadline
+
+        try:
+            parse_deadline(deadlines["submission"])
+        except DeadlineError as exc:
+            late = type("DeadlineConfigError", (ConfigError, DeadlineError), {})
+            line = out.key_line("deadlines", "submission")
+            problems.append(f"{path.name} 第 {line} 行，[deadlines] submission：{exc}")
     if problems:
-        raise ConfigError(problems)
+        raise (late or ConfigError)(problems)
     c, s = raw["campaign"], raw["scoring"]
     return Config(
         path=path,
@@ -254,10 +266,11 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         city_direct=raw["units"]["city_direct"],
         temperature=dict(s["temperature"]),
         lights=dict(s["lights"]),
-        deadlines=dict(raw.get("deadlines", {})),
+        deadlines=deadlines,
         limits=dict(raw["limits"]),
         auth=dict(raw.get("auth", {})),
         paths=dict(raw["paths"]),
+        bulletin=dict(raw.get("bulletin", {})),
         catalogue=catalogue,
     )
 

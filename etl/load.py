@@ -15,37 +15,73 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from etl.spreadsheet import SPREADSHEET_SUFFIXES
-
-from . import audit, materialise, sandbox
+from . import audit, file_types, sandbox
 from .config import Config, default_config, warehouse_path
+from .identity import identity_error
 from .pause_points import pause
 from .problems import FileReport, Problem
 from .store import Batch
-from .warehouse import open_warehouse
+from .warehouse import transaction
+from .write_session import WriteSession, write_session
 
-# A long load lets readers (the dashboard) in between batches this often. Each release checkpoints
-# (DuckDB rewrites its indexes then): every 2 s cost a province load 1.5 s of CPU, every 5 s 0.5 s.
-REOPEN_SECONDS = 5.0
+
+@dataclasses.dataclass(frozen=True)
+class LoadOptions:
+    """How a load cuts its work; the defaults are measured (docs/performance.md)."""
+
+    # Several files share one transaction (commits are the costly part of a small file); each file
+    # is still all-or-nothing: a batch commits whole or not at all, and a failed batch is redone
+    # file by file.
+    batch_files: int = 128
+    batch_bytes: int = 32_000_000
+    # near the end of a big folder the batches shrink to this, so that the workers finish together
+    batch_files_at_end: int = 16
+    # a long load lets readers (the dashboard) in between batches this often (each release
+    # checkpoints, which costs CPU)
+    reopen_seconds: float = 5.0
 
 
 def iter_files(paths) -> list[Path]:
-    """Files named directly, and spreadsheets found recursively in folders (sorted, no temp files)."""
+    """The spreadsheets to load: files named directly, and those found in folders (list_files)."""
+    return list_files(paths)[0]
+
+
+def list_files(paths) -> tuple[list[Path], list[FileReport]]:
+    """Files named directly, and every file found recursively in folders: the spreadsheets to load
+    (sorted) and a report for each other file, saying why it is skipped (etl/file_types.py)."""
     out: list[Path] = []
+    skipped: list[FileReport] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = [
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in SPREADSHEET_SUFFIXES
-                and not f.name.startswith(("~$", ".~", "."))
-            ]
+            found = []
+            for f in sorted(p.rglob("*"), key=lambda f: (len(f.relative_to(p).parts), str(f))):
+                if not f.is_file():
+                    continue
+                report = file_types.skipped(f)
+                if report is None:
+                    found.append(f)
+                else:
+                    skipped.append(report)
             # a folder's own files before its subfolders' (e.g. resubmitted/), each in name order
-            out.extend(sorted(found, key=lambda f: (len(f.relative_to(p).parts), str(f))))
+            out.extend(found)
         else:
             out.append(p)
-    return out
+    return out, skipped
+
+
+def load_files(
+    files: list[tuple[str, bytes]],
+    db_path=None,
+    *,
+    config: Config | None = None,
+    loaded_by: str | None = None,
+    allowed_unit: str | None = None,
+    on_wait=None,
+) -> list[FileReport]:
+    """Load files already in memory (the upload page) in one write session: one report per file.
+    allowed_unit: a county account's unit (see load_many)."""
+    with write_session(db_path, config, on_wait=on_wait) as session:
+        return load_many(session.con, files, session.config, loaded_by, allowed_unit=allowed_unit)
 
 
 def load_bytes(
@@ -69,6 +105,7 @@ def load_many(
     loaded_by: str | None = None,
     checked: list[tuple] | None = None,
     allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
     """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
     them again one per transaction, so that one bad write costs only its own file. Each file is
@@ -76,20 +113,21 @@ def load_many(
 
     checked: check_bytes() of each file when a worker already did it; otherwise the files are
     checked in the sandbox first, before the transaction.
-    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT)."""
+    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT).
+    clock: clock(report) -> when the file counts as received (default now; the demo dates its files)."""
     config = config or default_config()
     if checked is None:
         checked = sandbox.check_in_sandbox(
             [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files], config
         )
     try:
-        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked, allowed_unit))
+        return _write_batch(con, files, config, loaded_by, checked, allowed_unit, clock)
     except Exception as exc:
         if len(files) > 1:
             return [
                 r
                 for f, c in zip(files, checked)
-                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit)
+                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit, clock)
             ]
         report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
         report.errors.append(
@@ -102,11 +140,27 @@ def load_many(
         return [report]
 
 
+def _write_batch(con, *args, **kwargs) -> list[FileReport]:
+    """_load_batch in one transaction (a function of its own, so that the profiler times the COMMIT)."""
+    with transaction(con):
+        return _load_batch(con, *args, **kwargs)
+
+
 def _load_batch(
-    con, files, config: Config, loaded_by: str | None, checked: list, allowed_unit: str | None = None
+    con,
+    files,
+    config: Config,
+    loaded_by: str | None,
+    checked: list,
+    allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
     batch = Batch(
-        con, loaded_by, counties=[pre[1].county for pre in checked if pre], catalogue=config.catalogue
+        con,
+        loaded_by,
+        counties=[pre[1].county for pre in checked if pre],
+        clock=clock,
+        catalogue=config.catalogue,
     )
     # a file checked beforehand carries its hash in its report
     hashed = [
@@ -119,7 +173,7 @@ def _load_batch(
         for (name, data, sha), pre in zip(hashed, checked)
     ]
     batch.flush()
-    audit.record_reports(con, reports, loaded_by)
+    audit.record(con, [audit.report_row(r, loaded_by, at) for at, r in batch.logs])
     pause("before-commit", [name for name, _ in files])
     return reports
 
@@ -140,7 +194,8 @@ def _load_one(
     seen = batch.known_file(sha)
     if seen and allowed_unit is not None and seen[0] != allowed_unit:
         # the same bytes as another unit's accepted file: refused, not "unchanged"
-        report = FileReport(file_name, sha, seen[0], seen[1])
+        # logged under the uploader's unit: its own refused attempt, not a rejection of the other unit
+        report = FileReport(file_name, sha, allowed_unit, seen[1])
         report.errors.append(other_unit(seen[0], allowed_unit))
         report.rows = 0
     elif seen:
@@ -159,9 +214,15 @@ def _load_one(
         # a copy: a batch that fails is loaded again file by file, from these same checks
         report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
         if allowed_unit is not None and report.county != allowed_unit:
-            # checked on the checked report, before anything of this file is written
+            # checked on the checked report, before anything of this file is written;
+            # logged under the uploader's unit: its own refused attempt, not a rejection of the other unit
             report.errors.insert(0, other_unit(report.county, allowed_unit))
+            report.county = allowed_unit
         batch.add_archive(sha, data)
+        if not report.errors and any(p.code == "W_NAME_UNIT" for p in report.warnings):
+            wrong = identity_error(report, parsed.table, batch.units_before(report.county, report.week))
+            if wrong is not None:
+                report.errors.append(wrong)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
         else:
@@ -172,38 +233,16 @@ def _load_one(
     return report
 
 
-def _in_transaction(con, work):
-    con.execute("BEGIN TRANSACTION")
-    try:
-        result = work()
-        con.execute("COMMIT")
-        return result
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
-# Several files share one transaction (commits are the costly part of a small file); each file is
-# still all-or-nothing, because a batch commits whole or not at all and a failed batch is redone
-# file by file.
-BATCH_FILES = 128
-BATCH_BYTES = 32_000_000
-# Near the end of a big folder the batches get smaller (down to this), so that the workers finish
-# together and little is left to write once they are done.
-BATCH_FILES_AT_END = 16
-# Files are read and checked by the sandbox's worker processes (etl/sandbox.py), the CPU-bound
-# part, while this process writes the batches before them, in order.
-
-
-def _batch_size(remaining: int, workers: int) -> int:
+def _batch_size(remaining: int, workers: int, options: LoadOptions) -> int:
+    most = options.batch_files
     if workers < 2:
-        return BATCH_FILES
-    return max(min(BATCH_FILES, remaining // (2 * workers)), min(BATCH_FILES_AT_END, BATCH_FILES))
+        return most
+    return max(min(most, remaining // (2 * workers)), min(options.batch_files_at_end, most))
 
 
-def _batches(files: list[Path], workers: int = 1):
+def _batches(files: list[Path], workers: int = 1, options: LoadOptions = LoadOptions()):
     """The files' bytes in batches; a file that cannot be read is a report of its own, in order."""
-    batch, size, limit = [], 0, _batch_size(len(files), workers)
+    batch, size, limit = [], 0, _batch_size(len(files), workers, options)
     for i, path in enumerate(files):
         try:
             data = path.read_bytes()
@@ -217,11 +256,14 @@ def _batches(files: list[Path], workers: int = 1):
             continue
         batch.append((path.name, data))
         size += len(data)
-        if len(batch) >= limit or size >= BATCH_BYTES:
+        if len(batch) >= limit or size >= options.batch_bytes:
             yield batch
-            batch, size, limit = [], 0, _batch_size(len(files) - i - 1, workers)
+            batch, size, limit = [], 0, _batch_size(len(files) - i - 1, workers, options)
     if batch:
         yield batch
+
+
+SQL_KNOWN_FILES = "SELECT DISTINCT sha256 FROM submission_versions"
 
 
 def load_paths(
@@ -232,35 +274,28 @@ def load_paths(
     loaded_by: str | None = None,
     progress: bool = False,
     on_wait=None,
+    options: LoadOptions = LoadOptions(),
+    clock=None,
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
     Files are read and checked without holding the warehouse, by the sandbox's worker processes;
-    the warehouse is held only to write each batch, and let go every REOPEN_SECONDS so that readers
-    (the dashboard) get in during a long load."""
+    one write session writes each batch, lets the warehouse go every `options.reopen_seconds` so
+    that readers (the dashboard) get in during a long load, and refreshes the stored scores."""
     config = config or default_config()
-    db_path = Path(db_path) if db_path else warehouse_path(None, config)
-    files = iter_files(paths)
+    files, skipped = list_files(paths)
     reports: list[FileReport] = []
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
     pool = sandbox.shared_pool()
     workers = pool.size
     # the workers import while this process opens the warehouse; one is enough for a few files
-    pool.start(workers if len(files) > 2 * BATCH_FILES_AT_END else 1, config)
-
-    def hold():
-        con = open_warehouse(db_path, config, on_wait=on_wait)
-        # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: at ~2 MB a batch that is a
-        # rewrite every few batches. A load checkpoints once, when it lets the warehouse go.
-        con.execute("SET checkpoint_threshold = '1GB'")
-        # the workers keep the cores busy: DuckDB's own threads would only take turns with them
-        con.execute("SET threads = 1")
-        return con, time.monotonic()
-
-    con, opened = hold()
-    pause("opened")
-    # files already in the warehouse are not checked again ("unchanged" costs only a hash)
-    known = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM submission_versions").fetchall()}
+    pool.start(workers if len(files) > 2 * options.batch_files_at_end else 1, config)
+    # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: with a few MB a batch that is a
+    # rewrite every few batches. A load checkpoints once, when it lets the warehouse go. The workers
+    # keep the cores busy: DuckDB's own threads would only take turns with them.
+    settings = ["SET checkpoint_threshold = '1GB'", "SET threads = 1"]
+    session = WriteSession(db_path, config, on_wait=on_wait, settings=settings)
+    known: set[str] = set()
 
     def check(batch):
         hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in batch]
@@ -269,25 +304,24 @@ def load_paths(
         return new, pool.submit(todo, config)
 
     def write(batch, parsing):
-        nonlocal con, opened
         new, work = parsing
         fresh = iter(work.result())  # outside the write lock
         checked = [next(fresh) if is_new else None for is_new in new]
-        if con is None:
-            con, opened = hold()
-        done = load_many(con, batch, config, loaded_by, checked=checked)
+        done = load_many(session.con, batch, config, loaded_by, checked=checked, clock=clock)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
         reports.extend(done)
-        if time.monotonic() - opened > REOPEN_SECONDS:  # let waiting readers in
-            con.close()
-            con = None
+        if session.held_for() > options.reopen_seconds:  # let waiting readers in
+            session.pause()
         bar.update(len(batch))
         pause("written", [name for name, _ in batch])
 
     checkpointed = False
     window: deque = deque()
     try:
-        for item in _batches(files, workers):
+        # files already in the warehouse are not checked again ("unchanged" costs only a hash)
+        known.update(sha for (sha,) in session.con.execute(SQL_KNOWN_FILES).fetchall())
+        pause("opened")
+        for item in _batches(files, workers, options):
             if isinstance(item, FileReport):  # unreadable: report it in its place
                 while window:
                     write(*window.popleft())
@@ -295,31 +329,33 @@ def load_paths(
                 bar.update(1)
                 continue
             window.append((item, check(item)))
-            if con is not None and reports and not checkpointed and len(item) <= BATCH_FILES // 2:
-                # the batches have begun to shrink, and the workers still have a few to check: write
-                # out the WAL now (≈ 0.4 s), so that the checkpoint at close, when nothing else runs,
-                # is small. Any later, the workers would finish and wait for it.
-                con.execute("CHECKPOINT")
+            shrinking = len(item) <= options.batch_files // 2
+            if session.is_open and reports and not checkpointed and shrinking:
+                # the batches have begun to shrink and the workers still have a few to check: write
+                # out the WAL now, so that the checkpoint at release, when nothing else runs, is
+                # small. Any later, the workers would finish and wait for it.
+                session.con.execute("CHECKPOINT")
                 checkpointed = True
             while len(window) > workers:  # keep every worker busy, write in file order
                 write(*window.popleft())
         while window:
             write(*window.popleft())
-        if con is None:
-            con, opened = hold()
-        con.execute("RESET threads")  # the workers are done
+        session.con.execute("RESET threads")  # the workers are done: the refresh gets every thread
         pause("refreshing")
-        materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
+        session.refresh_scores()
+        reports.extend(skipped)  # last, where the clerk reads the summary
     finally:
         bar.close()
         for _, (_, work) in window:  # a load that failed leaves no work queued in the shared pool
             work.cancel()
-        if con is not None:
-            con.close()
+        session.release()
     return reports
 
 
 # ---- command line ---------------------------------------------------------------------------
+
+
+OUTCOMES = ("loaded", "unchanged", "rejected", "skipped")
 
 
 def add_parser(sub) -> None:
@@ -336,8 +372,11 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-def print_report(report: FileReport, verbose: bool = False, out=sys.stdout) -> None:
+def print_report(report: FileReport, verbose: bool = False, out=None) -> None:
+    out = out or sys.stdout  # looked up now: a test (or a caller) may have replaced it
     print(report.summary(), file=out)
+    if report.outcome == "skipped":
+        return  # the summary says why
     for p in report.errors:
         print("    ✗ " + p.text(), file=out)
     shown = report.warnings if verbose else report.warnings[:5]
@@ -368,9 +407,10 @@ def run(args) -> int:
     else:
         for r in reports:
             print_report(r, args.verbose)
-        counts = {k: sum(r.outcome == k for r in reports) for k in ("loaded", "unchanged", "rejected")}
+        counts = {k: sum(r.outcome == k for r in reports) for k in OUTCOMES}
         print(
             f"共 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
-            f"退回 {counts['rejected']}；用时 {time.perf_counter() - started:.1f} 秒"
+            f"退回 {counts['rejected']}，跳过 {counts['skipped']}；用时 {time.perf_counter() - started:.1f} 秒"
         )
-    return 1 if any(r.outcome == "rejected" for r in reports) else 0
+    # 1: a file was rejected, or skipped for a reason to act on (a .et to have saved as .xlsx)
+    return 0 if all(r.ok for r in reports) else 1

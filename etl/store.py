@@ -21,7 +21,7 @@ KEY_COLUMNS = ("county", "week", "version", "row_no", "unit", "level")
 
 
 def unit_row_columns(catalogue: Catalogue) -> tuple[str, ...]:
-    """The columns of unit_rows: the keys, every metric id of every version, remarks, unit_key."""
+    """The columns of unit_rows: the keys, every metric id of every form version, remarks, unit_key."""
     return (*KEY_COLUMNS, *(c.id for c in catalogue.metrics), "remarks", "unit_key")
 
 
@@ -82,10 +82,12 @@ def set_current(con, county: str, week: str, version: int) -> None:
 class Batch:
     """The pending writes of the files loaded in one transaction."""
 
-    def __init__(self, con, loaded_by: str | None, counties=(), *, catalogue: Catalogue):
+    def __init__(self, con, loaded_by: str | None, counties=(), clock=None, *, catalogue: Catalogue):
         self.con, self.loaded_by, self.catalogue = con, loaded_by, catalogue
         self.columns = unit_row_columns(catalogue)
         self.count_ids = count_ids(catalogue)
+        # clock(report) -> when this file counts as received; None = now (the demo dates its files)
+        self.clock = clock
         # What the warehouse holds for the counties in this batch (read once, in one query, and kept
         # up to date as files are added): reading every county's state for every batch grows with the
         # warehouse.
@@ -139,8 +141,11 @@ class Batch:
     def add_archive(self, sha256: str, data: bytes) -> None:
         self.archive.setdefault(sha256, data)
 
+    def received_at(self, report: FileReport) -> dt.datetime:
+        return self.clock(report) if self.clock else now()
+
     def add_log(self, report: FileReport) -> None:
-        self.logs.append((now(), report))
+        self.logs.append((self.received_at(report), report))
 
     def add_submission(self, report: FileReport, table: dict[str, list], sheet: str | None = None) -> None:
         """A new version for (county, week), current from now on. Its counts are compared with the
@@ -148,21 +153,28 @@ class Batch:
         key = (report.county, report.week)
         self.know([report.county])
         first, n = len(self.unit_rows["unit"]), len(table["unit"])
-        earlier_weeks = [w for w in self.weeks[report.county] if w < report.week]
-        if earlier_weeks and n:
-            prev = max(earlier_weeks)
-            # the previous week as it is now: rows of this batch, or a version in the warehouse
-            self.decrease_checks.append(
-                (
-                    report,
-                    sheet,
-                    first,
-                    n,
-                    prev,
-                    self.pending.get((report.county, prev)),
-                    self.current[report.county, prev],
+        weeks = self.weeks[report.county]
+        earlier_weeks = [w for w in weeks if w < report.week]
+        # an earlier week resubmitted: its counts may not exceed the following week's either
+        later_weeks = [w for w in weeks if w > report.week]
+        for other, later in (
+            (max(earlier_weeks, default=None), False),
+            (min(later_weeks, default=None), True),
+        ):
+            if other is not None and n:
+                # the other week as it is now: rows of this batch, or a version in the warehouse
+                self.decrease_checks.append(
+                    (
+                        report,
+                        sheet,
+                        first,
+                        n,
+                        other,
+                        self.pending.get((report.county, other)),
+                        self.current[report.county, other],
+                        later,
+                    )
                 )
-            )
         replaced = self.current.get(key)
         if replaced is not None:
             self._check_dropped_units(report, table, replaced)
@@ -171,7 +183,16 @@ class Batch:
         self.weeks[report.county].add(report.week)
         report.version, report.rows, report.resubmission = version, n, version > 1
         self.versions.append(
-            (report.county, report.week, version, report.file_name, report.sha256, now(), n, self.loaded_by)
+            (
+                report.county,
+                report.week,
+                version,
+                report.file_name,
+                report.sha256,
+                self.received_at(report),
+                n,
+                self.loaded_by,
+            )
         )
         self.accepted[report.sha256] = (report.county, report.week, version)
         self.pending[key] = (first, n)
@@ -180,6 +201,25 @@ class Batch:
         for name in self.columns[3:]:  # a column the week's form does not have stays NULL
             values = table.get(name)
             self.unit_rows[name].extend(values if values is not None else repeat(None, n))
+
+    def units_before(self, county: str, week: str) -> set | None:
+        """The unit keys of the county's latest week before this one, as it is now (None when it has
+        no earlier week): etl/identity.py asks when a file's name names another county."""
+        self.know([county])
+        earlier = [w for w in self.weeks[county] if w < week]
+        if not earlier:
+            return None
+        prev = max(earlier)
+        pending = self.pending.get((county, prev))
+        if pending is not None:
+            return set(self.unit_rows["unit_key"][pending[0] : sum(pending)])
+        return {
+            key
+            for (key,) in self.con.execute(
+                "SELECT coalesce(unit_key, unit) FROM unit_rows WHERE county = ? AND week = ? AND version = ?",
+                [county, prev, self.current[county, prev]],
+            ).fetchall()
+        }
 
     def _check_dropped_units(self, report: FileReport, table: dict[str, list], replaced: int) -> None:
         """A correction that leaves out units of the version it replaces says which (#18 item 5):
@@ -210,42 +250,58 @@ class Batch:
             )
 
     def _check_decreases(self, rows: pa.Table) -> None:
-        """Cumulative counts lower than the same unit's in the county's previous submitted week."""
+        """Cumulative counts lower than the same unit's in the county's previous submitted week, or
+        (an earlier week resubmitted) higher than in the following week; and a week whose units have
+        nothing in common with the previous week's (another county's table?)."""
         ids = self.count_ids
         counts, keys = _count_matrix(rows, ids), rows.column("unit_key")
         units, row_nos = self.unit_rows["unit"], self.unit_rows["row_no"]
-        for report, sheet, first, n, prev, earlier, version in self.decrease_checks:
+        for report, sheet, first, n, other, pending, version, later in self.decrease_checks:
             # only the columns that both weeks' forms have are compared
             both = (
-                self.catalogue.form_for(report.week).by_id.keys() & self.catalogue.form_for(prev).by_id.keys()
+                self.catalogue.form_for(report.week).by_id.keys()
+                & self.catalogue.form_for(other).by_id.keys()
             )
-            compared = np.array([m in both for m in ids])
-            if earlier is not None:
-                old_keys, old_counts = keys.slice(*earlier), counts[earlier[0] : sum(earlier)]
+            compared = np.array([m in both for m in ids], dtype=bool)
+            if pending is not None:
+                old_keys, old_counts = keys.slice(*pending), counts[pending[0] : sum(pending)]
             else:
                 found = self.con.sql(
                     f"SELECT coalesce(unit_key, unit) AS unit_key, {', '.join(ids)} FROM unit_rows "
                     "WHERE county = ? AND week = ? AND version = ?",
-                    params=[report.county, prev, version],
+                    params=[report.county, other, version],
                 ).to_arrow_table()
                 old_keys, old_counts = found.column("unit_key"), _count_matrix(found, ids)
             new_keys = keys.slice(first, n)
+            new_counts = counts[first : first + n]
             if new_keys.equals(old_keys):  # the usual week: the same units in the same order, row for row
-                if not ((counts[first : first + n] < old_counts) & compared).any():
+                if not (((old_counts < new_counts) if later else (new_counts < old_counts)) & compared).any():
                     continue
                 at = np.arange(n)
-            else:  # where each unit was in the previous week (-1: not there), matched in Arrow
+            else:  # where each unit was in the other week (-1: not there), matched in Arrow
                 at = pc.index_in(new_keys, value_set=old_keys.combine_chunks()).fill_null(-1).to_numpy()
             same = np.flatnonzero(at >= 0)
-            lower = (counts[first + same] < old_counts[at[same]]) & compared  # NaN (a blank) is never lower
-            for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
+            if not len(same) and len(old_keys) and not later:
+                report.warnings.append(_no_common_units(report, sheet, n, other))
+                continue
+            ours, theirs = counts[first + same], old_counts[at[same]]
+            wrong = (theirs < ours if later else ours < theirs) & compared  # NaN (a blank) is never lower
+            for i, j in zip(*np.nonzero(wrong)):  # row by row, metric by metric
                 row, metric = first + same[i], ids[j]
                 new, old = int(counts[row, j]), int(old_counts[at[same[i]], j])
+                label = f"「{units[row]}」的「{self.catalogue.by_id[metric].label}」为 {new}"
                 report.warnings.append(
                     Problem(
+                        "W_ABOVE_NEXT_WEEK",
+                        f"{label}，多于下一周（{other}）已报送的 {old}；累计数不会减少",
+                        f"请核对本表与 {other} 的报表，其中之一有误",
+                        sheet=sheet,
+                        row=row_nos[row],
+                    )
+                    if later
+                    else Problem(
                         "W_DECREASE",
-                        f"「{units[row]}」的「{self.catalogue.by_id[metric].label}」为 {new}，少于上一次报送（{prev}）"
-                        f"的 {old}；本表应填累计数",
+                        f"{label}，少于上一次报送（{other}）的 {old}；本表应填累计数",
                         "请核对是否填成了本周新增数",
                         sheet=sheet,
                         row=row_nos[row],
@@ -309,9 +365,18 @@ class Batch:
             self.con.unregister("batch_incoming")
 
 
+def _no_common_units(report: FileReport, sheet: str | None, n: int, prev: str) -> Problem:
+    return Problem(
+        "W_UNITS_CHANGED",
+        f"本表的 {n} 个单位与{report.county}上一次报送（{prev}）的单位没有一个相同",
+        f"请核对文件是否是{report.county}的表（可能发错了县，或填报单位填错）",
+        sheet=sheet,
+    )
+
+
 def _count_matrix(rows: pa.Table, ids: tuple[str, ...]) -> np.ndarray:
-    """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow:
-    ~20x faster than from lists holding None."""
+    """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow
+    rather than from lists holding None (docs/performance.md)."""
     return (
         np.column_stack([rows.column(m).to_numpy() for m in ids]).astype(float, copy=False)
         if rows.num_rows

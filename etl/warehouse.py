@@ -3,6 +3,7 @@ config tables the scoring views read, and the views themselves (etl/sql/views, i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from .config import DIMENSIONS, Config, default_config
+from .deadline import deadline_of, submission_rule
 from .store import unit_row_columns
 from .views import VIEWS_DIR, quote
 from .views import view_sql as _render_views
@@ -64,6 +66,18 @@ def connect(
             delay = min(delay * 2, 0.1)  # loads let go between batches: look again soon
 
 
+@contextlib.contextmanager
+def transaction(con):
+    """BEGIN … COMMIT around the block; ROLLBACK when it raises (anything, even KeyboardInterrupt)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def migrations() -> list[tuple[int, str, str]]:
     out = []
     for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
@@ -89,6 +103,7 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
     """The constants of config.toml as small tables, so the SQL views never hard-code them."""
     weeks = campaign_weeks(config.start, config.end)
     cat = config.catalogue
+    rule = submission_rule(config)
     params = {k: float(v) for k, v in config.temperature.items()}
     params.update({f"{k}": float(v) for k, v in config.lights.items()})
     return {
@@ -165,7 +180,7 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
         "cfg_params": ("name VARCHAR, value DOUBLE", sorted(params.items())),
         "cfg_weeks": (
             "week VARCHAR, week_no INTEGER, monday DATE, sunday DATE, months_started INTEGER, "
-            "expected_progress DOUBLE, form INTEGER, method INTEGER",
+            "expected_progress DOUBLE, deadline TIMESTAMP, form INTEGER, method INTEGER",
             [
                 (
                     w,
@@ -174,6 +189,7 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
                     week_sunday(w),
                     months_started(w, config.start),
                     expected_progress(w, config.start, config.end),
+                    deadline_of(w, rule),
                     cat.form_for(w).version,
                     cat.method_for(w).version,
                 )
@@ -206,14 +222,9 @@ def migrate(con, config: Config | None = None) -> int:
     for version, name, sql in migrations():
         if version <= current:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied += 1
     fingerprint = _fingerprint(config)
     stored = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
@@ -223,8 +234,7 @@ def migrate(con, config: Config | None = None) -> int:
 
 
 def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         add_catalogue_columns(con, config)
         for name, (columns, rows) in _config_tables(config).items():
             con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
@@ -236,10 +246,6 @@ def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
         con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", [fingerprint or _fingerprint(config)]
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def add_catalogue_columns(con, config: Config) -> list[str]:

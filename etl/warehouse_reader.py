@@ -13,7 +13,8 @@ import pandas as pd
 
 from . import materialise
 from .config import Config, default_config
-from .warehouse import _fingerprint, connect, migrate, migrations, schema_version
+from .warehouse import _fingerprint, connect, migrations, schema_version
+from .write_session import write_session
 
 
 class NoWarehouse(FileNotFoundError):
@@ -55,9 +56,6 @@ def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
         )[0] == _fingerprint(config)
     if up_to_date:
         return False
-    con = connect(path, read_only=False)
-    try:
-        migrate(con, config)
-    finally:
-        con.close()
+    with write_session(path, config, refresh=False):  # opening it upgrades it
+        pass
     return True

@@ -9,6 +9,7 @@ from app.labels import month_day
 from app.notes import notes_text
 from app.ui import t
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config
+from etl.deadline import deadline_text
 
 config = default_config()
 status = ui.page_header("总览")
@@ -190,6 +191,32 @@ with left:
         if data["rejected_unknown_week"]:
             st.caption(
                 t("另有 {n} 份被退回的文件无法识别统计周，见“数据报送”页。", n=data["rejected_unknown_week"])
+            )
+        late = data["late"]
+        st.markdown(
+            f"**{t('逾期报送')}**："
+            + (
+                "、".join(
+                    ui.md(r.county)
+                    + "（"
+                    + (
+                        t("{time} 报送", time=f"{r.submitted_at:%m-%d %H:%M}")
+                        if pd.notna(r.submitted_at)
+                        else t("逾期未报")
+                    )
+                    + "）"
+                    for r in late.itertuples()
+                )
+                if len(late)
+                else t("无")
+            )
+        )
+        if len(late):
+            st.caption(
+                t(
+                    "截止时间：{deadline}（config.toml [deadlines] submission）。",
+                    deadline=deadline_text(late["deadline"].iloc[0]),
+                )
             )
         overdue = data["overdue"]
         st.markdown(

@@ -3,7 +3,7 @@
 DuckDB lets one process write or several read, never both at once. So:
 - a load that finds the warehouse held waits (etl.warehouse.connect retries up to 60 s) and says so
   on stderr: 数据库正被其他程序使用，等待中……;
-- a long load closes and reopens its connection every 5 s (etl.load.REOPEN_SECONDS) so that readers
+- a long load closes and reopens its connection every 5 s (etl.load.LoadOptions.reopen_seconds) so that readers
   (the dashboard) get in between files; readers hold their connection only for one query;
 - a reader that meets a load waits for it (etl.warehouse_reader.reader, up to 30 s), and since each file is one
   transaction it sees a submission wholly or not at all."""
@@ -132,9 +132,8 @@ def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
         db,
         ["written:*"],
         tmp_path / "fifo",
-        code="import sys; import etl.load as l; l.REOPEN_SECONDS = 0; l.BATCH_FILES = 16; "
-        "sys.exit(l.run(type('A', (), dict(paths=[sys.argv[1]], db=sys.argv[2], json=False, verbose=False, "
-        "by=None))()))",
+        code="import sys; import etl.load as l; "
+        "l.load_paths([sys.argv[1]], sys.argv[2], options=l.LoadOptions(reopen_seconds=0, batch_files=16))",
         args=[str(folders[0]), str(db)],
     )
     seen = []

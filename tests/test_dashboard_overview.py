@@ -90,7 +90,7 @@ def test_no_warehouse(tmp_path):
     no_exception(at)
     assert "还没有数据库" in at.info[0].value
     assert "python -m etl load" in at.code[0].value and "python -m etl demo" in at.code[0].value
-    assert "数据报送" in at.get("page_link")[0].proto.label
+    assert "数据报送" in at.main.get("page_link")[0].proto.label
 
 
 def test_empty_warehouse(tmp_path):
@@ -102,7 +102,7 @@ def test_empty_warehouse(tmp_path):
     no_exception(at)
     assert "还没有成功导入的调度表" in at.info[0].value
     # #18 item 9: the notice leads to the page where files are uploaded
-    [link] = at.get("page_link")
+    [link] = at.main.get("page_link")  # the sidebar holds the menu
     assert "数据报送" in link.proto.label and link.proto.page.endswith("submissions")
 
 

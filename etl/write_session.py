@@ -1,0 +1,110 @@
+"""The one way to change the warehouse: open it for writing, change it in transactions, refresh the
+stored scores, let it go. Used by `python -m etl load`, the upload page, the restore of a version,
+and backup/restore of the whole warehouse.
+
+    with write_session(db_path, config) as session:
+        with session.transaction() as con:
+            ...  # all or nothing
+    # leaving: the stored scores (etl.materialise) refreshed, the write lock released
+
+DuckDB lets one process write or several read. A session holds the write lock while its connection
+is open; `pause()` closes it so that waiting readers (the dashboard) get in during a long load, and
+the next use of `session.con` opens it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+
+from . import materialise
+from .config import Config, default_config, warehouse_path
+from .warehouse import connect, migrate, transaction
+
+
+class WriteSession:
+    """A read-write connection that can be let go and taken again; see the module docstring."""
+
+    def __init__(
+        self,
+        db_path=None,
+        config: Config | None = None,
+        *,
+        on_wait: Callable[[float], None] | None = None,
+        upgrade: bool = True,
+        settings: Sequence[str] = (),
+    ):
+        self.config = config or default_config()
+        self.db_path = Path(db_path) if db_path else warehouse_path(None, self.config)
+        self.on_wait = on_wait
+        self.upgrade = upgrade  # bring the schema and views up to date on opening
+        self.settings = tuple(settings)  # SET statements for every connection this session opens
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._opened = 0.0
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection, opened (waiting for another writer) when the session does not hold one."""
+        if self._con is None:
+            con = connect(self.db_path, read_only=False, on_wait=self.on_wait)
+            try:
+                if self.upgrade:
+                    migrate(con, self.config)
+                for statement in self.settings:
+                    con.execute(statement)
+            except BaseException:
+                con.close()
+                raise
+            self._con, self._opened = con, time.monotonic()
+        return self._con
+
+    @property
+    def is_open(self) -> bool:
+        return self._con is not None
+
+    def held_for(self) -> float:
+        """Seconds since the connection was opened (0 when closed)."""
+        return time.monotonic() - self._opened if self._con is not None else 0.0
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with transaction(self.con) as con:
+            yield con
+
+    def refresh_scores(self) -> bool:
+        """Bring the stored scores up to date (cheap when nothing changed); never raises."""
+        return materialise.refresh(self.con)
+
+    def pause(self) -> None:
+        """Let the warehouse go for now (readers get in); the next `con` opens it again."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    release = pause
+
+
+@contextlib.contextmanager
+def write_session(
+    db_path=None,
+    config: Config | None = None,
+    *,
+    on_wait: Callable[[float], None] | None = None,
+    upgrade: bool = True,
+    settings: Sequence[str] = (),
+    refresh: bool = True,
+) -> Iterator[WriteSession]:
+    """A WriteSession, opened at once; on a normal exit the stored scores are refreshed (with
+    `refresh`), and the warehouse is released in every case."""
+    session = WriteSession(db_path, config, on_wait=on_wait, upgrade=upgrade, settings=settings)
+    try:
+        session.con  # noqa: B018 — take the write lock now: the caller waits here, not mid-work
+        yield session
+        if refresh:
+            session.refresh_scores()
+    finally:
+        session.release()
