@@ -25,6 +25,7 @@ from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 from etl.weeks import WeekError, parse_week
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PROFILE_PAGE = "pages/county_profile.py"
 PROFILE_URL = "county_profile"  # st.Page's default url_path for pages/county_profile.py
 

@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 import olefile
 import python_calamine as calamine
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+from .cell_faults import find_faults, find_xls_faults
+from .file_types import SPREADSHEET_SUFFIXES, unsupported
+from .problems import too_many_rows
+
+__all__ = ["SPREADSHEET_SUFFIXES", "ReadError", "Sheet", "read_sheets"]
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -32,6 +36,7 @@ class Sheet:
     name: str
     rows: list[list]  # absolute: rows[r][c] is cell (r, c), A1 = (0, 0)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    visible: bool = True  # False for a hidden or very hidden sheet: never read as the table
 
 
 def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
@@ -49,10 +54,10 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if data.startswith(ZIP_MAGIC):
         _check_zip(data, suffix, limits)
-        return _read_calamine(data, limits)
+        return _mark_faults(_read_calamine(data, limits), data, find_faults)
     if data.startswith(OLE_MAGIC):
         _check_ole(data)
-        return _read_calamine(data, limits)
+        return _mark_faults(_read_calamine(data, limits), data, find_xls_faults)
     if suffix == ".csv":
         return [_read_csv(data, limits)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -61,11 +66,7 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
             f"文件已损坏或不是 {suffix} 表格（文件头无法识别）",
             "请用 Excel/WPS 打开确认后重新保存发送",
         )
-    raise ReadError(
-        "E_UNSUPPORTED_TYPE",
-        f"不支持的文件类型「{suffix or '无扩展名'}」",
-        "请发送 .xlsx、.xls、.ods 或 .csv 文件",
-    )
+    raise ReadError("E_UNSUPPORTED_TYPE", *unsupported(file_name))
 
 
 # A part that inflates more than this many times its packed size is a bomb: spreadsheet XML packs
@@ -85,6 +86,7 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
             "E_NOT_A_SPREADSHEET", "文件已损坏（压缩包结构无法读取）", "请用 Excel/WPS 打开确认后重新保存发送"
         ) from None
     names = {i.filename.lower() for i in infos}
+    _not_a_workbook(names)
     total = sum(i.file_size for i in infos)
     packed = max(
         (i for i in infos if i.file_size > RATIO_FROM_BYTES),
@@ -116,6 +118,30 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
         )
     if "encryptedpackage" in names:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
+
+
+# a zip holding one of these parts (and no workbook) is another Office document renamed
+_OTHER_DOCUMENTS = {
+    "word/document.xml": "Word 文档（.docx）",
+    "ppt/presentation.xml": "PowerPoint 演示文稿（.pptx）",
+    "xl/workbook.bin": "Excel 二进制工作簿（.xlsb）",
+}
+
+
+def _not_a_workbook(names: set[str]) -> None:
+    """Another Office document, or a plain zip, renamed .xlsx: said so (calamine would only say
+    CalamineError). A package with a workbook anywhere else is left to calamine."""
+    if "xl/workbook.xml" in names or "content.xml" in names:
+        return
+    what = next((kind for part, kind in _OTHER_DOCUMENTS.items() if part in names), None)
+    if what is None and "[content_types].xml" in names:
+        return  # an Office package whose workbook part has another name: calamine judges it
+    what = what or "压缩包（.zip）"
+    raise ReadError(
+        "E_NOT_A_SPREADSHEET",
+        f"这是{what}，只是扩展名被改成了表格的扩展名，不是表格",
+        "请发送 Excel 表格本身：用 Excel/WPS 打开调度表后“另存为” .xlsx",
+    )
 
 
 FILEPASS = 0x002F  # the record an encrypted .xls has right after its first BOF
@@ -175,9 +201,7 @@ def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
         end = sheet.end or (0, 0)
         if end[0] + 1 > limits["max_rows"]:
             raise ReadError(
-                "E_TOO_MANY_ROWS",
-                f"工作表「{meta.name}」有 {end[0] + 1} 行，超过上限 {limits['max_rows']}",
-                "请删除无关的空行或数据后再发送",
+                "E_TOO_MANY_ROWS", *too_many_rows(f"工作表「{meta.name}」", end[0] + 1, limits["max_rows"])
             )
         if end[1] + 1 > limits["max_columns"]:
             raise ReadError(
@@ -194,7 +218,21 @@ def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
             )
         rows = sheet.to_python(skip_empty_area=False)
         _check_cells(meta.name, rows, limits)
-        sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or [])))
+        visible = meta.visible == calamine.SheetVisibleEnum.Visible
+        sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or []), visible))
+    return sheets
+
+
+def _mark_faults(sheets: list[Sheet], data: bytes, find) -> list[Sheet]:
+    """Error values and uncached formulas, which calamine reads as empty (or 0), as CellFault."""
+    try:
+        faults = find(data)
+    except Exception:  # noqa: BLE001 - calamine read the file: a part it ignores is not the file's fault
+        return sheets
+    for sheet in sheets:
+        for (r, c), fault in faults.get(sheet.name, {}).items():
+            if r < len(sheet.rows) and c < len(sheet.rows[r]):
+                sheet.rows[r][c] = fault
     return sheets
 
 
@@ -261,9 +299,7 @@ def _read_csv_rows(text: str, limits: dict) -> list[list]:
         for row in csv.reader(io.StringIO(text, newline="")):
             rows.append(row)
             if len(rows) > limits["max_rows"]:
-                raise ReadError(
-                    "E_TOO_MANY_ROWS", f"CSV 超过 {limits['max_rows']} 行", "请删除无关的数据后再发送"
-                )
+                raise ReadError("E_TOO_MANY_ROWS", *too_many_rows("CSV ", len(rows), limits["max_rows"]))
             if len(row) > limits["max_columns"]:
                 raise ReadError(
                     "E_TOO_MANY_COLUMNS",
