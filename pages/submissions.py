@@ -134,7 +134,7 @@ with tab_board:
                 )
             )
         office_views.late_caption(board, week, config)
-        st.altair_chart(office.board_chart(board), width="stretch")
+        st.altair_chart(office.board_chart(board, ui.english()), width="stretch")
         st.caption(
             t(
                 "颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送；"
