@@ -30,6 +30,7 @@ PAGES = [
 # ---- end of PAGES ---------------------------------------------------------------------------------
 
 st.set_page_config(page_title="主题教育调度", page_icon=":material/dashboard:", layout="wide")
+ui.pin_snapshot()  # every read of this rerun from one published snapshot
 ui.language_switch()
 english = bool(st.session_state.get("en", False))
 

@@ -25,7 +25,7 @@ from app.users import (  # noqa: F401  (re-exported for the pages)
     PermissionDenied,
     require_role,
 )
-from etl import materialise
+from etl import materialise, snapshot
 from etl.config import Config, default_config, warehouse_path
 from etl.load import load_many
 from etl.problems import FileReport, Problem
@@ -61,7 +61,9 @@ def upload_files(
     con = open_warehouse(db_path, config, on_wait=on_wait)
     try:
         reports = load_many(con, items, config, loaded_by=user.name)  # each file all-or-nothing
-        materialise.refresh(con)
+        if any(r.outcome == "loaded" for r in reports):  # the dashboards see it at their next rerun
+            materialise.refresh(con)
+            snapshot.publish(con, db_path)
     finally:
         con.close()
     return reports
@@ -313,7 +315,9 @@ def restore_version(
         except Exception:
             con.execute("ROLLBACK")
             raise
-        materialise.refresh(con)
+        if result.outcome == "restored":
+            materialise.refresh(con)
+            snapshot.publish(con, db_path)
     finally:
         con.close()
     return result

@@ -73,8 +73,60 @@ def _wait_idle(page, timeout: float) -> None:
         page.wait_for_timeout(50)
 
 
-def measure(env: dict, timeout: float = 120.0) -> dict:
-    """Cold start → first rendered overview; every page; the server's RSS. Raises if no browser."""
+BUSY_JS = """() => !!(document.querySelector('[data-testid="stStatusWidget"]')
+    || document.querySelector('[data-stale="true"]'))"""
+TITLE_JS = """() => { const h = document.querySelector('[data-testid="stMain"] h1');
+    return h ? h.textContent : null; }"""
+
+
+def _settled_at(page, before_title: str | None, timeout: float) -> float:
+    """The moment (perf_counter) a page switch finished: the new page's title is shown and nothing
+    is running or stale, and it stays so for 300 ms (which is not counted)."""
+    deadline = time.perf_counter() + timeout
+    quiet_since = None
+    while time.perf_counter() < deadline:
+        now = time.perf_counter()
+        done = page.evaluate(TITLE_JS) not in (None, before_title) and not page.evaluate(BUSY_JS)
+        if not done:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since > 0.3:
+            return quiet_since
+        page.wait_for_timeout(15)
+    raise TimeoutError("the page did not settle")
+
+
+def switch_pages(page, hrefs: list[str], rounds: int, timeout: float = 60.0) -> dict:
+    """Page-to-page switches as a viewer makes them: a click on the navigation link (a rerun over the
+    open websocket, no reload), `rounds` times through every page; p50/p95 over all switches."""
+    from .queries import percentile
+
+    times: dict[str, list[float]] = {h: [] for h in hrefs}
+    for _ in range(rounds):
+        for h in hrefs:
+            link = page.locator(NAV_LINKS).and_(page.locator(f'[href="{h}"]')).first
+            before = page.evaluate(TITLE_JS)
+            if (link.get_attribute("aria-current") or "") == "page":
+                continue
+            t = time.perf_counter()
+            link.click()
+            times[h].append(_settled_at(page, before, timeout) - t)
+    every = [x for xs in times.values() for x in xs]
+    return {
+        "rounds": rounds,
+        "n": len(every),
+        "p50_s": percentile(every, 0.5),
+        "p95_s": percentile(every, 0.95),
+        "max_s": max(every, default=float("nan")),
+        "by_page": {h.rstrip("/").rsplit("/", 1)[-1] or "/": xs for h, xs in times.items()},
+        "exceptions": page.locator('[data-testid="stException"]').count(),
+    }
+
+
+def measure(env: dict, timeout: float = 120.0, rounds: int = 0) -> dict:
+    """Cold start → first rendered overview; every page; `rounds` rounds of page switches; the
+    server's RSS. Raises if no browser."""
     from playwright.sync_api import sync_playwright
 
     exe = chromium_path()
@@ -157,6 +209,8 @@ def measure(env: dict, timeout: float = 120.0) -> dict:
                         }
                     )
                 out["pages"] = visits
+                if rounds:
+                    out["switch"] = switch_pages(page, hrefs, rounds)
                 rss, hwm = rss_mb(server.pid)
                 out["server_rss_mb"], out["server_peak_rss_mb"] = rss, hwm
             finally:

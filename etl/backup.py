@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import snapshot
 from .config import warehouse_path
 from .warehouse import connect, open_warehouse, schema_version
 
@@ -142,6 +143,11 @@ def restore(backup_dir, db_path, force: bool = False, on_wait=None) -> dict:
         _fsync(tmp)
         open_warehouse(tmp).close()  # an older backup is brought up to the current schema
         os.replace(tmp, db_path)
+        con = open_warehouse(db_path)
+        try:
+            snapshot.publish(con, db_path)  # what the dashboards read from now on
+        finally:
+            con.close()
         return manifest
     if not force:
         raise BackupError(
@@ -195,7 +201,7 @@ def _replace_contents(source: Path, db_path: Path, safety_dir: Path, on_wait=Non
                 con.execute(f"SELECT max(nextval('load_log_seq')) FROM range({top - current})")
         finally:
             con.execute("DETACH bak")
-        con.execute("CHECKPOINT")
+        snapshot.publish(con, db_path)  # the dashboards move to the restored data at their next rerun
     finally:
         con.close()
     return safety

@@ -21,16 +21,12 @@ from tqdm import tqdm
 
 from etl.spreadsheet import SPREADSHEET_SUFFIXES
 
-from . import materialise
+from . import materialise, snapshot
 from .check import check_all, check_bytes
 from .config import Config, default_config, warehouse_path
 from .problems import FileReport, Problem
 from .store import Batch
 from .warehouse import open_warehouse
-
-# A long load lets readers (the dashboard) in between batches this often. Each release checkpoints
-# (DuckDB rewrites its indexes then): every 2 s cost a province load 1.5 s of CPU, every 5 s 0.5 s.
-REOPEN_SECONDS = 5.0
 
 
 def iter_files(paths) -> list[Path]:
@@ -217,9 +213,9 @@ def load_paths(
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
-    Files are read and checked without holding the warehouse (by worker processes for big folders);
-    the warehouse is held only to write each batch, and let go every REOPEN_SECONDS so that readers
-    (the dashboard) get in during a long load."""
+    Files are read and checked by worker processes for big folders while this process writes the
+    batches before them. Readers never open the warehouse (they read the published snapshot), so
+    the load keeps it from start to end and, when any file was loaded, publishes a new snapshot."""
     config = config or default_config()
     db_path = Path(db_path) if db_path else warehouse_path(None, config)
     files = iter_files(paths)
@@ -230,15 +226,15 @@ def load_paths(
     def hold():
         con = open_warehouse(db_path, config, on_wait=on_wait)
         # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: at ~2 MB a batch that is a
-        # rewrite every few batches. A load checkpoints once, when it lets the warehouse go.
+        # rewrite every few batches. A load checkpoints near its end and when it publishes.
         con.execute("SET checkpoint_threshold = '1GB'")
         if pool is not None:
             # the workers keep both cores busy: DuckDB's own threads would only take turns with them
             # (a batch's insert costs ~30 % more CPU on two threads than on one)
             con.execute("SET threads = 1")
-        return con, time.monotonic()
+        return con
 
-    con, opened = hold()
+    con = hold()
     # files already in the warehouse are not checked again ("unchanged" costs only a hash)
     known = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM submission_versions").fetchall()}
 
@@ -249,18 +245,12 @@ def load_paths(
         return new, (pool.submit(check_all, todo, config) if pool else todo)
 
     def write(batch, parsing):
-        nonlocal con, opened
         new, work = parsing
-        fresh = iter(work.result() if pool else check_all(work, config))  # outside the write lock
+        fresh = iter(work.result() if pool else check_all(work, config))
         checked = [next(fresh) if is_new else None for is_new in new]
-        if con is None:
-            con, opened = hold()
         done = load_many(con, batch, config, loaded_by, checked=checked)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
         reports.extend(done)
-        if time.monotonic() - opened > REOPEN_SECONDS:  # let waiting readers in
-            con.close()
-            con = None
         bar.update(len(batch))
 
     checkpointed = False
@@ -274,9 +264,9 @@ def load_paths(
                 bar.update(1)
                 continue
             window.append((item, check(item)))
-            if pool is not None and con is not None and not checkpointed and len(item) <= BATCH_FILES // 2:
+            if pool is not None and not checkpointed and len(item) <= BATCH_FILES // 2:
                 # the batches have begun to shrink, and the workers still have a few to check: write
-                # out the WAL now (≈ 0.4 s), so that the checkpoint at close, when nothing else runs,
+                # out the WAL now, so that the checkpoint before publishing, when nothing else runs,
                 # is small. Any later, the workers would finish and wait for it.
                 con.execute("CHECKPOINT")
                 checkpointed = True
@@ -284,16 +274,15 @@ def load_paths(
                 write(*window.popleft())
         while window:
             write(*window.popleft())
-        if con is None:
-            con, opened = hold()
         con.execute("RESET threads")  # the workers are done
-        materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
+        if any(r.outcome == "loaded" for r in reports):  # rejected or unchanged files change no data
+            materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
+            snapshot.publish(con, db_path)
     finally:
         bar.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-        if con is not None:
-            con.close()
+        con.close()
     return reports
 
 

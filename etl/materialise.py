@@ -202,9 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("db", nargs="?")
     p.add_argument("--force", action="store_true", help="全部重算")
     args = p.parse_args(argv)
-    con = open_warehouse(warehouse_path(args.db))
+    from . import snapshot
+
+    db = warehouse_path(args.db)
+    con = open_warehouse(db)
     try:
         ok = refresh(con, force=args.force, log=print)
+        snapshot.publish(con, db)
     finally:
         con.close()
     return 0 if ok else 1

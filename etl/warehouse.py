@@ -151,11 +151,25 @@ def migrate(con, config: Config | None = None) -> int:
             con.execute("ROLLBACK")
             raise
         applied += 1
+    if current == 0 and applied:
+        _forget_snapshots(con)
     fingerprint = _fingerprint(config)
     stored = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
     if applied or not stored or stored[0] != fingerprint:
         refresh_views(con, config, fingerprint)
     return applied
+
+
+def _forget_snapshots(con) -> None:
+    """A new warehouse where an earlier one was (deleted, or restored over): the snapshots of the
+    earlier one must not be read as this one's."""
+    from . import snapshot
+
+    path = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    if path and path[0]:
+        snapshot.cleanup(path[0], keep_newest=False)
 
 
 def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
