@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 export DISPATCH_DB ?= data/warehouse.duckdb
 
-.PHONY: run test lint demo bench bench-scale clean-demo help
+.PHONY: run test lint demo bench bench-scale clean-demo help messages
 
 help:
 	@echo "make run    start the dashboard on demo data (http://localhost:$(PORT))"
@@ -45,6 +45,9 @@ bench: $(BIN)/.dev
 
 bench-scale: $(BIN)/.dev
 	$(BIN)/python -m bench.scale
+
+messages: $(BIN)/.runtime
+	$(BIN)/python -m app.catalogue
 
 clean-demo:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/snapshots/warehouse.* data/demo

@@ -24,8 +24,9 @@ import xlsxwriter
 from app.users import (  # noqa: F401  (re-exported for the pages)
     PermissionDenied,
     require_role,
+    require_submitter,
 )
-from etl import materialise, snapshot
+from etl import audit, materialise, snapshot
 from etl.config import Config, default_config, warehouse_path
 from etl.load import load_many
 from etl.problems import FileReport, Problem
@@ -36,7 +37,7 @@ from etl.warehouse_reader import NoWarehouse, read_df, reader
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 OUTCOME_LABELS = {"loaded": "已导入", "unchanged": "未变化", "rejected": "已退回", "restored": "已恢复"}
-PROBLEM_COLUMNS = ["类型", "工作表", "单元格", "问题", "怎么改", "代码"]
+PROBLEM_COLUMNS = ["类型", "工作表", "单元格", "单位", "问题", "怎么改", "代码"]
 
 
 # ---------------------------------------------------------------- upload
@@ -53,14 +54,17 @@ def upload_files(
     user, files, db_path=None, *, config: Config | None = None, users_file=None, on_wait=None
 ) -> list[FileReport]:
     """Check and load uploaded files, one report per file in order: the CLI's validation and
-    versioning (etl.load.load_bytes), recorded as loaded by the signed-in user."""
-    user = require_role(user, "clerk", users_file)
+    versioning (etl.load.load_bytes), recorded as loaded by the signed-in user. A county account
+    loads its own unit's files only: the loader itself refuses any other (E_OTHER_UNIT)."""
+    user, scope = require_submitter(user, None, users_file)
     config = config or default_config()
     db_path = Path(db_path) if db_path else warehouse_path(None, config)
     items = [(Path(name).name, data) for name, data in map(_name_and_bytes, files)]
     con = open_warehouse(db_path, config, on_wait=on_wait)
     try:
-        reports = load_many(con, items, config, loaded_by=user.name)  # each file all-or-nothing
+        reports = load_many(
+            con, items, config, loaded_by=user.name, allowed_unit=scope
+        )  # each all-or-nothing
         if any(r.outcome == "loaded" for r in reports):  # the dashboards see it at their next rerun
             materialise.refresh(con)
             snapshot.publish(con, db_path)
@@ -80,10 +84,14 @@ def problem_place(p: Problem) -> str:
 
 
 def problems_frame(report: FileReport, warnings: bool = True) -> pd.DataFrame:
-    """Every problem of a file as a table: 类型 (错误/提示), 工作表, 单元格, 问题, 怎么改, 代码."""
+    """Every problem of a file as a table: 类型 (错误/提示), 工作表, 单元格, 单位 (of that row), 问题,
+    怎么改, 代码."""
     rows = [("错误", p) for p in report.errors] + ([("提示", p) for p in report.warnings] if warnings else [])
     return pd.DataFrame(
-        [[kind, p.sheet or "", problem_place(p), p.message, p.hint or "", p.code] for kind, p in rows],
+        [
+            [kind, p.sheet or "", problem_place(p), p.unit or "", p.message, p.hint or "", p.code]
+            for kind, p in rows
+        ],
         columns=PROBLEM_COLUMNS,
     )
 
@@ -140,7 +148,7 @@ def problems_xlsx_bytes(reports: list[FileReport], config: Config | None = None)
             for i, line in enumerate(lines, start=1):
                 ws.write_string(i, 0, line, info)
             header_row = len(lines) + 2
-            widths = [6, 8, 12, 12, 60, 44, 18]
+            widths = [6, 8, 12, 12, 24, 60, 44, 18]
             for col, name in enumerate(["序号", *PROBLEM_COLUMNS]):
                 ws.write_string(header_row, col, name, head)
                 ws.set_column(col, col, widths[col])
@@ -278,8 +286,9 @@ def restore_version(
     user, county: str, week: str, version: int, db_path=None, *, config: Config | None = None, users_file=None
 ) -> RestoreResult:
     """Make an earlier accepted version of (county, week) the current one again, in one
-    transaction, recorded in load_log as 'restored' by the user. Nothing is deleted."""
-    user = require_role(user, "clerk", users_file)
+    transaction, recorded in load_log and the audit trail as 'restored' by the user. Nothing is
+    deleted. A county account restores its own unit's versions only."""
+    user, _ = require_submitter(user, county, users_file)
     config = config or default_config()
     db_path = Path(db_path) if db_path else warehouse_path(None, config)
     if not db_path.exists():
@@ -311,6 +320,7 @@ def restore_version(
                 if current is not None:
                     entry.warnings.append(Problem("I_RESTORED", f"由 v{current} 恢复为 v{version}"))
                 log(con, entry, user.name, outcome="restored")
+                audit.record_reports(con, [entry], user.name)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -15,7 +15,7 @@ import pandas as pd
 from etl import scoring
 from etl.columns import BY_ID
 from etl.config import DIMENSIONS, LEVELS, Config, default_config
-from etl.weeks import week_sunday
+from etl.weeks import previous_week, week_sunday
 
 # --- data status ---------------------------------------------------------------------------------
 
@@ -244,10 +244,10 @@ def progress_by_week(weeks: list[str], config: Config | None = None) -> pd.DataF
 def overview_data(con, week: str, config: Config | None = None) -> dict:
     config = config or default_config()
     weeks = scoring.weeks_with_data(con)
-    prev = scoring.previous_week(week)
+    prev = previous_week(week)
     has_prev = prev in weeks
-    ranking = scoring.ranking(con, week, config=config)
-    prev_ranking = scoring.ranking(con, prev, config=config) if has_prev else None
+    ranking = scoring.ranking(con, week)
+    prev_ranking = scoring.ranking(con, prev) if has_prev else None
     city = city_scores(con)
     city_now = city[(city.week == week) & (city.dimension == "composite")]["shown"]
     city_prev = city[(city.week == prev) & (city.dimension == "composite")]["shown"]
@@ -291,7 +291,7 @@ def overview_data(con, week: str, config: Config | None = None) -> dict:
 def dimension_data(con, week: str, dimension: str, config: Config | None = None) -> dict:
     config = config or default_config()
     weeks = [w for w in scoring.weeks_with_data(con) if w <= week]
-    ranking = scoring.ranking(con, week, by=dimension, config=config)
+    ranking = scoring.ranking(con, week, by=dimension)
     levels = scoring.level_scores(con, week=week)
     levels = levels[(levels.dimension == dimension) & (levels.county != config.city_direct)]
     city = city_scores(con)
@@ -310,7 +310,7 @@ def dimension_data(con, week: str, dimension: str, config: Config | None = None)
 
 def temperature_data(con, week: str, dimension: str = "composite", config: Config | None = None) -> dict:
     config = config or default_config()
-    ranking = scoring.ranking(con, week, config=config)
+    ranking = scoring.ranking(con, week)
     levels = scoring.level_scores(con, week=week)
     levels = levels[levels.dimension == dimension].reset_index(drop=True)
     composite_levels = scoring.level_scores(con, week=week)
@@ -340,7 +340,7 @@ def county_data(con, county: str, week: str, config: Config | None = None) -> di
     )
     ranks = ranks[ranks.week <= week].reset_index(drop=True)
     subs, rejected = county_files(con, county)
-    ranking = scoring.ranking(con, week, config=config)
+    ranking = scoring.ranking(con, week)
     row = ranking[ranking.county == county]
     return {
         "county": county,

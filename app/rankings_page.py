@@ -24,9 +24,9 @@ def weeks(db_path) -> list[str]:
         return scoring.weeks_with_data(con)
 
 
-def ranking(db_path, week: str, by: str = "composite", config: Config | None = None) -> pd.DataFrame:
+def ranking(db_path, week: str, by: str = "composite") -> pd.DataFrame:
     with reader(db_path) as con:
-        return scoring.ranking(con, week, by=by, config=config or default_config())
+        return scoring.ranking(con, week, by=by)
 
 
 def display_table(df: pd.DataFrame, by: str = "composite") -> pd.DataFrame:

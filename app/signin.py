@@ -9,19 +9,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.users import ROLE_LABELS, LockedOut, User, UserError, authenticate, can
+from app import remember
+from app.users import PERMISSION_LABELS, ROLE_LABELS, LockedOut, User, UserError, authenticate, can
 from etl.config import default_config
 
 USER_KEY = "user"
+_RESTORED = "_signin_restored"  # the re-login cookie was looked at in this session
 
 
 def current_user() -> User | None:
     user = st.session_state.get(USER_KEY)
+    if user is None and not st.session_state.get(_RESTORED):
+        # a reload or a shared link starts a new session: sign in again from the signed cookie
+        st.session_state[_RESTORED] = True
+        user = remember.restore()
+        if user is not None:
+            st.session_state[USER_KEY] = user
     return user if isinstance(user, User) else None
 
 
 def sign_out() -> None:
     st.session_state.pop(USER_KEY, None)
+    remember.forget()
 
 
 def sign_in_form(key: str = "signin", container=None) -> User | None:
@@ -33,10 +42,11 @@ def sign_in_form(key: str = "signin", container=None) -> User | None:
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
         try:
-            st.session_state[USER_KEY] = authenticate(name, password)
+            st.session_state[USER_KEY] = user = authenticate(name, password)
         except (LockedOut, UserError) as exc:
             box.error(str(exc))
             return None
+        remember.remember(user)
         st.rerun()
     return current_user()
 
@@ -44,9 +54,10 @@ def sign_in_form(key: str = "signin", container=None) -> User | None:
 def account_box() -> None:
     """In the sidebar: who is signed in and a sign-out button, or a sign-in form."""
     user = current_user()
+    remember.send_pending()
     with st.sidebar:
         if user:
-            st.caption(f"已登录：**{user.name}**（{ROLE_LABELS.get(user.role, user.role)}）")
+            st.caption(f"已登录：**{user.name}**（{user.role_label}）")
             if st.button("退出登录", key="signout"):
                 sign_out()
                 st.rerun()
@@ -75,7 +86,7 @@ def needs_role_notice(role: str, what: str, key: str) -> bool:
         sign_out()
         st.warning("登录已失效（账号被删除或密码已修改），请重新登录。")
         user = None
-    label = ROLE_LABELS[role]
+    label = PERMISSION_LABELS[role]
     if user:
         st.warning(
             f"{what}需要{label}权限；当前账号「{user.name}」是{ROLE_LABELS.get(user.role, user.role)}。"

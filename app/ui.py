@@ -17,13 +17,13 @@ import streamlit as st
 
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
 from app import charts, page_data
-from app.labels import EN, label, labeler
+from app.labels import EN, label, labeler, week_name
 from etl import snapshot
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_path
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import week_label
+from etl.weeks import WeekError, parse_week, week_label
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROFILE_PAGE = "pages/county_profile.py"
@@ -71,15 +71,21 @@ def english() -> bool:
     return bool(st.session_state.get("en", False))
 
 
-def t(zh: str) -> str:
-    """A UI label, with its English when the sidebar switch is on."""
-    return label(zh, english())
+def t(zh: str, **values) -> str:
+    """A page text (formatted with `values`), with its English when the sidebar switch is on."""
+    return label(zh, english(), **values)
+
+
+def week_text(week: str) -> str:
+    """A week's name in the switch's language."""
+    return week_name(week, english())
 
 
 def header(zh: str, help: str | None = None) -> dict:
     """A column header for a wide table: Chinese only, its English in the hover help when the switch
     is on (a "中文 English" header on each of a dozen columns would push the table sideways)."""
     en = EN.get(zh) if english() else None
+    help = t(help) if help else None
     return {"label": zh, "help": " · ".join(x for x in (help, en) if x) or None}
 
 
@@ -223,19 +229,29 @@ def page_header(title: str, caption: str | None = None) -> dict:
     try:
         status = fetch("data_status")
     except NoWarehouse:
-        st.info(f"还没有数据库：{db}。请先导入各县（市、区）的周调度表，或生成演示数据，然后刷新本页。")
+        st.info(t("还没有数据库。请在“数据报送”页上传各县（市、区）的周调度表，然后回到本页。"))
+        _to_submissions()
+        st.caption(t("或在服务器上用命令导入文件夹，或生成演示数据："))
         st.code(f"python -m etl load 调度表文件夹 --db {db}\npython -m etl demo --db {db}", language="bash")
         st.stop()
     except WarehouseBusy:
-        st.warning("数据正在导入，数据库暂时被占用。请稍候几秒后刷新本页。")
+        st.warning(t("数据正在导入，数据库暂时被占用。请稍候几秒后刷新本页。"))
         st.stop()
     if not status["weeks"]:
         st.info(
-            "数据库已建立，但还没有成功导入的调度表。请在“数据报送”页或用命令 "
-            "python -m etl load 导入本周的调度表；被退回的文件及原因也在“数据报送”页。"
+            t(
+                "数据库已建立，但还没有成功导入的调度表。请在“数据报送”页上传本周的调度表；"
+                "被退回的文件及原因也在那里。"
+            )
         )
+        _to_submissions()
         st.stop()
     return status
+
+
+def _to_submissions() -> None:
+    """The empty warehouse's way forward: the page where files are uploaded (#18 item 9)."""
+    st.page_link("pages/submissions.py", label=t("去“数据报送”页上传调度表"), icon=":material/upload_file:")
 
 
 def as_of(status: dict, week: str) -> None:
@@ -258,6 +274,11 @@ def _filter_value(name: str, allowed: list, default):
     last chose, else the default. The widget is then drawn without an index, so Streamlit never
     sees a default and a Session State value at once."""
     wanted = st.query_params.get(name)
+    if name == "week" and wanted is not None:
+        try:  # ?week=2023w45 means 2023-W45, as on the command line
+            wanted = parse_week(wanted, within_campaign=False)
+        except WeekError:
+            pass  # named in the warning below
     last = st.session_state.get(f"_{name}")
     if wanted is not None and wanted not in allowed:
         what = {"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name]
@@ -278,7 +299,7 @@ def week_picker(status: dict) -> str:
     """The reporting week (default the latest), in the sidebar and in ?week=."""
     weeks = status["weeks"]
     _filter_value("week", weeks, weeks[-1])
-    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_label, key="week")
+    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_text, key="week")
     _remember("week", week)
     return week
 

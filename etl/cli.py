@@ -14,8 +14,9 @@ COMMANDS = {
     "demo": "etl.demo",
     "status": "etl.status",
     "rankings": "etl.export",
-    "user": "app.users",
+    "user": "app.user_cli",
     "backup": "etl.backup",
+    "audit": "etl.audit",
 }
 
 

@@ -26,8 +26,8 @@ from tqdm import tqdm
 
 from .columns import BY_ID, METRIC_IDS
 from .config import Config, default_config, warehouse_path
-from .template import VARIANTS, parse_week, write_dispatch
-from .weeks import campaign_weeks, expected_progress, months_started
+from .template import VARIANTS, write_dispatch
+from .weeks import WeekError, campaign_weeks, expected_progress, months_started, parse_week
 
 DEFAULT_UNTIL = "2023-W49"  # deadlines at the end of November have passed
 DEFAULT_SEED = 2023
@@ -586,13 +586,10 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     config = default_config()
-    week = parse_week(args.until_week)
-    weeks = campaign_weeks(config.start, config.end)
-    if week not in weeks:
-        print(
-            f"参数错误：--until-week「{args.until_week}」无效或不在主题教育期间（{weeks[0]} 至 {weeks[-1]}）",
-            file=sys.stderr,
-        )
+    try:
+        week = parse_week(args.until_week, config)
+    except WeekError as exc:
+        print(f"参数错误：--until-week：{exc}", file=sys.stderr)
         return 2
     if (args.counties is not None and args.counties < 1) or (args.units is not None and args.units < 4):
         print("参数错误：--counties 至少为 1，--units 至少为 4", file=sys.stderr)

@@ -20,7 +20,7 @@ from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 
 from . import scoring
 from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config, warehouse_path
-from .weeks import week_label
+from .weeks import WeekError, parse_week, week_label
 
 CSV_HEADER = [
     "排名",
@@ -119,7 +119,7 @@ def ranking_rows(df: pd.DataFrame) -> list[list[str]]:
 
 def ranking_csv_bytes(con, week: str, by: str = "composite", config: Config | None = None) -> bytes:
     """The ranking as UTF-8 CSV with BOM, the columns of interfaces.md."""
-    return csv_bytes(scoring.ranking(con, week, by=by, config=config))
+    return csv_bytes(scoring.ranking(con, week, by=by))
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
@@ -251,7 +251,7 @@ def _write_ranking_sheet(ws, fm: _Formats, df: pd.DataFrame, week: str, by: str,
 def write_ranking_xlsx(con, week: str, out, by: str = "composite", config: Config | None = None) -> None:
     """The one-week bulletin to `out` (a path or a binary file object)."""
     config = config or default_config()
-    write_ranking_xlsx_df(scoring.ranking(con, week, by=by, config=config), week, out, by, config)
+    write_ranking_xlsx_df(scoring.ranking(con, week, by=by), week, out, by, config)
 
 
 def write_ranking_xlsx_df(
@@ -287,7 +287,7 @@ def write_multiweek_xlsx(
         _write_trend_sheet(trend_ws, fm, con, weeks, by, config)
         for week in weeks:
             _write_ranking_sheet(
-                wb.add_worksheet(week), fm, scoring.ranking(con, week, by=by, config=config), week, by, config
+                wb.add_worksheet(week), fm, scoring.ranking(con, week, by=by), week, by, config
             )
     finally:
         wb.close()
@@ -368,8 +368,8 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     config = default_config()
     try:
-        week = scoring.parse_week(args.week, config)
-    except scoring.WeekError as exc:
+        week = parse_week(args.week, config)
+    except WeekError as exc:
         print(f"参数错误：{exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
@@ -381,7 +381,7 @@ def run(args) -> int:
     try:
         ensure_schema(db, config)
         with reader(db) as con:
-            df = scoring.ranking(con, week, by=args.by, config=config)
+            df = scoring.ranking(con, week, by=args.by)
         if suffix == ".csv":
             data = csv_bytes(df)
         else:

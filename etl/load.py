@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from etl.spreadsheet import SPREADSHEET_SUFFIXES
 
-from . import materialise, snapshot
+from . import audit, materialise, snapshot
 from .check import check_all, check_bytes
 from .config import Config, default_config, warehouse_path
 from .problems import FileReport, Problem
@@ -49,12 +49,17 @@ def iter_files(paths) -> list[Path]:
 
 
 def load_bytes(
-    con, file_name: str, data: bytes, config: Config | None = None, loaded_by: str | None = None
+    con,
+    file_name: str,
+    data: bytes,
+    config: Config | None = None,
+    loaded_by: str | None = None,
+    allowed_unit: str | None = None,
 ) -> FileReport:
     """Load one file's bytes on an open read-write connection, in its own transaction.
 
     Never raises for bad input: a rejected file is archived and logged, nothing else changes."""
-    return load_many(con, [(file_name, data)], config, loaded_by)[0]
+    return load_many(con, [(file_name, data)], config, loaded_by, allowed_unit=allowed_unit)[0]
 
 
 def load_many(
@@ -63,18 +68,25 @@ def load_many(
     config: Config | None = None,
     loaded_by: str | None = None,
     checked: list[tuple] | None = None,
+    allowed_unit: str | None = None,
 ) -> list[FileReport]:
     """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
-    them again one per transaction, so that one bad write costs only its own file.
+    them again one per transaction, so that one bad write costs only its own file. Each file is
+    recorded in the audit trail in the same transaction.
 
-    checked: check_bytes() of each file when a worker already did it."""
+    checked: check_bytes() of each file when a worker already did it.
+    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT)."""
     config = config or default_config()
     checked = checked or [None] * len(files)
     try:
-        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked))
+        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked, allowed_unit))
     except Exception as exc:
         if len(files) > 1:
-            return [r for f, c in zip(files, checked) for r in load_many(con, [f], config, loaded_by, [c])]
+            return [
+                r
+                for f, c in zip(files, checked)
+                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit)
+            ]
         report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
         report.errors.append(
             Problem(
@@ -86,7 +98,9 @@ def load_many(
         return [report]
 
 
-def _load_batch(con, files, config: Config, loaded_by: str | None, checked: list) -> list[FileReport]:
+def _load_batch(
+    con, files, config: Config, loaded_by: str | None, checked: list, allowed_unit: str | None = None
+) -> list[FileReport]:
     batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre])
     # a file checked beforehand carries its hash in its report
     hashed = [
@@ -95,16 +109,34 @@ def _load_batch(con, files, config: Config, loaded_by: str | None, checked: list
     ]
     batch.prefetch([sha for _, _, sha in hashed])
     reports = [
-        _load_one(batch, name, data, sha, config, pre) for (name, data, sha), pre in zip(hashed, checked)
+        _load_one(batch, name, data, sha, config, pre, allowed_unit)
+        for (name, data, sha), pre in zip(hashed, checked)
     ]
     batch.flush()
+    audit.record_reports(con, reports, loaded_by)
     return reports
 
 
-def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Config, pre=None) -> FileReport:
+def other_unit(unit: str | None, allowed_unit: str) -> Problem:
+    """A county account's file whose 填报单位 is another unit."""
+    return Problem(
+        "E_OTHER_UNIT",
+        f"本文件的填报单位是「{unit or '（未识别）'}」，您的账号只能报送「{allowed_unit}」的周调度表，整个文件未导入",
+        f"请确认选的是{allowed_unit}的文件、填报单位填写正确；代其他单位报送请联系市委组织部办公室",
+    )
+
+
+def _load_one(
+    batch: Batch, file_name: str, data: bytes, sha: str, config: Config, pre=None, allowed_unit=None
+) -> FileReport:
     started = time.perf_counter()
     seen = batch.known_file(sha)
-    if seen:
+    if seen and allowed_unit is not None and seen[0] != allowed_unit:
+        # the same bytes as another unit's accepted file: refused, not "unchanged"
+        report = FileReport(file_name, sha, seen[0], seen[1])
+        report.errors.append(other_unit(seen[0], allowed_unit))
+        report.rows = 0
+    elif seen:
         county, week, version, current = seen
         report = FileReport(file_name, sha, county, week, "unchanged", version)
         if current != version:
@@ -118,7 +150,10 @@ def _load_one(batch: Batch, file_name: str, data: bytes, sha: str, config: Confi
     else:
         parsed, report = pre or check_bytes(file_name, data, config, sha)
         # a copy: a batch that fails is loaded again file by file, from these same checks
-        report = dataclasses.replace(report, warnings=list(report.warnings))
+        report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
+        if allowed_unit is not None and report.county != allowed_unit:
+            # checked on the checked report, before anything of this file is written
+            report.errors.insert(0, other_unit(report.county, allowed_unit))
         batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0

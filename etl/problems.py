@@ -22,6 +22,7 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None  # 'F12', or None when it concerns the file or a whole row
     row: int | None = None  # 1-based sheet row when it concerns a row
+    unit: str | None = None  # the unit named in that row, so the county finds it without counting rows
 
     @property
     def is_error(self) -> bool:
@@ -35,6 +36,8 @@ class Problem:
             parts.append(f"单元格 {self.cell}")
         elif self.row:
             parts.append(f"第 {self.row} 行")
+        if self.unit:
+            parts.append(f"（{self.unit}）")
         return " ".join(parts)
 
     def text(self) -> str:

@@ -1,7 +1,7 @@
 """Scores, rankings, lights and bands for the pages and the exports (no Streamlit here).
 
-Every number comes from the SQL views of etl/sql/views (scoring.md is the method, docs/method.md
-explains it to readers); this module only selects, orders and reshapes. Parameters are always bound
+Every number comes from the SQL views of etl/sql/views (docs/method.md explains the method); this
+module only selects, orders and reshapes. Parameters are always bound
 with `?`; the only SQL text assembled here is fixed fragments chosen by code, never user text.
 Scores that a reader sees (`shown`) are rounded to one decimal by DuckDB, and ranks, lights and bands
 are judged on those shown figures, so a bulletin never shows 60.0 in the 冷 band.
@@ -9,14 +9,11 @@ are judged on those shown figures, so a bulletin never shows 60.0 in the 冷 ban
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 import pandas as pd
 
 from .config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config
-from .weeks import campaign_weeks, week_monday, week_of
 from .weeks import expected_progress as _expected_progress
+from .weeks import parse_week
 
 BY_CHOICES = ("composite",) + DIMENSIONS
 SUBMITTED, NOT_SUBMITTED = "已报送", "未报送"
@@ -27,40 +24,8 @@ LIGHT_COLORS = {"绿": "#C6EFCE", "黄": "#FFEB9C", "红": "#FFC7CE"}
 LIGHT_FONT_COLORS = {"绿": "#006100", "黄": "#9C5700", "红": "#9C0006"}
 BAND_COLORS = {"热": "#F4B183", "温": "#FFE699", "冷": "#9DC3E6"}
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-class WeekError(ValueError):
-    """A week the user typed that is malformed or outside the campaign; the message is Chinese."""
-
 
 # --- weeks -------------------------------------------------------------------------------------
-
-
-def parse_week(text: str, config: Config | None = None) -> str:
-    """Check a week typed as YYYY-Www (e.g. 2023-W45) and that it lies in the campaign."""
-    config = config or default_config()
-    text = (text or "").strip()
-    m = WEEK_RE.match(text)
-    if not m:
-        raise WeekError(f"统计周格式不对：“{text}”。请写成 YYYY-Www，例如 2023-W45。")
-    try:
-        dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-    except ValueError:
-        raise WeekError(f"没有这一周：{text}（{m.group(1)} 年没有第 {int(m.group(2))} 周）。") from None
-    weeks = campaign_weeks(config.start, config.end)
-    if text not in weeks:
-        raise WeekError(
-            f"{text} 不在本次主题教育期间（{weeks[0]} 至 {weeks[-1]}，"
-            f"{config.start:%Y-%m-%d} 至 {config.end:%Y-%m-%d}）。"
-        )
-    return text
-
-
-def previous_week(week: str) -> str:
-    if not WEEK_RE.match(week or ""):
-        raise WeekError(f"统计周格式不对：“{week}”。请写成 YYYY-Www，例如 2023-W45。")
-    return week_of(week_monday(week) - dt.timedelta(days=7))
 
 
 def expected_progress(week: str, config: Config | None = None) -> float:
@@ -86,16 +51,37 @@ SQL_WEEKS_WITH_DATA = "SELECT DISTINCT week FROM submissions WHERE is_current OR
 
 SQL_COUNTIES = "SELECT county, sort_order FROM cfg_units WHERE is_county ORDER BY sort_order"
 SQL_SUBMITTED = "SELECT DISTINCT county FROM submissions WHERE week = ? AND is_current"
-SQL_RANKS = "SELECT county, rank FROM dimension_ranks WHERE week = ? AND dimension = ?"
-SQL_COUNTY_FLAGS = """
-SELECT county, dimension, score, shown, light, band, lag, expected_progress
-FROM score_flags
-WHERE week = ? AND level IS NULL AND NOT is_city
+# every basis of one week, in listing order (view 44_ranking_list: ranks, status and order live there)
+SQL_RANKING_LIST = """
+SELECT dimension, position, county, status, submitted, rank, rank_change, shown, light, band, lag,
+       expected_progress, gradient, cold_bottom
+FROM ranking_list WHERE week = ? ORDER BY dimension, position
+"""
+SQL_NOT_SUBMITTED = """
+SELECT county FROM ranking_list WHERE week = ? AND dimension = 'composite' AND NOT submitted
+ORDER BY sort_order
 """
 SQL_GRADIENTS = """
 SELECT county, gradient, round(gradient, 1) AS gradient_shown, cold_bottom
 FROM scope_gradients WHERE week = ? AND NOT is_city
 """
+RANKING_COLUMNS = [
+    "rank",
+    "county",
+    "status",
+    "submitted",
+    "score",
+    *BY_CHOICES,
+    "gradient",
+    "cold_bottom",
+    "rank_change",
+    "light",
+    "band",
+    "lag",
+    "expected_progress",
+    *(f"light_{d}" for d in BY_CHOICES),
+    *(f"band_{d}" for d in BY_CHOICES),
+]
 
 
 def _check_by(by: str) -> str:
@@ -104,74 +90,55 @@ def _check_by(by: str) -> str:
     return by
 
 
-def ranking(con, week: str, by: str = "composite", config: Config | None = None) -> pd.DataFrame:
-    """The ranking of every configured county for `week`, by the composite or one dimension.
+def ranking(con, week: str, by: str = "composite") -> pd.DataFrame:
+    """The ranking of every configured county for `week`, by the composite or one dimension, as the
+    view ranking_list defines it (ranks, rank change, 未报送 and the order are computed there only).
 
-    One row per county: the ranked counties first (rank, then the config order for ties), then any
-    county that submitted without a score for `by`, then the 未报送 counties (empty scores and rank).
-    Columns: rank, county, status (已报送/未报送), submitted, score (the `by` score as shown),
-    composite, study, research, development, rectification (as shown, one decimal), gradient
-    (shown), cold_bottom, rank_change (last week's rank − this week's, by the same `by`), light and
-    band of the `by` score, light_<dim>/band_<dim> for each score column, lag, expected_progress.
+    One row per county, in listing order. Columns: rank, county, status (已报送/未报送), submitted,
+    score (the `by` score as shown), composite, study, research, development, rectification (as
+    shown), gradient (shown), cold_bottom, rank_change, light and band of the `by` score, lag,
+    expected_progress, and light_<dim>/band_<dim> for each score column.
     """
     _check_by(by)
-    config = config or default_config()
-    counties = pd.DataFrame(con.execute(SQL_COUNTIES).fetchall(), columns=["county", "sort_order"])
-    submitted = {r[0] for r in con.execute(SQL_SUBMITTED, [week]).fetchall()}
-    ranks = dict(con.execute(SQL_RANKS, [week, by]).fetchall())
-    prev = dict(con.execute(SQL_RANKS, [previous_week(week), by]).fetchall())
-    flags = pd.DataFrame(
-        con.execute(SQL_COUNTY_FLAGS, [week]).fetchall(),
-        columns=["county", "dimension", "score", "shown", "light", "band", "lag", "expected_progress"],
-    )
-    grads = {r[0]: r[1:] for r in con.execute(SQL_GRADIENTS, [week]).fetchall()}
-
-    out = counties.copy()
-    out["submitted"] = out["county"].isin(submitted)
-    out["status"] = out["submitted"].map({True: SUBMITTED, False: NOT_SUBMITTED})
-    out["rank"] = out["county"].map(ranks).astype("Int64")
-    out["rank_change"] = pd.array(
-        [(prev[c] - ranks[c]) if c in prev and c in ranks else pd.NA for c in out["county"]], dtype="Int64"
-    )
-    for dim in BY_CHOICES:
-        sub = flags[flags["dimension"] == dim].set_index("county")
-        for col, src in ((dim, "shown"), (f"light_{dim}", "light"), (f"band_{dim}", "band")):
-            out[col] = out["county"].map(sub[src]) if len(sub) else None
-        out[dim] = out[dim].astype("Float64")
-    by_flags = flags[flags["dimension"] == by].set_index("county")
-    out["score"] = out[by]
-    out["light"] = out[f"light_{by}"]
-    out["band"] = out[f"band_{by}"]
-    out["lag"] = out["county"].map(by_flags["lag"]).astype("Float64") if len(by_flags) else pd.NA
-    out["gradient"] = pd.array([grads[c][1] if c in grads else None for c in out["county"]], dtype="Float64")
-    out["cold_bottom"] = [bool(grads[c][2]) if c in grads else False for c in out["county"]]
-    out["expected_progress"] = expected_progress(week, config)
-    # ranked first; then submitted without a score; then not submitted; config order within each
-    out["_group"] = [0 if pd.notna(r) else (1 if s else 2) for r, s in zip(out["rank"], out["submitted"])]
-    out = out.sort_values(["_group", "rank", "sort_order"], na_position="last").reset_index(drop=True)
-    cols = [
-        "rank",
+    week = parse_week(week, within_campaign=False)
+    columns = [
+        "dimension",
+        "position",
         "county",
         "status",
         "submitted",
-        "score",
-        *BY_CHOICES,
-        "gradient",
-        "cold_bottom",
+        "rank",
         "rank_change",
+        "shown",
         "light",
         "band",
         "lag",
         "expected_progress",
+        "gradient",
+        "cold_bottom",
     ]
-    cols += [f"light_{d}" for d in BY_CHOICES] + [f"band_{d}" for d in BY_CHOICES]
-    return out[cols]
+    rows = pd.DataFrame(con.execute(SQL_RANKING_LIST, [week]).fetchall(), columns=columns)
+    out = rows[rows["dimension"] == by].drop(columns="dimension").set_index("county")
+    out = out.rename(columns={"shown": "score"})
+    # the other bases' figures of the same counties, side by side (a reshape, nothing computed)
+    for dim in BY_CHOICES:
+        other = rows[rows["dimension"] == dim].set_index("county")
+        out[dim] = other["shown"].reindex(out.index)
+        out[f"light_{dim}"] = other["light"].reindex(out.index)
+        out[f"band_{dim}"] = other["band"].reindex(out.index)
+    out = out.sort_values("position").reset_index()
+    for col in ("rank", "rank_change"):
+        out[col] = out[col].astype("Int64")
+    for col in ("score", *BY_CHOICES, "gradient", "lag", "expected_progress"):
+        out[col] = out[col].astype("Float64")
+    out["submitted"] = out["submitted"].astype(bool)
+    out["cold_bottom"] = out["cold_bottom"].astype(bool)
+    return out[RANKING_COLUMNS]
 
 
 def not_submitted(con, week: str) -> list[str]:
     """Configured counties (not 市直单位) without a current submission for `week`, in config order."""
-    submitted = {r[0] for r in con.execute(SQL_SUBMITTED, [week]).fetchall()}
-    return [c for c, _ in con.execute(SQL_COUNTIES).fetchall() if c not in submitted]
+    return [r[0] for r in con.execute(SQL_NOT_SUBMITTED, [week]).fetchall()]
 
 
 def city_direct_submitted(con, week: str, config: Config | None = None) -> bool:

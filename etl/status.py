@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pandas as pd
 from etl.warehouse_reader import NoWarehouse, ensure_schema, read_df
 
 from .config import warehouse_path
+from .weeks import WeekError, parse_week
 
 BOARD_SQL = (Path(__file__).parent / "sql" / "submission_board.sql").read_text(encoding="utf-8")
 MARKS = {"已报送": "✓", "已更正": "✓²", "已退回": "✗", "未报送": "·"}
@@ -33,9 +33,12 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    if args.week and not re.fullmatch(r"\d{4}-W\d{2}", args.week):
-        print(f"周次格式应为 2023-W45：{args.week}", file=sys.stderr)
-        return 2
+    if args.week:
+        try:
+            args.week = parse_week(args.week)
+        except WeekError as exc:
+            print(f"参数错误：{exc}", file=sys.stderr)
+            return 2
     db = warehouse_path(args.db)
     try:
         ensure_schema(db)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .columns import ALL_LEVELS, COLUMNS, Column
 from .config import Config, default_config
-from .weeks import campaign_weeks, week_monday, week_sunday
+from .weeks import WeekError, parse_week, week_monday, week_sunday
 
 SHEET_NAME = "调度表"
 TEMPLATE_BLANK_ROWS = 30
@@ -473,17 +472,6 @@ def resolve_unit(text: str, config: Config) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def parse_week(text: str) -> str | None:
-    m = re.fullmatch(r"\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*", text or "")
-    if not m:
-        return None
-    try:
-        dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-    except ValueError:
-        return None
-    return f"{m[1]}-W{int(m[2]):02d}"
-
-
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "template",
@@ -513,14 +501,10 @@ def run(args) -> int:
             return 2
     week = None
     if args.week:
-        week = parse_week(args.week)
-        weeks = campaign_weeks(config.start, config.end)
-        if week not in weeks:
-            print(
-                f"参数错误：统计周「{args.week}」无效或不在主题教育期间（{weeks[0]} 至 {weeks[-1]}），"
-                f"请写成 2023-W45 这样的 ISO 周",
-                file=sys.stderr,
-            )
+        try:
+            week = parse_week(args.week, config)
+        except WeekError as exc:
+            print(f"参数错误：{exc}", file=sys.stderr)
             return 2
     write_template(out, unit, week, config=config)
     print(

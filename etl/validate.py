@@ -119,24 +119,26 @@ def parse_layout(layout: Layout, config: Config) -> Parsed:
     found = Found(parsed.sheet)
     body, total_row = body_rows(sheet.rows, layout.header_row, cols, found)
     table = read_columns(sheet.rows, body, cols, found)
-    if not _hand_over(parsed, found):
+    if not _hand_over(parsed, found, dict(zip(body, table["unit"]))):
         return parsed
-    bad = found.error_rows()
-    parsed.table = keep_rows(table, body, bad) if bad else table
     where = dict(sheet=sheet.name or None)
     if total_row is not None:
-        _check_total(parsed, sheet, total_row, cols, where)
+        # 合计 sums every unit row of the sheet, those with an error too (before they are dropped)
+        _check_total(parsed, sheet, total_row, cols, where, table, body)
         _check_after_total(parsed, sheet, total_row, cols, where)
+    bad = found.error_rows()
+    parsed.table = keep_rows(table, body, bad) if bad else table
     if not parsed.n_rows and not parsed.errors:
         parsed.add(Problem("E_NO_ROWS", "表中没有任何单位数据行", "请在表头下方逐行填写各单位数据", **where))
     return parsed
 
 
-def _hand_over(parsed: Parsed, found: Found) -> bool:
-    """The rows' problems in sheet order; False when the file is so broken that the report stops
-    after the row that reached MAX_ERRORS."""
+def _hand_over(parsed: Parsed, found: Found, unit_of: dict[int, str | None]) -> bool:
+    """The rows' problems in sheet order, each with the unit of its row; False when the file is so
+    broken that the report stops after the row that reached MAX_ERRORS."""
     items = found.in_sheet_order()
     for i, (r, problem) in enumerate(items):
+        problem.unit = problem.unit or unit_of.get(r) or None
         parsed.add(problem)
         row_done = i + 1 == len(items) or items[i + 1][0] != r
         if row_done and len(parsed.errors) >= MAX_ERRORS:
@@ -152,11 +154,21 @@ def _hand_over(parsed: Parsed, found: Found) -> bool:
     return True
 
 
-def _check_total(parsed: Parsed, sheet: Sheet, r: int, cols: dict, where: dict) -> None:
-    """合计 is not a unit; where it disagrees with the column sums, say so (a warning)."""
+def _check_total(
+    parsed: Parsed, sheet: Sheet, r: int, cols: dict, where: dict, table: dict, body: list[int]
+) -> None:
+    """合计 is not a unit; where it disagrees with the sum of every unit row, say so (a warning).
+    A column with a cell that could not be read has no known sum: its error is reported already."""
     row = sheet.rows[r]
     for column in METRICS:
         if column.kind != "count":
+            continue
+        values = table[column.id]
+        c = cols[column.id]
+        if any(
+            v is None and not (is_blank(raw := cell_at(sheet.rows[b], c)) or is_not_applicable(raw))
+            for v, b in zip(values, body)
+        ):
             continue
         raw = cell_at(row, cols[column.id])
         if is_blank(raw) or is_not_applicable(raw):
@@ -173,7 +185,7 @@ def _check_total(parsed: Parsed, sheet: Sheet, r: int, cols: dict, where: dict) 
                 )
             )
             continue
-        actual = sum(filter(None, parsed.table[column.id]))
+        actual = sum(filter(None, values))
         if stated != actual:
             parsed.add(
                 Problem(

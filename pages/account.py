@@ -6,8 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import signin, users
+from app import remember, signin, users
 from app.users import ROLE_LABELS, LockedOut, PermissionDenied, UserError
+from etl.config import default_config
+
+config = default_config()
 
 st.title("登录")
 
@@ -18,7 +21,10 @@ if user and not users.can(user, "viewer"):
     user = None
 
 if not user:
-    st.markdown("浏览看板不需要登录。上传调度表、恢复旧版本需要**报送员**账号；管理账号需要**管理员**账号。")
+    st.markdown(
+        "浏览看板不需要登录。上传调度表、恢复旧版本需要**报送员**账号（各县（市、区）和市直单位的"
+        "**单位报送员**只能报送本单位的）；管理账号需要**管理员**账号。"
+    )
     signin.sign_in_form("page_signin")
     if not users.has_role_holder():
         st.info(
@@ -26,7 +32,7 @@ if not user:
         )
     st.stop()
 
-st.success(f"已登录：{user.name}（{ROLE_LABELS.get(user.role, user.role)}）")
+st.success(f"已登录：{user.name}（{user.role_label}）")
 if st.button("退出登录", key="page_signout"):
     signin.sign_out()
     st.rerun()
@@ -40,26 +46,28 @@ with st.expander("修改我的密码"):
             try:
                 if new != again:
                     raise UserError("两次输入的新密码不一致")
-                st.session_state[signin.USER_KEY] = users.change_own_password(user, old, new)
+                st.session_state[signin.USER_KEY] = user = users.change_own_password(user, old, new)
+                remember.remember(user)  # the re-login cookie carries the new token
                 st.success("密码已修改。")
             except (UserError, LockedOut, PermissionDenied) as exc:
                 st.error(str(exc))
 
 if users.can(user, "admin"):
     st.subheader("账号管理")
-    accounts = pd.DataFrame(users.list_users(), columns=["name", "role", "created_at", "updated_at"])
+    accounts = pd.DataFrame(users.list_users(), columns=["name", "role", "unit", "created_at", "updated_at"])
     accounts["role"] = accounts["role"].map(lambda r: f"{r}（{ROLE_LABELS.get(r, r)}）")
-    accounts.columns = ["用户名", "角色", "创建时间", "修改时间"]
+    accounts.columns = ["用户名", "角色", "报送单位", "创建时间", "修改时间"]
     st.dataframe(accounts, hide_index=True, width="stretch")
     c1, c2 = st.columns(2)
     with c1.form("add_user", clear_on_submit=True):
         st.markdown("**新建账号**")
         name = st.text_input("用户名")
-        role = st.selectbox("角色", users.ROLES, index=1, format_func=lambda r: ROLE_LABELS[r])
+        role = st.selectbox("角色", users.ROLES, index=2, format_func=lambda r: ROLE_LABELS[r])
+        unit = st.selectbox("报送单位（仅单位报送员）", ["", *config.units], format_func=lambda u: u or "—")
         password = st.text_input("初始密码", type="password")
         if st.form_submit_button("新建"):
             try:
-                users.admin_add_user(user, name, role, password)
+                users.admin_add_user(user, name, role, password, unit=unit or None)
                 st.success(f"已创建「{users.normalize_name(name)}」。")
             except (UserError, PermissionDenied) as exc:
                 st.error(str(exc))
@@ -79,3 +87,19 @@ if users.can(user, "admin"):
                 st.success(f"已删除「{target}」。")
         except (UserError, PermissionDenied) as exc:
             st.error(str(exc))
+    with st.form("user_role", clear_on_submit=True):
+        st.markdown("**修改角色**（立即生效）")
+        r1, r2, r3 = st.columns(3)
+        target = r1.selectbox("账号", [u["name"] for u in users.list_users()], key="role_target")
+        role = r2.selectbox("新角色", users.ROLES, format_func=lambda r: ROLE_LABELS[r], key="role_new")
+        unit = r3.selectbox(
+            "报送单位（仅单位报送员）", ["", *config.units], format_func=lambda u: u or "—", key="role_unit"
+        )
+        if st.form_submit_button("修改角色"):
+            try:
+                users.admin_set_role(user, target, role, unit=unit or None)
+                st.success(
+                    f"已把「{target}」的角色改为{ROLE_LABELS[role]}{('（' + unit + '）') if unit else ''}。"
+                )
+            except (UserError, PermissionDenied) as exc:
+                st.error(str(exc))

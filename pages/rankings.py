@@ -34,7 +34,7 @@ by = c2.selectbox(
     "排名依据", rankings_page.BY_CHOICES, format_func=rankings_page.BY_LABELS.get, key="rank_by"
 )
 
-df = rankings_page.ranking(db, week, by, config)
+df = rankings_page.ranking(db, week, by)
 st.markdown(rankings_page.summary(df, week, config))
 table = rankings_page.display_table(df, by)
 st.dataframe(

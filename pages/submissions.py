@@ -53,18 +53,11 @@ def render_reports(reports) -> None:
                 st.error(text, icon=":material/cancel:")
             if report.errors or report.warnings:
                 frame = office.problems_frame(report)
+                # a static table: 问题 and 怎么改 wrap in full on screen and on paper (#18 item 6)
                 styled = frame.style.map(
                     lambda v: "color: #C00000; font-weight: bold" if v == "错误" else "", subset=["类型"]
-                )
-                st.dataframe(
-                    styled,
-                    hide_index=True,
-                    width="stretch",
-                    column_config={
-                        "问题": st.column_config.TextColumn(width="large"),
-                        "怎么改": st.column_config.TextColumn(width="large"),
-                    },
-                )
+                ).hide(axis="index")
+                st.table(styled)
                 label = (
                     "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
                 )
@@ -156,6 +149,8 @@ with tab_upload:
                 except PermissionDenied as exc:
                     signin.sign_out()
                     st.error(str(exc))
+                else:
+                    st.rerun()  # the board above was read before the upload: draw it again (#18 item 2)
     reports = st.session_state.get(REPORTS_KEY)
     if reports:
         render_reports(reports)
@@ -188,7 +183,10 @@ with tab_template:
 
 # ---------------------------------------------------------------- 导入记录与恢复
 with tab_history:
-    if board.empty:
+    # file names, operators and rejection reasons are the office's working papers (#18 item 8)
+    if not signin.needs_role_notice("clerk", "查看导入记录", key="history"):
+        pass
+    elif board.empty:
         st.info("还没有导入记录。")
     else:
         message = st.session_state.pop(RESTORE_MSG_KEY, None)

@@ -21,6 +21,12 @@ def config():
     return load_config()
 
 
+@pytest.fixture(autouse=True)
+def _private_warehouse(tmp_path, monkeypatch):
+    """No test writes to the project's data/warehouse.duckdb (account changes are audited there)."""
+    monkeypatch.setenv("DISPATCH_DB", str(tmp_path / "warehouse.duckdb"))
+
+
 @pytest.fixture()
 def db_path(tmp_path, monkeypatch):
     """A fresh, empty warehouse path; DISPATCH_DB points at it for code that reads the env."""

@@ -86,6 +86,7 @@ def test_no_warehouse(tmp_path):
     no_exception(at)
     assert "还没有数据库" in at.info[0].value
     assert "python -m etl load" in at.code[0].value and "python -m etl demo" in at.code[0].value
+    assert "数据报送" in at.get("page_link")[0].proto.label
 
 
 def test_empty_warehouse(tmp_path):
@@ -96,6 +97,9 @@ def test_empty_warehouse(tmp_path):
     at = run_page(db)
     no_exception(at)
     assert "还没有成功导入的调度表" in at.info[0].value
+    # #18 item 9: the notice leads to the page where files are uploaded
+    [link] = at.get("page_link")
+    assert "数据报送" in link.proto.label and link.proto.page.endswith("submissions")
 
 
 @pytest.mark.parametrize("english", [False, True])

@@ -191,3 +191,38 @@ def test_csv_claiming_utf8_with_invalid_bytes(tmp_path, db_path):
     (tmp_path / "bad.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("gb18030"))
     [report] = load_paths([tmp_path / "bad.csv"], db_path)
     assert [p.code for p in report.errors] == ["E_ENCODING"]
+
+
+def test_a_rejected_row_still_counts_in_the_totals_check(tmp_path, db_path):
+    """#18 item 1: the 合计 row sums every unit row; leaving the row with an error out made every
+    correct total look wrong in the report the county receives."""
+    rows = _rows()
+    rows[0]["research_done"] = 9  # 已完成调研 > 调研课题: the row has an error, its counts are fine
+    report = reject(tmp_path, db_path, grid(rows=rows))
+    assert [p.code for p in report.errors] == ["E_RELATION"]
+    assert not [p for p in report.warnings if p.code == "W_TOTAL_MISMATCH"], [
+        p.text() for p in report.warnings
+    ]
+
+
+def test_a_wrong_total_beside_an_error_row_still_warns_and_an_unreadable_column_is_not_summed(
+    tmp_path, db_path
+):
+    rows = _rows()
+    rows[0]["research_done"] = 9
+    rows[1]["special_lectures"] = "两次"  # unreadable: that column's sum is unknown
+    cells = grid(rows=rows)
+    cells[-1][4] += 1  # member_count total off by one
+    report = reject(tmp_path, db_path, cells)
+    assert [(p.code, p.cell) for p in report.warnings if p.code.startswith("W_TOTAL")] == [
+        ("W_TOTAL_MISMATCH", "E8")
+    ]
+
+
+def test_an_error_names_the_unit_of_its_row(tmp_path, db_path):
+    """#18 item 6: the cell and the unit written in that row, which the county's clerk searches for."""
+    rows = _rows()
+    rows[1]["special_lectures"] = -1
+    report = reject(tmp_path, db_path, grid(rows=rows))
+    [p] = report.errors
+    assert p.unit == "城关镇党委" and "（城关镇党委）" in p.text()

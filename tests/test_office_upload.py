@@ -107,7 +107,7 @@ def test_only_clerks_may_upload_or_restore(db_path, users_file, who):
 def test_problems_table_and_workbook_for_the_county(db_path, users_file):
     [bad] = office.upload_files(sign_in(CLERK), files(BAD), db_path)
     frame = office.problems_frame(bad)
-    assert list(frame.columns) == ["类型", "工作表", "单元格", "问题", "怎么改", "代码"]
+    assert list(frame.columns) == ["类型", "工作表", "单元格", "单位", "问题", "怎么改", "代码"]
     err = frame[frame["类型"] == "错误"].iloc[0]
     assert err["单元格"] == "I7" and "负数" in err["问题"] and err["怎么改"]
     wb = openpyxl.load_workbook(io.BytesIO(office.problems_xlsx_bytes([bad])))
@@ -116,7 +116,7 @@ def test_problems_table_and_workbook_for_the_county(db_path, users_file):
     flat = [v for r in values for v in r if v is not None]
     assert BAD in " ".join(map(str, flat)) and "整份文件未导入" in " ".join(map(str, flat))
     header = next(r for r in values if r[0] == "序号")
-    assert header[:7] == ["序号", "类型", "工作表", "单元格", "问题", "怎么改", "代码"]
+    assert header[:8] == ["序号", "类型", "工作表", "单元格", "单位", "问题", "怎么改", "代码"]
     assert any(r[3] == "I7" for r in values)
     assert office.problems_file_name(bad) == "退回修改清单_西山区_2023-W37_修改_negative.xlsx"
 
@@ -230,6 +230,9 @@ def test_page_for_a_viewer_says_why_and_offers_sign_in(db_path, users_file):
     assert any("上传调度表需要以报送员身份登录" in t for t in texts(at, "info"))
     assert "登录" in [b.label for b in at.button]  # the sign-in form's button
     assert not any(b.label.startswith("将 ") for b in at.button)  # no restore button
+    # #18 item 8: the load log (file names, operators, reasons) needs a clerk's sign-in
+    assert any("查看导入记录需要以报送员身份登录" in t for t in texts(at, "info"))
+    assert not [d for d in at.dataframe if "操作人" in d.value.columns]
     # the board and the template are for everyone
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert "下载空白模板（Excel）" in [b.proto.label for b in at.get("download_button")]
@@ -266,7 +269,11 @@ def test_page_upload_good_and_bad_at_once(db_path, users_file, downloads):
     assert any(t.startswith("已导入  " + GOOD) for t in texts(at, "success"))
     assert any(t.startswith("已退回  " + BAD) for t in texts(at, "error"))
     assert any("本次上传 2 个文件：导入 1，未变化 0，退回 1" in t for t in texts(at, "markdown"))
-    tables = [d.value for d in at.dataframe]
+    # #18 item 2: the board drawn after the upload counts it (it was read before the upload)
+    week = GOOD.split("_")[1].split(".")[0]
+    board = office.board_counts(submission_board(db_path), week)
+    assert [m.value for m in at.metric] == [f"{n} 个" for n in board.values()]
+    tables = [d.value for d in at.table]
     problems = next(t for t in tables if "怎么改" in t.columns)
     assert "I7" in set(problems["单元格"])
     data, name = download_bytes(at, downloads, "problems_1")
@@ -299,7 +306,7 @@ def test_page_renders_injected_reports(db_path, users_file):
     assert not at.exception
     assert "已导入  甲.xlsx：青河县 2023-W40，12 行，更正版本 v2，1 条提示" in texts(at, "success")
     assert "已退回  乙.xlsx：2 处错误，整个文件未导入" in texts(at, "error")
-    problems = [d.value for d in at.dataframe if "怎么改" in d.value.columns]
+    problems = [d.value for d in at.table if "怎么改" in d.value.columns]
     assert list(problems[1]["单元格"]) == ["整个文件", "F12"]
     labels = [b.proto.label for b in at.get("download_button")]
     assert "下载退回修改清单（Excel）" in labels and "下载提示清单（Excel）" in labels

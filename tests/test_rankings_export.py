@@ -280,7 +280,7 @@ def test_multiweek_workbook(hand_db):
 
 @pytest.mark.parametrize(
     "week, message",
-    [("2023W45", "格式"), ("45", "格式"), ("2023-W99", "没有这一周"), ("2024-W30", "不在本次主题教育期间")],
+    [("2023-45", "格式"), ("45", "格式"), ("2023-W99", "没有这一周"), ("2024-W30", "不在本次主题教育期间")],
 )
 def test_bad_week_is_a_usage_error(hand_db, tmp_path, capsys, week, message):
     out = tmp_path / "r.csv"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from etl import scoring
 from etl.columns import BY_ID, METRICS
 from etl.config import DIMENSIONS, load_config
 from etl.warehouse import VIEWS_DIR, open_warehouse
+from etl.weeks import WeekError, parse_week
 
 from .conftest import ROOT, require_samples
 from .scoring_fixtures import (
@@ -287,7 +289,7 @@ def test_detail_functions(hand):
 
 def test_user_text_is_bound_not_pasted(hand):
     evil = "2023-W37' OR '1'='1"
-    with pytest.raises(scoring.WeekError):
+    with pytest.raises(WeekError):
         scoring.ranking(hand, evil)
     assert scoring.county_scores(hand, week=evil).empty
     assert scoring.indicator_detail(hand, "东湖区'; DROP TABLE unit_rows; --", "2023-W37").empty
@@ -297,26 +299,47 @@ def test_user_text_is_bound_not_pasted(hand):
 
 
 @pytest.mark.parametrize(
-    "text, ok",
+    "text, week",
     [
-        ("2023-W45", True),
-        ("2023-W36", True),
-        ("2024-W05", True),
-        ("2023W45", False),
-        ("2023-W5", False),
-        ("2023-W99", False),
-        ("2024-W20", False),
-        ("", False),
-        ("2023-45", False),
+        ("2023-W45", "2023-W45"),
+        ("2023-W36", "2023-W36"),
+        ("2024-W05", "2024-W05"),
+        ("2023W45", "2023-W45"),
+        ("2023-w5", None),  # exists, but before the campaign
+        (" 2023-w45 ", "2023-W45"),
+        ("２０２３－Ｗ４５", "2023-W45"),  # full-width, as an input method types it
+        ("2023-W99", None),
+        ("2024-W20", None),
+        ("", None),
+        ("2023-45", None),
+        ("45", None),
     ],
 )
-def test_parse_week(text, ok):
-    if ok:
-        assert scoring.parse_week(text) == text
+def test_parse_week(text, week):
+    """The one parser of a typed week (every --week and every ?week=)."""
+    if week:
+        assert parse_week(text) == week
     else:
-        with pytest.raises(scoring.WeekError) as e:
-            scoring.parse_week(text)
+        with pytest.raises(WeekError) as e:
+            parse_week(text)
         assert re.search(r"[\u4e00-\u9fff]", str(e.value))  # a Chinese message
+
+
+def test_parse_week_outside_the_campaign_when_asked():
+    assert parse_week("2023-w5", within_campaign=False) == "2023-W05"
+    with pytest.raises(WeekError):
+        parse_week("2023-W54", within_campaign=False)
+
+
+def test_every_command_uses_the_one_week_parser():
+    """No module parses a typed week on its own (a regex of YYYY-Www outside etl/weeks.py)."""
+    root = Path(__file__).resolve().parent.parent
+    for path in [*root.glob("etl/*.py"), *root.glob("app/*.py"), *root.glob("pages/*.py")]:
+        if path.name in ("weeks.py", "cells.py"):  # cells reads weeks written in a sheet's cells
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\\d\{4\}.{0,12}[Ww]", text), path.name
+        assert "fromisocalendar" not in text, path.name
 
 
 # --- constants come from config, not from the SQL -----------------------------------------------

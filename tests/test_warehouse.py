@@ -81,7 +81,11 @@ def test_a_first_version_warehouse_keeps_its_archived_bytes_when_the_archive_is_
     )
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", first)
     path = write_xlsx(tmp_path / "a.xlsx", grid())
-    load_paths([path], db_path)
+    con = warehouse.open_warehouse(db_path)  # a file archived by the first version
+    con.execute(
+        "INSERT INTO file_archive VALUES ('abc', ?, ?, now())", [path.stat().st_size, path.read_bytes()]
+    )
+    con.close()
     monkeypatch.undo()
     con = warehouse.open_warehouse(db_path)
     assert warehouse.schema_version(con) >= 2
