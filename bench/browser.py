@@ -57,6 +57,65 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    """`streamlit run dashboard.py` on 127.0.0.1:port, as `make run` starts it."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "dashboard.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    return subprocess.Popen(
+        cmd,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_port(server: subprocess.Popen, port: int, started: float, timeout: float) -> None:
+    """Until the server's port opens (a little after the process starts)."""
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            if server.poll() is not None or time.perf_counter() - started > timeout:
+                raise RuntimeError(
+                    "streamlit did not start: " + server.stderr.read().decode("utf-8", "replace")[-800:]
+                ) from None
+            time.sleep(0.05)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def page_key(href: str) -> str:
+    """A navigation link's page, whatever the server: overview for the root."""
+    import urllib.parse
+
+    return urllib.parse.urlparse(href).path.strip("/") or "overview"
+
+
 def _wait_idle(page, timeout: float) -> None:
     """Until Streamlit's running indicator has been gone for 300 ms."""
     deadline = time.monotonic() + timeout
@@ -119,7 +178,7 @@ def switch_pages(page, hrefs: list[str], rounds: int, timeout: float = 60.0) -> 
         "p50_s": percentile(every, 0.5),
         "p95_s": percentile(every, 0.95),
         "max_s": max(every, default=float("nan")),
-        "by_page": {h.rstrip("/").rsplit("/", 1)[-1] or "/": xs for h, xs in times.items()},
+        "by_page": {page_key(h): xs for h, xs in times.items()},
         "exceptions": page.locator('[data-testid="stException"]').count(),
     }
 
@@ -133,50 +192,16 @@ def measure(env: dict, timeout: float = 120.0, rounds: int = 0) -> dict:
     if exe is None:
         raise FileNotFoundError("chromium not found")
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_ROOT / "dashboard.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
     out: dict = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             started = time.perf_counter()
-            server = subprocess.Popen(
-                cmd,
-                cwd=PROJECT_ROOT,
-                env={**os.environ, **env},
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
+            server = start_server(env, port)
             try:
                 url = f"http://127.0.0.1:{port}/"
-                while True:  # the server's port opens a little after the process starts
-                    try:
-                        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                            break
-                    except OSError:
-                        if server.poll() is not None or time.perf_counter() - started > timeout:
-                            raise RuntimeError(
-                                "streamlit did not start: "
-                                + server.stderr.read().decode("utf-8", "replace")[-800:]
-                            ) from None
-                        time.sleep(0.05)
+                wait_port(server, port, started, timeout)
                 out["port_open_seconds"] = time.perf_counter() - started
                 page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
                 page.locator(RENDERED).first.wait_for(state="visible", timeout=timeout * 1000)
@@ -214,12 +239,7 @@ def measure(env: dict, timeout: float = 120.0, rounds: int = 0) -> dict:
                 rss, hwm = rss_mb(server.pid)
                 out["server_rss_mb"], out["server_peak_rss_mb"] = rss, hwm
             finally:
-                server.terminate()
-                try:
-                    server.wait(10)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+                stop_server(server)
         finally:
             browser.close()
     return out

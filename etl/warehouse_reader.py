@@ -53,10 +53,12 @@ def read_df(db_path: str | Path, sql: str, params=()) -> pd.DataFrame:
 
 
 def publish_now(db_path: str | Path, config: Config | None = None) -> Path:
-    """Bring the warehouse's schema up to date and publish it (waits for a running load)."""
+    """Publish the warehouse as it is (waits for a running load); with a config, bring its schema
+    and views up to date with that config first."""
     con = connect(db_path, read_only=False)
     try:
-        migrate(con, config or default_config())
+        if config is not None:
+            migrate(con, config)
         return snapshot.publish(con, db_path)
     finally:
         con.close()

@@ -223,3 +223,23 @@ def test_two_dashboard_processes_and_a_loader_at_once(db_path, config):
         for child in [*dashboards, loader]:
             if child is not None:
                 child.close()
+
+
+def test_the_deployment_doc_and_its_proxy_config_agree():
+    """docs/operations.md's N dashboards behind nginx: the example config has what Streamlit needs
+    (websocket upgrade, sticky sessions, the upload size) and the processes the doc starts."""
+    import re
+
+    ops = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    conf = (ROOT / "docs" / "nginx.conf").read_text(encoding="utf-8")
+    assert "(nginx.conf)" in ops and "cookieSecret" in ops
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert "proxy_set_header Connection $connection_upgrade;" in conf
+    assert re.search(r"upstream dashboard \{\s*hash \$dashboard_route consistent;", conf)
+    assert 'Set-Cookie "dashboard_route=$dashboard_route' in conf
+    started = re.search(r"for port in ([\d ]+); do", ops).group(1).split()
+    assert re.findall(r"server 127\.0\.0\.1:(\d+);", conf) == started
+    limit = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1)) * 1_000_000
+    from etl.config import load_config
+
+    assert limit > load_config().limits["max_file_bytes"]
