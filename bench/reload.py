@@ -111,14 +111,14 @@ def measure(corpus, db_dir: Path, rounds: int = 3, log=print, timeout: float = 1
                 during: list[dict[str, list[float]]] = [{}, {}]
                 exceptions = 0
                 loader.start()
-                while loader.is_alive():
+                step = 0
+                while loader.is_alive():  # the two tabs take turns, one page switch each
                     for i, (tab, hrefs) in enumerate(tabs):
-                        sw = browser.switch_pages(tab, hrefs, 1)
+                        sw = browser.switch_pages(tab, [hrefs[step % len(hrefs)]], 1)
                         exceptions += sw["exceptions"]
                         for k, xs in sw["by_page"].items():
                             during[i].setdefault(k, []).extend(xs)
-                        if not loader.is_alive():
-                            break
+                    step += 1
                 loader.join()
             finally:
                 chromium.close()

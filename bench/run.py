@@ -274,13 +274,13 @@ def measure_browser(db: Path, env: dict, rounds: int = 3) -> dict:
         return {"error": f"{type(exc).__name__}: {exc}"[:2000]}
 
 
-def measure_reload(c, db_dir: Path) -> dict:
+def measure_reload(c, db_dir: Path, rounds: int = 3) -> dict:
     from . import browser, reload
 
     if browser.chromium_path() is None:
         return {"skipped": "no chromium"}
     try:
-        return reload.measure(c, db_dir, log=log)
+        return reload.measure(c, db_dir, rounds=rounds, log=log)
     except Exception as exc:  # noqa: BLE001 — report, do not lose the other measurements
         return {"error": f"{type(exc).__name__}: {exc}"[:2000]}
 
@@ -628,6 +628,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
     p.add_argument(
+        "--rounds", type=int, default=None, help="rounds of page switches in Chromium (default 3; --quick: 1)"
+    )
+    p.add_argument(
         "--only",
         default="load,city,queries,pages,browser,reload,exports",
         help="comma-separated parts to run (default: all)",
@@ -661,6 +664,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus_mod.QUICK if args.quick else corpus_mod.Scale(args.counties, args.units, args.weeks, args.seed)
     )
     parts = set(args.only.split(","))
+    rounds = args.rounds if args.rounds is not None else (1 if args.quick else 3)
     out_path = args.out or (
         corpus_mod.CORPUS_ROOT / "results-quick.json" if args.quick else BENCH / "results.json"
     )
@@ -690,10 +694,10 @@ def main(argv: list[str] | None = None) -> int:
             res["queries"] = measure_queries(db, c.env, page_log, 3 if args.quick else args.runs)
         if "browser" in parts and not args.no_browser:
             log("bench: streamlit run + Chromium")
-            res["browser"] = measure_browser(db, c.env)
+            res["browser"] = measure_browser(db, c.env, rounds)
         if "reload" in parts and not args.no_browser:
             log("bench: a province reload while two dashboards browse")
-            res["reload"] = measure_reload(c, db_dir)
+            res["reload"] = measure_reload(c, db_dir, rounds)
         if "exports" in parts:
             log("bench: exports")
             res["exports"] = measure_exports(db, c.env, work)

@@ -53,7 +53,7 @@ def _uptime() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def measure_writes(db: Path, factor: int) -> dict:
+def measure_writes(db: Path, factor: int, attach: bool = True) -> dict:
     """Full refresh + first snapshot, then the city week: write, refresh, publish (two ways)."""
     from etl import materialise, snapshot
     from etl.store import Batch
@@ -85,8 +85,9 @@ def measure_writes(db: Path, factor: int) -> dict:
         wal = db.with_name(db.name + ".wal")
         out["wal_bytes_before_publish"] = wal.stat().st_size if wal.exists() else 0
         # the ATTACH copy first, the file copy last: the newest snapshot is the file copy
-        path, out["publish_attach_s"] = snapshot.timed_publish(con, db, "attach")
-        out["snapshot_attach_bytes"] = path.stat().st_size
+        if attach:
+            path, out["publish_attach_s"] = snapshot.timed_publish(con, db, "attach")
+            out["snapshot_attach_bytes"] = path.stat().st_size
         path, out["publish_s"] = snapshot.timed_publish(con, db, "copy")
         out["snapshot_bytes"] = path.stat().st_size
     finally:
@@ -96,12 +97,8 @@ def measure_writes(db: Path, factor: int) -> dict:
     return out
 
 
-def measure_queries(db: Path, env: dict, runs: int, work: Path) -> dict:
-    """Every page's statements (recorded under AppTest) timed on the newest snapshot."""
-    from etl import snapshot
-
-    from .queries import time_statements
-
+def record_pages(db: Path, env: dict, work: Path) -> dict:
+    """Every page rendered under AppTest (bench.pages), with the statements each ran."""
     raw = work / "pages_raw.json"
     r = run_measured(
         [PYTHON, "-m", "bench.pages", str(raw)], env={**env, "DISPATCH_DB": str(db)}, timeout=7200
@@ -109,19 +106,23 @@ def measure_queries(db: Path, env: dict, runs: int, work: Path) -> dict:
     if r.returncode or not raw.exists():
         return {"error": (r.stderr or r.stdout)[-3000:]}
     rendered = json.loads(raw.read_text(encoding="utf-8"))
-    pages = {
-        p["path"]: {"first_s": p["first_seconds"], "warm_s": p["warm_median"], "errors": p["errors"]}
-        for p in rendered["pages"]
-    }
-    timed = time_statements(snapshot.latest(db), rendered["queries"], runs)
+    rendered["apptest_max_rss_mb"] = r.max_rss_mb
+    return rendered
+
+
+def measure_queries(db: Path, statements: list[dict], runs: int) -> dict:
+    """The pages' statements timed on the newest snapshot of db."""
+    from etl import snapshot
+
+    from .queries import time_statements
+
+    timed = time_statements(snapshot.latest(db), statements, runs, slow_s=1.0)
     connect = timed.pop("_connect")
     return {
-        "apptest_max_rss_mb": r.max_rss_mb,
-        "pages": pages,
         "connect": connect,
         "by_page": {
             page: {k: v[k] for k in ("count", "max_p95_ms", "total_p50_ms", "total_p95_ms")}
-            | {"slowest": max(v["statements"], key=lambda s: s["p95_ms"] or 0)["sql"][:200]}
+            | {"slowest": max(v["statements"], key=lambda s: s["p95_ms"] or 0)["sql"][:300]}
             for page, v in timed.items()
         },
     }
@@ -138,7 +139,7 @@ def measure_browser(db: Path, env: dict, rounds: int) -> dict:
         return {"error": f"{type(exc).__name__}: {exc}"[:2000]}
 
 
-def run_factor(factor: int, base: Path, args) -> dict:
+def run_factor(factor: int, base: Path, args, statements: list[dict] | None) -> tuple[dict, list | None]:
     work = WORK / f"x{factor}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -151,17 +152,28 @@ def run_factor(factor: int, base: Path, args) -> dict:
         res["build"] = sb.scale_up(base, db, factor, log=log)
         res["unit_rows"] = res["build"]["unit_rows"]
         log(f"scale ×{factor}: refresh, city week, publish")
-        res["writes"] = measure_writes(db, factor)
-        log(f"scale ×{factor}: queries")
-        with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
-            res["queries"] = measure_queries(db, env, args.runs, Path(tmp))
-        if not args.no_browser:
+        res["writes"] = measure_writes(db, factor, attach=factor <= args.attach_max)
+        if statements is None or not statements:
+            # the pages render under AppTest at the first size; their statements (the same weeks and
+            # counties exist at every size) are timed again at the larger ones
+            log(f"scale ×{factor}: pages under AppTest")
+            with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
+                rendered = record_pages(db, env, Path(tmp))
+            if "error" in rendered:
+                res["pages"] = rendered
+            else:
+                statements = rendered.pop("queries")
+                res["pages"] = rendered
+        if statements:
+            log(f"scale ×{factor}: queries")
+            res["queries"] = measure_queries(db, statements, args.runs)
+        if not args.no_browser and factor <= args.browser_max:
             log(f"scale ×{factor}: Chromium")
             res["browser"] = measure_browser(db, env, args.rounds)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    return res
+    return res, statements
 
 
 # --- the table and the plot ------------------------------------------------------------------------
@@ -315,6 +327,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=3, help="rounds of page switches in Chromium")
     p.add_argument("--no-browser", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the generated warehouses")
+    p.add_argument(
+        "--attach-max", type=int, default=1, help="the COPY FROM DATABASE publish up to this size only"
+    )
+    p.add_argument("--browser-max", type=int, default=30, help="Chromium up to this size only")
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--table-only", action="store_true")
     args = p.parse_args(argv)
@@ -324,8 +340,10 @@ def main(argv: list[str] | None = None) -> int:
         res = {"machine": machine_info(), "runs": []}
         started = time.perf_counter()
         base = sb.province_base(BENCH, log=log)
+        statements = None
         for factor in [int(f) for f in args.factors.split(",")]:
-            res["runs"].append(run_factor(factor, base, args))
+            run, statements = run_factor(factor, base, args, statements)
+            res["runs"].append(run)
             args.out.write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         res["machine"]["load_average_at_end"] = _uptime()
         res["bench_seconds"] = time.perf_counter() - started
