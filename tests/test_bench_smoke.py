@@ -74,8 +74,7 @@ def test_bench_quick_runs_every_part(tmp_path):
         reload = res["reload"]
         assert "error" not in reload, reload.get("error")
         assert reload["alone"]["seconds"] > 0 and reload["with_viewers"]["seconds"] > 0
-        # the quick load may end before the second tab's first switch: the figure, not a count, matters
-        assert reload["second_process_switches"] >= 0 and reload["exceptions"] == 0
+        assert "second_process_switches" in reload and reload["exceptions"] == 0
     assert res["exports"]["in_process"]["xlsx"]["bytes"] > 0
     assert res["table"] and all(len(row) == 4 for row in res["table"])
     assert "load ÷ bare read" in r.stdout
