@@ -30,8 +30,7 @@ demo: $(BIN)/.runtime
 
 run: $(BIN)/.runtime $(DISPATCH_DB)
 	@$(BIN)/python -m etl user hint
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false --client.toolbarMode viewer
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)  # the rest: .streamlit/config.toml
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .

@@ -31,6 +31,9 @@ PAGES = [
 
 st.set_page_config(page_title="主题教育调度", page_icon=":material/dashboard:", layout="wide")
 ui.pin_snapshot()  # every read of this rerun from one published snapshot
+# The menu is drawn here, not by Streamlit: .streamlit/config.toml hides Streamlit's own page list
+# (client.showSidebarNavigation), which at a cold start would first list every file of pages/.
+menu = st.sidebar.container(key="menu")
 ui.language_switch()
 english = bool(st.session_state.get("en", False))
 
@@ -45,4 +48,10 @@ for i, (section, file, title, icon) in enumerate(pages):
             st.Page(file, title=label(title, english), icon=icon, default=(i == 0))
         )
 
-st.navigation(sections).run()
+current = st.navigation(sections, position="hidden")
+with menu:
+    for section, section_pages in sections.items():
+        st.caption(section)
+        for page in section_pages:
+            st.page_link(page)
+current.run()

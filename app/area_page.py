@@ -4,15 +4,16 @@ the indicator table."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app import ui
+from app.labels import term
 from app.ui import t
-from etl.config import DIMENSION_LABELS, default_config
+from etl.config import DIMENSION_LABELS
 
 
 def area_page(dimension: str) -> None:
-    config = default_config()
     name = DIMENSION_LABELS[dimension]
     status = ui.page_header(name)
     week = ui.week_picker(status)
@@ -22,23 +23,36 @@ def area_page(dimension: str) -> None:
     progress = data["expected_progress"]
     ranking = data["ranking"]
 
+    area = term(name, ui.english())  # the area's name inside a sentence
     ranked = ranking[ranking["score"].notna()]
     if ranked.empty:
-        st.info(f"{week} 还没有可计算的{name}得分：本周没有县（市、区）报送调度表。请选择其他统计周。")
+        st.info(
+            t(
+                "{week} 还没有可计算的{area}得分：本周没有县（市、区）报送调度表。请选择其他统计周。",
+                week=week,
+                area=area,
+            )
+        )
         return
     missing = ranking.loc[~ranking["submitted"], "county"].tolist()
     lead = ranked.iloc[0]
     st.markdown(
-        f"本周{name}得分最高的是 **{ui.md(lead['county'])}**（{lead['score']:.1f} 分），"
-        f"序时进度 {progress:.1f}%；{len(ranked[ranked['light'] == '红'])} 个县（市、区）亮红灯。"
-        + (f" 未报送：{'、'.join(ui.md(c) for c in missing)}。" if missing else "")
+        t(
+            "本周{area}得分最高的是 **{county}**（{score} 分），序时进度 {progress}%；{n} 个县（市、区）亮红灯。",
+            area=area,
+            county=ui.md(lead["county"]),
+            score=f"{lead['score']:.1f}",
+            progress=f"{progress:.1f}",
+            n=len(ranked[ranked["light"] == "红"]),
+        )
+        + (" " + t("未报送：{units}。", units="、".join(ui.md(c) for c in missing)) if missing else "")
     )
 
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("各县（市、区）得分"))
         ui.chart("dimension_score_bars", ranking, dimension, progress, highlight=highlight)
-        st.caption("虚线为序时进度；圆点为进度预警（绿/黄/红）。")
+        st.caption(t("虚线为序时进度；圆点为进度预警（绿/黄/红）。"))
     with right:
         st.subheader(t("各层级得分"))
         ui.chart(
@@ -48,9 +62,9 @@ def area_page(dimension: str) -> None:
             dimension,
             highlight=highlight,
             max_width=480,
-            empty=f"{week} 没有{name}的层级得分。",
+            empty=t("{week} 没有{area}的层级得分。", week=week, area=area),
         )
-        st.caption("同一县（市、区）上下层级颜色不同，即冷热不均；蓝色为冷。")
+        st.caption(t("同一县（市、区）上下层级颜色不同，即冷热不均；蓝色为冷。"))
 
     st.subheader(t("各项指标完成率"))
     ui.chart(
@@ -59,9 +73,9 @@ def area_page(dimension: str) -> None:
         dimension,
         progress,
         highlight=highlight,
-        empty=f"{week} 没有{name}的指标数据。",
+        empty=t("{week} 没有{area}的指标数据。", week=week, area=area),
     )
-    st.caption("完成率 = 各层级已完成数（超出目标的部分不计）之和 ÷ 目标数之和；虚线为序时进度。")
+    st.caption(t("完成率 = 各层级已完成数（超出目标的部分不计）之和 ÷ 目标数之和；虚线为序时进度。"))
 
     st.subheader(t("每周走势"))
     ui.chart(
@@ -70,14 +84,34 @@ def area_page(dimension: str) -> None:
         data["progress"],
         city=data["city_trend"],
         highlight=highlight,
-        value_title=f"{name}得分",
-        city_label=config.city,
-        empty="还没有各周的得分。",
+        value_title="得分",
+        empty=t("还没有各周的得分。"),
     )
-    st.caption(f"粗黑线为全市（{config.city}），虚线为序时进度；点击图例可突出某个县（市、区）。")
+    st.caption(t("粗黑线为全市，虚线为序时进度；点击图例可突出某个县（市、区）。"))
 
     st.subheader(t("指标明细"))
     ind = data["indicators"].sort_values(["sort_order", "percent"], ascending=[True, False])
+    # the grid prints only its visible window: paper gets every row as a static table (#18 item 11)
+    with st.container(key=f"screen_only_indicators_{dimension}"):
+        _indicator_grid(ind, dimension)
+    shown = ind[["label", "county", "achieved", "target", "percent"]].assign(
+        percent=ind["percent"].map(lambda v: "" if pd.isna(v) else f"{v:.1f}%")
+    )
+    ui.print_table(
+        shown.rename(
+            columns={
+                "label": t("指标"),
+                "county": t("县（市、区）"),
+                "achieved": t("已完成"),
+                "target": t("目标"),
+                "percent": t("完成率"),
+            }
+        ),
+        f"indicators_{dimension}",
+    )
+
+
+def _indicator_grid(ind, dimension: str) -> None:
     st.dataframe(
         ind[["label", "county", "achieved", "target", "percent"]],
         hide_index=True,

@@ -17,7 +17,7 @@ from app.labels import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
-CALLS = {"t", "label", "N_", "header"}  # the translating calls and the marker
+CALLS = {"t", "label", "N_", "header", "say", "term"}  # the translating calls and the marker
 
 
 def _name(func: ast.expr) -> str | None:

@@ -44,7 +44,9 @@ def temperature_scale(hot: float | None = None, warm: float | None = None) -> al
     )
 
 
-def temperature_legend(title: str, hot: float | None = None, warm: float | None = None) -> alt.Legend:
+def temperature_legend(
+    title: str, hot: float | None = None, warm: float | None = None, t: Labeler = _identity, length: int = 320
+) -> alt.Legend:
     temp = default_config().temperature
     hot = float(temp["hot"] if hot is None else hot)
     warm = float(temp["warm"] if warm is None else warm)
@@ -53,13 +55,13 @@ def temperature_legend(title: str, hot: float | None = None, warm: float | None 
         values=[0, warm, hot, 100],
         orient="bottom",
         direction="horizontal",
-        gradientLength=320,
+        gradientLength=length,
         gradientThickness=12,
         labelOverlap=False,
         labelExpr=(
-            f"datum.value >= {hot} && datum.value < 100 ? '热 ≥{hot:g}' : "
-            f"datum.value >= {warm} && datum.value < {hot} ? '温 ≥{warm:g}' : "
-            f"datum.value < {warm} ? '冷 <{warm:g}' : ''"
+            f"datum.value >= {hot} && datum.value < 100 ? '{t('热')} ≥{hot:g}' : "
+            f"datum.value >= {warm} && datum.value < {hot} ? '{t('温')} ≥{warm:g}' : "
+            f"datum.value < {warm} ? '{t('冷')} <{warm:g}' : ''"
         ),
     )
 
@@ -125,6 +127,8 @@ def score_bars(
     if df.empty:
         return None
     df["text"] = df[value].map(lambda v: f"{v:.1f}")
+    if light and light in df.columns:
+        df[light] = df[light].map(lambda v: t(v) if isinstance(v, str) else None)
     # an explicit order: the light dots have no x field, so "-x" would conflict across layers
     order = df.sort_values(value, ascending=False, kind="stable")["county"].tolist()
     y = alt.Y(
@@ -150,8 +154,13 @@ def score_bars(
     )
     base = alt.Chart(df)
     bars = base.mark_bar(color=color, cornerRadiusEnd=2).encode(y=y, x=x, opacity=opacity, tooltip=tips)
-    text = base.mark_text(align="left", dx=4, fontSize=12, color="#212121").encode(y=y, x=x, text="text:N")
-    layers = [bars, text]
+    # the value at the bar's end, on a white halo so the dashed 序时进度 line never runs through it
+    label = dict(align="left", dx=4, fontSize=12)
+    halo = base.mark_text(**label, stroke="white", strokeWidth=4, strokeJoin="round").encode(
+        y=y, x=x, text="text:N"
+    )
+    text = base.mark_text(**label, color="#212121").encode(y=y, x=x, text="text:N")
+    layers = [bars, _progress_rule(progress, t), halo, text]
     if light and light in df.columns:
         dots = (
             base.transform_filter(alt.datum[light] != None)  # noqa: E711 (a Vega expression)
@@ -162,16 +171,16 @@ def score_bars(
                 xOffset=alt.value(-8),
                 color=alt.Color(
                     f"{light}:N",
-                    scale=alt.Scale(domain=list(LIGHT_MARK_COLORS), range=list(LIGHT_MARK_COLORS.values())),
+                    scale=alt.Scale(
+                        domain=[t(k) for k in LIGHT_MARK_COLORS], range=list(LIGHT_MARK_COLORS.values())
+                    ),
                     legend=alt.Legend(title=t("进度预警"), orient="bottom"),
                 ),
                 tooltip=tips,
             )
         )
         layers.append(dots)
-    chart = alt.layer(*layers, _progress_rule(progress, t)).properties(
-        height=max(len(df) * height_per_bar, 80), width=width
-    )
+    chart = alt.layer(*layers).properties(height=max(len(df) * height_per_bar, 80), width=width)
     if title:
         chart = chart.properties(title=title)
     return chart
@@ -264,9 +273,9 @@ def gradient_bars(ranking: pd.DataFrame, flag: float, t: Labeler = _identity):
     df = _floats(ranking[["county", "gradient", "cold_bottom"]].dropna(subset=["gradient"]), ["gradient"])
     if df.empty:
         return None
-    df["flag"] = df["cold_bottom"].map({True: t("上热下冷"), False: "—"})
+    df["flag"] = df["cold_bottom"].map({True: t("上热下冷"), False: t("其他")})
     y = alt.Y("county:N", sort="-x", title=t("县（市、区）"))
-    x = alt.X("gradient:Q", title=t("温差") + "（县级 − 村级）")
+    x = alt.X("gradient:Q", title=t("温差（县级 − 村级）"))
     tips = [
         alt.Tooltip("county:N", title=t("县（市、区）")),
         alt.Tooltip("gradient:Q", title=t("温差"), format=".1f"),
@@ -306,10 +315,14 @@ def temperature_heatmap(
     value: str = "shown",
     highlight: str | None = None,
     cell_height: int = 44,
-    max_width: int = 1000,
+    max_width: int = 780,
+    phone: bool = False,
+    blank: str | None = None,
 ):
     """Scores as a heat map, levels top (市级) to bottom (村级), warm colours hot and blue cold, the
-    score and band written in every cell. `levels` is long: x, level, shown (and light, band)."""
+    score and band written in every cell. `levels` is long: x, level, shown (and light, band).
+    phone: turned a quarter (levels across, counties down) so that it fits a 390-px screen.
+    blank: written in grey in a cell without a score (不适用), instead of leaving a hole."""
     df = levels[levels[value].notna()].copy()
     if df.empty:
         return None
@@ -339,6 +352,9 @@ def temperature_heatmap(
         ),
     )
     enc_y = alt.Y("level:N", sort=present, title=t("层级"))
+    if phone:
+        enc_x = alt.X("level:N", sort=present, title=None, axis=alt.Axis(orient="top", labelAngle=0))
+        enc_y = alt.Y(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=90, labelOverlap=False))
     base = alt.Chart(df)
     stroke = (
         alt.condition(alt.datum[x] == highlight, alt.value("#212121"), alt.value("white"))
@@ -350,7 +366,11 @@ def temperature_heatmap(
         y=enc_y,
         stroke=stroke,
         tooltip=tips,
-        color=alt.Color(f"{value}:Q", scale=temperature_scale(), legend=temperature_legend(t("温度"))),
+        color=alt.Color(
+            f"{value}:Q",
+            scale=temperature_scale(),
+            legend=temperature_legend(t("温度"), t=t, length=230 if phone else 320),
+        ),
     )
     text = base.mark_text(fontSize=13).encode(
         x=enc_x,
@@ -360,11 +380,24 @@ def temperature_heatmap(
             f"datum.{value} < 30 || datum.{value} >= 93", alt.value("white"), alt.value("#212121")
         ),
     )
+    chart = rect + text
+    if blank:
+        have = set(zip(df[x], df["level"]))
+        holes = pd.DataFrame(
+            [(c, lv) for lv in present for c in order if (c, lv) not in have], columns=[x, "level"]
+        ).assign(text=blank)
+        if len(holes):
+            hole = alt.Chart(holes)
+            chart = (
+                chart
+                + hole.mark_rect(color="#EEEEEE", stroke="white", strokeWidth=2).encode(x=enc_x, y=enc_y)
+                + hole.mark_text(fontSize=12, color="#757575").encode(x=enc_x, y=enc_y, text="text:N")
+            )
+    if phone:
+        return _config(chart.properties(height=32 * len(order), width=alt.Step(64)), fit_width=False)
     # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit
     step = max(44, min(110, max_width // max(len(order), 1)))
-    return _config(
-        (rect + text).properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False
-    )
+    return _config(chart.properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False)
 
 
 def county_level_heatmap(
@@ -374,9 +407,11 @@ def county_level_heatmap(
     t: Labeler = _identity,
     highlight: str | None = None,
     city_label: str = "全市",
-    max_width: int = 1000,
+    max_width: int = 780,
+    phone: bool = False,
 ):
     """County × level of one dimension, the city profile as a last column (its 市级 from 市直单位)."""
+    city_label = t(city_label)  # 全市 on every page (#18 item 4), with its English when switched on
     df = levels[levels["dimension"] == dimension][["county", "level", "shown", "band", "light"]]
     config = default_config()
     df = df[df["county"] != config.city_direct]
@@ -389,7 +424,7 @@ def county_level_heatmap(
         if len(cp):
             df = pd.concat([df, cp[["county", "level", "shown", "band", "light"]]], ignore_index=True)
             cols.append(city_label)
-    return temperature_heatmap(df, t, columns=cols, highlight=highlight, max_width=max_width)
+    return temperature_heatmap(df, t, columns=cols, highlight=highlight, max_width=max_width, phone=phone)
 
 
 def level_area_heatmap(levels: pd.DataFrame, t: Labeler = _identity):
@@ -397,13 +432,18 @@ def level_area_heatmap(levels: pd.DataFrame, t: Labeler = _identity):
     df = levels.copy()
     if df.empty:
         return None
-    df["area"] = df["dimension"].map(DIMENSION_LABELS)
-    cols = [DIMENSION_LABELS[d] for d in (*DIMENSIONS, "composite")]
-    # half the page wide on the profile: five columns of 70 px and the level labels fit a 1366 px screen
-    return temperature_heatmap(df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=350)
+    df["area"] = df["dimension"].map(lambda d: t(DIMENSION_LABELS[d]))
+    cols = [t(DIMENSION_LABELS[d]) for d in (*DIMENSIONS, "composite")]
+    # half the page wide on the profile: five columns of 70 px and the level labels fit a 1366 px screen;
+    # a level an area does not apply to says so (#18 item 13)
+    return temperature_heatmap(
+        df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=350, blank=t("不适用")
+    )
 
 
-def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = _identity, columns: int = 5):
+def slope_small_multiples(
+    levels: pd.DataFrame, flagged: set[str], t: Labeler = _identity, columns: int = 5, width: int = 140
+):
     """Per county, the level composite from 县级 through 乡镇级 to 村级: a falling line is a cold bottom.
     The 上热下冷 counties are drawn red."""
     df = levels[(levels["dimension"] == "composite") & levels["level"].isin(LEVELS[1:])][
@@ -414,12 +454,12 @@ def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = 
     if df.empty:
         return None
     df = _floats(df, ["shown"])
-    df["flag"] = df["county"].isin(flagged).map({True: t("上热下冷"), False: "其他"})
+    df["flag"] = df["county"].isin(flagged).map({True: t("上热下冷"), False: t("其他")})
     x = alt.X("level:N", sort=list(LEVELS[1:]), title=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y("shown:Q", title=t("综合得分"), scale=alt.Scale(domain=[0, 100]))
     color = alt.Color(
         "flag:N",
-        scale=alt.Scale(domain=[t("上热下冷"), "其他"], range=[FLAG_COLOR, NEUTRAL_COLOR]),
+        scale=alt.Scale(domain=[t("上热下冷"), t("其他")], range=[FLAG_COLOR, NEUTRAL_COLOR]),
         legend=alt.Legend(title=t("状态"), orient="bottom"),
     )
     tips = [
@@ -441,11 +481,14 @@ def slope_small_multiples(levels: pd.DataFrame, flagged: set[str], t: Labeler = 
     order = [c for c in config.counties if c in set(df["county"])]
     chart = (
         alt.layer(line, points, text, data=df)
-        .properties(width=180, height=140)
+        .properties(width=width, height=140)
         .facet(
             facet=alt.Facet("county:N", sort=order, title=None, header=alt.Header(labelFontSize=13)),
             columns=columns,
         )
+        # each small chart draws its own level axis: a shared one was drawn under the empty slot of
+        # the last row too, which read as a tenth, empty chart (#18 item 13)
+        .resolve_axis(x="independent")
     )
     return _config(chart, fit_width=False)
 
@@ -478,7 +521,7 @@ def city_profile_bars(profile: pd.DataFrame, t: Labeler = _identity, city: str =
     whole = profile[profile["level"] == "全市"]["composite"]
     if len(whole) and pd.notna(whole.iloc[0]):
         v = float(whole.iloc[0])
-        rd = pd.DataFrame({"v": [v], "label": [f"{city} {v:.1f}"]})
+        rd = pd.DataFrame({"v": [v], "label": [f"{t(city)} {v:.1f}"]})
         layers += [
             alt.Chart(rd).mark_rule(strokeDash=[4, 3], color=PROGRESS_COLOR).encode(x="v:Q"),
             alt.Chart(rd)
@@ -502,6 +545,7 @@ def county_trend_lines(
 ):
     """Every county's score per week, the city as a thick line, 序时进度 dashed; a legend click or
     the `highlight` county stands out."""
+    city_label = t(city_label)
     if trend.empty:
         return None
     df = _floats(trend, ["score"])

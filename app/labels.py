@@ -78,6 +78,11 @@ def label(zh: str, english: bool = False, **values) -> str:
     return text.format(**values) if values else text
 
 
+def term(zh: str, english: bool = False) -> str:
+    """A label inside a sentence: its English alone when the switch is on (no gloss)."""
+    return catalogue().get(zh, zh) if english else zh
+
+
 Labeler = Callable[..., str]
 
 
@@ -88,9 +93,19 @@ def labeler(english: bool) -> Labeler:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def week_name(week: str, english: bool = False) -> str:
-    """'2023-W45（11月6日—11月12日）', or '2023-W45 (6 Nov – 12 Nov)' with the switch on."""
+def month_day(day, english: bool = False) -> str:
+    """'11月30日' or '30 Nov'."""
+    return f"{day.day} {_MONTHS[day.month - 1]}" if english else f"{day.month}月{day.day}日"
+
+
+def week_name(week: str, english: bool = False, short: bool = False) -> str:
+    """'2023-W45（11月6日—11月12日）', or '2023-W45 (6 Nov – 12 Nov)' with the switch on; short:
+    '2023-W45（11/6—11/12）' or '2023-W45 (6/11–12/11)'."""
+    mon, sun = week_monday(week), week_sunday(week)
+    if short:
+        if english:
+            return f"{week} ({mon.day}/{mon.month}–{sun.day}/{sun.month})"
+        return f"{week}（{mon.month}/{mon.day}—{sun.month}/{sun.day}）"
     if not english:
         return week_label(week)
-    mon, sun = week_monday(week), week_sunday(week)
     return f"{week} ({mon.day} {_MONTHS[mon.month - 1]} – {sun.day} {_MONTHS[sun.month - 1]})"

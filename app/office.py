@@ -26,14 +26,14 @@ from app.users import (  # noqa: F401  (re-exported for the pages)
     require_role,
     require_submitter,
 )
-from etl import audit, materialise, snapshot
+from etl import audit
 from etl.config import Config, default_config, warehouse_path
-from etl.load import load_many
+from etl.load import load_files
 from etl.problems import FileReport, Problem
 from etl.store import log, set_current
 from etl.template import write_template
-from etl.warehouse import open_warehouse
 from etl.warehouse_reader import NoWarehouse, read_df, reader
+from etl.write_session import write_session
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 OUTCOME_LABELS = {"loaded": "已导入", "unchanged": "未变化", "rejected": "已退回", "restored": "已恢复"}
@@ -53,24 +53,33 @@ def _name_and_bytes(f) -> tuple[str, bytes]:
 def upload_files(
     user, files, db_path=None, *, config: Config | None = None, users_file=None, on_wait=None
 ) -> list[FileReport]:
-    """Check and load uploaded files, one report per file in order: the CLI's validation and
-    versioning (etl.load.load_bytes), recorded as loaded by the signed-in user. A county account
-    loads its own unit's files only: the loader itself refuses any other (E_OTHER_UNIT)."""
+    """Check and load uploaded files, one report per file in order, recorded as loaded by the
+    signed-in user: the CLI's checks and versioning in one write session (etl.load.load_files).
+    A county account loads its own unit's files only: the loader refuses any other (E_OTHER_UNIT)."""
     user, scope = require_submitter(user, None, users_file)
-    config = config or default_config()
-    db_path = Path(db_path) if db_path else warehouse_path(None, config)
     items = [(Path(name).name, data) for name, data in map(_name_and_bytes, files)]
-    con = open_warehouse(db_path, config, on_wait=on_wait)
+    return load_files(items, db_path, config=config, loaded_by=user.name, allowed_unit=scope, on_wait=on_wait)
+
+
+def submit_scope(user) -> tuple[bool, str | None]:
+    """(may this user upload and restore, the one unit they may do it for or None for every unit).
+    For laying out the page only: upload_files and restore_version check again."""
+    if user is None:
+        return False, None
     try:
-        reports = load_many(
-            con, items, config, loaded_by=user.name, allowed_unit=scope
-        )  # each all-or-nothing
-        if any(r.outcome == "loaded" for r in reports):  # the dashboards see it at their next rerun
-            materialise.refresh(con)
-            snapshot.publish(con, db_path)
-    finally:
-        con.close()
-    return reports
+        _, unit = require_submitter(user)
+    except (PermissionDenied, ValueError):
+        return False, None
+    return True, unit
+
+
+def can_chase(user) -> bool:
+    """The office (clerk, admin) chases missing units; a county account does not."""
+    try:
+        require_role(user, "clerk")
+    except (PermissionDenied, ValueError):
+        return False
+    return True
 
 
 def report_status(report: FileReport) -> str:
@@ -294,42 +303,30 @@ def restore_version(
     if not db_path.exists():
         raise NoWarehouse(str(db_path))
     version = int(version)
-    con = open_warehouse(db_path, config)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            row = con.execute(
-                "SELECT file_name, sha256, rows FROM submission_versions "
-                "WHERE county = ? AND week = ? AND version = ?",
-                [county, week, version],
-            ).fetchall()
-            row = row[0] if row else None
-            if row is None:
-                raise ValueError(f"{county} {week} 没有版本 v{version}")
-            # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection
-            current = con.execute(
-                "SELECT version FROM current_versions WHERE county = ? AND week = ?", [county, week]
-            ).fetchall()
-            current = current[0][0] if current else None
-            result = RestoreResult(
-                county, week, version, current, row[0], "unchanged" if current == version else "restored"
-            )
-            if result.outcome == "restored":
-                set_current(con, county, week, version)
-                entry = FileReport(row[0], row[1], county, week, "restored", version, row[2])
-                if current is not None:
-                    entry.warnings.append(Problem("I_RESTORED", f"由 v{current} 恢复为 v{version}"))
-                log(con, entry, user.name, outcome="restored")
-                audit.record_reports(con, [entry], user.name)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    with write_session(db_path, config) as session, session.transaction() as con:
+        row = con.execute(
+            "SELECT file_name, sha256, rows FROM submission_versions "
+            "WHERE county = ? AND week = ? AND version = ?",
+            [county, week, version],
+        ).fetchall()
+        row = row[0] if row else None
+        if row is None:
+            raise ValueError(f"{county} {week} 没有版本 v{version}")
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection
+        current = con.execute(
+            "SELECT version FROM current_versions WHERE county = ? AND week = ?", [county, week]
+        ).fetchall()
+        current = current[0][0] if current else None
+        result = RestoreResult(
+            county, week, version, current, row[0], "unchanged" if current == version else "restored"
+        )
         if result.outcome == "restored":
-            materialise.refresh(con)
-            snapshot.publish(con, db_path)
-    finally:
-        con.close()
+            set_current(con, county, week, version)
+            entry = FileReport(row[0], row[1], county, week, "restored", version, row[2])
+            if current is not None:
+                entry.warnings.append(Problem("I_RESTORED", f"由 v{current} 恢复为 v{version}"))
+            log(con, entry, user.name, outcome="restored")
+            audit.record_reports(con, [entry], user.name)
     return result
 
 
@@ -349,7 +346,7 @@ def board_frame(board: pd.DataFrame) -> pd.DataFrame:
     """submission_board rows with tooltip-ready text columns (versions, times in Chinese)."""
     df = board.copy()
     if df.empty:
-        return df.assign(versions_text=[], loaded_text=[], rejected_text=[])
+        return df.assign(versions_text=[], loaded_text=[], rejected_text=[], submitted_text=[], late_text=[])
 
     def when(v):
         return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%m-%d %H:%M")
@@ -359,6 +356,12 @@ def board_frame(board: pd.DataFrame) -> pd.DataFrame:
         for n, c in zip(df["versions"], df["current_version"])
     ]
     df["loaded_text"] = [when(v) for v in df["last_loaded_at"]]
+    df["submitted_text"] = [when(v) for v in df["submitted_at"]] if "submitted_at" in df else ""
+    df["late_text"] = (
+        [("逾期" if late else "按时") if pd.notna(d) else "" for late, d in zip(df["late"], df["deadline"])]
+        if "late" in df
+        else ""
+    )
     df["rejected_text"] = [
         f"{int(n)} 次（最近 {when(t)}）" if n else "无"
         for n, t in zip(df["rejected_files"], df["last_rejected_at"])
@@ -384,17 +387,23 @@ def board_chart(board: pd.DataFrame):
             alt.Tooltip("week:N", title="统计周"),
             alt.Tooltip("status:N", title="状态"),
             alt.Tooltip("versions_text:N", title="版本"),
+            alt.Tooltip("submitted_text:N", title="首次报送"),
+            alt.Tooltip("late_text:N", title="截止"),
             alt.Tooltip("loaded_text:N", title="最近导入"),
             alt.Tooltip("rejected_text:N", title="退回"),
         ],
     )
     # a mark in each cell too, so the board reads on a grey projector or a black-and-white print
     text = (
-        base.mark_text(fontSize=13, color="white")
-        .encode(text="mark:N")
+        base.mark_text(fontSize=13)
+        .encode(
+            text="mark:N",
+            # white on the coloured cells, dark on the light grey of 未报送 (its 逾 must read)
+            color=alt.condition("datum.status == '未报送'", alt.value("#404040"), alt.value("white")),
+        )
         .transform_calculate(
-            mark="datum.status == '已报送' ? '✓' : datum.status == '已更正' ? '✓²' : "
-            "datum.status == '已退回' ? '✗' : ''"
+            mark="(datum.status == '已报送' ? '✓' : datum.status == '已更正' ? '✓²' : "
+            "datum.status == '已退回' ? '✗' : '') + (datum.late_text == '逾期' ? '逾' : '')"
         )
     )
     return (rect + text).properties(height=alt.Step(30))  # 30 px a row, whatever the number of units

@@ -12,6 +12,7 @@ import json
 
 import pandas as pd
 
+from app.labels import N_
 from etl import scoring
 from etl.columns import BY_ID
 from etl.config import DIMENSIONS, LEVELS, Config, default_config
@@ -49,7 +50,7 @@ ORDER BY l.loaded_at
 SQL_REJECTED_UNKNOWN_WEEK = "SELECT count(*) FROM load_log WHERE outcome = 'rejected' AND week IS NULL"
 
 # {column} is a flag metric id checked against etl.columns; levels and week are bound.
-DEADLINE_TEXT = {"reading_class_done": "读书班未完成", "exchange_meeting_held": "成果交流会未召开"}
+DEADLINE_TEXT = {"reading_class_done": N_("读书班未完成"), "exchange_meeting_held": N_("成果交流会未召开")}
 SQL_DEADLINE_MISSING = """
 SELECT r.county, r.unit, r.level
 FROM unit_reports AS r JOIN cfg_units AS u USING (county)
@@ -241,7 +242,17 @@ def progress_by_week(weeks: list[str], config: Config | None = None) -> pd.DataF
 # --- one bundle per page ------------------------------------------------------------------------------
 
 
-def overview_data(con, week: str, config: Config | None = None) -> dict:
+def late_submissions(con, week: str, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The units whose `week` was late against [deadlines] submission: submitted after the deadline
+    (submitted_at set) or not yet submitted with the deadline passed at `now` (submitted_at NaT)."""
+    from etl.status import BOARD_SQL
+
+    board = con.execute(BOARD_SQL, {"now": now or dt.datetime.now()}).df()
+    late = board[(board["week"] == week) & board["late"]]
+    return late[["county", "status", "submitted_at", "deadline"]].reset_index(drop=True)
+
+
+def overview_data(con, week: str, config: Config | None = None, now: dt.datetime | None = None) -> dict:
     config = config or default_config()
     weeks = scoring.weeks_with_data(con)
     prev = previous_week(week)
@@ -285,6 +296,7 @@ def overview_data(con, week: str, config: Config | None = None) -> dict:
         "rejected": rejected_files(con, week),
         "rejected_unknown_week": con.execute(SQL_REJECTED_UNKNOWN_WEEK).fetchone()[0],
         "overdue": overdue_units(con, week, config),
+        "late": late_submissions(con, week, now),
     }
 
 

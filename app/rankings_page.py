@@ -98,7 +98,7 @@ def xlsx_bytes(db_path, week: str, by: str = "composite", config: Config | None 
 
 
 def csv_bytes(db_path, week: str, by: str = "composite", config: Config | None = None) -> bytes:
-    """The ranking as UTF-8 CSV with BOM, the columns of interfaces.md."""
+    """The ranking as UTF-8 CSV with BOM, the columns other tools rely on."""
     with reader(db_path) as con:
         return export.ranking_csv_bytes(con, week, by=by, config=config or default_config())
 

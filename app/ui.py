@@ -64,6 +64,37 @@ PRINT_CSS = """
 """
 
 
+# On a phone (#15, #18 item 12): the page never scrolls sideways. KPI tiles two to a row, charts
+# drawn in a phone shape where one exists (ui.chart(on_phone=…)), anything wider scrolls in its own box.
+# Metric labels wrap instead of ending in "…" (long English glosses). The sidebar's week box wraps.
+PHONE_CSS = """
+<style>
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stSidebar"] [data-baseweb="select"] [value], [data-testid="stSidebar"] [data-baseweb="select"] div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[class*="st-key-narrow_only"] { display: none !important; }
+[data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+@media (max-width: 640px) {
+  [class*="st-key-narrow_only"] { display: flex !important; }
+  [class*="st-key-wide_only"] { display: none !important; }
+  [class*="st-key-kpis"] [data-testid="stHorizontalBlock"] {
+    flex-direction: row !important; flex-wrap: wrap !important; gap: 0.5rem !important;
+  }
+  [class*="st-key-kpis"] [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
+    width: calc(50% - 0.5rem) !important;
+  }
+  [class*="st-key-kpis"] [data-testid="stMetric"] { padding: 0.5rem 0.75rem !important; }
+  [class*="st-key-kpis"] [data-testid="stMetricValue"] { font-size: 1.5rem !important; }
+  [data-testid="stTable"] { max-width: 100%; overflow-x: auto; }
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem !important; padding-right: 0.75rem !important; }
+}
+</style>
+"""
+
 # --- language ------------------------------------------------------------------------------------
 
 
@@ -79,6 +110,11 @@ def t(zh: str, **values) -> str:
 def week_text(week: str) -> str:
     """A week's name in the switch's language."""
     return week_name(week, english())
+
+
+def week_short(week: str) -> str:
+    """A week's name that fits the sidebar's box: '2023-W46（11/13—11/19）' (#18 item 13)."""
+    return week_name(week, english(), short=True)
 
 
 def header(zh: str, help: str | None = None) -> dict:
@@ -163,16 +199,25 @@ def fetch(name: str, *args):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(builder: str, english_on: bool, args: tuple, kwargs: tuple):
-    # Altair builds and validates slowly (~0.1 s a chart); the finished spec is cached instead.
+    # Altair builds and validates slowly; the finished spec is cached instead.
     chart = getattr(charts, builder)(*args, t=labeler(english_on), **dict(kwargs))
     return None if chart is None else chart.to_dict(validate=False)
 
 
-def chart(builder: str, *args, empty: str = "暂无数据", **kwargs) -> None:
-    """Draw app.charts.<builder>(*args, **kwargs), or say what is missing instead of an empty frame."""
+def chart(builder: str, *args, empty: str | None = None, on_phone: dict | None = None, **kwargs) -> None:
+    """Draw app.charts.<builder>(*args, **kwargs), or say what is missing instead of an empty frame.
+    on_phone: the builder's arguments for a 390-px screen; both are drawn and PHONE_CSS shows one
+    (one such chart per builder on a page)."""
+    if on_phone is not None:
+        key = builder
+        with st.container(key=f"wide_only_{key}"):
+            chart(builder, *args, empty=empty, **kwargs)
+        with st.container(key=f"narrow_only_{key}"):
+            chart(builder, *args, empty=empty, **{**kwargs, **on_phone})
+        return
     spec = _chart_spec(builder, english(), args, tuple(sorted(kwargs.items())))
     if spec is None:
-        st.info(empty)
+        st.info(empty or t("暂无数据"))
     else:
         # fit-x specs follow the page width; the others (facets, heat maps) keep their own size
         fit = spec.get("autosize", {}).get("type") == "fit-x"
@@ -218,10 +263,10 @@ def chinese_uploader() -> None:
 
 
 def page_header(title: str, caption: str | None = None) -> dict:
-    """Print CSS, the title and the data status. Stops the page with what to do when there is no
-    warehouse yet, it is busy, or nothing has been loaded."""
+    """Print and phone CSS, the title and the data status. Stops the page with what to do when
+    there is no warehouse yet, it is busy, or nothing has been loaded."""
     ensure_navigation()
-    st.html(PRINT_CSS)
+    st.html(PRINT_CSS + PHONE_CSS)
     st.title(t(title))
     if caption:
         st.caption(caption)
@@ -299,7 +344,7 @@ def week_picker(status: dict) -> str:
     """The reporting week (default the latest), in the sidebar and in ?week=."""
     weeks = status["weeks"]
     _filter_value("week", weeks, weeks[-1])
-    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_text, key="week")
+    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_short, key="week")
     _remember("week", week)
     return week
 
@@ -340,14 +385,24 @@ def open_profile_on_select(event, table: pd.DataFrame, week: str) -> None:
 # --- tables ---------------------------------------------------------------------------------------
 
 
-def print_table(df: pd.DataFrame, key: str, lights=(), bands=()) -> None:
+def print_table(df: pd.DataFrame, key: str, lights=(), bands=(), lit_by: dict | None = None) -> None:
     """A static copy of an interactive table for paper: the data grid is drawn on a canvas at screen
     width and would be cut on A4. Hidden on screen by PRINT_CSS."""
     with st.container(key=f"print_only_{key}"):
-        st.table(styled(df, lights=lights, bands=bands).format(na_rep="", precision=1).hide(axis="index"))
+        st.table(
+            styled(df, lights=lights, bands=bands, lit_by=lit_by)
+            .format(na_rep="", precision=1)
+            .hide(axis="index")
+        )
+
+
+def _word(v) -> str:
+    """绿 from 绿 or from its English gloss 「绿 Green」."""
+    return str(v).split(" ")[0] if isinstance(v, str) else ""
 
 
 def light_style(v) -> str:
+    v = _word(v)
     if v in LIGHT_COLORS:
         return f"background-color: {LIGHT_COLORS[v]}; color: {LIGHT_FONT_COLORS[v]}; font-weight: 600"
     return ""
@@ -355,13 +410,15 @@ def light_style(v) -> str:
 
 def band_style(v) -> str:
     colors = {"热": ("#F4B183", "#7F2704"), "温": ("#FFE699", "#7F6000"), "冷": ("#9DC3E6", "#08306B")}
+    v = _word(v)
     if v in colors:
         return f"background-color: {colors[v][0]}; color: {colors[v][1]}; font-weight: 600"
     return ""
 
 
-def styled(df: pd.DataFrame, lights=(), bands=()):
-    """A Styler that colours progress-light and band columns (text stays text)."""
+def styled(df: pd.DataFrame, lights=(), bands=(), lit_by: dict | None = None):
+    """A Styler that colours progress-light and band columns (text stays text). lit_by colours a
+    score column by another column's light (the area scores of the ranking by their own lights)."""
     s = df.style
     cols = [c for c in lights if c in df.columns]
     if cols:
@@ -369,6 +426,10 @@ def styled(df: pd.DataFrame, lights=(), bands=()):
     cols = [c for c in bands if c in df.columns]
     if cols:
         s = s.map(band_style, subset=cols)
+    for col, light in (lit_by or {}).items():
+        if col in df.columns:
+            styles = [light_style(v) for v in light]
+            s = s.apply(lambda _, styles=styles: styles, subset=[col])
     return s
 
 

@@ -31,7 +31,7 @@ GRANTS = {
     "clerk": {"viewer", "submit", "clerk"},
     "admin": {"viewer", "submit", "clerk", "admin"},
 }
-PERMISSION_LABELS = {**ROLE_LABELS, "submit": "报送"}
+PERMISSION_LABELS = {**ROLE_LABELS, "submit": "报送员"}
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 256
 MAX_NAME_CHARS = 32

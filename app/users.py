@@ -80,7 +80,8 @@ class User:
 
     @property
     def role_label(self) -> str:
-        return f"{self.unit}报送员" if self.unit else ROLE_LABELS.get(self.role, self.role)
+        label = ROLE_LABELS.get(self.role, self.role)
+        return f"{label}·{self.unit}" if self.unit else label
 
 
 def wait_text(seconds: int) -> str:

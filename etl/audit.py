@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config, default_config, warehouse_path
 from .problems import FileReport
+from .weeks import WeekError, parse_week
 
 if TYPE_CHECKING:  # pandas only where the trail is read: `etl load` records it without pandas
     import pandas as pd
@@ -118,16 +118,11 @@ def record_user_change(
     at: dt.datetime | None = None,
 ) -> None:
     """One row for a change of the users file, in a transaction of its own."""
-    from .warehouse import open_warehouse
+    from .write_session import write_session
 
-    config = config or default_config()
-    con = open_warehouse(Path(db_path) if db_path else warehouse_path(None, config), config)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        record(con, [(at or now(), action, actor, unit, None, None, None, None, account, detail)])
-        con.execute("COMMIT")
-    finally:
-        con.close()
+    row = (at or now(), action, actor, unit, None, None, None, None, account, detail)
+    with write_session(db_path, config, refresh=False) as session, session.transaction() as con:
+        record(con, [row])
 
 
 def audit_frame(
@@ -137,11 +132,22 @@ def audit_frame(
     action: str | None = None,
     actor: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    own: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The audit trail, newest first, filtered (None = all)."""
+    """The audit trail, newest first, filtered (None = all). own=(unit, person): only the rows of
+    that unit or by that person (what a county account sees)."""
     from .warehouse_reader import reader  # imports pandas
 
-    params = {"week": week, "unit": unit, "action": action, "actor": actor, "limit": int(limit)}
+    own_unit, own_actor = own or (None, None)
+    params = {
+        "week": week,
+        "unit": unit,
+        "action": action,
+        "actor": actor,
+        "limit": int(limit),
+        "own_unit": own_unit,
+        "own_actor": own_actor,
+    }
     with reader(db_path) as con:
         return con.execute(AUDIT_SQL, params).df()
 
@@ -215,10 +221,13 @@ def run(args) -> int:
 
     from .warehouse_reader import NoWarehouse, ensure_schema
 
-    if args.week and not re.fullmatch(r"\d{4}-W\d{2}", args.week):
-        print(f"周次格式应为 2023-W45：{args.week}", file=sys.stderr)
-        return 2
     config = default_config()
+    if args.week:
+        try:
+            args.week = parse_week(args.week, config, within_campaign=False)
+        except WeekError as exc:
+            print(f"参数错误：{exc}", file=sys.stderr)
+            return 2
     if args.unit and args.unit not in config.units:
         print(f"单位「{args.unit}」不在 config.toml 的单位名单中", file=sys.stderr)
         return 2

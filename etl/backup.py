@@ -26,7 +26,8 @@ import duckdb
 
 from . import snapshot
 from .config import warehouse_path
-from .warehouse import connect, open_warehouse, schema_version
+from .warehouse import schema_version
+from .write_session import write_session
 
 BACKUP_FILE = "warehouse.duckdb"
 MANIFEST = "manifest.json"
@@ -61,11 +62,9 @@ def backup(db_path, out_dir, on_wait=None) -> dict:
     if not db_path.exists():
         raise BackupError(f"找不到数据库：{db_path}")
     _check_out_dir(Path(out_dir))
-    con = connect(db_path, read_only=False, on_wait=on_wait)  # holds the write lock until closed
-    try:
-        return _copy_locked(con, db_path, Path(out_dir))
-    finally:
-        con.close()
+    # the write lock, so that no load changes the file while it is copied; nothing is written
+    with write_session(db_path, on_wait=on_wait, upgrade=False, refresh=False, publish=False) as session:
+        return _copy_locked(session.con, db_path, Path(out_dir))
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -141,13 +140,13 @@ def restore(backup_dir, db_path, force: bool = False, on_wait=None) -> dict:
         tmp = db_path.with_name(db_path.name + ".restoring")
         shutil.copyfile(source, tmp)
         _fsync(tmp)
-        open_warehouse(tmp).close()  # an older backup is brought up to the current schema
+        # an older backup is brought up to the current schema and scores
+        with write_session(tmp, publish=False):
+            pass
         os.replace(tmp, db_path)
-        con = open_warehouse(db_path)
-        try:
-            snapshot.publish(con, db_path)  # what the dashboards read from now on
-        finally:
-            con.close()
+        snapshot.cleanup(db_path, keep_newest=False)  # an earlier warehouse's, if one was here
+        with write_session(db_path, upgrade=False, refresh=False):  # leaving publishes it for readers
+            pass
         return manifest
     if not force:
         raise BackupError(
@@ -162,8 +161,8 @@ def restore(backup_dir, db_path, force: bool = False, on_wait=None) -> dict:
 def _replace_contents(source: Path, db_path: Path, safety_dir: Path, on_wait=None) -> dict:
     """Under one write lock: save the current warehouse to safety_dir, then replace every table by
     the backup's in one transaction. Returns the safety copy's manifest."""
-    con = open_warehouse(db_path, on_wait=on_wait)
-    try:
+    with write_session(db_path, on_wait=on_wait) as session:
+        con = session.con
         safety = _copy_locked(con, db_path, safety_dir)
         con.execute(f"ATTACH '{_sql_str(source)}' AS bak (READ_ONLY)")
         try:
@@ -185,15 +184,10 @@ def _replace_contents(source: Path, db_path: Path, safety_dir: Path, on_wait=Non
                     "AND table_schema = 'main' AND table_type = 'BASE TABLE'"
                 ).fetchall()
             ]
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with session.transaction():
                 for t in tables:
                     con.execute(f'DELETE FROM main."{t}"')
                     con.execute(f'INSERT INTO main."{t}" SELECT * FROM bak."{t}"')
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
             # load_log ids come from a sequence: move it past the restored ids
             top = con.execute("SELECT coalesce(max(id), 0) FROM load_log").fetchone()[0]
             current = con.execute("SELECT nextval('load_log_seq')").fetchone()[0]
@@ -201,9 +195,7 @@ def _replace_contents(source: Path, db_path: Path, safety_dir: Path, on_wait=Non
                 con.execute(f"SELECT max(nextval('load_log_seq')) FROM range({top - current})")
         finally:
             con.execute("DETACH bak")
-        snapshot.publish(con, db_path)  # the dashboards move to the restored data at their next rerun
-    finally:
-        con.close()
+        con.execute("CHECKPOINT")
     return safety
 
 

@@ -1,4 +1,5 @@
-"""A file's bytes → read and judged, without the warehouse: what the loader's worker processes run.
+"""A file's bytes → read and judged, without the warehouse: what the parse workers run
+(etl/parse_worker.py).
 
 Kept apart from etl.load so that a worker starts by importing the reader and the checks only
 (not DuckDB, Arrow and NumPy, which only the writing process needs)."""
@@ -26,8 +27,3 @@ def check_bytes(file_name: str, data: bytes, config: Config, sha256: str | None 
     report.county, report.week = parsed.county, parsed.week
     report.errors, report.warnings, report.rows = parsed.errors, parsed.warnings, parsed.n_rows
     return parsed, report
-
-
-def check_all(files: list[tuple[str, bytes, str]], config: Config) -> list[tuple]:
-    """check_bytes for a batch of (name, bytes, sha256): the work a parse worker does."""
-    return [check_bytes(name, data, config, sha) for name, data, sha in files]

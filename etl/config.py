@@ -62,6 +62,14 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     with open(path, "rb") as f:
         raw = tomllib.load(f)
     c, s = raw["campaign"], raw["scoring"]
+    deadlines = dict(raw.get("deadlines", {}))
+    if "submission" in deadlines:  # the weekly deadline; the other keys are work due by a date
+        from .deadline import DeadlineError, parse_deadline
+
+        try:
+            parse_deadline(deadlines["submission"])
+        except DeadlineError as exc:
+            raise DeadlineError(f"{path}：{exc}") from None
     return Config(
         path=path,
         city=c["city"],
@@ -74,7 +82,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         targets=dict(s["targets"]),
         temperature=dict(s["temperature"]),
         lights=dict(s["lights"]),
-        deadlines=dict(raw.get("deadlines", {})),
+        deadlines=deadlines,
         limits=dict(raw["limits"]),
         auth=dict(raw.get("auth", {})),
         paths=dict(raw["paths"]),

@@ -15,6 +15,7 @@ pace × 序时进度. tests/test_demo.py checks the pattern against the real sco
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import random
 import sys
 import time
@@ -541,10 +542,35 @@ def run_demo(
     config = demo_config(config, counties, seed)
     plan = plan_demo(config, until_week, seed, units)
     firsts, corrections = write_demo_files(plan, out_dir, progress)
-    reports = load_paths(firsts, db_path, config=config, loaded_by="demo", progress=progress)
+    clock = received_clock(plan, config, seed, {p.name for p in corrections})
+    reports = load_paths(firsts, db_path, config=config, loaded_by="demo", progress=progress, clock=clock)
     if corrections:
-        reports += load_paths(corrections, db_path, config=config, loaded_by="demo", progress=progress)
+        reports += load_paths(
+            corrections, db_path, config=config, loaded_by="demo", progress=progress, clock=clock
+        )
     return plan, reports
+
+
+def received_clock(plan: DemoPlan, config: Config, seed: int, corrections: set[str]):
+    """When each demo file counts as received, as in a real campaign: most units in the days before
+    the weekly deadline, the county that is behind late about one week in three, others now and then;
+    a correction the day after. Deterministic, so the demo is the same on every machine."""
+    from .deadline import deadline_of, submission_rule
+
+    rule = submission_rule(config) or (0, dt.time(12, 0))
+
+    def clock(report) -> dt.datetime:
+        if report.week is None or report.county is None:
+            return dt.datetime.now().replace(microsecond=0)
+        rng = random.Random(f"received|{seed}|{report.county}|{report.week}|{report.file_name}")
+        due = deadline_of(report.week, rule)
+        late_share = 0.35 if plan.profiles.get(report.county) == "behind" else 0.04
+        hours = rng.uniform(2, 30) if rng.random() < late_share else -rng.uniform(0.5, 66)
+        if report.file_name in corrections:
+            hours += 24
+        return (due + dt.timedelta(hours=hours)).replace(second=0, microsecond=0)
+
+    return clock
 
 
 def story(plan: DemoPlan) -> list[str]:

@@ -118,7 +118,7 @@ def ranking_rows(df: pd.DataFrame) -> list[list[str]]:
 
 
 def ranking_csv_bytes(con, week: str, by: str = "composite", config: Config | None = None) -> bytes:
-    """The ranking as UTF-8 CSV with BOM, the columns of interfaces.md."""
+    """The ranking as UTF-8 CSV with BOM, the columns other tools rely on."""
     return csv_bytes(scoring.ranking(con, week, by=by))
 
 
@@ -173,7 +173,8 @@ def _merged_text(ws, row: int, last_col: int, text: str, fmt) -> None:
 
 
 def _title(config: Config, week: str) -> str:
-    return f"{config.city}{config.campaign_name}推进情况排名（{week_label(week)}）"
+    # one pair of brackets: 「…排名（2023-W46，11月13日—11月19日）」 (#18 item 13)
+    return f"{config.city}{config.campaign_name}推进情况排名（{week_label(week).replace('（', '，').rstrip('）')}）"
 
 
 def _write_ranking_sheet(ws, fm: _Formats, df: pd.DataFrame, week: str, by: str, config: Config) -> None:

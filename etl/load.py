@@ -8,25 +8,35 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import multiprocessing
-import os
 import sys
 import time
-import types
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
 
 from etl.spreadsheet import SPREADSHEET_SUFFIXES
 
-from . import audit, materialise, snapshot
-from .check import check_all, check_bytes
+from . import audit, sandbox
 from .config import Config, default_config, warehouse_path
+from .pause_points import pause
 from .problems import FileReport, Problem
 from .store import Batch
-from .warehouse import open_warehouse
+from .warehouse import transaction
+from .write_session import WriteSession, write_session
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadOptions:
+    """How a load cuts its work; the defaults are measured (docs/performance.md)."""
+
+    # Several files share one transaction (commits are the costly part of a small file); each file
+    # is still all-or-nothing: a batch commits whole or not at all, and a failed batch is redone
+    # file by file.
+    batch_files: int = 128
+    batch_bytes: int = 32_000_000
+    # near the end of a big folder the batches shrink to this, so that the workers finish together
+    batch_files_at_end: int = 16
 
 
 def iter_files(paths) -> list[Path]:
@@ -46,6 +56,21 @@ def iter_files(paths) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+def load_files(
+    files: list[tuple[str, bytes]],
+    db_path=None,
+    *,
+    config: Config | None = None,
+    loaded_by: str | None = None,
+    allowed_unit: str | None = None,
+    on_wait=None,
+) -> list[FileReport]:
+    """Load files already in memory (the upload page) in one write session: one report per file.
+    allowed_unit: a county account's unit (see load_many)."""
+    with write_session(db_path, config, on_wait=on_wait) as session:
+        return load_many(session.con, files, session.config, loaded_by, allowed_unit=allowed_unit)
 
 
 def load_bytes(
@@ -69,23 +94,29 @@ def load_many(
     loaded_by: str | None = None,
     checked: list[tuple] | None = None,
     allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
     """Load several files in one transaction (each all-or-nothing); if the transaction fails, load
     them again one per transaction, so that one bad write costs only its own file. Each file is
     recorded in the audit trail in the same transaction.
 
-    checked: check_bytes() of each file when a worker already did it.
-    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT)."""
+    checked: check_bytes() of each file when a worker already did it; otherwise the files are
+    checked in the sandbox first, before the transaction.
+    allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT).
+    clock: clock(report) -> when the file counts as received (default now; the demo dates its files)."""
     config = config or default_config()
-    checked = checked or [None] * len(files)
+    if checked is None:
+        checked = sandbox.check_in_sandbox(
+            [(name, data, hashlib.sha256(data).hexdigest()) for name, data in files], config
+        )
     try:
-        return _in_transaction(con, lambda: _load_batch(con, files, config, loaded_by, checked, allowed_unit))
+        return _write_batch(con, files, config, loaded_by, checked, allowed_unit, clock)
     except Exception as exc:
         if len(files) > 1:
             return [
                 r
                 for f, c in zip(files, checked)
-                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit)
+                for r in load_many(con, [f], config, loaded_by, [c], allowed_unit, clock)
             ]
         report = FileReport(files[0][0], hashlib.sha256(files[0][1]).hexdigest())
         report.errors.append(
@@ -98,10 +129,29 @@ def load_many(
         return [report]
 
 
-def _load_batch(
-    con, files, config: Config, loaded_by: str | None, checked: list, allowed_unit: str | None = None
+def _write_batch(
+    con,
+    files,
+    config: Config,
+    loaded_by: str | None,
+    checked: list,
+    allowed_unit: str | None = None,
+    clock=None,
 ) -> list[FileReport]:
-    batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre])
+    with transaction(con):
+        return _load_batch(con, files, config, loaded_by, checked, allowed_unit, clock)
+
+
+def _load_batch(
+    con,
+    files,
+    config: Config,
+    loaded_by: str | None,
+    checked: list,
+    allowed_unit: str | None = None,
+    clock=None,
+) -> list[FileReport]:
+    batch = Batch(con, loaded_by, counties=[pre[1].county for pre in checked if pre], clock=clock)
     # a file checked beforehand carries its hash in its report
     hashed = [
         (name, data, pre[1].sha256 if pre else hashlib.sha256(data).hexdigest())
@@ -113,7 +163,8 @@ def _load_batch(
         for (name, data, sha), pre in zip(hashed, checked)
     ]
     batch.flush()
-    audit.record_reports(con, reports, loaded_by)
+    audit.record(con, [audit.report_row(r, loaded_by, at) for at, r in batch.logs])
+    pause("before-commit", [name for name, _ in files])
     return reports
 
 
@@ -133,7 +184,8 @@ def _load_one(
     seen = batch.known_file(sha)
     if seen and allowed_unit is not None and seen[0] != allowed_unit:
         # the same bytes as another unit's accepted file: refused, not "unchanged"
-        report = FileReport(file_name, sha, seen[0], seen[1])
+        # logged under the uploader's unit: its own refused attempt, not a rejection of the other unit
+        report = FileReport(file_name, sha, allowed_unit, seen[1])
         report.errors.append(other_unit(seen[0], allowed_unit))
         report.rows = 0
     elif seen:
@@ -148,12 +200,14 @@ def _load_one(
                 )
             )
     else:
-        parsed, report = pre or check_bytes(file_name, data, config, sha)
+        parsed, report = pre or sandbox.check_in_sandbox([(file_name, data, sha)], config)[0]
         # a copy: a batch that fails is loaded again file by file, from these same checks
         report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
         if allowed_unit is not None and report.county != allowed_unit:
-            # checked on the checked report, before anything of this file is written
+            # checked on the checked report, before anything of this file is written;
+            # logged under the uploader's unit: its own refused attempt, not a rejection of the other unit
             report.errors.insert(0, other_unit(report.county, allowed_unit))
+            report.county = allowed_unit
         batch.add_archive(sha, data)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
@@ -165,39 +219,16 @@ def _load_one(
     return report
 
 
-def _in_transaction(con, work):
-    con.execute("BEGIN TRANSACTION")
-    try:
-        result = work()
-        con.execute("COMMIT")
-        return result
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
-# Several files share one transaction (commits are the costly part of a small file); each file is
-# still all-or-nothing, because a batch commits whole or not at all and a failed batch is redone
-# file by file.
-BATCH_FILES = 128
-BATCH_BYTES = 32_000_000
-# Near the end of a big folder the batches get smaller (down to this), so that the workers finish
-# together and little is left to write once they are done.
-BATCH_FILES_AT_END = 16
-# Big folders are read and checked by worker processes (the CPU-bound part) while this process
-# writes the batches before them, in order; small loads are not worth starting the workers.
-PARALLEL_MIN_FILES = 200
-
-
-def _batch_size(remaining: int, workers: int) -> int:
+def _batch_size(remaining: int, workers: int, options: LoadOptions) -> int:
+    most = options.batch_files
     if workers < 2:
-        return BATCH_FILES
-    return max(min(BATCH_FILES, remaining // (2 * workers)), min(BATCH_FILES_AT_END, BATCH_FILES))
+        return most
+    return max(min(most, remaining // (2 * workers)), min(options.batch_files_at_end, most))
 
 
-def _batches(files: list[Path], workers: int = 1):
+def _batches(files: list[Path], workers: int = 1, options: LoadOptions = LoadOptions()):
     """The files' bytes in batches; a file that cannot be read is a report of its own, in order."""
-    batch, size, limit = [], 0, _batch_size(len(files), workers)
+    batch, size, limit = [], 0, _batch_size(len(files), workers, options)
     for i, path in enumerate(files):
         try:
             data = path.read_bytes()
@@ -211,30 +242,14 @@ def _batches(files: list[Path], workers: int = 1):
             continue
         batch.append((path.name, data))
         size += len(data)
-        if len(batch) >= limit or size >= BATCH_BYTES:
+        if len(batch) >= limit or size >= options.batch_bytes:
             yield batch
-            batch, size, limit = [], 0, _batch_size(len(files) - i - 1, workers)
+            batch, size, limit = [], 0, _batch_size(len(files) - i - 1, workers, options)
     if batch:
         yield batch
 
 
-def _parse_pool(n_files: int):
-    workers = min(os.cpu_count() or 1, 4)
-    if n_files < PARALLEL_MIN_FILES or workers < 2:
-        return None, 1
-    # spawn, not fork: the workers must not inherit a DuckDB connection or its threads
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    # A spawned process first runs the parent's __main__ again: a script without a main guard, or a
-    # Streamlit page (Streamlit installs the page as __main__), would run in every worker. The workers
-    # need etl.check only, so they are started now (one per submit) with a plain __main__.
-    saved = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        for _ in range(workers):
-            pool.submit(int)
-    finally:
-        sys.modules["__main__"] = saved
-    return pool, workers
+SQL_KNOWN_FILES = "SELECT DISTINCT sha256 FROM submission_versions"
 
 
 def load_paths(
@@ -245,53 +260,53 @@ def load_paths(
     loaded_by: str | None = None,
     progress: bool = False,
     on_wait=None,
+    options: LoadOptions = LoadOptions(),
+    clock=None,
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
-    Files are read and checked by worker processes for big folders while this process writes the
-    batches before them. Readers never open the warehouse (they read the published snapshot), so
-    the load keeps it from start to end and, when any file was loaded, publishes a new snapshot."""
+    Files are read and checked by the sandbox's worker processes while one write session writes
+    the batches before them. Readers never open the warehouse (they read the published snapshot),
+    so the session keeps it from start to end, refreshes the stored scores, and publishes a new
+    snapshot when a file was loaded."""
     config = config or default_config()
-    db_path = Path(db_path) if db_path else warehouse_path(None, config)
     files = iter_files(paths)
     reports: list[FileReport] = []
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
-    pool, workers = _parse_pool(len(files))
-
-    def hold():
-        con = open_warehouse(db_path, config, on_wait=on_wait)
-        # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: at ~2 MB a batch that is a
-        # rewrite every few batches. A load checkpoints near its end and when it publishes.
-        con.execute("SET checkpoint_threshold = '1GB'")
-        if pool is not None:
-            # the workers keep both cores busy: DuckDB's own threads would only take turns with them
-            # (a batch's insert costs ~30 % more CPU on two threads than on one)
-            con.execute("SET threads = 1")
-        return con
-
-    con = hold()
-    # files already in the warehouse are not checked again ("unchanged" costs only a hash)
-    known = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM submission_versions").fetchall()}
+    pool = sandbox.shared_pool()
+    workers = pool.size
+    # the workers import while this process opens the warehouse; one is enough for a few files
+    pool.start(workers if len(files) > 2 * options.batch_files_at_end else 1, config)
+    # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: with a few MB a batch that is a
+    # rewrite every few batches. A load checkpoints near its end and when it publishes. The workers
+    # keep the cores busy: DuckDB's own threads would only take turns with them.
+    settings = ["SET checkpoint_threshold = '1GB'", "SET threads = 1"]
+    session = WriteSession(db_path, config, on_wait=on_wait, settings=settings)
+    known: set[str] = set()
 
     def check(batch):
         hashed = [(name, data, hashlib.sha256(data).hexdigest()) for name, data in batch]
         new = [sha not in known for _, _, sha in hashed]
         todo = [file for file in hashed if file[2] not in known]
-        return new, (pool.submit(check_all, todo, config) if pool else todo)
+        return new, pool.submit(todo, config)
 
     def write(batch, parsing):
         new, work = parsing
-        fresh = iter(work.result() if pool else check_all(work, config))
+        fresh = iter(work.result())  # outside the write lock
         checked = [next(fresh) if is_new else None for is_new in new]
-        done = load_many(con, batch, config, loaded_by, checked=checked)
+        done = load_many(session.con, batch, config, loaded_by, checked=checked, clock=clock)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
         reports.extend(done)
         bar.update(len(batch))
+        pause("written", [name for name, _ in batch])
 
     checkpointed = False
+    window: deque = deque()
     try:
-        window: deque = deque()
-        for item in _batches(files, workers):
+        # files already in the warehouse are not checked again ("unchanged" costs only a hash)
+        known.update(sha for (sha,) in session.con.execute(SQL_KNOWN_FILES).fetchall())
+        pause("opened")
+        for item in _batches(files, workers, options):
             if isinstance(item, FileReport):  # unreadable: report it in its place
                 while window:
                     write(*window.popleft())
@@ -299,25 +314,27 @@ def load_paths(
                 bar.update(1)
                 continue
             window.append((item, check(item)))
-            if pool is not None and not checkpointed and len(item) <= BATCH_FILES // 2:
-                # the batches have begun to shrink, and the workers still have a few to check: write
-                # out the WAL now, so that the checkpoint before publishing, when nothing else runs,
-                # is small. Any later, the workers would finish and wait for it.
-                con.execute("CHECKPOINT")
+            shrinking = len(item) <= options.batch_files // 2
+            if session.is_open and reports and not checkpointed and shrinking:
+                # the batches have begun to shrink and the workers still have a few to check: write
+                # out the WAL now, so that the checkpoint when publishing, when nothing else runs, is
+                # small. Any later, the workers would finish and wait for it.
+                session.con.execute("CHECKPOINT")
                 checkpointed = True
             while len(window) > workers:  # keep every worker busy, write in file order
                 write(*window.popleft())
         while window:
             write(*window.popleft())
-        con.execute("RESET threads")  # the workers are done
-        if any(r.outcome == "loaded" for r in reports):  # rejected or unchanged files change no data
-            materialise.refresh(con)  # the dashboard's stored scores, now that the data changed
-            snapshot.publish(con, db_path)
+        session.con.execute("RESET threads")  # the workers are done: the refresh gets every thread
+        pause("refreshing")
+        session.refresh_scores()
+        pause("publishing")
+        session.publish_if_changed()  # nothing to publish when every file was rejected or unchanged
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        con.close()
+        for _, (_, work) in window:  # a load that failed leaves no work queued in the shared pool
+            work.cancel()
+        session.release()
     return reports
 
 

@@ -1,8 +1,8 @@
 """Materialised scores: the scoring views computed once after a load, read by the dashboard.
 
 The scoring views (etl/sql/views) stay the single definition of every number, and they stay live:
-anything that reads them on its own connection gets them computed from unit_rows. At province scale
-(≈ 800k unit rows) that is 0.2–5 s a query, so after a load `refresh(con)` stores their results in
+anything that reads them on its own connection gets them computed from unit_rows. At province scale that
+is too slow for a page (docs/performance.md), so after a load `refresh(con)` stores their results in
 tables (mat_*), and `attach(con)` — called by etl.warehouse_reader.reader for every read-only connection —
 shadows the heavy views with TEMP views over those tables, but only while the tables are exactly
 current: a stamp (view/config fingerprint + a hash of current_versions) is written with them and
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import sys
 import time
+
+from .warehouse import transaction
 
 # view → how its materialised table is read (the column list of the view, in its order)
 INDICATOR_TABLE = "mat_indicator_scores"
@@ -49,6 +51,11 @@ def _state(con) -> tuple[str | None, str | None]:
     """(the stamp the warehouse has now, the stamp stored with the tables)."""
     fp, stored, n, x = con.execute(SQL_STATE).fetchone()
     return f"{fp}|{n}|{x}", stored
+
+
+def data_state(con) -> tuple[str, str | None]:
+    """What readers of this warehouse see: (the data and views, the stored scores' stamp)."""
+    return _state(con)
 
 
 def is_fresh(con) -> bool:
@@ -114,18 +121,10 @@ def refresh(con, *, force: bool = False, log=None) -> bool:
     except Exception:  # noqa: BLE001
         return False
     started = time.perf_counter()
-    begun = False
     try:
-        con.execute("BEGIN TRANSACTION")
-        begun = True
-        stats = _refresh(con, force)
-        con.execute("COMMIT")
+        with transaction(con):
+            stats = _refresh(con, force)
     except Exception as exc:  # noqa: BLE001 — a failed refresh must not fail the load
-        if begun:
-            try:
-                con.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001
-                pass
         detach(con)
         print(f"（提示）汇总表刷新失败，仪表板将直接计算：{type(exc).__name__}: {exc}", file=sys.stderr)
         return False
@@ -229,21 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     from .config import warehouse_path
-    from .warehouse import open_warehouse
+    from .write_session import write_session
 
     p = argparse.ArgumentParser(prog="python -m etl.materialise", description="刷新汇总表（导入后自动进行）")
     p.add_argument("db", nargs="?")
     p.add_argument("--force", action="store_true", help="全部重算")
     args = p.parse_args(argv)
-    from . import snapshot
-
-    db = warehouse_path(args.db)
-    con = open_warehouse(db)
-    try:
-        ok = refresh(con, force=args.force, log=print)
-        snapshot.publish(con, db)
-    finally:
-        con.close()
+    with write_session(warehouse_path(args.db), refresh=False) as session:
+        ok = refresh(session.con, force=args.force, log=print)
     return 0 if ok else 1
 
 

@@ -1,5 +1,6 @@
 """Bytes of a file → its sheets as rows of cell values, with calamine (Rust) for .xlsx/.xls/.ods
-and the csv module for .csv. Guards against hostile files run before any parsing."""
+and the csv module for .csv. Cheap structural checks of a zip run before any parsing; everything
+else about a hostile file is the sandbox's job (etl/sandbox.py)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,15 @@ import codecs
 import csv
 import io
 import itertools
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 
+import olefile
 import python_calamine as calamine
-
-from .prescan import PrescanError, ole_streams, scan_ods, scan_xls, scan_xlsx
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
 class ReadError(Exception):
@@ -38,7 +35,9 @@ class Sheet:
 
 
 def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
-    """Every sheet of the file, or ReadError naming what is wrong."""
+    """Every sheet of the file, or ReadError naming what is wrong. Run inside a parse worker
+    (etl/sandbox.py): a file that crashes the spreadsheet library or asks it for too much memory or
+    time ends the worker, and the sandbox rejects the file."""
     if len(data) > limits["max_file_bytes"]:
         raise ReadError(
             "E_FILE_TOO_LARGE",
@@ -49,18 +48,10 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
         raise ReadError("E_NOT_A_SPREADSHEET", "文件是空的", "请重新导出并发送")
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if data.startswith(ZIP_MAGIC):
-        measured, proven = _check_zip(data, suffix, limits)
-        return _read_calamine(measured, limits, texts_proven=proven)
+        _check_zip(data, suffix, limits)
+        return _read_calamine(data, limits)
     if data.startswith(OLE_MAGIC):
-        streams = ole_streams(data)
-        encrypted = (
-            ({"EncryptionInfo", "EncryptedPackage"} & set(streams))
-            if streams is not None
-            else ENCRYPTION_STREAM in data
-        )  # the directory is unreadable: look for the stream name
-        if encrypted:
-            raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
-        _prescan(lambda: scan_xls(data, limits, streams))
+        _check_ole(data)
         return _read_calamine(data, limits)
     if suffix == ".csv":
         return [_read_csv(data, limits)]
@@ -77,63 +68,40 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
     )
 
 
-def _check_zip(data: bytes, suffix: str, limits: dict) -> tuple[bytes, bool]:
-    """Zip bombs, macros and external links are refused before calamine inflates anything. Returns
-    the bytes for calamine to read and whether the size scan proved every cell's text within
-    max_cell_chars (etl/prescan.py: scan_xlsx)."""
+# A part that inflates more than this many times its packed size is a bomb: spreadsheet XML packs
+# 5-30 times, a part of nothing but one repeated byte ~1000 times.
+MAX_PACKING_RATIO = 200
+RATIO_FROM_BYTES = 1_000_000  # small parts may pack very well (a sheet of empty rows)
+
+
+def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
+    """What the zip's directory says, before anything is inflated: sizes and packing ratios,
+    macros, external links, encryption."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise ReadError(
             "E_NOT_A_SPREADSHEET", "文件已损坏（压缩包结构无法读取）", "请用 Excel/WPS 打开确认后重新保存发送"
         ) from None
-    members: list[tuple[str, bytes, int]] = []
-    with zf:
-        proven = _check_zip_members(zf, suffix, limits, members, data)
-    return (_repacked(members) or data) if proven else data, proven
-
-
-REPACK_MAX_BYTES = 64_000_000
-
-
-def _repacked(members: list[tuple[str, bytes, int]]) -> bytes | None:
-    """The parts the fast path just measured, packed again without compression. calamine then reads
-    exactly the bytes that were measured (no second reading of the zip's structure to disagree with
-    Python's) and does not inflate them again: ≈ 0.5 ms of a province file's 3.5 ms read. Written
-    here, not with zipfile, because their CRCs are known (checked when they were read) and zipfile
-    would compute them again: 0.03 ms of packing, not 0.13. None (read the original) for duplicate
-    names or a very large file."""
-    names = [name for name, _, _ in members]
-    if not members or len(set(names)) != len(names) or sum(len(d) for _, d, _ in members) > REPACK_MAX_BYTES:
-        return None
-    parts, central, offset = [], [], 0
-    for name, data, crc in members:
-        encoded = name.encode("utf-8")
-        # version 2.0, UTF-8 name, stored, 1980-01-01 00:00, no extra field
-        fields = (0x800, 0, 0, 0x21, crc, len(data), len(data), len(encoded), 0)
-        parts += [_ZIP_LOCAL.pack(b"PK\x03\x04", 20, *fields), encoded, data]
-        central += [_ZIP_CENTRAL.pack(b"PK\x01\x02", 20, 20, *fields, 0, 0, 0, 0, offset), encoded]
-        offset += _ZIP_LOCAL.size + len(encoded) + len(data)
-    directory = b"".join(central)
-    end = _ZIP_END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), offset, 0)
-    return b"".join([*parts, directory, end])
-
-
-_ZIP_LOCAL = struct.Struct("<4sHHHHHIIIHH")
-_ZIP_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
-_ZIP_END = struct.Struct("<4sHHHHIIH")
-
-
-def _check_zip_members(
-    zf: zipfile.ZipFile, suffix: str, limits: dict, members: list | None = None, data: bytes | None = None
-) -> bool:
-    infos = zf.infolist()
     names = {i.filename.lower() for i in infos}
     total = sum(i.file_size for i in infos)
+    packed = max(
+        (i for i in infos if i.file_size > RATIO_FROM_BYTES),
+        key=lambda i: i.file_size / max(i.compress_size, 1),
+        default=None,
+    )
     if total > limits["max_uncompressed_bytes"] or len(infos) > 10_000:
         raise ReadError(
             "E_ZIP_BOMB",
             f"文件解压后过大（{total / 1e6:.0f} MB），疑似异常文件",
+            "请另存为普通 .xlsx 后再发送",
+        )
+    if packed is not None and packed.file_size > MAX_PACKING_RATIO * max(packed.compress_size, 1):
+        raise ReadError(
+            "E_ZIP_BOMB",
+            f"文件中的「{packed.filename}」压缩了 {packed.file_size // max(packed.compress_size, 1)} 倍，"
+            "疑似异常文件",
             "请另存为普通 .xlsx 后再发送",
         )
     if any(n.endswith("vbaproject.bin") for n in names) or suffix == ".xlsm":
@@ -148,39 +116,31 @@ def _check_zip_members(
         )
     if "encryptedpackage" in names:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
-    if "content.xml" in names and "xl/workbook.xml" not in names:
-        _prescan(lambda: scan_ods(zf, limits))
-        return False
-    return _prescan(lambda: scan_xlsx(zf, limits, members, data))
 
 
-def _prescan(scan):
-    """Extent, cell count and text of every sheet, measured on the raw file (etl/prescan.py)."""
+FILEPASS = 0x002F  # the record an encrypted .xls has right after its first BOF
+
+
+def _check_ole(data: bytes) -> None:
+    """Encryption of a compound file, read with olefile: Excel's encrypted .xlsx is a compound file
+    with EncryptionInfo/EncryptedPackage streams; an encrypted .xls has a FILEPASS record."""
     try:
-        return scan()
-    except PrescanError as e:
-        raise ReadError(e.code, e.message, e.hint) from None
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        NotImplementedError,
-        EOFError,
-        OSError,
-        ValueError,
-        zlib.error,
-    ) as exc:
-        # a member that does not inflate (bad CRC, a broken deflate stream, unknown compression):
-        # calamine would fail too
-        raise ReadError(
-            "E_NOT_A_SPREADSHEET",
-            f"文件已损坏，无法读取（{type(exc).__name__}）",
-            "请用 Excel/WPS 打开确认后重新保存发送",
-        ) from None
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            names = {"/".join(entry) for entry in ole.listdir()}
+            book = next((ole.openstream(n).read(1024) for n in ("Workbook", "Book") if n in names), b"")
+    except Exception:  # noqa: BLE001 - a compound file olefile cannot read: calamine judges it
+        return
+    encrypted = bool({"EncryptionInfo", "EncryptedPackage"} & names)
+    if len(book) >= 8:
+        first_length = int.from_bytes(book[2:4], "little")
+        encrypted |= book[4 + first_length : 6 + first_length] == FILEPASS.to_bytes(2, "little")
+    if encrypted:
+        raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
 
 
-def _read_calamine(data: bytes, limits: dict, texts_proven: bool = False) -> list[Sheet]:
+def _read_calamine(data: bytes, limits: dict) -> list[Sheet]:
     try:
-        return _calamine_sheets(data, limits, texts_proven)
+        return _calamine_sheets(data, limits)
     except calamine.PasswordError:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送") from None
     except ReadError:
@@ -203,9 +163,10 @@ def _broken(exc: BaseException) -> ReadError:
     )
 
 
-def _calamine_sheets(data: bytes, limits: dict, texts_proven: bool) -> list[Sheet]:
+def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
     wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets = []
+    sheets, cells = [], 0
+    max_cells = limits.get("max_cells", limits["max_rows"] * limits["max_columns"])
     for meta in wb.sheets_metadata:
         try:
             sheet = wb.get_sheet_by_name(meta.name)
@@ -224,9 +185,15 @@ def _calamine_sheets(data: bytes, limits: dict, texts_proven: bool) -> list[Shee
                 f"工作表「{meta.name}」有 {end[1] + 1} 列，超过上限 {limits['max_columns']}",
                 "请删除无关的列后再发送",
             )
+        cells += (end[0] + 1) * (end[1] + 1)
+        if cells > max_cells:  # each sheet within the limits, all of them together not
+            raise ReadError(
+                "E_TOO_MANY_CELLS",
+                f"各工作表合计超过 {max_cells} 个单元格（读到「{meta.name}」时）",
+                "请删除无关的工作表后再发送",
+            )
         rows = sheet.to_python(skip_empty_area=False)
-        if not texts_proven:  # the pre-scan's fast path already bounded every value (≈0.3 ms a file)
-            _check_cells(meta.name, rows, limits)
+        _check_cells(meta.name, rows, limits)
         sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or [])))
     return sheets
 

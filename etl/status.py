@@ -1,13 +1,16 @@
-"""`python -m etl status`: who has submitted which week (a county × week matrix)."""
+"""`python -m etl status`: who has submitted which week (a county × week matrix), which
+submissions were late (逾期, against [deadlines] submission), and with --remind the reminder texts
+(催报) for the units still missing a week."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from etl.warehouse_reader import NoWarehouse, ensure_schema, read_df
+from etl.warehouse_reader import NoWarehouse, ensure_schema
 
 from .config import warehouse_path
 from .weeks import WeekError, parse_week
@@ -16,9 +19,22 @@ BOARD_SQL = (Path(__file__).parent / "sql" / "submission_board.sql").read_text(e
 MARKS = {"已报送": "✓", "已更正": "✓²", "已退回": "✗", "未报送": "·"}
 
 
-def submission_board(db_path) -> pd.DataFrame:
-    """One row per (unit, week): status 已报送 / 已更正 / 已退回 / 未报送, versions, load times."""
-    return read_df(db_path, BOARD_SQL)
+def submission_board(db_path, now: dt.datetime | None = None) -> pd.DataFrame:
+    """One row per (unit, week): status 已报送 / 已更正 / 已退回 / 未报送, versions, load times, the
+    first submission's time, the week's deadline and `late` (judged at `now`, default the clock)."""
+    from etl.warehouse_reader import reader
+
+    with reader(db_path) as con:
+        return con.execute(BOARD_SQL, {"now": now or dt.datetime.now()}).df()
+
+
+def late_text(row) -> str:
+    """'逾期（11-14 09:30 报送）', '逾期未报' or ''."""
+    if not row.late:
+        return ""
+    if row.submitted_at is None or pd.isna(row.submitted_at):
+        return "逾期未报"
+    return f"逾期（{pd.Timestamp(row.submitted_at):%m-%d %H:%M} 报送）"
 
 
 def add_parser(sub) -> None:
@@ -28,6 +44,11 @@ def add_parser(sub) -> None:
         description="各县（市、区）和市直单位各周的报送情况：✓ 已报送，✓² 已更正，✗ 已退回，· 未报送。",
     )
     p.add_argument("--week", help="只看某一周，如 2023-W45")
+    p.add_argument(
+        "--remind",
+        action="store_true",
+        help="打印催报通知：尚未报送（或被退回）的单位，每个单位一段，另有一段发给全部（默认本周应报的统计周）",
+    )
     p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
     p.set_defaults(func=run)
 
@@ -40,12 +61,15 @@ def run(args) -> int:
             print(f"参数错误：{exc}", file=sys.stderr)
             return 2
     db = warehouse_path(args.db)
+    now = dt.datetime.now()
     try:
         ensure_schema(db)
-        board = submission_board(db)
+        board = submission_board(db, now)
     except NoWarehouse:
         print(f"还没有数据库：{db}（先运行 python -m etl load 或 python -m etl demo）", file=sys.stderr)
         return 2
+    if args.remind:
+        return _remind(board, args.week, now)
     if args.week:
         board = board[board.week == args.week]
         if board.empty:
@@ -54,7 +78,8 @@ def run(args) -> int:
         for row in board.itertuples():
             extra = f"（{row.versions} 个版本）" if row.versions > 1 else ""
             extra += f"（退回 {row.rejected_files} 次）" if row.rejected_files else ""
-            print(f"{row.county:<8}\t{row.status}{extra}")
+            when = f"\t{pd.Timestamp(row.submitted_at):%m-%d %H:%M}" if pd.notna(row.submitted_at) else "\t"
+            print(f"{row.county:<8}\t{row.status}{extra}{when}\t{late_text(row)}".rstrip())
     else:
         if board.empty:
             print("还没有任何报送记录。")
@@ -62,10 +87,28 @@ def run(args) -> int:
         matrix = board.pivot_table(
             index=["sort_order", "county"], columns="week", values="status", aggfunc="first"
         ).droplevel(0)
-        matrix = matrix.map(MARKS.get)
+        late = board.pivot_table(
+            index=["sort_order", "county"], columns="week", values="late", aggfunc="first"
+        ).droplevel(0)
+        matrix = matrix.map(MARKS.get) + late.map(lambda v: "!" if v else "")
         matrix.columns = [w.split("-")[1] for w in matrix.columns]
         print(matrix.to_string())
-        print("✓ 已报送  ✓² 已更正  ✗ 已退回  · 未报送")
+        print("✓ 已报送  ✓² 已更正  ✗ 已退回  · 未报送  ! 逾期（截止后才报送，或截止已过仍未报送）")
     counts = board.status.value_counts()
-    print("合计：" + "，".join(f"{k} {counts.get(k, 0)}" for k in MARKS))
+    print("合计：" + "，".join(f"{k} {counts.get(k, 0)}" for k in MARKS) + f"，逾期 {int(board.late.sum())}")
+    return 0
+
+
+def _remind(board: pd.DataFrame, week: str | None, now: dt.datetime) -> int:
+    from .remind import pending_units, reminder_all, reminder_text, reminder_week
+
+    week = week or reminder_week(board, now)
+    if week is None or week not in set(board.week):
+        print(f"{week or '本周'} 还没有任何报送记录，无法判断哪些单位未报送。")
+        return 0
+    pending = pending_units(board, week)
+    print(reminder_all(pending, week, now=now))
+    for unit, status in pending:
+        print("\n" + "-" * 40 + "\n")
+        print(reminder_text(unit, status, week, now=now))
     return 0

@@ -82,8 +82,10 @@ def set_current(con, county: str, week: str, version: int) -> None:
 class Batch:
     """The pending writes of the files loaded in one transaction."""
 
-    def __init__(self, con, loaded_by: str | None, counties=()):
+    def __init__(self, con, loaded_by: str | None, counties=(), clock=None):
         self.con, self.loaded_by = con, loaded_by
+        # clock(report) -> when this file counts as received; None = now (the demo dates its files)
+        self.clock = clock
         # What the warehouse holds for the counties in this batch (read once, in one query, and kept
         # up to date as files are added): reading every county's state for every batch grows with the
         # warehouse.
@@ -137,8 +139,11 @@ class Batch:
     def add_archive(self, sha256: str, data: bytes) -> None:
         self.archive.setdefault(sha256, data)
 
+    def received_at(self, report: FileReport) -> dt.datetime:
+        return self.clock(report) if self.clock else now()
+
     def add_log(self, report: FileReport) -> None:
-        self.logs.append((now(), report))
+        self.logs.append((self.received_at(report), report))
 
     def add_submission(self, report: FileReport, table: dict[str, list], sheet: str | None = None) -> None:
         """A new version for (county, week), current from now on. Its counts are compared with the
@@ -161,12 +166,24 @@ class Batch:
                     self.current[report.county, prev],
                 )
             )
+        replaced = self.current.get(key)
+        if replaced is not None:
+            self._check_dropped_units(report, table, replaced)
         version = self.last_version.get(key, 0) + 1
         self.last_version[key] = self.current[key] = version
         self.weeks[report.county].add(report.week)
         report.version, report.rows, report.resubmission = version, n, version > 1
         self.versions.append(
-            (report.county, report.week, version, report.file_name, report.sha256, now(), n, self.loaded_by)
+            (
+                report.county,
+                report.week,
+                version,
+                report.file_name,
+                report.sha256,
+                self.received_at(report),
+                n,
+                self.loaded_by,
+            )
         )
         self.accepted[report.sha256] = (report.county, report.week, version)
         self.pending[key] = (first, n)
@@ -174,6 +191,34 @@ class Batch:
             self.unit_rows[name].extend(repeat(values, n))
         for name in UNIT_ROW_COLUMNS[3:]:
             self.unit_rows[name].extend(table[name])
+
+    def _check_dropped_units(self, report: FileReport, table: dict[str, list], replaced: int) -> None:
+        """A correction that leaves out units of the version it replaces says which (#18 item 5):
+        their rows are no longer counted, which the clerk should know before sending it on."""
+        key = (report.county, report.week)
+        if key in self.pending:  # the replaced version is in this batch
+            first, n = self.pending[key]
+            old = dict(
+                zip(self.unit_rows["unit_key"][first : first + n], self.unit_rows["unit"][first : first + n])
+            )
+        else:
+            old = dict(
+                self.con.execute(
+                    "SELECT coalesce(unit_key, unit), unit FROM unit_rows WHERE county = ? AND week = ? AND version = ?",
+                    [report.county, report.week, replaced],
+                ).fetchall()
+            )
+        kept = set(table["unit_key"])
+        gone = [name for k, name in old.items() if k not in kept]
+        if gone:
+            shown = "、".join(gone[:10]) + (f"等 {len(gone)} 个" if len(gone) > 10 else "")
+            report.warnings.append(
+                Problem(
+                    "W_UNITS_DROPPED",
+                    f"比它替换的 v{replaced} 少了 {len(gone)} 个单位：{shown}；这些单位本周不再计入",
+                    "如是漏填，请补上后重新报送；如确已撤并，可不处理",
+                )
+            )
 
     def _check_decreases(self, rows: pa.Table) -> None:
         """Cumulative counts lower than the same unit's in the county's previous submitted week."""
@@ -270,8 +315,8 @@ class Batch:
 
 
 def _count_matrix(rows: pa.Table) -> np.ndarray:
-    """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow:
-    ~20x faster than from lists holding None."""
+    """The count metrics as one float matrix, a row per unit row (NaN = blank), straight from Arrow
+    rather than from lists holding None (docs/performance.md)."""
     return (
         np.column_stack([rows.column(m).to_numpy() for m in COUNT_IDS]).astype(float, copy=False)
         if rows.num_rows

@@ -1,7 +1,7 @@
 """The unit rows under a dispatch sheet's header → one checked list per field.
 
-A province file has ~250 rows × 30 metrics. Checking it cell by cell in Python cost more than
-calamine's whole read, so each metric column is first judged whole by C-level builtins (set, map,
+Checking a sheet cell by cell in Python cost more than calamine's whole read (docs/performance.md),
+so each metric column is first judged whole by C-level builtins (set, map,
 all, min, max): whole numbers where the metric applies, 是/否 for a flag, blanks (or "/") where it
 does not. Only a column that fails that quick check is walked cell by cell, with the same messages.
 Problems are reported in sheet order (row, then column), as a person reads the sheet."""

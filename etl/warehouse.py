@@ -3,6 +3,7 @@ config tables the scoring views read, and the views themselves (etl/sql/views, i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from .config import DIMENSIONS, Config, default_config
+from .deadline import deadline_of, submission_rule
 from .weeks import campaign_weeks, expected_progress, months_started, week_monday, week_sunday
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -61,6 +63,18 @@ def connect(
             delay = min(delay * 2, 0.1)  # loads let go between batches: look again soon
 
 
+@contextlib.contextmanager
+def transaction(con):
+    """BEGIN … COMMIT around the block; ROLLBACK when it raises (anything, even KeyboardInterrupt)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def migrations() -> list[tuple[int, str, str]]:
     out = []
     for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
@@ -84,6 +98,7 @@ def schema_version(con) -> int:
 def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
     """The constants of config.toml as small tables, so the SQL views never hard-code them."""
     weeks = campaign_weeks(config.start, config.end)
+    rule = submission_rule(config)
     params = {f"target_{k}": float(v) for k, v in config.targets.items()}
     params.update({k: float(v) for k, v in config.temperature.items()})
     params.update({f"{k}": float(v) for k, v in config.lights.items()})
@@ -103,7 +118,7 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
         "cfg_params": ("name VARCHAR, value DOUBLE", sorted(params.items())),
         "cfg_weeks": (
             "week VARCHAR, week_no INTEGER, monday DATE, sunday DATE, months_started INTEGER, "
-            "expected_progress DOUBLE",
+            "expected_progress DOUBLE, deadline TIMESTAMP",
             [
                 (
                     w,
@@ -112,6 +127,7 @@ def _config_tables(config: Config) -> dict[str, tuple[str, list[tuple]]]:
                     week_sunday(w),
                     months_started(w, config.start),
                     expected_progress(w, config.start, config.end),
+                    deadline_of(w, rule),
                 )
                 for i, w in enumerate(weeks)
             ],
@@ -142,14 +158,9 @@ def migrate(con, config: Config | None = None) -> int:
     for version, name, sql in migrations():
         if version <= current:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied += 1
     if current == 0 and applied:
         _forget_snapshots(con)
@@ -173,8 +184,7 @@ def _forget_snapshots(con) -> None:
 
 
 def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for name, (columns, rows) in _config_tables(config).items():
             con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
             if rows:
@@ -185,10 +195,6 @@ def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
         con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", [fingerprint or _fingerprint(config)]
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def open_warehouse(path: str | Path, config: Config | None = None, **kw) -> duckdb.DuckDBPyConnection:
@@ -200,15 +206,3 @@ def open_warehouse(path: str | Path, config: Config | None = None, **kw) -> duck
         con.close()
         raise
     return con
-
-
-def data_version(path: str | Path) -> tuple:
-    """A cheap key that changes whenever the warehouse file changes: for caching reads."""
-    p = Path(path)
-    try:
-        st = p.stat()
-    except FileNotFoundError:
-        return (str(p), 0, 0)
-    wal = p.with_name(p.name + ".wal")
-    wal_m = wal.stat().st_mtime_ns if wal.exists() else 0
-    return (str(p), st.st_mtime_ns, st.st_size, wal_m)

@@ -17,7 +17,8 @@ import pandas as pd
 
 from . import materialise, snapshot
 from .config import Config, default_config
-from .warehouse import DUCKDB_SETTINGS, _fingerprint, connect, migrate, migrations, schema_version
+from .warehouse import DUCKDB_SETTINGS, _fingerprint, migrations, schema_version
+from .write_session import write_session
 
 
 class NoWarehouse(FileNotFoundError):
@@ -52,16 +53,11 @@ def read_df(db_path: str | Path, sql: str, params=()) -> pd.DataFrame:
         return con.execute(sql, list(params)).df()
 
 
-def publish_now(db_path: str | Path, config: Config | None = None) -> Path:
-    """Publish the warehouse as it is (waits for a running load); with a config, bring its schema
-    and views up to date with that config first."""
-    con = connect(db_path, read_only=False)
-    try:
-        if config is not None:
-            migrate(con, config)
-        return snapshot.publish(con, db_path)
-    finally:
-        con.close()
+def publish_now(db_path: str | Path) -> Path | None:
+    """Publish the warehouse as it is, unless its newest snapshot already shows it (waits for a
+    running load). Readers call it when a warehouse has no snapshot yet."""
+    with write_session(db_path, upgrade=False, refresh=False, publish=False) as session:
+        return session.publish_if_changed()
 
 
 def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
@@ -80,5 +76,6 @@ def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
         )[0] == _fingerprint(config)
     if up_to_date:
         return False
-    publish_now(path, config)
+    with write_session(path, config, refresh=False):  # opening it upgrades it; leaving publishes it
+        pass
     return True

@@ -5,9 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
+from app.labels import month_day
 from app.notes import notes_text
 from app.ui import t
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config
+from etl.deadline import deadline_text
 
 config = default_config()
 status = ui.page_header("总览")
@@ -31,19 +33,21 @@ prev = data["prev_ranking"]
 n_sub_prev = int(prev["submitted"].sum()) if prev is not None else None
 flagged = int(ranking["cold_bottom"].sum())
 flagged_prev = int(prev["cold_bottom"].sum()) if prev is not None else None
-k = st.columns(5)
+# five tiles side by side; on a phone they wrap two to a row (ui.PHONE_CSS)
+with st.container(key="kpis"):
+    k = st.columns(5)
 k[0].metric(
     t("全市综合得分"),
     "—" if data["city_composite"] is None else f"{data['city_composite']:.1f}",
     delta(data["city_composite"], data["city_composite_prev"]),
     border=True,
-    help="全市（市直单位与各县合并计算）综合得分；变化为较上周。",
+    help=t("全市（市直单位与各县合并计算）综合得分；变化为较上周。"),
 )
 k[1].metric(
     t("序时进度"),
     f"{data['expected_progress']:.1f}%",
     border=True,
-    help="从主题教育开始到本周日的天数 ÷ 全部天数。",
+    help=t("从主题教育开始到本周日的天数 ÷ 全部天数。"),
 )
 k[2].metric(
     t("已报送县（市、区）"), f"{n_sub} / {data['n_counties']}", delta(n_sub, n_sub_prev, 0), border=True
@@ -54,43 +58,70 @@ k[3].metric(
     delta(flagged, flagged_prev, 0),
     delta_color="inverse",
     border=True,
-    help=f"县级与村级综合得分之差 ≥ {config.temperature['gradient_flag']:g} 分的县（市、区）数。",
+    help=t(
+        "县级与村级综合得分之差 ≥ {flag} 分的县（市、区）数。",
+        flag=f"{config.temperature['gradient_flag']:g}",
+    ),
 )
+# the same reds as the ranking's four area columns (#18 item 4: the composite light is another measure)
 k[4].metric(
-    t("红灯"),
+    t("方面红灯"),
     f"{data['red_lights']}",
     delta(data["red_lights"], data["red_lights_prev"], 0),
     delta_color="inverse",
     border=True,
-    help=f"各县（市、区）四个方面得分中落后序时进度 {config.lights['red_lag']:g} 分及以上的项数。",
+    help=t(
+        "各县（市、区）四个方面得分中落后序时进度 {lag} 分及以上的项数，即下面排名表四个方面列中的红色格。",
+        lag=f"{config.lights['red_lag']:g}",
+    ),
 )
 
 # --- ranking and alerts ----------------------------------------------------------------------------
-# the ranking takes the full width: it has fourteen columns
+# the ranking takes the full width; its first five columns (rank … light) are what a phone shows
 st.subheader(t("本周排名"))
 trend = data["trend"]
+area_lights = {d: ranking[f"light_{d}"].tolist() for d in DIMENSIONS}
 table = pd.DataFrame(
     {
         "rank": ranking["rank"],
         "county": ranking["county"],
         "composite": ranking["composite"],
         "change": ranking["rank_change"].map(ui.arrow),
+        "light": ranking["light"].map(lambda v: t(v) if isinstance(v, str) else ""),
         "trend": [
             [float(v) for v in trend.loc[c].dropna()] if c in trend.index else [] for c in ranking["county"]
         ],
-        "light": ranking["light"].fillna(""),
         **{d: ranking[d] for d in DIMENSIONS},
         "gradient": ranking["gradient"],
-        "status": [
-            ("上热下冷" if cb else s) if s == "已报送" else s
-            for s, cb in zip(ranking["status"], ranking["cold_bottom"])
-        ],
+        # one thing per column (#18 item 4): the temperature flag apart from the submission status
+        "cold_bottom": ranking["cold_bottom"].map({True: t("上热下冷"), False: ""}),
+        "status": ranking["status"].map(t),
         "profile": [ui.profile_url(c, week) for c in ranking["county"]],
     }
 )
+column_config = {
+    "rank": st.column_config.NumberColumn(**ui.header("排名"), format="%d", width=44, pinned=True),
+    "county": st.column_config.TextColumn(**ui.header("县（市、区）"), width=80, pinned=True),
+    "composite": st.column_config.NumberColumn(**ui.header("综合得分"), format="%.1f", width=60),
+    "change": st.column_config.TextColumn(**ui.header("排名变化", "与上周名次相比"), width=58),
+    "light": st.column_config.TextColumn(**ui.header("进度预警", "综合得分与序时进度相比"), width=58),
+    "trend": st.column_config.LineChartColumn(
+        **ui.header("走势", "各周综合得分"), y_min=0, y_max=100, width=80
+    ),
+    **{
+        d: st.column_config.NumberColumn(
+            **ui.header(DIMENSION_LABELS[d], "按该方面的进度预警着色"), format="%.1f", width=58
+        )
+        for d in DIMENSIONS
+    },
+    "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=48),
+    "cold_bottom": st.column_config.TextColumn(**ui.header("上热下冷"), width=64),
+    "status": st.column_config.TextColumn(**ui.header("报送"), width=56),
+    "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text=t("查看"), width=44),
+}
 with st.container(key="screen_only_ranking"):
     event = st.dataframe(
-        ui.styled(table, lights=["light"]),
+        ui.styled(table, lights=["light"], lit_by=area_lights),
         hide_index=True,
         width="stretch",
         placeholder="",
@@ -98,42 +129,33 @@ with st.container(key="screen_only_ranking"):
         on_select="rerun",
         selection_mode="single-row",
         key="ranking",
-        # fixed widths: all fourteen columns fit a 1366-px laptop or projector without a sideways scroll
-        column_config={
-            "rank": st.column_config.NumberColumn(**ui.header("排名"), format="%d", width=44),
-            "county": st.column_config.TextColumn(**ui.header("县（市、区）"), width=92),
-            "composite": st.column_config.NumberColumn(**ui.header("综合得分"), format="%.1f", width=64),
-            "change": st.column_config.TextColumn(**ui.header("排名变化", "与上周名次相比"), width=64),
-            "trend": st.column_config.LineChartColumn(
-                **ui.header("走势", "各周综合得分"), y_min=0, y_max=100, width=94
-            ),
-            "light": st.column_config.TextColumn(**ui.header("进度预警"), width=64),
-            **{
-                d: st.column_config.NumberColumn(**ui.header(DIMENSION_LABELS[d]), format="%.1f", width=64)
-                for d in DIMENSIONS
-            },
-            "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=52),
-            "status": st.column_config.TextColumn(**ui.header("状态"), width=72),
-            "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text="查看", width=48),
-        },
+        # fixed widths: all fifteen columns fit a 1366-px laptop or projector without a sideways scroll
+        column_config=column_config,
     )
-    st.caption("点击一行打开该县（市、区）的县域画像。未报送的县（市、区）列在最后，不参加排名。")
+    st.caption(
+        t(
+            "点击一行打开该县（市、区）的县域画像。四个方面的得分按各自的进度预警着色，红色格即“方面红灯”。"
+            "未报送的县（市、区）列在最后，不参加排名。"
+        )
+    )
 ui.open_profile_on_select(event, table, week)
 ui.print_table(
     table.drop(columns=["trend", "profile"]).rename(
         columns={
-            "rank": "排名",
-            "county": "县（市、区）",
-            "composite": "综合得分",
-            "change": "排名变化",
-            "light": "进度预警",
-            **{d: DIMENSION_LABELS[d] for d in DIMENSIONS},
-            "gradient": "温差",
-            "status": "状态",
+            "rank": t("排名"),
+            "county": t("县（市、区）"),
+            "composite": t("综合得分"),
+            "change": t("排名变化"),
+            "light": t("进度预警"),
+            **{d: t(DIMENSION_LABELS[d]) for d in DIMENSIONS},
+            "gradient": t("温差"),
+            "cold_bottom": t("上热下冷"),
+            "status": t("报送"),
         }
     ),
     "ranking",
-    lights=["进度预警"],
+    lights=[t("进度预警")],
+    lit_by={t(DIMENSION_LABELS[d]): area_lights[d] for d in DIMENSIONS},
 )
 
 left, right = st.columns([1, 1], gap="large")
@@ -144,14 +166,17 @@ with left:
             [] if data["city_direct_submitted"] else [config.city_direct]
         )
         st.markdown(
-            f"**{t('未报送')}**：" + ("、".join(ui.md(c) for c in missing) if missing else "本周全部报送")
+            f"**{t('未报送')}**：" + ("、".join(ui.md(c) for c in missing) if missing else t("本周全部报送"))
         )
         rejected = data["rejected"]
-        st.markdown(f"**{t('被退回的文件')}**：" + (f"{len(rejected)} 份" if len(rejected) else "无"))
+        st.markdown(
+            f"**{t('被退回的文件')}**：" + (t("{n} 份", n=len(rejected)) if len(rejected) else t("无"))
+        )
         if len(rejected):
             st.dataframe(
                 rejected.assign(
-                    resubmitted=rejected["resubmitted"].map({True: "已重新报送", False: "未重新报送"})
+                    # a rejected file beside a valid version is no missing report (#18 item 3)
+                    resubmitted=rejected["resubmitted"].map({True: t("已有有效版本"), False: t("未重新报送")})
                 )[["county", "file_name", "reason", "resubmitted"]],
                 hide_index=True,
                 width="stretch",
@@ -164,14 +189,45 @@ with left:
                 },
             )
         if data["rejected_unknown_week"]:
-            st.caption(f"另有 {data['rejected_unknown_week']} 份被退回的文件无法识别统计周，见“数据报送”页。")
+            st.caption(
+                t("另有 {n} 份被退回的文件无法识别统计周，见“数据报送”页。", n=data["rejected_unknown_week"])
+            )
+        late = data["late"]
+        st.markdown(
+            f"**{t('逾期报送')}**："
+            + (
+                "、".join(
+                    ui.md(r.county)
+                    + "（"
+                    + (
+                        t("{time} 报送", time=f"{r.submitted_at:%m-%d %H:%M}")
+                        if pd.notna(r.submitted_at)
+                        else t("逾期未报")
+                    )
+                    + "）"
+                    for r in late.itertuples()
+                )
+                if len(late)
+                else t("无")
+            )
+        )
+        if len(late):
+            st.caption(
+                t(
+                    "截止时间：{deadline}（config.toml [deadlines] submission）。",
+                    deadline=deadline_text(late["deadline"].iloc[0]),
+                )
+            )
         overdue = data["overdue"]
-        st.markdown(f"**{t('逾期未完成')}**：" + (f"{len(overdue)} 个单位次" if len(overdue) else "无"))
+        st.markdown(
+            f"**{t('逾期未完成')}**：" + (t("{n} 个单位次", n=len(overdue)) if len(overdue) else t("无"))
+        )
         if len(overdue):
             st.dataframe(
-                overdue.assign(deadline=overdue["deadline"].map(lambda d: f"{d.month}月{d.day}日"))[
-                    ["item", "county", "unit", "deadline"]
-                ],
+                overdue.assign(
+                    item=overdue["item"].map(t),
+                    deadline=overdue["deadline"].map(lambda d: month_day(d, ui.english())),
+                )[["item", "county", "unit", "deadline"]],
                 hide_index=True,
                 width="stretch",
                 placeholder="—",
@@ -184,20 +240,25 @@ with left:
             )
 with right:
     st.subheader(t("会议要点"))
-    st.code(notes_text(data, config), language=None, wrap_lines=True)
+    st.code(notes_text(data, config, ui.english()), language=None, wrap_lines=True)
 
 # --- temperature -----------------------------------------------------------------------------------
-st.subheader(t("温度分布") + "（" + t("县（市、区）× 层级") + "，综合得分）")
+st.subheader(t("温度分布（县（市、区）× 层级，综合得分）"))
 ui.chart(
     "county_level_heatmap",
     data["levels"],
     data["city_profile"],
     "composite",
     highlight=ui.highlight_from_url(),
-    empty="本周还没有可计算的层级得分。",
+    empty=t("本周还没有可计算的层级得分。"),
+    on_phone={"phone": True},
 )
 hot, warm = config.temperature["hot"], config.temperature["warm"]
 st.caption(
-    f"红色为热（≥{hot:g} 分），黄橙为温（{warm:g}～{hot:g} 分），蓝色为冷（<{warm:g} 分）；"
-    "“全市”列把市直单位（市级）和各县（市、区）各层级合并计算。"
+    t(
+        "红色为热（≥{hot} 分），黄橙为温（{warm}～{hot} 分），蓝色为冷（<{warm} 分）；"
+        "“全市”列把市直单位（市级）和各县（市、区）各层级合并计算。",
+        hot=f"{hot:g}",
+        warm=f"{warm:g}",
+    )
 )

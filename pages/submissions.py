@@ -1,6 +1,8 @@
-"""数据报送: the office's weekly loop. Who has submitted (county × week board), upload files and
-see each file's report (what to fix, as an Excel list for the county), the blank template, the
-load history and restoring an earlier version. The work is done in app.office."""
+"""数据报送: the weekly loop of the office and of each unit's own clerk. Who has submitted (county ×
+week board, with lateness and reminders), upload files and see each file's report (what to fix, as
+an Excel list), the blank template, the load history and restoring an earlier version, and the
+audit trail. A county account sees and does all of it for its own unit only (app.office checks it
+again). The work is done in app.office, app.office_views and etl."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app import office, signin, ui
+from app import office, office_views, signin, ui
 from app.users import PermissionDenied
 from etl.config import default_config, warehouse_path
 from etl.status import submission_board
@@ -25,7 +27,7 @@ signin.require_view()
 
 st.title("数据报送")
 st.caption(
-    "各县（市、区）和市直单位每周报送的周调度表：报送情况、上传导入、退回修改清单、空白模板、导入记录与版本恢复。"
+    "各县（市、区）和市直单位每周报送的周调度表：报送情况、上传导入、退回修改清单、空白模板、导入记录与版本恢复、操作记录。"
 )
 
 try:
@@ -33,6 +35,8 @@ try:
     board = submission_board(db)
 except NoWarehouse:
     board = pd.DataFrame()
+# who may submit, and for which unit: None = every unit (the office), else a county account's own
+own_unit = office.submit_scope(signin.current_user())[1]
 
 
 def render_reports(reports) -> None:
@@ -57,6 +61,10 @@ def render_reports(reports) -> None:
                 styled = frame.style.map(
                     lambda v: "color: #C00000; font-weight: bold" if v == "错误" else "", subset=["类型"]
                 ).hide(axis="index")
+                # short columns on one line; 问题 and 怎么改 take the rest and wrap
+                styled = styled.set_properties(
+                    subset=["类型", "工作表", "单元格"], **{"white-space": "nowrap"}
+                )
                 st.table(styled)
                 label = (
                     "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
@@ -72,8 +80,8 @@ def render_reports(reports) -> None:
                 )
 
 
-tab_board, tab_upload, tab_template, tab_history = st.tabs(
-    ["报送情况", "上传调度表", "空白模板", "导入记录与恢复"]
+tab_board, tab_upload, tab_template, tab_history, tab_audit = st.tabs(
+    ["报送情况", "上传调度表", "空白模板", "导入记录与恢复", "操作记录"]
 )
 
 # ---------------------------------------------------------------- 报送情况
@@ -108,9 +116,11 @@ with tab_board:
                 f"{week} 共有 {rejected_files} 个文件被退回（含已有有效版本的单位再次报送被退回的），"
                 "原因见「导入记录与恢复」。"
             )
+        office_views.late_caption(board, week, config)
         st.altair_chart(office.board_chart(board), width="stretch")
         st.caption(
-            "颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送。鼠标悬停查看版本数和导入时间。"
+            "颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送；"
+            "“逾”为逾期（截止后才报送，或截止已过仍未报送）。鼠标悬停查看版本数、报送时间和导入时间。"
         )
         with st.expander("以表格查看"):
             table = board.pivot_table(
@@ -119,13 +129,22 @@ with tab_board:
             table.index.name = "单位"
             table.columns.name = None
             st.dataframe(table, width="stretch")
+        if signin.current_user() and office.can_chase(signin.current_user()):
+            office_views.reminders(board, week, config)
 
 # ---------------------------------------------------------------- 上传调度表
 with tab_upload:
-    if signin.needs_role_notice("clerk", "上传调度表", key="upload"):
+    if signin.needs_role_notice("submit", "上传调度表", key="upload"):
         user = signin.current_user()
+        if own_unit:
+            st.info(
+                f"您是{own_unit}的报送员：只能上传{own_unit}的周调度表，文件里的“填报单位”必须是{own_unit}。"
+                "导入后可在「导入记录与恢复」查看本单位的记录。",
+                icon=":material/badge:",
+            )
         st.markdown(
-            f"把各单位发来的周调度表拖到下面（可一次多个，每个不超过 "
+            ("把本单位的周调度表" if own_unit else "把各单位发来的周调度表")
+            + f"拖到下面（可一次多个，每个不超过 "
             f"{config.limits['max_file_bytes'] / 1e6:.0f} MB）：.xlsx .xls .ods .csv。每个文件要么全部导入，"
             "要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，旧版本保留。"
         )
@@ -164,7 +183,7 @@ with tab_template:
     all_weeks = campaign_weeks(config.start, config.end)
     latest = board["week"].max() if not board.empty else None
     c1, c2 = st.columns(2)
-    unit = c1.selectbox("填报单位", config.units, key="template_unit")
+    unit = c1.selectbox("填报单位", [own_unit] if own_unit else config.units, key="template_unit")
     t_week = c2.selectbox(
         "统计周",
         all_weeks,
@@ -184,7 +203,7 @@ with tab_template:
 # ---------------------------------------------------------------- 导入记录与恢复
 with tab_history:
     # file names, operators and rejection reasons are the office's working papers (#18 item 8)
-    if not signin.needs_role_notice("clerk", "查看导入记录", key="history"):
+    if not signin.needs_role_notice("submit", "查看导入记录", key="history"):
         pass
     elif board.empty:
         st.info("还没有导入记录。")
@@ -193,7 +212,9 @@ with tab_history:
         if message:
             st.success(message)
         c1, c2 = st.columns(2)
-        f_county = c1.selectbox("单位", ["全部", *config.units], key="history_county")
+        f_county = c1.selectbox(
+            "单位", [own_unit] if own_unit else ["全部", *config.units], key="history_county"
+        )
         f_week = c2.selectbox(
             "统计周", ["全部", *sorted(board["week"].unique(), reverse=True)], key="history_week"
         )
@@ -250,7 +271,7 @@ with tab_history:
 
         st.subheader("版本恢复")
         pairs = office.submitted_pairs(db)
-        corrected = pairs[pairs["versions"] > 1]
+        corrected = pairs[(pairs["versions"] > 1) & ((pairs["county"] == own_unit) if own_unit else True)]
         if corrected.empty:
             st.caption("还没有更正过的报送（每个单位每周只有一个版本），无可恢复的版本。")
         else:
@@ -266,7 +287,7 @@ with tab_history:
             table = table[["version", "file_name", "loaded_at", "rows", "loaded_by", "is_current"]]
             table.columns = ["版本", "文件名", "导入时间", "行数", "操作人", "当前"]
             st.dataframe(table, hide_index=True, width="stretch", placeholder="")
-            if signin.needs_role_notice("clerk", "恢复旧版本", key="restore"):
+            if signin.needs_role_notice("submit", "恢复旧版本", key="restore"):
                 others = [int(v) for v, cur in zip(vers["version"], vers["is_current"]) if not cur]
                 version = st.selectbox("恢复为", others, format_func=lambda v: f"v{v}", key="restore_version")
                 if st.button(
@@ -282,3 +303,12 @@ with tab_history:
                     else:
                         st.session_state[RESTORE_MSG_KEY] = result.summary()
                         st.rerun()
+
+# ---------------------------------------------------------------- 操作记录
+with tab_audit:
+    if signin.needs_role_notice("submit", "查看操作记录", key="audit"):
+        if board.empty:
+            st.info("还没有操作记录。")
+        else:
+            own = (own_unit, signin.current_user().name) if own_unit else None
+            office_views.audit_trail(db, config, own, sorted(board["week"].unique(), reverse=True))

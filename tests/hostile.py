@@ -202,3 +202,67 @@ def encrypted_xlsx() -> bytes:
 
 def biff_record(rtype: int, body: bytes) -> bytes:
     return struct.pack("<HH", rtype, len(body)) + body
+
+
+FAR = b"XFD1048576"
+
+
+def rezip(data: bytes, rename=lambda name: name, change=lambda name, body: body, extra=None) -> bytes:
+    """The package again, with parts renamed, changed or added."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(rename(info.filename), change(info.filename, src.read(info)))
+        for name, body in (extra or {}).items():
+            dst.writestr(name, body)
+    return buf.getvalue()
+
+
+def shared_strings_read_as_a_sheet(far: bytes = FAR) -> bytes:
+    """The worksheet relationship points at sharedStrings.xml, which also holds cells (A1 and far: calamine's
+    rectangle spans from the first to the last cell)."""
+    sst = shared_strings("x").replace(
+        b"</sst>",
+        b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="%s"><v>1</v></c></row></sheetData></sst>' % far,
+    )
+    data = xlsx(sheet_xml({1: [b'<c r="A1" t="s"><v>0</v></c>']}), sst)
+    return rezip(
+        data,
+        change=lambda name, body: body.replace(
+            b'Target="worksheets/sheet1.xml"', b'Target="sharedStrings.xml"'
+        ),
+    )
+
+
+def sheet_in_another_folder(before: bytes = b"GIF89a", after: bytes = b"") -> bytes:
+    """The workbook lives in foo/ (calamine takes the folder from _rels/.rels), its sheet is foo/pic.gif:
+    bytes before the XML, which calamine reads past, and cells at A1 and XFD1048576."""
+    sheet = sheet_xml({1: [b'<c r="A1"><v>1</v></c>' + after, b'<c r="XFD1048576"><v>1</v></c>']})
+    moved = {
+        "xl/workbook.xml": "foo/workbook.xml",
+        "xl/_rels/workbook.xml.rels": "foo/_rels/workbook.xml.rels",
+        "xl/worksheets/sheet1.xml": "foo/pic.gif",
+    }
+
+    def change(name: str, body: bytes) -> bytes:
+        return {
+            "_rels/.rels": body.replace(b"xl/workbook.xml", b"foo/workbook.xml"),
+            "xl/_rels/workbook.xml.rels": body.replace(b"worksheets/sheet1.xml", b"pic.gif"),
+            "xl/worksheets/sheet1.xml": before + sheet,
+        }.get(name, body)
+
+    return rezip(xlsx(sheet), lambda name: moved.get(name, name), change)
+
+
+def shared_string_cells(cells: int, text: str, per_row: int = 24) -> bytes:
+    """A sheet of `cells` cells that all show one shared string."""
+    from etl.problems import cell_name
+
+    rows = {
+        r + 1: [
+            b'<c r="%s" t="s"><v>0</v></c>' % cell_name(r, c).encode()
+            for c in range(min(per_row, cells - r * per_row))
+        ]
+        for r in range(-(-cells // per_row))
+    }
+    return xlsx(sheet_xml(rows), shared_strings(text))

@@ -71,7 +71,8 @@ def test_a_scripted_week_gives_exactly_the_expected_rows(tmp_path, db_path, user
     assert trail(db_path) == [
         ("user_add", ADMIN, "青河县", None, None, None, None, COUNTY_USER),
         ("upload", COUNTY_USER, "青河县", "2023-W45", 1, qh1.name, sha(qh1), None),
-        ("reject", COUNTY_USER, "西山区", "2023-W45", None, xs.name, sha(xs), None),
+        # another unit's file, refused: the uploader's own attempt, under its unit
+        ("reject", COUNTY_USER, "青河县", "2023-W45", None, xs.name, sha(xs), None),
         ("reject", CLERK, "南城区", None, None, bad.name, sha(bad), None),
         ("upload", COUNTY_USER, "青河县", "2023-W45", 2, qh2.name, sha(qh2), None),
         ("unchanged", COUNTY_USER, "青河县", "2023-W45", 2, qh2.name, sha(qh2), None),
@@ -81,7 +82,8 @@ def test_a_scripted_week_gives_exactly_the_expected_rows(tmp_path, db_path, user
         ("user_remove", ADMIN, "青河县", None, None, None, None, COUNTY_USER),
     ]
     # filters: by unit, week, action, person
-    assert [r[0] for r in trail(db_path, unit="西山区")] == ["reject"]
+    assert [r[0] for r in trail(db_path, unit="南城区")] == ["reject"]
+    assert trail(db_path, unit="西山区") == []
     assert len(trail(db_path, week="2023-W45")) == 6
     assert [r[5] for r in trail(db_path, action="reject")] == [xs.name, bad.name]
     assert {r[1] for r in trail(db_path, actor=COUNTY_USER)} == {COUNTY_USER}
@@ -94,10 +96,10 @@ def test_a_scripted_week_gives_exactly_the_expected_rows(tmp_path, db_path, user
 def test_a_row_is_written_in_the_same_transaction_as_its_change(tmp_path, db_path, monkeypatch):
     path = made(tmp_path, "青河县.xlsx", "青河县")
 
-    def broken(con, reports, actor, at=None):
+    def broken(con, rows):
         raise RuntimeError("audit write failed")
 
-    monkeypatch.setattr(audit, "record_reports", broken)
+    monkeypatch.setattr(audit, "record", broken)
     [report] = load_paths([path], db_path, loaded_by="x")
     assert report.errors[0].code == "E_INTERNAL"  # the load did not happen…
     con = duckdb.connect(str(db_path), read_only=True)

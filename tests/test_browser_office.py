@@ -71,7 +71,7 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
             # a viewer opens a deep link as the very first request after the server start: it must
             # still run through dashboard.py (menu, sign-in box), not Streamlit's old pages/ mode
             page.goto(url + "/submissions")
-            nav = page.locator('[data-testid="stSidebarNav"]')
+            nav = page.locator(".st-key-menu")  # dashboard.py's menu
             expect(main.get_by_role("heading", name="数据报送")).to_be_visible(timeout=60_000)
             expect(nav.get_by_text("办公室", exact=True)).to_be_visible(timeout=30_000)
             expect(nav.get_by_text("signin", exact=True)).to_have_count(0)

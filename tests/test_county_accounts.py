@@ -74,7 +74,7 @@ def test_cli_creates_and_lists_a_county_account(tmp_path):
 
 
 def test_a_signed_in_county_user_carries_its_unit(county):
-    assert (county.role, county.unit, county.role_label) == ("county", "青河县", "青河县报送员")
+    assert (county.role, county.unit, county.role_label) == ("county", "青河县", "单位报送员·青河县")
     assert users.can(county, "submit") and not users.can(county, "clerk")
 
 

@@ -1,22 +1,21 @@
-"""`python -m etl load` killed with SIGKILL at several moments: the warehouse always opens, holds
-every file wholly or not at all, its tables agree, and the next load completes to the same result as
-a load that was never interrupted."""
+"""`python -m etl load` killed with SIGKILL at several moments (points where the loader stops and
+waits, etl/pause_points.py): the warehouse always opens, holds every file wholly or not at all, its
+tables agree, and the next load completes to the same result as a load that was never interrupted."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from etl.demo import plan_demo, write_demo_files
+from etl.load import iter_files
 
 from .dispatch_builder import grid, write_xlsx
+from .pausing import PausedLoad
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -31,16 +30,6 @@ def folder(tmp_path_factory) -> Path:
     for i in range(3):  # rejected files: archived and logged only
         write_xlsx(out / f"zz_bad_{i}.xlsx", grid(unit=f"红星{i}县"))
     return out
-
-
-def start_load(folder: Path, db: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def check_consistent(db: Path) -> dict:
@@ -129,16 +118,21 @@ def check_consistent(db: Path) -> dict:
         con.close()
 
 
-def wait_for_write(db: Path, proc: subprocess.Popen, timeout: float = 30.0) -> bool:
-    """Until the loader has started writing (the WAL appears or grows) or has finished."""
-    wal = db.with_name(db.name + ".wal")
-    size0 = wal.stat().st_size if wal.exists() else -1
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size != size0:
-            return True
-        time.sleep(0.002)
-    return False
+def kill_moments(folder: Path) -> list[tuple[str, str]]:
+    """(point, what the warehouse holds after a kill there): the loader stops at each point
+    (etl/pause_points.py) and is killed there, in this order, on one warehouse."""
+    names = [p.name for p in iter_files([folder])]
+    assert len(set(names)) == len(names)  # a point names its file
+    first, middle, last = names[0], names[len(names) // 2], names[-1]
+    return [
+        ("opened", "nothing"),
+        (f"before-commit:{first}", "nothing"),
+        (f"written:{first}", "some"),
+        (f"before-commit:{middle}", "no fewer"),
+        (f"written:{middle}", "more"),
+        (f"written:{last}", "all"),
+        ("refreshing", "all"),
+    ]
 
 
 def test_sigkill_at_several_moments_loses_nothing(tmp_path, folder):
@@ -155,31 +149,24 @@ def test_sigkill_at_several_moments_loses_nothing(tmp_path, folder):
     total = len(reference["versions"])
 
     db = tmp_path / "w.duckdb"
-    partial_states = 0
-    killed_while_running = 0
-    # kill moments: while starting up, right as writing begins, and at growing offsets after that
-    for offset in (None, 0.0, 0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.8):
-        proc = start_load(folder, db)
-        if offset is None:
-            time.sleep(0.3)
-        else:
-            wait_for_write(db, proc)
-            time.sleep(offset)
-        if proc.poll() is None:
-            killed_while_running += 1
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:  # it finished (and was reaped) between poll() and the kill
-            pass
-        proc.wait(timeout=30)
-        if not db.exists():
-            continue
+    held = []
+    for point, expected in kill_moments(folder):
+        load = PausedLoad(folder, db, [point], tmp_path / "fifo")
+        stopped = load.next_pause()
+        assert stopped is not None, f"the load ended without reaching {point}: {load.finish()}"
+        load.kill()
         state = check_consistent(db)
         assert set(state["versions"]) <= set(reference["versions"])
-        if 0 < len(state["versions"]) < total:
-            partial_states += 1
-    assert killed_while_running >= 5, "the loads finished before they could be killed: make the folder bigger"
-    assert partial_states >= 1, "no kill landed in the middle of the folder"
+        n = len(state["versions"])
+        if expected == "nothing":
+            assert n == 0, point
+        elif expected == "all":
+            assert n == total, point
+        elif expected == "no fewer":  # the batches before the middle one were committed
+            assert held[-1] <= n < total, (point, held, n)
+        else:  # some, more: a kill between batches keeps the batches before it, and only those
+            assert held[-1] < n < total, (point, held, n)
+        held.append(n)
 
     # the next load completes, and the result is the same as an uninterrupted load
     done = subprocess.run(

@@ -90,7 +90,7 @@ def test_page_renders(browser, demo_app, path, n_charts):
         assert drawn == n_charts
         assert "数据截至" in page.inner_text("body")
         # the menu of dashboard.py, even on a deep link opened first (Streamlit's old pages/ mode)
-        assert page.locator('[data-testid="stSidebarNav"]').inner_text().count("总览") == 1
+        assert page.locator(".st-key-menu").inner_text().count("总览") == 1
         SHOTS.mkdir(parents=True, exist_ok=True)
         name = path.split("?")[0] or "overview"
         page.screenshot(path=str(SHOTS / f"dashboard-{name}.png"))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from app import charts, page_data
-from app.labels import EN, labeler
+from app.labels import labeler
 from etl.config import DIMENSIONS
 from etl.warehouse_reader import reader
 
@@ -120,18 +120,3 @@ def test_one_week_has_no_previous(one_week_db):
     with reader(one_week_db) as con:
         o = page_data.overview_data(con, "2023-W37")
     assert o["prev_week"] is None and o["prev_ranking"] is None
-
-
-def test_page_labels_have_english():
-    """Every t("…") label of the dashboard's pages and charts has its English for the switch."""
-    import re
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    files = [root / "pages" / f"{p}.py" for p in ("overview", "temperature", "county_profile")]
-    used = set()
-    for f in files + [root / "app" / f"{m}.py" for m in ("ui", "area_page", "charts")]:
-        used |= set(re.findall(r'\bt\("([^"]+)"\)', f.read_text(encoding="utf-8")))
-    assert len(used) > 20
-    missing = sorted(u for u in used if u not in EN)
-    assert not missing, missing

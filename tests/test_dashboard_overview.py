@@ -30,9 +30,13 @@ def test_demo_latest_week(demo_db):
     assert "数据截至" in texts(at)
     assert metric(at, "已报送县（市、区）").value == "9 / 10"
     assert metric(at, "上热下冷县（市、区）").value == "3"
-    assert len(charts(at)) == 1  # the temperature map
+    assert len(charts(at)) == 2  # the temperature map, for a screen and turned for a phone
     ranking = at.dataframe[0].value
     assert ranking["county"].iloc[-1] == "西山区"  # not submitted: listed last, never dropped
+    # #18 item 4: one thing per column, and the KPI counts the reds the ranking shows
+    assert set(ranking["status"]) == {"已报送", "未报送"}
+    assert list(ranking.loc[ranking["cold_bottom"] != "", "county"]) == ["南城区", "青河县", "临川县"]
+    assert metric(at, "方面红灯").value == "4"
     notes = at.code[0].value
     assert "全市综合得分" in notes and "上热下冷" in notes and "西山区" in notes
     assert "读书班未完成" in notes and "东湖民政局党组" in notes  # deadline 11-30 passed
@@ -86,7 +90,7 @@ def test_no_warehouse(tmp_path):
     no_exception(at)
     assert "还没有数据库" in at.info[0].value
     assert "python -m etl load" in at.code[0].value and "python -m etl demo" in at.code[0].value
-    assert "数据报送" in at.get("page_link")[0].proto.label
+    assert "数据报送" in at.main.get("page_link")[0].proto.label
 
 
 def test_empty_warehouse(tmp_path):
@@ -98,7 +102,7 @@ def test_empty_warehouse(tmp_path):
     no_exception(at)
     assert "还没有成功导入的调度表" in at.info[0].value
     # #18 item 9: the notice leads to the page where files are uploaded
-    [link] = at.get("page_link")
+    [link] = at.main.get("page_link")  # the sidebar holds the menu
     assert "数据报送" in link.proto.label and link.proto.page.endswith("submissions")
 
 
@@ -124,7 +128,7 @@ def test_new_load_shows_at_next_rerun(one_week_db, tmp_path):
     db = tmp_path / "live.duckdb"
     shutil.copy(one_week_db, db)
     at = run_page(db)
-    assert at.selectbox(key="week").options == ["2023-W37（9月11日—9月17日）"]
+    assert at.selectbox(key="week").options == ["2023-W37（9/11—9/17）"]
     load_paths([require_samples() / "dispatch" / "青河县_2023-W38.ods"], db, loaded_by="test")
     at.run()
     no_exception(at)

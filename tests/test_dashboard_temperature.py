@@ -21,7 +21,7 @@ from .dashboard_fixtures import (  # noqa: F401 (fixtures)
 def test_demo(demo_db):
     at = run_page(demo_db, "temperature")
     no_exception(at)
-    assert len(charts(at)) == 4
+    assert len(charts(at)) == 6  # the heat map and the slopes are drawn twice: for a screen and a phone
     heat = json.loads(charts(at)[0].proto.spec)
     y = heat["layer"][0]["encoding"]["y"]
     assert y["sort"] == ["市级", "县级", "乡镇级", "村级"]  # top to bottom

@@ -43,8 +43,8 @@ def test_labels_are_glossed_and_sentences_replaced():
     assert label("综合得分", True) == "综合得分 Composite"
     t = labeler(True)
     assert t("理论学习") == "理论学习 Study"
-    zh = "本周共退回报表 {n} 份（{units}）"
-    assert label(zh, False, n=1, units="青河县") == "本周共退回报表 1 份（青河县）"
+    zh = "本周退回、尚未重新报送的报表 {n} 份（{units}）"
+    assert label(zh, False, n=1, units="青河县") == "本周退回、尚未重新报送的报表 1 份（青河县）"
     assert label(zh, True, n=1, units="青河县") == catalogue()[zh].format(n=1, units="青河县")
     assert label("没有这条的英文", True) == "没有这条的英文"
 

@@ -1,5 +1,6 @@
-"""Big folders are checked by worker processes (etl/check.py) while the main process writes: the
-result is the same warehouse and the same reports as checking file by file in one process."""
+"""Files are checked by the sandbox's worker processes (etl/sandbox.py) while the main process writes:
+many small batches spread over every worker give the same warehouse and the same reports as one
+batch read by one worker."""
 
 from __future__ import annotations
 
@@ -10,16 +11,17 @@ import types
 import duckdb
 import pytest
 
-from etl import load
+from etl import load, sandbox
 from etl.demo import plan_demo, write_demo_files
 
 from .dispatch_builder import grid, write_xlsx
 
 
-def _load(folder, db, monkeypatch, parallel: bool):
-    monkeypatch.setattr(load, "PARALLEL_MIN_FILES", 1 if parallel else 10**9)
-    monkeypatch.setattr(load, "BATCH_FILES", 8)  # several batches in flight at once
-    reports = load.load_paths([folder], db)
+def _load(folder, db, parallel: bool):
+    # several batches in flight at once, or all in one
+    size = 8 if parallel else 10**6
+    options = load.LoadOptions(batch_files=size, batch_files_at_end=size)
+    reports = load.load_paths([folder], db, options=options)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(
             "SELECT * EXCLUDE (version) FROM unit_rows ORDER BY county, week, row_no"
@@ -47,27 +49,22 @@ def _load(folder, db, monkeypatch, parallel: bool):
 
 
 def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one CPU: the loader does not start workers")
     folder = tmp_path / "files"
     write_demo_files(plan_demo(until_week="2023-W38"), folder, progress=False)
     cells = grid(unit="东湖区", week="2023-W39")
     cells[5][4] = "若干"  # a rejected file among them
     write_xlsx(folder / "东湖区_2023-W39.xlsx", cells)
-    # the parent's __main__ is a script that must not run again in the workers (a Streamlit page is
-    # installed as __main__, and AppTest leaves it there)
+    # the parent's __main__ is a script that must not run in the workers (a Streamlit page is
+    # installed as __main__, and AppTest leaves it there); a fresh pool, started under it
+    monkeypatch.setattr(sandbox, "_shared", None)
     ran = tmp_path / "ran"
     page = tmp_path / "page.py"
     page.write_text(f"open({str(ran)!r}, 'w').close()\nraise SystemExit('a worker ran __main__')\n")
     main = types.ModuleType("__main__")
     main.__file__ = str(page)
     monkeypatch.setitem(sys.modules, "__main__", main)
-    pools = []
-    real = load._parse_pool
-    monkeypatch.setattr(load, "_parse_pool", lambda n: pools.append(real(n)) or pools[-1])
-    sequential = _load(folder, tmp_path / "one.duckdb", monkeypatch, parallel=False)
-    parallel = _load(folder, tmp_path / "workers.duckdb", monkeypatch, parallel=True)
-    assert [pool is not None for pool, _ in pools] == [False, True]
+    sequential = _load(folder, tmp_path / "one.duckdb", parallel=False)
+    parallel = _load(folder, tmp_path / "workers.duckdb", parallel=True)
     assert not ran.exists()
     assert parallel == sequential
     outcomes = [r[1] for r in parallel[0]]
@@ -80,9 +77,12 @@ def test_batches_shrink_towards_the_end_of_a_big_folder(tmp_path):
         files.append(tmp_path / f"{i:04}.csv")
         files[-1].write_bytes(b"x")
     sizes = [len(batch) for batch in load._batches(files, workers=2)]
-    assert sum(sizes) == 1000 and sizes[0] == load.BATCH_FILES
+    options = load.LoadOptions()
+    assert sum(sizes) == 1000 and sizes[0] == options.batch_files
     assert sizes == sorted(sizes, reverse=True)  # the workers finish together
-    assert sizes[-2] == load.BATCH_FILES_AT_END  # and little is left to write after them
-    assert [len(batch) for batch in load._batches(files, workers=1)][:-1] == [load.BATCH_FILES] * (
-        1000 // load.BATCH_FILES
+    assert sizes[-2] == options.batch_files_at_end  # and little is left to write after them
+    assert [len(batch) for batch in load._batches(files, workers=1)][:-1] == [options.batch_files] * (
+        1000 // options.batch_files
     )
+    small = load.LoadOptions(batch_files=10, batch_files_at_end=5)
+    assert [len(b) for b in load._batches(files[:40], workers=2, options=small)] == [10, 7, 5, 5, 5, 5, 3]

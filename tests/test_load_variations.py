@@ -245,3 +245,28 @@ def test_text_beside_the_table_on_a_blank_row_is_ignored_with_a_warning(tmp_path
     report, rows = load_one(write_xlsx(tmp_path / "a.xlsx", cells), db_path)
     assert rows == expected()
     assert [(p.code, p.cell) for p in report.warnings] == [("W_STRAY_TEXT", "AG7")]
+
+
+@pytest.mark.parametrize("same_batch", [False, True])
+def test_a_correction_with_a_unit_fewer_says_which(tmp_path, db_path, same_batch):
+    """#18 item 5: the corrected file replaces the whole earlier version; a unit it leaves out no
+    longer counts for the week, and the report says so."""
+    first = write_xlsx(tmp_path / "v1.xlsx", grid())
+    rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS[:2]]  # 村级 left out
+    second = write_xlsx(tmp_path / "v2.xlsx", grid(rows=rows))
+    if same_batch:
+        _, report = load_paths([first, second], db_path)
+    else:
+        load_paths([first], db_path)
+        [report] = load_paths([second], db_path)
+    assert (report.outcome, report.version) == ("loaded", 2)
+    [dropped] = [p for p in report.warnings if p.code == "W_UNITS_DROPPED"]
+    assert "少了 1 个单位：城关镇村（社区）党组织" in dropped.message and "v1" in dropped.message
+
+
+def test_a_correction_with_every_unit_says_nothing_of_dropped_units(tmp_path, db_path):
+    load_paths([write_xlsx(tmp_path / "v1.xlsx", grid())], db_path)
+    cells = grid()
+    cells[5][4] += 1  # one changed count, the same units
+    [report] = load_paths([write_xlsx(tmp_path / "v2.xlsx", cells)], db_path)
+    assert report.version == 2 and not [p for p in report.warnings if p.code == "W_UNITS_DROPPED"]

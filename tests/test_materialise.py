@@ -24,6 +24,7 @@ VIEWS = (
     "level_scores",
     "county_scores",
     "rankings",
+    "ranking_list",
     "city_level_scores",
     "city_scores",
     "city_indicator_scores",

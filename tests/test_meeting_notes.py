@@ -43,8 +43,36 @@ def test_first_week_has_no_comparison(one_week_db):
     assert "未报送" in text  # only four units sent this week
 
 
-def test_rejected_files_counted(samples_db):
+def test_rejected_files_beside_a_valid_version_are_not_returned_reports(samples_db):
+    """#18 item 3: 西山区's rejected W38 correction sits beside its valid W38 file: its report stands."""
     with reader(samples_db) as con:
         data = page_data.overview_data(con, "2023-W38")
     text = notes.notes_text(data)
-    assert "退回报表 2 份" in text and "西山区" in text
+    assert "尚未重新报送的报表" not in text
+    assert "西山区有文件被退回，但本周已有有效的报表" in text
+    assert "另有 1 份被退回的文件无法识别填报单位" in text  # 红星县 is no unit of the city
+
+
+def test_a_rejected_file_without_a_valid_version_is_a_returned_report(samples_db):
+    with reader(samples_db) as con:
+        data = page_data.overview_data(con, "2023-W38")
+    rejected = data["rejected"].copy()
+    rejected.loc[rejected["county"] == "西山区", "resubmitted"] = False
+    text = notes.notes_text({**data, "rejected": rejected})
+    assert "本周退回、尚未重新报送的报表 1 份（西山区）" in text
+
+
+def test_english_notes_carry_no_chinese_outside_names(latest):
+    """#18 item 10: with the switch on, every sentence is English; names of places and units stay."""
+    import re
+
+    text = notes.notes_text(latest, english=True)
+    names = set(latest["ranking"]["county"]) | {"市直单位"}
+    for line in text.splitlines():
+        assert re.search("[A-Za-z]{3}", line), line
+        rest = line
+        for n in sorted(names, key=len, reverse=True):
+            rest = rest.replace(n, "")
+        rest = re.sub(r"[^\u4e00-\u9fff]+", " ", rest)
+        # what Chinese is left are unit names (…党组织, …党委) and indicator names: data values
+        assert "本周" not in rest and "上热下冷" not in rest and "序时进度" not in rest, line

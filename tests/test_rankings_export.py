@@ -147,7 +147,9 @@ def test_xlsx_golden(hand_db, tmp_path):
     wb = read_back(out)
     assert wb.sheetnames == ["2023-W38"]
     ws = wb.active
-    assert ws["A1"].value == "云州市第二批主题教育推进情况排名（2023-W38（9月18日—9月24日））"
+    assert (
+        ws["A1"].value == "云州市第二批主题教育推进情况排名（2023-W38，9月18日—9月24日）"
+    )  # no nested brackets
     assert "序时进度：14.0%" in ws["A2"].value and "未报送 7 个" in ws["A2"].value
     assert row_values(ws, 4) == [
         "排名",

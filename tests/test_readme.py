@@ -35,3 +35,34 @@ def test_make_targets_in_readme_exist():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for target in set(re.findall(r"(?:^|`)make (\w+)", README, re.M)):
         assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def _tree_modules() -> set[str]:
+    """The modules the README's tree names, as paths (etl/load.py …)."""
+    block = README.split("## Where things are", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    found, folder = set(), ""
+    for line in block.splitlines():
+        if re.match(r"^\S+/$", line.split()[0] if line.split() else ""):
+            folder = line.split()[0]
+            continue
+        if not line.startswith("  "):
+            folder = ""
+        names = re.findall(r"(?<![\w/.`])([\w]+\.py)\b", line.split("   ")[0] if "   " in line else line)
+        found |= {folder + name for name in names}
+    return found
+
+
+def test_readme_tree_has_one_line_per_module():
+    """Every module of etl/, app/ and pages/ has its line in the README's tree, and every module
+    the tree names exists: a new module gets its line when it lands."""
+    listed = _tree_modules()
+    actual = {
+        str(p.relative_to(ROOT))
+        for folder in ("etl", "app", "pages")
+        for p in (ROOT / folder).glob("*.py")
+        if p.name != "__init__.py" or folder == "pages"
+    } | {"dashboard.py"}
+    assert not listed - actual, (
+        f"the README's tree names modules that do not exist: {sorted(listed - actual)}"
+    )
+    assert not actual - listed, f"add a line for each to the README's tree: {sorted(actual - listed)}"

@@ -128,7 +128,6 @@ for line in sys.stdin:
 LOADER = """
 import sys
 from etl import load, snapshot
-load.BATCH_FILES = 1
 write = load.load_many
 def pause(what):
     print(what, flush=True)
@@ -141,7 +140,7 @@ def first_batch_then_pause(*a, _done=[], **k):
     return out
 load.load_many = first_batch_then_pause
 snapshot.before_rename = lambda tmp: pause("publishing")
-reports = load.load_paths(sys.argv[2:], sys.argv[1])
+reports = load.load_paths(sys.argv[2:], sys.argv[1], options=load.LoadOptions(batch_files=1))
 print("done " + ",".join(r.outcome for r in reports), flush=True)
 """
 

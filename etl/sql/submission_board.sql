@@ -1,10 +1,14 @@
 -- The county × week board: for every configured unit and campaign week up to the last week with
--- any file, whether it was submitted, rejected, or corrected (more than one version).
+-- any file, whether it was submitted, rejected, or corrected (more than one version), when it was
+-- first submitted, the week's deadline (cfg_weeks.deadline, from [deadlines] submission) and
+-- whether it is late: first accepted after the deadline, or none yet and the deadline passed at
+-- $now (a parameter, so that tests can freeze the clock).
 WITH weeks AS (
-    SELECT week, week_no FROM cfg_weeks
+    SELECT week, week_no, deadline FROM cfg_weeks
     WHERE week BETWEEN (SELECT min(week) FROM load_log) AND (SELECT max(week) FROM load_log)
 ), versions AS (
     SELECT county, week, count(*) AS versions, max(loaded_at) AS last_loaded_at,
+           min(loaded_at) AS submitted_at,
            max(version) FILTER (WHERE is_current) AS current_version
     FROM submissions GROUP BY ALL
 ), rejected AS (
@@ -17,7 +21,9 @@ SELECT u.county, u.sort_order, w.week, w.week_no,
             WHEN v.versions > 1 THEN '已更正'
             ELSE '已报送' END AS status,
        coalesce(v.versions, 0) AS versions, v.current_version, v.last_loaded_at,
-       coalesce(r.rejected_files, 0) AS rejected_files, r.last_rejected_at
+       coalesce(r.rejected_files, 0) AS rejected_files, r.last_rejected_at,
+       v.submitted_at, w.deadline,
+       coalesce(coalesce(v.submitted_at, $now::TIMESTAMP) > w.deadline, false) AS late
 FROM cfg_units u CROSS JOIN weeks w
 LEFT JOIN versions v ON v.county = u.county AND v.week = w.week
 LEFT JOIN rejected r ON r.county = u.county AND r.week = w.week

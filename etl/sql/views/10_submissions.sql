@@ -1,4 +1,4 @@
--- Contract view (interfaces.md): every accepted version, and which one is current.
+-- Contract view (README, "What other tools rely on"): every accepted version, and which one is current.
 CREATE OR REPLACE VIEW submissions AS
 SELECT v.county, v.week, v.version, v.file_name, v.sha256, v.loaded_at, v.rows,
        (c.version IS NOT NULL) AS is_current

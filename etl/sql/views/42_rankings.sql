@@ -1,4 +1,4 @@
--- Contract view (interfaces.md): week, county, composite, rank, rank_change, gradient, cold_bottom,
+-- Contract view (README, "What other tools rely on"): week, county, composite, rank, rank_change, gradient, cold_bottom,
 -- for the ranked counties only.
 CREATE OR REPLACE VIEW rankings AS
 SELECT r.week, r.county, r.score AS composite, r.rank, r.rank_change, g.gradient,
