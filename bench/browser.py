@@ -41,7 +41,11 @@ RENDERED = (
     )
     + ', [data-testid="stMarkdownContainer"] table'
 )
-NAV_LINKS = '[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"], [data-testid="stNavLink"]'
+# Streamlit's own page list, or the menu dashboard.py draws with st.page_link in its "menu" container
+NAV_LINKS = (
+    '[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"], [data-testid="stNavLink"], '
+    '.st-key-menu a[data-testid="stPageLink-NavLink"]'
+)
 
 
 def chromium_path() -> str | None:
@@ -166,7 +170,7 @@ def switch_pages(page, hrefs: list[str], rounds: int, timeout: float = 60.0) -> 
         for h in hrefs:
             link = page.locator(NAV_LINKS).and_(page.locator(f'[href="{h}"]')).first
             before = page.evaluate(TITLE_JS)
-            if (link.get_attribute("aria-current") or "") == "page":
+            if page_key(h) == page_key(page.url):  # already there: no switch
                 continue
             t = time.perf_counter()
             link.click()
