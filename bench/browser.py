@@ -239,7 +239,10 @@ def measure(env: dict, timeout: float = 120.0, rounds: int = 0) -> dict:
                     )
                 out["pages"] = visits
                 if rounds:
-                    out["switch"] = switch_pages(page, hrefs, rounds)
+                    try:
+                        out["switch"] = switch_pages(page, hrefs, rounds)
+                    except Exception as exc:  # noqa: BLE001 — keep the cold start and the RSS
+                        out["switch"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
                 rss, hwm = rss_mb(server.pid)
                 out["server_rss_mb"], out["server_peak_rss_mb"] = rss, hwm
             finally:

@@ -27,9 +27,6 @@ from . import materialise, snapshot
 from .config import Config, default_config, warehouse_path
 from .warehouse import connect, migrate, transaction
 
-# meta key: "<snapshot number>|<data state>" of the last publish (etl.snapshot)
-PUBLISHED_KEY = "published"
-
 
 class WriteSession:
     """A read-write connection that can be let go and taken again; see the module docstring."""
@@ -85,20 +82,23 @@ class WriteSession:
         return materialise.refresh(self.con)
 
     def publish_if_changed(self) -> Path | None:
-        """Publish the warehouse as a new snapshot when what readers see changed since the newest
-        one: the current versions, the views and config, or the stored scores (a load whose files
-        were all rejected or unchanged changes none of them), or when there is no snapshot yet, or
-        the last publish did not finish. A failed publish leaves readers on the previous snapshot,
-        says so, and is retried by the next session; it never fails the session's work."""
+        """Publish the warehouse as a new snapshot when what readers see differs from the newest
+        snapshot: the current versions, the views and settings, or the stored scores (a load whose
+        files were all rejected or unchanged changes none of them); or when there is no snapshot
+        yet (a publish that did not finish left none newer). A failed publish leaves readers on the
+        previous snapshot, says so, and is made by the next session; it never fails the session's
+        work."""
         con = self.con
-        found = snapshot.published(self.db_path)
-        n = found[-1][0] if found else 0
-        now = "|".join(map(str, materialise.data_state(con)))
-        stored = con.execute("SELECT value FROM meta WHERE key = ?", [PUBLISHED_KEY]).fetchall()
-        if found and stored and stored[0][0] == f"{n}|{now}":
-            return None
+        now = materialise.data_state(con)
+        newest = snapshot.latest(self.db_path)
+        if newest is not None:
+            try:
+                with snapshot.open_snapshot(self.db_path, newest) as published:
+                    if materialise.data_state(published) == now:
+                        return None
+            except (duckdb.Error, OSError):  # unreadable: publish a good one
+                pass
         try:
-            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [PUBLISHED_KEY, f"{n + 1}|{now}"])
             return snapshot.publish(con, self.db_path)
         except OSError as exc:
             print(f"（提示）数据已写入，但发布快照失败，仪表板仍显示上一次的数据：{exc}", file=sys.stderr)
