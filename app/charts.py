@@ -437,7 +437,7 @@ def level_area_heatmap(levels: pd.DataFrame, t: Labeler = _identity):
     # half the page wide on the profile: five columns of 70 px and the level labels fit a 1366 px screen;
     # a level an area does not apply to says so (#18 item 13)
     return temperature_heatmap(
-        df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=350, blank=t("不适用")
+        df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=290, blank=t("不适用")
     )
 
 

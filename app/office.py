@@ -28,6 +28,7 @@ from app.users import (  # noqa: F401  (re-exported for the pages)
 )
 from etl import audit
 from etl.config import Config, default_config, warehouse_path
+from etl.identity import LOUD_CODES
 from etl.load import load_files
 from etl.problems import FileReport, Problem
 from etl.store import log, set_current
@@ -80,6 +81,12 @@ def can_chase(user) -> bool:
     except (PermissionDenied, ValueError):
         return False
     return True
+
+
+def alerts(report: FileReport) -> list[Problem]:
+    """The warnings to read before moving on (another county or week in the file name, units unlike
+    last week's, sheets not read), shown above the file's table of problems."""
+    return [p for p in report.warnings if p.code in LOUD_CODES]
 
 
 def report_status(report: FileReport) -> str:

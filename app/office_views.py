@@ -33,7 +33,7 @@ def late_caption(board: pd.DataFrame, week: str, config: Config) -> None:
     )
     text = f"{week} 报送截止：{deadline_text(deadline)}。"
     if names:
-        st.error(f"{text}{t('逾期')} {len(rows)} 个单位：{names}", icon=":material/schedule:")
+        st.warning(f"{text}{t('逾期')} {len(rows)} 个单位：{names}", icon=":material/schedule:")
     else:
         st.caption(text + "没有逾期的单位。")
 

@@ -115,3 +115,20 @@ def file_names(week: str, by: str = "composite", weeks_: list[str] | None = None
     if weeks_:
         out["multi"] = f"排名汇总_{min(weeks_)}至{max(weeks_)}{basis}.xlsx"
     return out
+
+
+def bulletin_files(db_path, week: str, config: Config | None = None) -> tuple[dict[str, bytes], str]:
+    """The 通报 (.docx), the meeting pack (.pdf) and the XLSX of `week`, as `python -m etl bulletin`
+    writes them: (files keyed docx / pdf / xlsx, "") or ({}, the reason in Chinese)."""
+    from app import bulletin, chart_images  # python-docx, fpdf2, vl-convert: only when asked
+
+    try:
+        return bulletin.week_files(db_path, week, config or default_config()), ""
+    except (bulletin.NoData, chart_images.CJKFontMissing) as exc:
+        return {}, str(exc)
+
+
+def bulletin_names(week: str) -> dict[str, str]:
+    from app import bulletin
+
+    return bulletin.file_names(week)

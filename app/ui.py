@@ -26,6 +26,7 @@ from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 from etl.weeks import WeekError, parse_week, week_label
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PROFILE_PAGE = "pages/county_profile.py"
 PROFILE_URL = "county_profile"  # st.Page's default url_path for pages/county_profile.py
 
@@ -57,6 +58,9 @@ PRINT_CSS = """
     break-inside: avoid !important; page-break-inside: avoid !important;
   }
   canvas, svg { max-width: 100% !important; height: auto !important; }
+  /* side-by-side columns stay side by side on paper (stacked, each took a half-empty page) */
+  [data-testid="stHorizontalBlock"] { display: flex !important; flex-wrap: nowrap !important; }
+  [data-testid="stColumn"] { min-width: 0 !important; }
   [data-testid="stVegaLiteChart"] { width: 100% !important; overflow: visible !important; }
   body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }

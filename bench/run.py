@@ -26,6 +26,7 @@ from pathlib import Path
 
 from etl.config import PROJECT_ROOT
 
+from . import bulletin as bulletin_mod
 from . import corpus as corpus_mod
 from .proc import PYTHON, machine_info, run_measured, run_measured_together
 
@@ -44,6 +45,7 @@ TARGETS = {
     "page_p95_during_reload": 1.5,  # every page's switch p95 during that reload ÷ its idle p95
     "rss_mb": 500.0,  # dashboard server after rendering every page
     "city_week_s": 2.0,  # 11 files into an existing demo warehouse, whole process
+    "bulletin_s": bulletin_mod.TARGET_S,  # 通报 + meeting pack + XLSX of one week, whole process
 }
 
 
@@ -580,6 +582,8 @@ def table_rows(res: dict) -> list[tuple[str, str, str, str]]:
                         "",
                     )
                 )
+    if res.get("bulletin"):
+        rows += bulletin_mod.table_rows(res["bulletin"], _verdict)
     return rows
 
 
@@ -632,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument(
         "--only",
-        default="load,city,queries,pages,browser,reload,exports",
+        default="load,city,queries,pages,browser,reload,exports,bulletin",
         help="comma-separated parts to run (default: all)",
     )
     p.add_argument(
@@ -701,6 +705,9 @@ def main(argv: list[str] | None = None) -> int:
         if "exports" in parts:
             log("bench: exports")
             res["exports"] = measure_exports(db, c.env, work)
+        if "bulletin" in parts:
+            log("bench: weekly documents (etl bulletin)")
+            res["bulletin"] = bulletin_mod.measure_bulletin(db, pick_week_county(db)[0], c.env, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     res["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -11,6 +11,7 @@ import hashlib
 from etl.spreadsheet import ReadError, read_sheets
 
 from .config import Config
+from .identity import name_problems
 from .problems import FileReport, Problem
 from .validate import parse_sheets
 
@@ -26,4 +27,5 @@ def check_bytes(file_name: str, data: bytes, config: Config, sha256: str | None 
     parsed = parse_sheets(sheets, config)
     report.county, report.week = parsed.county, parsed.week
     report.errors, report.warnings, report.rows = parsed.errors, parsed.warnings, parsed.n_rows
+    report.warnings[:0] = name_problems(file_name, parsed.county, parsed.week, config)
     return parsed, report

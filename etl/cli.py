@@ -16,6 +16,7 @@ COMMANDS = {
     "rankings": "etl.export",
     "user": "app.user_cli",
     "backup": "etl.backup",
+    "bulletin": "app.bulletin",
     "audit": "etl.audit",
 }
 

@@ -41,6 +41,7 @@ class Config:
     limits: dict
     auth: dict
     paths: dict
+    bulletin: dict
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -86,6 +87,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         limits=dict(raw["limits"]),
         auth=dict(raw.get("auth", {})),
         paths=dict(raw["paths"]),
+        bulletin=dict(raw.get("bulletin", {})),
     )
 
 

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from etl.spreadsheet import SPREADSHEET_SUFFIXES
-
-from . import audit, sandbox
+from . import audit, file_types, sandbox
 from .config import Config, default_config, warehouse_path
+from .identity import identity_error
 from .pause_points import pause
 from .problems import FileReport, Problem
 from .store import Batch
@@ -40,22 +39,31 @@ class LoadOptions:
 
 
 def iter_files(paths) -> list[Path]:
-    """Files named directly, and spreadsheets found recursively in folders (sorted, no temp files)."""
+    """The spreadsheets to load: files named directly, and those found in folders (list_files)."""
+    return list_files(paths)[0]
+
+
+def list_files(paths) -> tuple[list[Path], list[FileReport]]:
+    """Files named directly, and every file found recursively in folders: the spreadsheets to load
+    (sorted) and a report for each other file, saying why it is skipped (etl/file_types.py)."""
     out: list[Path] = []
+    skipped: list[FileReport] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = [
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in SPREADSHEET_SUFFIXES
-                and not f.name.startswith(("~$", ".~", "."))
-            ]
+            found = []
+            for f in sorted(p.rglob("*"), key=lambda f: (len(f.relative_to(p).parts), str(f))):
+                if not f.is_file():
+                    continue
+                report = file_types.skipped(f)
+                if report is None:
+                    found.append(f)
+                else:
+                    skipped.append(report)
             # a folder's own files before its subfolders' (e.g. resubmitted/), each in name order
-            out.extend(sorted(found, key=lambda f: (len(f.relative_to(p).parts), str(f))))
+            out.extend(found)
         else:
             out.append(p)
-    return out
+    return out, skipped
 
 
 def load_files(
@@ -209,6 +217,10 @@ def _load_one(
             report.errors.insert(0, other_unit(report.county, allowed_unit))
             report.county = allowed_unit
         batch.add_archive(sha, data)
+        if not report.errors and any(p.code == "W_NAME_UNIT" for p in report.warnings):
+            wrong = identity_error(report, parsed.table, batch.units_before(report.county, report.week))
+            if wrong is not None:
+                report.errors.append(wrong)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
         else:
@@ -270,7 +282,7 @@ def load_paths(
     so the session keeps it from start to end, refreshes the stored scores, and publishes a new
     snapshot when a file was loaded."""
     config = config or default_config()
-    files = iter_files(paths)
+    files, skipped = list_files(paths)
     reports: list[FileReport] = []
     bar = tqdm(total=len(files), desc="导入", unit="个文件", delay=1.0, file=sys.stderr, disable=not progress)
     pool = sandbox.shared_pool()
@@ -330,6 +342,7 @@ def load_paths(
         session.refresh_scores()
         pause("publishing")
         session.publish_if_changed()  # nothing to publish when every file was rejected or unchanged
+        reports.extend(skipped)  # last, where the clerk reads the summary
     finally:
         bar.close()
         for _, (_, work) in window:  # a load that failed leaves no work queued in the shared pool
@@ -339,6 +352,9 @@ def load_paths(
 
 
 # ---- command line ---------------------------------------------------------------------------
+
+
+OUTCOMES = ("loaded", "unchanged", "rejected", "skipped")
 
 
 def add_parser(sub) -> None:
@@ -355,8 +371,11 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-def print_report(report: FileReport, verbose: bool = False, out=sys.stdout) -> None:
+def print_report(report: FileReport, verbose: bool = False, out=None) -> None:
+    out = out or sys.stdout  # looked up now: a test (or a caller) may have replaced it
     print(report.summary(), file=out)
+    if report.outcome == "skipped":
+        return  # the summary says why
     for p in report.errors:
         print("    ✗ " + p.text(), file=out)
     shown = report.warnings if verbose else report.warnings[:5]
@@ -387,9 +406,10 @@ def run(args) -> int:
     else:
         for r in reports:
             print_report(r, args.verbose)
-        counts = {k: sum(r.outcome == k for r in reports) for k in ("loaded", "unchanged", "rejected")}
+        counts = {k: sum(r.outcome == k for r in reports) for k in OUTCOMES}
         print(
             f"共 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
-            f"退回 {counts['rejected']}；用时 {time.perf_counter() - started:.1f} 秒"
+            f"退回 {counts['rejected']}，跳过 {counts['skipped']}；用时 {time.perf_counter() - started:.1f} 秒"
         )
-    return 1 if any(r.outcome == "rejected" for r in reports) else 0
+    # 1: a file was rejected, or skipped for a reason to act on (a .et to have saved as .xlsx)
+    return 0 if all(r.ok for r in reports) else 1

@@ -14,6 +14,15 @@ def cell_name(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
+def too_many_rows(label: str, last_row: int, limit: int) -> tuple[str, str]:
+    """E_TOO_MANY_ROWS in words that say what is counted: the sheet's rows, not its units."""
+    return (
+        f"{label}用到了第 {last_row} 行，超过上限 {limit} 行（标题、表头、空行、合计和注释行也计在内，"
+        "不只是单位行）",
+        "请删除表格下方或中间无关的行后再发送；单位很多时请拆分后分别报送",
+    )
+
+
 @dataclass
 class Problem:
     code: str  # stable id, e.g. E_NEGATIVE; docs/operations.md lists them
@@ -57,7 +66,7 @@ class FileReport:
     sha256: str | None = None
     county: str | None = None
     week: str | None = None
-    outcome: str = "rejected"  # loaded | unchanged | rejected
+    outcome: str = "rejected"  # loaded | unchanged | rejected | skipped (not read: see etl/file_types.py)
     version: int | None = None
     rows: int = 0
     errors: list[Problem] = field(default_factory=list)
@@ -67,7 +76,8 @@ class FileReport:
 
     @property
     def ok(self) -> bool:
-        return self.outcome != "rejected"
+        """Nothing for the clerk to chase: not rejected, and not skipped for a reason to act on."""
+        return not self.errors
 
     def summary(self) -> str:
         who = f"{self.county or '?'} {self.week or '?'}"
@@ -78,6 +88,9 @@ class FileReport:
             )
         if self.outcome == "unchanged":
             return f"未变化  {self.file_name}：与已导入的文件完全相同（{who} v{self.version}），未重复导入"
+        if self.outcome == "skipped":
+            why = (self.errors or self.warnings)[0]
+            return f"已跳过  {self.file_name}：{why.message}（{why.hint}）"
         return f"已退回  {self.file_name}：{len(self.errors)} 处错误，整个文件未导入"
 
     def to_dict(self) -> dict:

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import itertools
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import olefile
 import python_calamine as calamine
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+from .cell_faults import find_faults, find_xls_faults
+from .file_types import SPREADSHEET_SUFFIXES, unsupported
+from .problems import too_many_rows
+
+__all__ = ["SPREADSHEET_SUFFIXES", "ReadError", "Sheet", "read_sheets"]
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -32,6 +38,20 @@ class Sheet:
     name: str
     rows: list[list]  # absolute: rows[r][c] is cell (r, c), A1 = (0, 0)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    visible: bool = True  # False for a hidden or very hidden sheet: never read as the table
+    # (row, col) → CellFault of the error values and uncached formulas, which calamine reads as
+    # empty cells: looked for only when a sheet has empty cells where values are needed
+    faults: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
+
+    def mark_faults(self) -> bool:
+        """Put the sheet's error values in place of the empty cells calamine made of them; whether
+        there were any."""
+        found = self.faults() if self.faults is not None else {}
+        self.faults = None
+        for (r, c), fault in found.items():
+            if r < len(self.rows) and c < len(self.rows[r]):
+                self.rows[r][c] = fault
+        return bool(found)
 
 
 def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
@@ -48,11 +68,15 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
         raise ReadError("E_NOT_A_SPREADSHEET", "文件是空的", "请重新导出并发送")
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if data.startswith(ZIP_MAGIC):
-        _check_zip(data, suffix, limits)
-        return _read_calamine(data, limits)
+        infos = _check_zip(data, suffix, limits)
+        sheets = _with_faults(_read_calamine(data, limits), lambda: find_faults(data, infos))
+        if any(i.filename == "content.xml" for i in infos):
+            for sheet in sheets:  # an .ods error cell reads as the number 0, not as empty
+                sheet.mark_faults()
+        return sheets
     if data.startswith(OLE_MAGIC):
         _check_ole(data)
-        return _read_calamine(data, limits)
+        return _with_faults(_read_calamine(data, limits), lambda: find_xls_faults(data))
     if suffix == ".csv":
         return [_read_csv(data, limits)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -61,11 +85,7 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
             f"文件已损坏或不是 {suffix} 表格（文件头无法识别）",
             "请用 Excel/WPS 打开确认后重新保存发送",
         )
-    raise ReadError(
-        "E_UNSUPPORTED_TYPE",
-        f"不支持的文件类型「{suffix or '无扩展名'}」",
-        "请发送 .xlsx、.xls、.ods 或 .csv 文件",
-    )
+    raise ReadError("E_UNSUPPORTED_TYPE", *unsupported(file_name))
 
 
 # A part that inflates more than this many times its packed size is a bomb: spreadsheet XML packs
@@ -74,9 +94,9 @@ MAX_PACKING_RATIO = 200
 RATIO_FROM_BYTES = 1_000_000  # small parts may pack very well (a sheet of empty rows)
 
 
-def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
+def _check_zip(data: bytes, suffix: str, limits: dict) -> list[zipfile.ZipInfo]:
     """What the zip's directory says, before anything is inflated: sizes and packing ratios,
-    macros, external links, encryption."""
+    macros, external links, encryption. Returns the directory (read once, for find_faults too)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -85,6 +105,7 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
             "E_NOT_A_SPREADSHEET", "文件已损坏（压缩包结构无法读取）", "请用 Excel/WPS 打开确认后重新保存发送"
         ) from None
     names = {i.filename.lower() for i in infos}
+    _not_a_workbook(names)
     total = sum(i.file_size for i in infos)
     packed = max(
         (i for i in infos if i.file_size > RATIO_FROM_BYTES),
@@ -116,6 +137,31 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
         )
     if "encryptedpackage" in names:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
+    return infos
+
+
+# a zip holding one of these parts (and no workbook) is another Office document renamed
+_OTHER_DOCUMENTS = {
+    "word/document.xml": "Word 文档（.docx）",
+    "ppt/presentation.xml": "PowerPoint 演示文稿（.pptx）",
+    "xl/workbook.bin": "Excel 二进制工作簿（.xlsb）",
+}
+
+
+def _not_a_workbook(names: set[str]) -> None:
+    """Another Office document, or a plain zip, renamed .xlsx: said so (calamine would only say
+    CalamineError). A package with a workbook anywhere else is left to calamine."""
+    if "xl/workbook.xml" in names or "content.xml" in names:
+        return
+    what = next((kind for part, kind in _OTHER_DOCUMENTS.items() if part in names), None)
+    if what is None and "[content_types].xml" in names:
+        return  # an Office package whose workbook part has another name: calamine judges it
+    what = what or "压缩包（.zip）"
+    raise ReadError(
+        "E_NOT_A_SPREADSHEET",
+        f"这是{what}，只是扩展名被改成了表格的扩展名，不是表格",
+        "请发送 Excel 表格本身：用 Excel/WPS 打开调度表后“另存为” .xlsx",
+    )
 
 
 FILEPASS = 0x002F  # the record an encrypted .xls has right after its first BOF
@@ -175,9 +221,7 @@ def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
         end = sheet.end or (0, 0)
         if end[0] + 1 > limits["max_rows"]:
             raise ReadError(
-                "E_TOO_MANY_ROWS",
-                f"工作表「{meta.name}」有 {end[0] + 1} 行，超过上限 {limits['max_rows']}",
-                "请删除无关的空行或数据后再发送",
+                "E_TOO_MANY_ROWS", *too_many_rows(f"工作表「{meta.name}」", end[0] + 1, limits["max_rows"])
             )
         if end[1] + 1 > limits["max_columns"]:
             raise ReadError(
@@ -194,8 +238,25 @@ def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
             )
         rows = sheet.to_python(skip_empty_area=False)
         _check_cells(meta.name, rows, limits)
-        sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or [])))
+        visible = meta.visible == calamine.SheetVisibleEnum.Visible
+        sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or []), visible))
     return sheets
+
+
+def _with_faults(sheets: list[Sheet], find) -> list[Sheet]:
+    """Give each sheet a way to find its error cells (cell_faults.py), searched once for the file
+    and only if a sheet asks."""
+    found = functools.cache(lambda: _faults_or_none(find))
+    for sheet in sheets:
+        sheet.faults = functools.partial(lambda name: found().get(name, {}), sheet.name)
+    return sheets
+
+
+def _faults_or_none(find) -> dict:
+    try:
+        return find()
+    except Exception:  # noqa: BLE001 - calamine read the file: a part it ignores is not the file's fault
+        return {}
 
 
 def _check_cells(sheet_name: str, rows: list[list], limits: dict) -> None:
@@ -261,9 +322,7 @@ def _read_csv_rows(text: str, limits: dict) -> list[list]:
         for row in csv.reader(io.StringIO(text, newline="")):
             rows.append(row)
             if len(rows) > limits["max_rows"]:
-                raise ReadError(
-                    "E_TOO_MANY_ROWS", f"CSV 超过 {limits['max_rows']} 行", "请删除无关的数据后再发送"
-                )
+                raise ReadError("E_TOO_MANY_ROWS", *too_many_rows("CSV ", len(rows), limits["max_rows"]))
             if len(row) > limits["max_columns"]:
                 raise ReadError(
                     "E_TOO_MANY_COLUMNS",

@@ -151,21 +151,28 @@ class Batch:
         key = (report.county, report.week)
         self.know([report.county])
         first, n = len(self.unit_rows["unit"]), len(table["unit"])
-        earlier_weeks = [w for w in self.weeks[report.county] if w < report.week]
-        if earlier_weeks and n:
-            prev = max(earlier_weeks)
-            # the previous week as it is now: rows of this batch, or a version in the warehouse
-            self.decrease_checks.append(
-                (
-                    report,
-                    sheet,
-                    first,
-                    n,
-                    prev,
-                    self.pending.get((report.county, prev)),
-                    self.current[report.county, prev],
+        weeks = self.weeks[report.county]
+        earlier_weeks = [w for w in weeks if w < report.week]
+        # an earlier week resubmitted: its counts may not exceed the following week's either
+        later_weeks = [w for w in weeks if w > report.week]
+        for other, later in (
+            (max(earlier_weeks, default=None), False),
+            (min(later_weeks, default=None), True),
+        ):
+            if other is not None and n:
+                # the other week as it is now: rows of this batch, or a version in the warehouse
+                self.decrease_checks.append(
+                    (
+                        report,
+                        sheet,
+                        first,
+                        n,
+                        other,
+                        self.pending.get((report.county, other)),
+                        self.current[report.county, other],
+                        later,
+                    )
                 )
-            )
         replaced = self.current.get(key)
         if replaced is not None:
             self._check_dropped_units(report, table, replaced)
@@ -191,6 +198,25 @@ class Batch:
             self.unit_rows[name].extend(repeat(values, n))
         for name in UNIT_ROW_COLUMNS[3:]:
             self.unit_rows[name].extend(table[name])
+
+    def units_before(self, county: str, week: str) -> set | None:
+        """The unit keys of the county's latest week before this one, as it is now (None when it has
+        no earlier week): etl/identity.py asks when a file's name names another county."""
+        self.know([county])
+        earlier = [w for w in self.weeks[county] if w < week]
+        if not earlier:
+            return None
+        prev = max(earlier)
+        pending = self.pending.get((county, prev))
+        if pending is not None:
+            return set(self.unit_rows["unit_key"][pending[0] : sum(pending)])
+        return {
+            key
+            for (key,) in self.con.execute(
+                "SELECT coalesce(unit_key, unit) FROM unit_rows WHERE county = ? AND week = ? AND version = ?",
+                [county, prev, self.current[county, prev]],
+            ).fetchall()
+        }
 
     def _check_dropped_units(self, report: FileReport, table: dict[str, list], replaced: int) -> None:
         """A correction that leaves out units of the version it replaces says which (#18 item 5):
@@ -221,36 +247,51 @@ class Batch:
             )
 
     def _check_decreases(self, rows: pa.Table) -> None:
-        """Cumulative counts lower than the same unit's in the county's previous submitted week."""
+        """Cumulative counts lower than the same unit's in the county's previous submitted week, or
+        (an earlier week resubmitted) higher than in the following week; and a week whose units have
+        nothing in common with the previous week's (another county's table?)."""
         counts, keys = _count_matrix(rows), rows.column("unit_key")
         units, row_nos = self.unit_rows["unit"], self.unit_rows["row_no"]
-        for report, sheet, first, n, prev, earlier, version in self.decrease_checks:
-            if earlier is not None:
-                old_keys, old_counts = keys.slice(*earlier), counts[earlier[0] : sum(earlier)]
+        for report, sheet, first, n, other, pending, version, later in self.decrease_checks:
+            if pending is not None:
+                old_keys, old_counts = keys.slice(*pending), counts[pending[0] : sum(pending)]
             else:
                 found = self.con.sql(
                     f"SELECT coalesce(unit_key, unit) AS unit_key, {', '.join(COUNT_IDS)} FROM unit_rows "
                     "WHERE county = ? AND week = ? AND version = ?",
-                    params=[report.county, prev, version],
+                    params=[report.county, other, version],
                 ).to_arrow_table()
                 old_keys, old_counts = found.column("unit_key"), _count_matrix(found)
             new_keys = keys.slice(first, n)
+            new_counts = counts[first : first + n]
             if new_keys.equals(old_keys):  # the usual week: the same units in the same order, row for row
-                if not (counts[first : first + n] < old_counts).any():
+                if not ((old_counts < new_counts) if later else (new_counts < old_counts)).any():
                     continue
                 at = np.arange(n)
-            else:  # where each unit was in the previous week (-1: not there), matched in Arrow
+            else:  # where each unit was in the other week (-1: not there), matched in Arrow
                 at = pc.index_in(new_keys, value_set=old_keys.combine_chunks()).fill_null(-1).to_numpy()
             same = np.flatnonzero(at >= 0)
-            lower = counts[first + same] < old_counts[at[same]]  # NaN (a blank) is never lower
-            for i, j in zip(*np.nonzero(lower)):  # row by row, metric by metric
+            if not len(same) and len(old_keys) and not later:
+                report.warnings.append(_no_common_units(report, sheet, n, other))
+                continue
+            ours, theirs = counts[first + same], old_counts[at[same]]
+            wrong = theirs < ours if later else ours < theirs  # NaN (a blank) is never lower
+            for i, j in zip(*np.nonzero(wrong)):  # row by row, metric by metric
                 row, metric = first + same[i], COUNT_IDS[j]
                 new, old = int(counts[row, j]), int(old_counts[at[same[i]], j])
+                label = f"「{units[row]}」的「{BY_ID[metric].label}」为 {new}"
                 report.warnings.append(
                     Problem(
+                        "W_ABOVE_NEXT_WEEK",
+                        f"{label}，多于下一周（{other}）已报送的 {old}；累计数不会减少",
+                        f"请核对本表与 {other} 的报表，其中之一有误",
+                        sheet=sheet,
+                        row=row_nos[row],
+                    )
+                    if later
+                    else Problem(
                         "W_DECREASE",
-                        f"「{units[row]}」的「{BY_ID[metric].label}」为 {new}，少于上一次报送（{prev}）"
-                        f"的 {old}；本表应填累计数",
+                        f"{label}，少于上一次报送（{other}）的 {old}；本表应填累计数",
                         "请核对是否填成了本周新增数",
                         sheet=sheet,
                         row=row_nos[row],
@@ -312,6 +353,15 @@ class Batch:
             )
         finally:
             self.con.unregister("batch_incoming")
+
+
+def _no_common_units(report: FileReport, sheet: str | None, n: int, prev: str) -> Problem:
+    return Problem(
+        "W_UNITS_CHANGED",
+        f"本表的 {n} 个单位与{report.county}上一次报送（{prev}）的单位没有一个相同",
+        f"请核对文件是否是{report.county}的表（可能发错了县，或填报单位填错）",
+        sheet=sheet,
+    )
 
 
 def _count_matrix(rows: pa.Table) -> np.ndarray:

@@ -13,13 +13,16 @@ from operator import gt
 
 from .cells import (
     COUNT_UNITS,
+    EXCEL_ERRORS,
     CellError,
     clean_name,
+    fault_error,
     is_blank,
     is_not_applicable,
     name_key,
     parse_count,
     parse_flag,
+    shown,
     squeeze,
     text_of,
 )
@@ -43,6 +46,7 @@ NOTE_LABELS = ("注", "说明", "填表说明", "备注:")
 _QUIET_BLANKS = frozenset({None, "", *NOT_APPLICABLE})
 
 _LEVELS = {level: level for level in LEVEL_SET}
+_NAME_TYPES = frozenset({str, int, float, type(None)})  # what a unit name can be read from
 
 # Order of a row's problems: its name, its level, its metric cells left to right, then row checks.
 _ORDER_UNIT, _ORDER_LEVEL, _ORDER_METRIC = 0, 1, 2
@@ -140,16 +144,50 @@ def read_columns(rows: list[list], body: list[int], cols: dict, found: Found) ->
     _row_checks(table, body, cols, found)
     remarks = cols.get("remarks")
     table["remarks"] = (
-        [None] * len(body)
-        if remarks is None
-        else [None if v is None or v == "" else (clean_name(v) or None) for v in columns[remarks]]
+        [None] * len(body) if remarks is None else _remarks(columns[remarks], body, remarks, found)
     )
     return table
+
+
+def _remarks(values, body, c, found: Found) -> list:
+    """Free text; a date or number cell is kept as Excel shows it, an error value is not kept."""
+    out = []
+    for r, v in zip(body, values):
+        if v is None or v == "":
+            out.append(None)
+        elif v.__class__ is str and v not in EXCEL_ERRORS:
+            out.append(clean_name(v) or None)
+        else:
+            fault = fault_error(v, "备注文字") if isinstance(v, str) else None  # an error value
+            if fault is not None:
+                found.add(
+                    r,
+                    _ORDER_RELATION + len(RELATIONS),
+                    fault.code,
+                    f"「备注」{fault.message}",
+                    fault.hint,
+                    c=c,
+                )
+            out.append(None if fault else clean_name(shown(v)) or None)
+    return out
 
 
 def _units(raw_names, body, c, found: Found) -> tuple[list, list]:
     units, keys, seen = [], [], {}
     for r, raw in zip(body, raw_names):
+        if raw.__class__ not in _NAME_TYPES or raw in EXCEL_ERRORS:
+            # a date, a logical value or an error value is not a name anyone wrote
+            found.add(
+                r,
+                _ORDER_UNIT,
+                "E_UNIT_NAME_TYPE",
+                f"单位名称「{shown(raw)}」不是文字名称",
+                "请把单元格格式改为“文本”或“常规”，填写单位全称",
+                c=c,
+            )
+            units.append("")
+            keys.append("")
+            continue
         unit = clean_name(raw)
         key = name_key(unit)
         if key == unit:
@@ -184,7 +222,7 @@ def _levels(raw_levels, body, c, found: Found) -> list:
                     r,
                     _ORDER_LEVEL,
                     "E_UNKNOWN_LEVEL",
-                    f"层级「{text_of(raw)}」无法识别" if written else "层级为空",
+                    f"层级「{shown(raw)}」无法识别" if written else "层级为空",
                     "层级应为 市级、县级、乡镇级 或 村级",
                     c=c,
                 )
@@ -293,7 +331,7 @@ def _metric_value(column, raw, level, applies: bool, r: int, c: int, order: int,
             r,
             order,
             "W_NOT_APPLICABLE",
-            f"「{column.label}」不适用于{level}，已忽略该值（{text_of(raw)}）",
+            f"「{column.label}」不适用于{level}，已忽略该值（{shown(raw)}）",
             "不适用的指标请留空或填“/”",
             c=c,
         )

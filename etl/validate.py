@@ -8,10 +8,19 @@ from dataclasses import dataclass, field
 
 from etl.spreadsheet import Sheet
 
-from .cells import CellError, is_blank, is_not_applicable, parse_count, parse_week, squeeze, text_of
+from .cells import (
+    CellError,
+    fault_error,
+    is_blank,
+    is_not_applicable,
+    parse_count,
+    parse_week,
+    shown,
+    squeeze,
+)
 from .columns import LEVEL_SET, METRICS
 from .config import Config
-from .layout import Layout, find_layout, find_metadata
+from .layout import HEADER_SCAN_ROWS, Layout, find_layout, find_metadata
 from .problems import Problem, cell_name
 from .unit_rows import Found, body_rows, cell_at, keep_rows, read_columns
 from .weeks import week_monday, week_sunday
@@ -46,20 +55,97 @@ def match_unit(value, config: Config) -> str | None:
 
 
 def parse_sheets(sheets: list[Sheet], config: Config) -> Parsed:
-    """Pick the first sheet with the header, then read metadata and rows."""
-    for sheet in sheets:
-        layout = find_layout(sheet)
-        if layout is not None:
-            return parse_layout(layout, config)
+    """The one visible sheet that holds the table → metadata and rows. Hidden sheets are never read
+    (they often hold last week's table); two visible tables are not guessed between."""
+    found = [(sheet, find_layout(sheet)) for sheet in sheets]
+    visible = [(s, layout) for s, layout in found if layout is not None and s.visible]
+    hidden = [s for s, layout in found if layout is not None and not s.visible]
+    if len(visible) == 1:
+        sheet, layout = visible[0]
+        parsed = parse_layout(layout, config)
+        if (parsed.errors or any(p.code == "W_EMPTY" for p in parsed.warnings)) and sheet.mark_faults():
+            # an error value or a formula without its value reads as an empty cell: where that
+            # matters (a value missing, or the file refused anyway), find them and judge again
+            parsed = parse_layout(find_layout(sheet) or layout, config)
+        skipped = [s for s in sheets if s is not sheet and (not s.visible or _has_content(s))]
+        if skipped:
+            parsed.add(
+                Problem(
+                    "W_SHEETS_SKIPPED",
+                    f"只读取了工作表「{sheet.name}」；未读取"
+                    + "、".join(
+                        f"「{s.name}」"
+                        + ("（隐藏，含调度表）" if s in hidden else "（隐藏）" if not s.visible else "")
+                        for s in skipped
+                    ),
+                    "如其他工作表中有本周数据，请合并到一张表后再发送",
+                    sheet=sheet.name or None,
+                )
+            )
+        return parsed
     parsed = Parsed()
-    parsed.add(
-        Problem(
-            "E_NO_HEADER",
-            "没有找到含表头（序号、单位名称、层级……）的工作表",
-            "请使用下发的周调度表模板填写，不要修改表头",
+    if len(visible) > 1:
+        names = "、".join(f"「{s.name}」" for s, _ in visible)
+        parsed.add(
+            Problem(
+                "E_SHEETS_AMBIGUOUS",
+                f"工作表{names}都含有调度表，无法确定应导入哪一张",
+                "请只保留本周的一张调度表（删除或另存其他工作表）后再发送",
+            )
         )
-    )
+    elif hidden:
+        names = "、".join(f"「{s.name}」" for s in hidden)
+        parsed.add(
+            Problem(
+                "E_TABLE_HIDDEN",
+                f"调度表只在隐藏的工作表{names}中；隐藏的工作表不读取（常是上周的旧表）",
+                "请在 Excel/WPS 中右键工作表标签 →“取消隐藏”，确认是本周数据后再保存发送",
+            )
+        )
+    elif (separator := csv_separator(sheets)) is not None:
+        parsed.add(
+            Problem(
+                "E_CSV_SEPARATOR",
+                f"CSV 文件的各列用{separator}分隔，不是逗号，无法分出列",
+                "请在 Excel/WPS 中打开后另存为 .xlsx（或“CSV UTF-8（逗号分隔）”）再发送",
+            )
+        )
+    else:
+        names = "、".join(f"「{s.name}」" for s in sheets if s.name)
+        parsed.add(
+            Problem(
+                "E_NO_HEADER",
+                (f"工作表{names}中" if names else "") + "没有找到含表头（序号、单位名称、层级……）的表格",
+                "请使用下发的周调度表模板填写，不要修改表头",
+            )
+        )
     return parsed
+
+
+# what an error cell read as empty leads to where a value is needed
+_EMPTY_CODES = frozenset(
+    {"W_EMPTY", "E_UNIT_NAME_MISSING", "E_UNKNOWN_LEVEL", "E_UNIT_MISSING", "E_WEEK_MISSING"}
+)
+
+
+def _has_content(sheet: Sheet) -> bool:
+    return any(not is_blank(v) for row in sheet.rows for v in row)
+
+
+_SEPARATORS = {"\t": "制表符（Tab）", ";": "分号（;）", "；": "全角分号（；）", "|": "竖线（|）"}
+
+
+def csv_separator(sheets: list[Sheet]) -> str | None:
+    """A CSV read with commas whose header row is one cell holding another separator: its name."""
+    if len(sheets) != 1 or sheets[0].name:  # a CSV is one sheet without a name
+        return None
+    for row in sheets[0].rows[:HEADER_SCAN_ROWS]:
+        cells = [v for v in row if not is_blank(v)]
+        if len(cells) == 1 and "单位名称" in cells[0]:
+            for separator, name in _SEPARATORS.items():
+                if cells[0].count(separator) >= 3:
+                    return name
+    return None
 
 
 def _metadata(parsed: Parsed, layout: Layout, config: Config) -> None:
@@ -71,11 +157,15 @@ def _metadata(parsed: Parsed, layout: Layout, config: Config) -> None:
     else:
         raw, ref = meta.unit
         parsed.county = match_unit(raw, config)
-        if parsed.county is None:
+        fault = fault_error(raw, "单位名称")
+        if fault is not None:
+            parsed.county = None
+            parsed.add(Problem(fault.code, "填报单位：" + fault.message, fault.hint, cell=ref, **where))
+        elif parsed.county is None:
             parsed.add(
                 Problem(
                     "E_UNIT_UNKNOWN",
-                    f"填报单位「{text_of(raw)}」不是本市的县（市、区）或市直单位",
+                    f"填报单位「{shown(raw)}」不是本市的县（市、区）或市直单位",
                     "应为：" + "、".join(config.units),
                     cell=ref,
                     **where,
@@ -179,7 +269,7 @@ def _check_total(
             parsed.add(
                 Problem(
                     "W_TOTAL_UNREADABLE",
-                    f"合计行「{column.label}」的值「{text_of(raw)}」无法识别，未核对",
+                    f"合计行「{column.label}」的值「{shown(raw)}」无法识别，未核对",
                     cell=cell_name(r, cols[column.id]),
                     **where,
                 )

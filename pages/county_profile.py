@@ -19,7 +19,8 @@ st.subheader(ui.md(county))
 row = data["ranking_row"]
 scores = data["scores"]
 now = scores[(scores["week"] == week) & (scores["dimension"] == "composite")]
-k = st.columns(5)
+with st.container(key="kpis"):  # two to a row on a phone (ui.PHONE_CSS)
+    k = st.columns(5)
 if len(now):
     r = now.iloc[0]
     k[0].metric(t("综合得分"), f"{r['shown']:.1f}", border=True)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app import rankings_page, signin, ui
+from app.ui import t
 from etl.config import default_config, warehouse_path
+from etl.warehouse import data_version
 from etl.warehouse_reader import NoWarehouse, ensure_schema
 
 config = default_config()
@@ -72,6 +74,40 @@ d2.download_button(
     icon=":material/description:",
     on_click="ignore",
 )
+
+st.subheader(t("通报与会议材料"))
+st.caption(
+    t(
+        "公文格式的通报（Word，可修改）、领导小组会议材料（PDF）和排名表（Excel），"
+        "与命令 python -m etl bulletin 生成的相同。"
+    )
+)
+made_for = (week, data_version(db))
+if st.button(t("生成通报和会议材料"), key="make_bulletin", icon=":material/article:"):
+    with st.spinner(t("正在生成通报和会议材料……")):
+        st.session_state["bulletin_files"] = (made_for, *rankings_page.bulletin_files(db, week, config))
+made = st.session_state.get("bulletin_files")
+if made and made[0] == made_for:
+    files, problem = made[1], made[2]
+    if problem:
+        st.error(problem)
+    else:
+        bnames = rankings_page.bulletin_names(week)
+        b1, b2, b3 = st.columns(3)
+        for col, kind, text, mime, icon in (
+            (b1, "docx", t("下载通报（Word）"), ui.DOCX_MIME, ":material/description:"),
+            (b2, "pdf", t("下载会议材料（PDF）"), "application/pdf", ":material/picture_as_pdf:"),
+            (b3, "xlsx", t("下载排名表（Excel）"), ui.XLSX_MIME, ":material/table_view:"),
+        ):
+            col.download_button(
+                text,
+                files[kind],
+                file_name=bnames[kind],
+                mime=mime,
+                key=f"download_bulletin_{kind}",
+                icon=icon,
+                on_click="ignore",
+            )
 
 st.subheader("多周汇总（月度通报）")
 chosen = st.multiselect(

@@ -55,6 +55,10 @@ def render_reports(reports) -> None:
                 st.info(text, icon=":material/info:")
             else:
                 st.error(text, icon=":material/cancel:")
+            for alert in office.alerts(report):
+                st.warning(
+                    f"**{ui.t('请先核对')}**：{alert.message}（{alert.hint}）", icon=":material/warning:"
+                )
             if report.errors or report.warnings:
                 frame = office.problems_frame(report)
                 # a static table: 问题 and 怎么改 wrap in full on screen and on paper (#18 item 6)

@@ -76,6 +76,10 @@ def test_bench_quick_runs_every_part(tmp_path):
         assert reload["alone"]["seconds"] > 0 and reload["with_viewers"]["seconds"] > 0
         assert "second_process_switches" in reload and reload["exceptions"] == 0
     assert res["exports"]["in_process"]["xlsx"]["bytes"] > 0
+    bulletin = res["bulletin"]
+    assert "error" not in bulletin, bulletin.get("error")
+    assert sorted(n.rsplit(".", 1)[-1] for n in bulletin["files"]) == ["docx", "pdf", "xlsx"]
+    assert bulletin["in_process"]["seconds"] > 0 and "weekly documents" in r.stdout
     assert res["table"] and all(len(row) == 4 for row in res["table"])
     assert "load ÷ bare read" in r.stdout
 

@@ -68,7 +68,8 @@ def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
     assert not ran.exists()
     assert parallel == sequential
     outcomes = [r[1] for r in parallel[0]]
-    assert outcomes.count("rejected") == 1 and outcomes.count("loaded") == len(outcomes) - 1
+    files = [o for o in outcomes if o != "skipped"]  # the demo's manifest is named as skipped
+    assert files.count("rejected") == 1 and files.count("loaded") == len(files) - 1
 
 
 def test_batches_shrink_towards_the_end_of_a_big_folder(tmp_path):

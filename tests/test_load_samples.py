@@ -114,7 +114,13 @@ def test_loading_the_folder_twice_adds_nothing(tmp_path):
     db = tmp_path / "w.duckdb"
     load_paths([require_samples() / "dispatch"], db)
     again = load_paths([require_samples() / "dispatch"], db)
-    assert {r.outcome for r in again} == {"unchanged", "rejected"}
+    assert {r.outcome for r in again} == {"unchanged", "rejected", "skipped"}
+    # the samples' own notes are named as skipped, not loaded
+    assert {r.file_name for r in again if r.outcome == "skipped"} == {
+        "manifest.json",
+        "truth.json",
+        "expected.json",
+    }
     assert sum(r.outcome == "unchanged" for r in again) == 21
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*), max(version) FROM submissions").fetchone() == (21, 1)
@@ -127,7 +133,7 @@ def test_loading_the_folder_twice_adds_nothing(tmp_path):
 def test_round2_corrections_become_current_with_history(tmp_path):
     db = tmp_path / "w.duckdb"
     load_paths([require_samples() / "dispatch"], db)
-    reports = load_paths([require_samples() / "dispatch-round2"], db)
+    reports = [r for r in load_paths([require_samples() / "dispatch-round2"], db) if r.outcome != "skipped"]
     assert [r.outcome for r in reports] == ["loaded", "loaded"]
     assert all(r.resubmission and r.version == 2 for r in reports)
     for week, counties in _truth("dispatch-round2").items():

@@ -1,0 +1,408 @@
+"""`python -m etl bulletin --week W --out DIR`: one week's 通报 (.docx), meeting pack (.pdf) and XLSX
+ranking, from the same data bundles the dashboard's pages read (app.page_data over etl.scoring's
+views) and the dashboard's own charts (app.charts, drawn by app.chart_images). The 排名导出 page
+offers the same three files through week_files().
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from app import bulletin_docx, chart_images, charts, meeting_pack, notes, page_data
+from app.bulletin_text import Bulletin, build_bulletin, numeral
+from app.meeting_pack import AreaPage, Chart, Pack
+from etl import export, scoring
+from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config, warehouse_path
+from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
+from etl.weeks import WeekError, parse_week, week_label
+
+CHUNK = 15  # counties in one heat map or one block of slopes: still legible on A4
+MAX_BARS = 30  # beyond this an area's bars show the top and bottom TOP_BOTTOM
+TOP_BOTTOM = 10
+STEPS = ("读取数据", "绘制图表", "生成通报（Word）", "生成会议材料（PDF）", "生成排名表（Excel）")
+
+
+class NoData(ValueError):
+    """The week has nothing to report; the message is Chinese and names the weeks that have data."""
+
+
+@dataclass
+class WeekData:
+    week: str
+    overview: dict
+    city_dims: dict
+    areas: dict
+    status: dict
+
+
+def read_week(con, week: str, config: Config) -> WeekData:
+    weeks = scoring.weeks_with_data(con)
+    if not weeks:
+        raise NoData("数据库中还没有任何报送数据。请先导入各县（市、区）的周调度表（python -m etl load）。")
+    if week not in weeks:
+        raise NoData(f"{week} 没有任何报送数据，无法生成通报。有数据的统计周：{weeks[0]} 至 {weeks[-1]}。")
+    city = page_data.city_scores(con)
+    now = city[city["week"] == week]
+    return WeekData(
+        week=week,
+        overview=page_data.overview_data(con, week, config),
+        city_dims={r.dimension: float(r.shown) for r in now.itertuples() if pd.notna(r.shown)},
+        areas={d: page_data.dimension_data(con, week, d, config) for d in DIMENSIONS},
+        status=page_data.data_status(con),
+    )
+
+
+# --- charts ----------------------------------------------------------------------------------------
+
+
+def _chunks(items: list, n: int = CHUNK) -> list[list]:
+    return [items[i : i + n] for i in range(0, len(items), n)] or [[]]
+
+
+def _bars_subset(ranking: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    scored = ranking[ranking["score"].notna()]
+    if len(scored) <= MAX_BARS:
+        return ranking, ""
+    half = TOP_BOTTOM
+    part = pd.concat([scored.head(half), scored.tail(half)])
+    return part, f"共 {len(scored)} 个县（市、区），图中为前 {half} 名和后 {half} 名。"
+
+
+def _bars(chart):
+    """The area bars with their county labels clear of the light dots drawn just left of the axis."""
+    return None if chart is None else chart.configure_axisY(labelPadding=14)
+
+
+def _heatmap(levels: pd.DataFrame, profile, dimension: str, config: Config, block: list[str], last: bool):
+    """The dashboard's county × level heat map of one block of counties (the city column on the last)."""
+    part = levels[levels["county"].isin(block)]
+    return charts.county_level_heatmap(
+        part, profile if last else None, dimension, city_label=config.city, max_width=900
+    )
+
+
+def render_charts(wd: WeekData, config: Config) -> dict:
+    """Every picture of both documents, drawn once. Beyond CHUNK counties the heat maps and slopes
+    show the counties with the largest 温差 (the full figures are in the tables)."""
+    ov = wd.overview
+    ranking = ov["ranking"]
+    progress = ov["expected_progress"]
+    counties = [c for c in config.counties if c in set(ov["levels"]["county"])]
+    flagged = set(ranking.loc[ranking["cold_bottom"], "county"])
+    by_gradient = ranking.dropna(subset=["gradient"]).sort_values("gradient", ascending=False, kind="stable")
+    many = len(counties) > CHUNK
+    if many:  # the largest 温差 first: the 通报's one heat map is the first block
+        order = {c: i for i, c in enumerate(config.counties)}
+        blocks = [sorted(b, key=order.get) for b in _chunks(by_gradient["county"].head(2 * CHUNK).tolist())]
+        counties = [c for b in blocks for c in b]
+    else:
+        blocks = _chunks(counties)
+    bars, bars_note = _bars_subset(ranking)
+    jobs = {"ranking": (_bars(charts.dimension_score_bars(bars, "composite", progress)), 760)}
+    for i, block in enumerate(blocks):
+        last = i == len(blocks) - 1
+        jobs[f"heat{i}"] = (_heatmap(ov["levels"], ov["city_profile"], "composite", config, block, last), 900)
+        if i == 0 or not many:  # beyond CHUNK counties: the slopes of the coldest-bottomed only
+            jobs[f"slopes{i}"] = (
+                charts.slope_small_multiples(ov["levels"][ov["levels"]["county"].isin(block)], flagged),
+                900,
+            )
+    notes_ = {}
+    for d, data in wd.areas.items():
+        part, notes_[d] = _bars_subset(data["ranking"])
+        jobs[f"bars_{d}"] = (_bars(charts.dimension_score_bars(part, d, progress)), 760)
+        if not many:
+            jobs[f"levels_{d}"] = (_heatmap(data["levels"], None, d, config, counties, True), 900)
+    pngs = chart_images.render_many(jobs)
+    note = f"（温差最大的 {len(counties)} 个县（市、区））" if many else ""
+    return {
+        "ranking": pngs["ranking"],
+        "ranking_note": bars_note,
+        "heatmap": pngs["heat0"],
+        "heatmap_note": f"（温差最大的 {len(blocks[0])} 个县（市、区））" if many else "",
+        "pack_heatmaps": [pngs[f"heat{i}"] for i in range(len(blocks)) if pngs[f"heat{i}"]],
+        "slopes": [pngs[f"slopes{i}"] for i in range(len(blocks)) if pngs.get(f"slopes{i}")],
+        "temperature_note": note,
+        "areas": {
+            d: {
+                "bars": pngs[f"bars_{d}"],
+                "note": notes_[d],
+                "levels": [pngs[f"levels_{d}"]] if pngs.get(f"levels_{d}") else [],
+            }
+            for d in DIMENSIONS
+        },
+    }
+
+
+# --- the two documents -----------------------------------------------------------------------------
+
+
+def bulletin_of(wd: WeekData, config: Config) -> Bulletin:
+    return build_bulletin(wd.overview, wd.city_dims, config)
+
+
+def docx_bytes(wd: WeekData, images: dict, config: Config) -> bytes:
+    b = bulletin_of(wd, config)
+    for s in b.sections:
+        for block in s.blocks:
+            if getattr(block, "key", None) == "ranking" and images.get("ranking_note"):
+                block.caption += f"（{images['ranking_note'].rstrip('。')}）"
+            if getattr(block, "key", None) == "heatmap":
+                block.caption += images.get("heatmap_note", "")
+    method = export.method_note(config)
+    return bulletin_docx.bulletin_docx(b, wd.overview["ranking"], images, method)
+
+
+def _kpis(ov: dict) -> list[tuple[str, str, str]]:
+    ranking, prev = ov["ranking"], ov.get("prev_ranking")
+
+    def change(now, before, digits=1):
+        if before is None or now is None:
+            return "较上周 —"
+        d = round(now - before, digits)
+        return f"较上周 {d:+.{digits}f}" if digits else f"较上周 {int(d):+d}"
+
+    n_sub = int(ranking["submitted"].sum())
+    cold = int(ranking["cold_bottom"].sum())
+    return [
+        (
+            "全市综合得分",
+            "—" if ov["city_composite"] is None else f"{ov['city_composite']:.1f}",
+            change(ov["city_composite"], ov["city_composite_prev"]),
+        ),
+        ("序时进度", f"{ov['expected_progress']:.1f}%", ""),
+        (
+            "已报送县（市、区）",
+            f"{n_sub} / {ov['n_counties']}",
+            change(n_sub, int(prev["submitted"].sum()) if prev is not None else None, 0),
+        ),
+        (
+            "上热下冷",
+            f"{cold}",
+            change(cold, int(prev["cold_bottom"].sum()) if prev is not None else None, 0),
+        ),
+        ("红灯", f"{ov['red_lights']}", change(ov["red_lights"], ov["red_lights_prev"], 0)),
+    ]
+
+
+def _ranking_rows(ranking: pd.DataFrame) -> list[list]:
+    rows = []
+    for r in ranking.itertuples(index=False):
+        rows.append(
+            [
+                export.fmt_int(r.rank),
+                r.county,
+                *((export.fmt_score(getattr(r, d)), getattr(r, f"light_{d}")) for d in export.SCORE_COLUMNS),
+                export.fmt_score(r.gradient),
+                export.arrow(r.rank_change),
+                (r.light if isinstance(r.light, str) else "", r.light),
+                ("上热下冷" if r.cold_bottom else r.status),
+            ]
+        )
+    return rows
+
+
+def _flagged(ov: dict, config: Config) -> tuple[list[list[str]], str]:
+    ranking, matrix = ov["ranking"], ov["matrix"]
+    red = set(ov.get("red_counties") or [])
+    rows = []
+    for r in ranking.itertuples(index=False):
+        reasons = (["上热下冷"] if r.cold_bottom else []) + (["红灯"] if r.county in red else [])
+        reasons += ["未报送"] if not r.submitted else []
+        if not reasons:
+            continue
+        lv = [
+            matrix.at[r.county, x] if r.county in matrix.index and x in matrix.columns else None
+            for x in LEVELS[1:]
+        ]
+        reds = [DIMENSION_LABELS[d] for d in DIMENSIONS if getattr(r, f"light_{d}") == "红"]
+        detail = "；".join(
+            x
+            for x in (
+                f"红灯：{'、'.join(reds)}" if reds else "",
+                f"村级较弱：{ov['village_weakest'][r.county]}"
+                if r.cold_bottom and r.county in ov["village_weakest"]
+                else "",
+                "本周未报送调度表" if not r.submitted else "",
+            )
+            if x
+        )
+        rows.append(
+            [
+                "、".join(reasons),
+                r.county,
+                *(export.fmt_score(v) for v in lv),
+                export.fmt_score(r.gradient),
+                detail,
+            ]
+        )
+    flag, lag = config.temperature["gradient_flag"], config.lights["red_lag"]
+    text = (
+        f"上热下冷：县级与村级综合得分之差 ≥ {flag:g} 分；红灯：某方面得分落后序时进度 {lag:g} 分及以上；"
+        f"未报送：本周没有调度表。本周共 {len(rows)} 个县（市、区）需关注。"
+        if rows
+        else "本周没有上热下冷、亮红灯或未报送的县（市、区）。"
+    )
+    return rows, text
+
+
+def pack_of(wd: WeekData, images: dict, config: Config) -> Pack:
+    ov = wd.overview
+    b = bulletin_of(wd, config)
+    last = wd.status.get("last_load")
+    when = f"{last:%Y-%m-%d %H:%M}" if last is not None and not pd.isna(last) else "—"
+    flagged_rows, flagged_text = _flagged(ov, config)
+    areas = []
+    for d in DIMENSIONS:
+        data, img = wd.areas[d], images["areas"][d]
+        ranked = data["ranking"][data["ranking"]["score"].notna()]
+        name = DIMENSION_LABELS[d]
+        summary = (f"{name}：全市 {wd.city_dims[d]:.1f} 分，" if d in wd.city_dims else f"{name}：") + (
+            f"得分最高的是{ranked.iloc[0]['county']}（{ranked.iloc[0]['score']:.1f} 分），最低的是"
+            f"{ranked.iloc[-1]['county']}（{ranked.iloc[-1]['score']:.1f} 分）；序时进度 {data['expected_progress']:.1f}%，"
+            f"{int((ranked['light'] == '红').sum())} 个县（市、区）亮红灯。"
+            if len(ranked)
+            else "本周没有可计算的得分。"
+        )
+        page = AreaPage(
+            name,
+            summary + img["note"],
+            [Chart(img["bars"], "各县（市、区）得分；虚线为序时进度，圆点为进度预警。")],
+        )
+        page.charts += [Chart(png, "各层级得分（蓝色为冷）") for png in img["levels"]]
+        areas.append(page)
+    header = [
+        "排名",
+        "县（市、区）",
+        "综合得分",
+        *(DIMENSION_LABELS[d] for d in DIMENSIONS),
+        "温差",
+        "排名变化",
+        "进度预警",
+        "状态",
+    ]
+    return Pack(
+        title=f"{config.city}{config.campaign_name}第{numeral(b.week_number)}周调度情况",
+        week_text=week_label(wd.week),
+        as_of=f"数据截至：{when} 导入（最新统计周 {wd.status['weeks'][-1]}）",
+        issuer=b.issuer,
+        kpis=_kpis(ov),
+        notes=notes.meeting_notes(ov, config),
+        ranking_header=header,
+        ranking_rows=_ranking_rows(ov["ranking"]),
+        temperature=[
+            Chart(png, "县（市、区）× 层级综合得分：红为热，黄橙为温，蓝为冷")
+            for png in images["pack_heatmaps"]
+        ]
+        + [
+            Chart(png, "县级→乡镇级→村级综合得分；红线为上热下冷" + images["heatmap_note"])
+            for png in images["slopes"]
+            if png
+        ],
+        temperature_text=f"自上而下为市级、县级、乡镇级、村级；“{config.city}”列把市直单位和各县（市、区）各层级合并计算。"
+        + (
+            f"图中为{images['temperature_note'].strip('（）')}，各县（市、区）温差见排名表。"
+            if images["temperature_note"]
+            else ""
+        ),
+        areas=areas,
+        flagged_header=["关注原因", "县（市、区）", *LEVELS[1:], "温差", "说明"],
+        flagged_rows=flagged_rows,
+        flagged_text=flagged_text,
+    )
+
+
+def file_names(week: str, config: Config | None = None) -> dict[str, str]:
+    config = config or default_config()
+    return {
+        "docx": f"通报_{week}.docx",
+        "pdf": f"会议材料_{week}.pdf",
+        "xlsx": f"排名通报_{week}.xlsx",
+    }
+
+
+def week_files(db_path, week: str, config: Config | None = None, step=None) -> dict[str, bytes]:
+    """The three files of one week as bytes, keyed docx / pdf / xlsx. `step(name)` is called before
+    each stage (the progress bar). Raises NoData, NoWarehouse, chart_images.CJKFontMissing."""
+    config = config or default_config()
+    step = step or (lambda name: None)
+    font = chart_images.find_cjk_font()  # before any work: no font, no documents
+    step(STEPS[0])
+    with reader(db_path) as con:
+        wd = read_week(con, week, config)
+    step(STEPS[1])
+    images = render_charts(wd, config)
+    step(STEPS[2])
+    docx = docx_bytes(wd, images, config)
+    step(STEPS[3])
+    pdf = meeting_pack.pack_pdf(pack_of(wd, images, config), font)
+    step(STEPS[4])
+    buf = io.BytesIO()
+    export.write_ranking_xlsx_df(wd.overview["ranking"], week, buf, "composite", config)
+    return {"docx": docx, "pdf": pdf, "xlsx": buf.getvalue()}
+
+
+# --- command line ----------------------------------------------------------------------------------
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "bulletin",
+        help="生成某周的通报（Word）、会议材料（PDF）和排名表（Excel）",
+        description="为一个统计周生成三份文件：公文格式的通报（.docx，可在 Word 中修改）、领导小组会议材料（.pdf）"
+        "和排名表（.xlsx）。",
+    )
+    p.add_argument("--week", required=True, help="统计周，如 2023-W45")
+    p.add_argument("--out", required=True, help="输出目录（不存在则新建）")
+    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from tqdm import tqdm
+
+    config = default_config()
+    try:
+        week = parse_week(args.week, config)
+    except WeekError as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"参数错误：--out 须是目录，{out} 是一个文件。", file=sys.stderr)
+        return 2
+    db = warehouse_path(args.db)
+    bar = tqdm(total=len(STEPS), desc="生成通报", unit="步", file=sys.stderr, disable=None)
+    done = []
+
+    def step(name):
+        if done:
+            bar.update(1)
+        done.append(name)
+        bar.set_postfix_str(name)
+
+    try:
+        ensure_schema(db, config)
+        files = week_files(db, week, config, step)
+        bar.update(1)
+    except NoWarehouse:
+        print(f"还没有数据库：{db}（先运行 python -m etl load 或 python -m etl demo）", file=sys.stderr)
+        return 2
+    except (NoData, chart_images.CJKFontMissing) as exc:
+        print(f"无法生成：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        bar.close()
+    out.mkdir(parents=True, exist_ok=True)
+    names = file_names(week, config)
+    for key, data in files.items():
+        (out / names[key]).write_bytes(data)
+    print(f"已生成 {week_label(week)} 的通报、会议材料和排名表 → {out}")
+    for key in ("docx", "pdf", "xlsx"):
+        print(f"  {names[key]}（{len(files[key]) // 1024} KB）")
+    return 0
