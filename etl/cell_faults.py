@@ -13,6 +13,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from xml.etree import ElementTree as ET
 
 from .cells import CellFault
@@ -31,15 +32,35 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def find_faults(data: bytes) -> Faults:
-    """The faulty cells of an .xlsx or .ods (given as its zip bytes), by sheet name."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = set(zf.namelist())
-        if "xl/workbook.xml" in names:
-            return _xlsx(zf, names)
-        if "content.xml" in names:
-            return _ods(zf.read("content.xml"))
+def find_faults(data: bytes, infos: list[zipfile.ZipInfo] | None = None) -> Faults:
+    """The faulty cells of an .xlsx or .ods (given as its zip bytes), by sheet name. infos: the zip's
+    directory when the caller has read it already (the members are then read straight from data)."""
+    if infos is None:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    members = {i.filename: i for i in infos}
+    if "xl/workbook.xml" in members:
+        return _xlsx(data, members)
+    if "content.xml" in members:
+        return _ods(_read(data, members["content.xml"]))
     return {}
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra field length
+
+
+def _read(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """One member's bytes, from its local header (sizes were checked from the directory)."""
+    magic, name_len, extra_len = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+    if magic != b"PK\x03\x04":
+        raise ValueError("bad local header")
+    start = info.header_offset + _LOCAL_HEADER.size + name_len + extra_len
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return raw
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        return zlib.decompressobj(-15).decompress(raw, info.file_size)
+    raise ValueError("compression")
 
 
 # BIFF8 error codes (BErr) → what Excel shows
@@ -127,22 +148,22 @@ def _xlsx_sheet(xml: bytes) -> dict[tuple[int, int], CellFault]:
     return found
 
 
-def _xlsx(zf: zipfile.ZipFile, names: set) -> Faults:
+def _xlsx(data: bytes, members: dict) -> Faults:
     parts = {}
-    for name in sorted(names):
+    for name, info in members.items():
         if name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2:
-            cells = _xlsx_sheet(zf.read(name))
+            cells = _xlsx_sheet(_read(data, info))
             if cells:
                 parts[name] = cells
     if not parts:
         return {}
     targets = {}
-    if "xl/_rels/workbook.xml.rels" in names:
-        for rel in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter(_RELS):
+    if "xl/_rels/workbook.xml.rels" in members:
+        for rel in ET.fromstring(_read(data, members["xl/_rels/workbook.xml.rels"])).iter(_RELS):
             target = rel.get("Target", "")
             targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
     out = {}
-    for sheet in ET.fromstring(zf.read("xl/workbook.xml")).iter(_MAIN + "sheet"):
+    for sheet in ET.fromstring(_read(data, members["xl/workbook.xml"])).iter(_MAIN + "sheet"):
         part = targets.get(sheet.get(_REL_ID))
         if part in parts:
             out[sheet.get("name")] = parts[part]

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import itertools
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import olefile
@@ -37,6 +39,19 @@ class Sheet:
     rows: list[list]  # absolute: rows[r][c] is cell (r, c), A1 = (0, 0)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     visible: bool = True  # False for a hidden or very hidden sheet: never read as the table
+    # (row, col) → CellFault of the error values and uncached formulas, which calamine reads as
+    # empty cells: looked for only when a sheet has empty cells where values are needed
+    faults: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
+
+    def mark_faults(self) -> bool:
+        """Put the sheet's error values in place of the empty cells calamine made of them; whether
+        there were any."""
+        found = self.faults() if self.faults is not None else {}
+        self.faults = None
+        for (r, c), fault in found.items():
+            if r < len(self.rows) and c < len(self.rows[r]):
+                self.rows[r][c] = fault
+        return bool(found)
 
 
 def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
@@ -53,11 +68,15 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
         raise ReadError("E_NOT_A_SPREADSHEET", "文件是空的", "请重新导出并发送")
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if data.startswith(ZIP_MAGIC):
-        _check_zip(data, suffix, limits)
-        return _mark_faults(_read_calamine(data, limits), data, find_faults)
+        infos = _check_zip(data, suffix, limits)
+        sheets = _with_faults(_read_calamine(data, limits), lambda: find_faults(data, infos))
+        if any(i.filename == "content.xml" for i in infos):
+            for sheet in sheets:  # an .ods error cell reads as the number 0, not as empty
+                sheet.mark_faults()
+        return sheets
     if data.startswith(OLE_MAGIC):
         _check_ole(data)
-        return _mark_faults(_read_calamine(data, limits), data, find_xls_faults)
+        return _with_faults(_read_calamine(data, limits), lambda: find_xls_faults(data))
     if suffix == ".csv":
         return [_read_csv(data, limits)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -75,9 +94,9 @@ MAX_PACKING_RATIO = 200
 RATIO_FROM_BYTES = 1_000_000  # small parts may pack very well (a sheet of empty rows)
 
 
-def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
+def _check_zip(data: bytes, suffix: str, limits: dict) -> list[zipfile.ZipInfo]:
     """What the zip's directory says, before anything is inflated: sizes and packing ratios,
-    macros, external links, encryption."""
+    macros, external links, encryption. Returns the directory (read once, for find_faults too)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -118,6 +137,7 @@ def _check_zip(data: bytes, suffix: str, limits: dict) -> None:
         )
     if "encryptedpackage" in names:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
+    return infos
 
 
 # a zip holding one of these parts (and no workbook) is another Office document renamed
@@ -223,17 +243,20 @@ def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
     return sheets
 
 
-def _mark_faults(sheets: list[Sheet], data: bytes, find) -> list[Sheet]:
-    """Error values and uncached formulas, which calamine reads as empty (or 0), as CellFault."""
-    try:
-        faults = find(data)
-    except Exception:  # noqa: BLE001 - calamine read the file: a part it ignores is not the file's fault
-        return sheets
+def _with_faults(sheets: list[Sheet], find) -> list[Sheet]:
+    """Give each sheet a way to find its error cells (cell_faults.py), searched once for the file
+    and only if a sheet asks."""
+    found = functools.cache(lambda: _faults_or_none(find))
     for sheet in sheets:
-        for (r, c), fault in faults.get(sheet.name, {}).items():
-            if r < len(sheet.rows) and c < len(sheet.rows[r]):
-                sheet.rows[r][c] = fault
+        sheet.faults = functools.partial(lambda name: found().get(name, {}), sheet.name)
     return sheets
+
+
+def _faults_or_none(find) -> dict:
+    try:
+        return find()
+    except Exception:  # noqa: BLE001 - calamine read the file: a part it ignores is not the file's fault
+        return {}
 
 
 def _check_cells(sheet_name: str, rows: list[list], limits: dict) -> None:

@@ -63,6 +63,10 @@ def parse_sheets(sheets: list[Sheet], config: Config) -> Parsed:
     if len(visible) == 1:
         sheet, layout = visible[0]
         parsed = parse_layout(layout, config)
+        if (parsed.errors or any(p.code == "W_EMPTY" for p in parsed.warnings)) and sheet.mark_faults():
+            # an error value or a formula without its value reads as an empty cell: where that
+            # matters (a value missing, or the file refused anyway), find them and judge again
+            parsed = parse_layout(find_layout(sheet) or layout, config)
         skipped = [s for s in sheets if s is not sheet and (not s.visible or _has_content(s))]
         if skipped:
             parsed.add(
@@ -116,6 +120,12 @@ def parse_sheets(sheets: list[Sheet], config: Config) -> Parsed:
             )
         )
     return parsed
+
+
+# what an error cell read as empty leads to where a value is needed
+_EMPTY_CODES = frozenset(
+    {"W_EMPTY", "E_UNIT_NAME_MISSING", "E_UNKNOWN_LEVEL", "E_UNIT_MISSING", "E_WEEK_MISSING"}
+)
 
 
 def _has_content(sheet: Sheet) -> bool:
