@@ -34,8 +34,10 @@ UPPER = (
     ("scope_gradients", "mat_scope_gradients"),
     ("dimension_rankings", "mat_dimension_rankings"),
     ("score_flags", "mat_score_flags"),
+    ("ranking_list", "mat_ranking_list"),
 )
 STAMP_KEY = "materialised"
+LAYOUT = "+".join(table for _, table in UPPER)
 
 # md5 over the sorted list, not an XOR of row hashes: DuckDB combines the hashes of a row's values so
 # that two resubmissions in one load (v1→v2 twice) cancel out in an XOR, and the stamp missed them.
@@ -50,7 +52,8 @@ FROM current_versions
 def _state(con) -> tuple[str | None, str | None]:
     """(the stamp the warehouse has now, the stamp stored with the tables)."""
     fp, stored, n, x = con.execute(SQL_STATE).fetchone()
-    return f"{fp}|{n}|{x}", stored
+    # the tables' names too: tables stored by a version with other tables are not current
+    return f"{fp}|{LAYOUT}|{n}|{x}", stored
 
 
 def data_state(con) -> tuple[str, str | None]:
