@@ -194,6 +194,7 @@ def _refresh(con, force: bool) -> dict:
     # weeks that changed (every layer but the rank change is computed week by week; a week's rank
     # change also moves with the week before it)
     con.execute(_shadow_sql()[0])
+    after = False
     try:
         for view, table in UPPER:
             if weeks is None:
@@ -201,7 +202,9 @@ def _refresh(con, force: bool) -> dict:
                     f"CREATE OR REPLACE TABLE main.{table} AS SELECT * FROM {view} ORDER BY week, county"
                 )
             elif weeks:
-                redo = _and_the_week_after(con, weeks) if view == "dimension_rankings" else weeks
+                # from the rank change on, a layer also moves with the week before it
+                after = after or view == "dimension_rankings"
+                redo = _and_the_week_after(con, weeks) if after else weeks
                 con.execute(f"DELETE FROM main.{table} WHERE list_contains(?, week)", [redo])
                 con.execute(
                     f"INSERT INTO main.{table} SELECT * FROM {view} WHERE list_contains(?, week) "
