@@ -33,7 +33,7 @@ def late_caption(board: pd.DataFrame, week: str, config: Config) -> None:
     )
     text = f"{week} 报送截止：{deadline_text(deadline)}。"
     if names:
-        st.error(f"{text}{t('逾期')} {len(rows)} 个单位：{names}", icon=":material/schedule:")
+        st.warning(f"{text}{t('逾期')} {len(rows)} 个单位：{names}", icon=":material/schedule:")
     else:
         st.caption(text + "没有逾期的单位。")
 
@@ -91,8 +91,13 @@ def audit_trail(db, config: Config, own: tuple[str, str] | None, weeks: list[str
         placeholder="",
         column_config={
             "时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
-            "操作人": st.column_config.TextColumn(width="medium"),
+            "操作": st.column_config.TextColumn(width=72),
+            "操作人": st.column_config.TextColumn(width=100),
+            "单位": st.column_config.TextColumn(width=72),
+            "统计周": st.column_config.TextColumn(width=80),
+            "版本": st.column_config.TextColumn(width=44),
             "文件名": st.column_config.TextColumn(width="medium"),
+            "账号": st.column_config.TextColumn(width=90),
             "说明": st.column_config.TextColumn(width="large"),
             "文件哈希（SHA-256）": st.column_config.TextColumn(width="small"),
         },

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import struct
 import sys
 import threading
+import time
 
 FRAME = struct.Struct("<Q")
 # exit statuses the parent turns into a code (etl/sandbox.py: _death_problem)
@@ -25,22 +27,27 @@ EXIT_PARENT_GONE = 4
 PR_SET_PDEATHSIG = 1
 
 
-def read_frame(fd: int) -> bytes | None:
-    """One message, or None when the other end is closed."""
-    head = _read_exactly(fd, FRAME.size)
+def read_frame(fd: int, deadline: float | None = None) -> bytes | None:
+    """One message, or None when the other end is closed. With a deadline (time.monotonic()),
+    TimeoutError if it has not come by then."""
+    head = _read_exactly(fd, FRAME.size, deadline)
     if head is None:
         return None
-    return _read_exactly(fd, FRAME.unpack(head)[0])
+    return _read_exactly(fd, FRAME.unpack(head)[0], deadline)
 
 
-def _read_exactly(fd: int, n: int) -> bytes | None:
-    parts, left = [], n
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
+def _read_exactly(fd: int, n: int, deadline: float | None) -> bytes | None:
+    parts = []
+    while n:
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                raise TimeoutError
+        chunk = os.read(fd, min(n, 1 << 20))
         if not chunk:
             return None
         parts.append(chunk)
-        left -= len(chunk)
+        n -= len(chunk)
     return b"".join(parts)
 
 

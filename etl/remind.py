@@ -46,7 +46,7 @@ def reminder_text(
     return (
         f"【催报】{config.city}{config.campaign_name}周调度表\n"
         f"{unit}：\n"
-        f"你单位 {week_label(week)} 的周调度表{why}，{_due(week, config, now)}。\n"
+        f"你单位 {week_label(week)}的周调度表{why}，{_due(week, config, now)}。\n"
         f"{TEMPLATE_WHERE}，填好后由本单位报送员登录看板上传。\n"
         f"——{config.city}主题教育领导小组办公室"
     )
@@ -62,7 +62,7 @@ def reminder_all(
     names = "、".join(f"{u}（已退回）" if s == "已退回" else u for u, s in pending)
     return (
         f"【催报】{config.city}{config.campaign_name}周调度表\n"
-        f"以下 {len(pending)} 个单位 {week_label(week)} 的周调度表尚未报送或被退回：{names}。\n"
+        f"以下 {len(pending)} 个单位 {week_label(week)}的周调度表尚未报送或被退回：{names}。\n"
         f"{_due(week, config, now)}。\n"
         f"{TEMPLATE_WHERE}，填好后由本单位报送员登录看板上传；被退回的请按退回修改清单修改后重新报送。\n"
         f"——{config.city}主题教育领导小组办公室"

@@ -14,10 +14,10 @@ parent's __main__, and a worker dies with its parent (see etl/parse_worker.py)."
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import pickle
 import queue
-import select
 import signal
 import subprocess
 import sys
@@ -28,7 +28,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from .config import Config
-from .parse_worker import EXIT_MEMORY, FRAME, write_frame
+from .parse_worker import EXIT_MEMORY, read_frame, write_frame
 from .problems import FileReport, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FAULTS_ENV = "DISPATCH_PARSE_FAULTS"
 DEFAULT_MEMORY_MB = 512
 DEFAULT_TIMEOUT_SECONDS = 60.0
+
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 HINT = "请用 Excel/WPS 打开确认无误后另存为 .xlsx 再发送；如反复出现请把文件交给管理员"
 
@@ -87,6 +89,12 @@ class _Worker:
             )
         finally:
             os.close(read_life)
+        # room for a whole answer: a worker then never waits for this process (busy writing, and
+        # holding the GIL) to read one before it goes on to the next file
+        try:
+            fcntl.fcntl(self.proc.stdout.fileno(), F_SETPIPE_SZ, 1 << 20)
+        except (AttributeError, OSError):  # not Linux, or over the system's pipe-max-size
+            pass
         self.ready = self.timed_out = False
 
     @property
@@ -97,26 +105,12 @@ class _Worker:
         write_frame(self.proc.stdin.fileno(), payload)
 
     def receive(self, deadline: float | None) -> bytes | None:
-        """The next answer; None if the worker died or the deadline passed (then it is killed)."""
-        fd = self.proc.stdout.fileno()
-        head = self._read(fd, FRAME.size, deadline)
-        if head is None:
+        """The next answer; None if the worker died or the deadline passed."""
+        try:
+            return read_frame(self.proc.stdout.fileno(), deadline)
+        except TimeoutError:
+            self.timed_out = True
             return None
-        return self._read(fd, FRAME.unpack(head)[0], deadline)
-
-    def _read(self, fd: int, n: int, deadline: float | None) -> bytes | None:
-        parts = []
-        while n:
-            wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and wait <= 0 or not select.select([fd], [], [], wait)[0]:
-                self.timed_out = True
-                return None
-            chunk = os.read(fd, min(n, 1 << 20))
-            if not chunk:
-                return None
-            parts.append(chunk)
-            n -= len(chunk)
-        return b"".join(parts)
 
     def death(self) -> str:
         """Kill the worker if it still runs; what ended it: "timeout", "memory" or "crash"."""
