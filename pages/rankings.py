@@ -8,8 +8,8 @@ import streamlit as st
 
 from app import rankings_page, signin, ui
 from app.ui import t
+from etl import snapshot
 from etl.config import default_config, warehouse_path
-from etl.warehouse import data_version
 from etl.warehouse_reader import NoWarehouse, ensure_schema
 
 config = default_config()
@@ -91,7 +91,7 @@ st.caption(
         "与命令 python -m etl bulletin 生成的相同。"
     )
 )
-made_for = (week, data_version(db))
+made_for = (week, snapshot.version(snapshot.latest(db)))  # the data the files were made from
 if st.button(t("生成通报和会议材料"), key="make_bulletin", icon=":material/article:"):
     with st.spinner(t("正在生成通报和会议材料……")):
         st.session_state["bulletin_files"] = (made_for, *rankings_page.bulletin_files(db, week, config))
