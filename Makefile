@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 export DISPATCH_DB ?= data/warehouse.duckdb
 
-.PHONY: run test lint demo bench clean-demo help messages
+.PHONY: run test lint demo bench bench-scale clean-demo help messages
 
 help:
 	@echo "make run    start the dashboard on demo data (http://localhost:$(PORT))"
 	@echo "make test   run every test"
 	@echo "make bench  province-scale benchmark (writes bench/results.json)"
+	@echo "make bench-scale  1x, 10x and 30x a province (bench/scale-results.json, docs/scale.svg)"
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +42,11 @@ test: $(BIN)/.dev lint
 bench: $(BIN)/.dev
 	$(BIN)/python -m bench.run
 
+bench-scale: $(BIN)/.dev
+	$(BIN)/python -m bench.scale
+
 messages: $(BIN)/.runtime
 	$(BIN)/python -m app.catalogue
 
 clean-demo:
-	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/demo
+	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/snapshots/warehouse.* data/demo

@@ -31,6 +31,7 @@ PAGES = [
 
 st.set_page_config(page_title="主题教育调度", page_icon=":material/dashboard:", layout="wide")
 ui.require_config(entry=True)  # nothing starts on a broken config.toml or catalogue
+ui.pin_snapshot()  # every read of this rerun from one published snapshot
 # The menu is drawn here, not by Streamlit: .streamlit/config.toml hides Streamlit's own page list
 # (client.showSidebarNavigation), which at a cold start would first list every file of pages/.
 menu = st.sidebar.container(key="menu")

@@ -12,7 +12,6 @@ import functools
 import json
 import os
 import struct
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,15 +102,12 @@ def chart_png(chart, width: int = 900, scale: float = 1.5) -> bytes:
 
 def render_many(jobs: dict, scale: float = 1.5) -> dict:
     """{key: (chart or None, width)} → {key: PNG or None}. A spec that several keys share is drawn
-    once; two at a time (vl-convert draws outside the GIL)."""
+    once. One after another: vl-convert has one JavaScript runtime per process, so threads draw no
+    faster (docs/performance.md)."""
     import vl_convert
 
     specs = {k: json.dumps(static_spec(c, w), sort_keys=True) for k, (c, w) in jobs.items() if c is not None}
-    unique = list(dict.fromkeys(specs.values()))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        pngs = dict(
-            zip(unique, pool.map(lambda s: vl_convert.vegalite_to_png(json.loads(s), scale=scale), unique))
-        )
+    pngs = {s: vl_convert.vegalite_to_png(json.loads(s), scale=scale) for s in dict.fromkeys(specs.values())}
     return {k: pngs[specs[k]] if k in specs else None for k in jobs}
 
 

@@ -17,12 +17,13 @@ import streamlit as st
 
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
 from app import charts, page_data
-from app.labels import EN, label, labeler, week_name
+from app.labels import EN, label, labeler, term, week_name
+from etl import snapshot
 from etl.config import DIMENSION_LABELS, DIMENSIONS, ConfigError, default_config, warehouse_path
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
-from etl.warehouse import WarehouseBusy, data_version
+from etl.warehouse import WarehouseBusy
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import WeekError, parse_week, week_label
+from etl.weeks import WeekError, parse_week
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -149,24 +150,55 @@ def md(text) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _prepare(db: str, version: tuple) -> bool:
-    """Upgrade an old warehouse once per file version (read-only check in the common case)."""
+    """Upgrade an old warehouse once per snapshot (a check on the snapshot in the common case)."""
     return ensure_schema(db)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _fetch(name: str, db: str, version: tuple, args: tuple):
-    with reader(db) as con:  # opened and closed per call: the CLI may load at the same time
+    # version[0] is the snapshot read: the same one for every read of a rerun (pin_snapshot)
+    with reader(db, Path(version[0]) if version[0] else None) as con:
         return getattr(page_data, name)(con, *args)
 
 
+def pin_snapshot() -> None:
+    """At the start of every rerun (dashboard.py): read the newest published snapshot for the whole
+    rerun, holding it (a shared flock) until the session's next rerun moves to a newer one, so the
+    loader's cleanup leaves it in place while this session may still read it."""
+    db = warehouse_path()
+    pin = st.session_state.get("_snapshot")
+    newest = snapshot.latest(db)
+    if pin is not None and pin.held and pin.path == newest:
+        return
+    try:
+        st.session_state["_snapshot"] = snapshot.hold(db, newest) if newest else None
+    except snapshot.NoSnapshot:
+        st.session_state["_snapshot"] = None
+    if pin is not None:
+        pin.release()
+
+
+def _snapshot_version(db: str) -> tuple:
+    pin = st.session_state.get("_snapshot")
+    if pin is not None and pin.held and snapshot.belongs(db, pin.path):
+        return snapshot.version(pin.path)
+    newest = snapshot.latest(db)
+    if newest is None:  # the first read of a warehouse without a snapshot publishes one
+        with reader(db):
+            pass
+        newest = snapshot.latest(db)
+    return snapshot.version(newest)
+
+
 def fetch(name: str, *args):
-    """app.page_data.<name>(con, *args), cached until the warehouse file changes."""
+    """app.page_data.<name>(con, *args), cached per published snapshot."""
     db = str(warehouse_path())
     if not Path(db).exists():
         raise NoWarehouse(db)
-    if _prepare(db, data_version(db)):
+    if _prepare(db, _snapshot_version(db)):
         st.cache_data.clear()  # the schema changed under the cached results
-    return _fetch(name, db, data_version(db), args)
+        pin_snapshot()
+    return _fetch(name, db, _snapshot_version(db), args)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -304,9 +336,9 @@ def as_of(status: dict, week: str) -> None:
     last = status.get("last_load")
     when = f"{last:%Y-%m-%d %H:%M}" if last is not None and not pd.isna(last) else "—"
     latest = status["weeks"][-1]
-    text = f"{t('数据截至')}：{when} 导入 · 最新统计周 {week_label(latest)}"
+    text = t("数据截至：{when} 导入 · 最新统计周 {latest}", when=when, latest=week_text(latest))
     if week != latest:
-        text += f" · 当前查看 {week_label(week)}"
+        text += " · " + t("当前查看 {week}", week=week_text(week))
     st.caption(text)
 
 
@@ -326,8 +358,8 @@ def _filter_value(name: str, allowed: list, default):
             pass  # named in the warning below
     last = st.session_state.get(f"_{name}")
     if wanted is not None and wanted not in allowed:
-        what = {"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name]
-        st.warning(f"链接中的{what}“{wanted}”不在可选范围内，已改为默认值。")
+        what = term({"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name], english())
+        st.warning(t("链接中的{what}“{wanted}”不在可选范围内，已改为默认值。", what=what, wanted=wanted))
         wanted = None
     if wanted is not None and wanted != last:
         st.session_state[name] = wanted

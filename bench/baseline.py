@@ -7,6 +7,9 @@
                                           "openpyxl") for every workbook (every sheet), pd.read_csv
                                           for the .csv files.
 
+`calamine DIR K/N` reads every N-th file from the K-th: N such processes at once are the bare read
+spread over N cores (the real limit of this machine).
+
 Both print one JSON line: files, cells (calamine) or frames (pandas), seconds inside the loop.
 Only the standard library is imported before the reader itself, so the process time is honest.
 """
@@ -74,7 +77,10 @@ def pandas_loop(files: list[Path]) -> dict:
 def main(argv: list[str]) -> int:
     kind, root = argv[0], argv[1]
     files = files_under(root)
-    if len(argv) > 2:  # --every N: a deterministic sample (every Nth file), for a quick look
+    if len(argv) > 2 and "/" in argv[2]:  # K/N: the K-th of N processes reads every N-th file
+        k, n = map(int, argv[2].split("/"))
+        files = files[k::n]
+    elif len(argv) > 2:  # --every N: a deterministic sample (every Nth file), for a quick look
         files = files[:: int(argv[2])]
     result = {"calamine": calamine_loop, "pandas": pandas_loop}[kind](files)
     print(json.dumps(result))

@@ -31,6 +31,9 @@ print(json.dumps({"import_seconds": imported, "first": runs[0]["seconds"], **bes
 
 
 def measure_bulletin(db: Path, week: str, env: dict, out_dir: Path, runs: int = 3) -> dict:
+    # the state after a load: the materialised scores current (a warehouse made by an older version
+    # of the views is read live until its next load, which is not what the office sees)
+    run_measured([PYTHON, "-m", "etl.materialise", str(db)], env=env)
     out = out_dir / "bulletin"
     cli = []
     for _ in range(runs):
@@ -39,11 +42,13 @@ def measure_bulletin(db: Path, week: str, env: dict, out_dir: Path, runs: int = 
         )
         if r.returncode:
             return {"week": week, "error": r.stderr[-1500:]}
-        cli.append(r.seconds)
+        cli.append((r.seconds, r.cpu_seconds))
     res = {
         "week": week,
-        "cli_seconds": min(cli),
-        "cli_runs": cli,
+        "cli_seconds": min(w for w, _ in cli),
+        "cli_runs": [w for w, _ in cli],
+        # CPU (user + system, every thread) tells the work apart from waiting on a busy shared machine
+        "cli_cpu_seconds": min(c for _, c in cli),
         "files": {p.name: p.stat().st_size for p in sorted(out.iterdir())},
     }
     r = run_measured([PYTHON, "-c", STAGES, str(db), week], env=env)
@@ -61,7 +66,8 @@ def table_rows(b: dict, verdict) -> list[tuple[str, str, str, str]]:
     return [
         (
             "weekly documents: 通报 .docx + meeting pack .pdf + XLSX (etl bulletin, whole process)",
-            f"{b['cli_seconds']:.2f} s (runs {', '.join(f'{s:.2f}' for s in b['cli_runs'])})",
+            f"{b['cli_seconds']:.2f} s (runs {', '.join(f'{s:.2f}' for s in b['cli_runs'])}); "
+            f"CPU {b['cli_cpu_seconds']:.2f} s",
             f"≤ {TARGET_S:.0f} s",
             verdict(b["cli_seconds"] <= TARGET_S),
         ),

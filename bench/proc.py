@@ -66,6 +66,32 @@ def run_measured(
     )
 
 
+def run_measured_together(
+    argss: list[list[str]], env: dict | None = None, timeout: float = 3600
+) -> ProcResult:
+    """Several children started at once: the wall time until the last ends, their CPU times added,
+    the highest peak RSS; stdout of all, in order."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            args, cwd=PROJECT_ROOT, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
+        )
+        for args in argss
+    ]
+    outs, cpu, rss, code = [], 0.0, 0.0, 0
+    for p in procs:
+        out = p.stdout.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        outs.append(out)
+        cpu += usage.ru_utime + usage.ru_stime
+        rss = max(rss, usage.ru_maxrss / 1024)
+        code = code or p.returncode
+    return ProcResult(time.perf_counter() - started, rss, cpu, code, "".join(outs), "")
+
+
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current RSS, peak RSS) of a running process in MB, from /proc."""
     vals = {}

@@ -8,7 +8,7 @@ patched for the run; the loader's code is not changed):
   validate  validate.parse_sheets: header/layout search, metadata, every cell parsed and checked
   write     store.Batch: known_file, add_submission / add_archive / add_log, flush (the decrease check and the bulk
             inserts), plus COMMIT (the rest of load_many's transaction)
-  open      the write session opening (connect + migrate check), every reopen_seconds
+  open      the write session opening (connect + migrate check), once a load
   other     wall − the above: file reads, hashing, reports, tqdm, the loop
 
 --profile adds a cProfile of the same run: the top functions by own time (cProfile slows Python code

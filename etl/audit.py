@@ -121,8 +121,10 @@ def record_user_change(
     from .write_session import write_session
 
     row = (at or now(), action, actor, unit, None, None, None, None, account, detail)
-    with write_session(db_path, config, refresh=False) as session, session.transaction() as con:
-        record(con, [row])
+    with write_session(db_path, config, refresh=False) as session:
+        session.always_publish = True  # the audit page shows it at its next rerun
+        with session.transaction() as con:
+            record(con, [row])
 
 
 def audit_frame(

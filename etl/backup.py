@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import snapshot
 from .config import warehouse_path
 from .warehouse import schema_version
 from .write_session import write_session
@@ -62,7 +63,7 @@ def backup(db_path, out_dir, on_wait=None) -> dict:
         raise BackupError(f"找不到数据库：{db_path}")
     _check_out_dir(Path(out_dir))
     # the write lock, so that no load changes the file while it is copied; nothing is written
-    with write_session(db_path, on_wait=on_wait, upgrade=False, refresh=False) as session:
+    with write_session(db_path, on_wait=on_wait, upgrade=False, refresh=False, publish=False) as session:
         return _copy_locked(session.con, db_path, Path(out_dir))
 
 
@@ -139,9 +140,13 @@ def restore(backup_dir, db_path, force: bool = False, on_wait=None) -> dict:
         tmp = db_path.with_name(db_path.name + ".restoring")
         shutil.copyfile(source, tmp)
         _fsync(tmp)
-        with write_session(tmp):  # an older backup is brought up to the current schema and scores
+        # an older backup is brought up to the current schema and scores
+        with write_session(tmp, publish=False):
             pass
         os.replace(tmp, db_path)
+        snapshot.cleanup(db_path, keep_newest=False)  # an earlier warehouse's, if one was here
+        with write_session(db_path, upgrade=False, refresh=False):  # leaving publishes it for readers
+            pass
         return manifest
     if not force:
         raise BackupError(

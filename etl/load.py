@@ -36,9 +36,6 @@ class LoadOptions:
     batch_bytes: int = 32_000_000
     # near the end of a big folder the batches shrink to this, so that the workers finish together
     batch_files_at_end: int = 16
-    # a long load lets readers (the dashboard) in between batches this often (each release
-    # checkpoints, which costs CPU)
-    reopen_seconds: float = 5.0
 
 
 def iter_files(paths) -> list[Path]:
@@ -279,9 +276,10 @@ def load_paths(
 ) -> list[FileReport]:
     """Load every file under paths into the warehouse; one report per file, in order.
 
-    Files are read and checked without holding the warehouse, by the sandbox's worker processes;
-    one write session writes each batch, lets the warehouse go every `options.reopen_seconds` so
-    that readers (the dashboard) get in during a long load, and refreshes the stored scores."""
+    Files are read and checked by the sandbox's worker processes while one write session writes
+    the batches before them. Readers never open the warehouse (they read the published snapshot),
+    so the session keeps it from start to end, refreshes the stored scores, and publishes a new
+    snapshot when a file was loaded."""
     config = config or default_config()
     files, skipped = list_files(paths)
     reports: list[FileReport] = []
@@ -291,7 +289,7 @@ def load_paths(
     # the workers import while this process opens the warehouse; one is enough for a few files
     pool.start(workers if len(files) > 2 * options.batch_files_at_end else 1, config)
     # DuckDB checkpoints when the WAL passes 16 MB, inside a COMMIT: with a few MB a batch that is a
-    # rewrite every few batches. A load checkpoints once, when it lets the warehouse go. The workers
+    # rewrite every few batches. A load checkpoints near its end and when it publishes. The workers
     # keep the cores busy: DuckDB's own threads would only take turns with them.
     settings = ["SET checkpoint_threshold = '1GB'", "SET threads = 1"]
     session = WriteSession(db_path, config, on_wait=on_wait, settings=settings)
@@ -310,8 +308,6 @@ def load_paths(
         done = load_many(session.con, batch, config, loaded_by, checked=checked, clock=clock)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
         reports.extend(done)
-        if session.held_for() > options.reopen_seconds:  # let waiting readers in
-            session.pause()
         bar.update(len(batch))
         pause("written", [name for name, _ in batch])
 
@@ -332,7 +328,7 @@ def load_paths(
             shrinking = len(item) <= options.batch_files // 2
             if session.is_open and reports and not checkpointed and shrinking:
                 # the batches have begun to shrink and the workers still have a few to check: write
-                # out the WAL now, so that the checkpoint at release, when nothing else runs, is
+                # out the WAL now, so that the checkpoint when publishing, when nothing else runs, is
                 # small. Any later, the workers would finish and wait for it.
                 session.con.execute("CHECKPOINT")
                 checkpointed = True
@@ -343,6 +339,8 @@ def load_paths(
         session.con.execute("RESET threads")  # the workers are done: the refresh gets every thread
         pause("refreshing")
         session.refresh_scores()
+        pause("publishing")
+        session.publish_if_changed()  # nothing to publish when every file was rejected or unchanged
         reports.extend(skipped)  # last, where the clerk reads the summary
     finally:
         bar.close()

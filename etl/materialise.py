@@ -13,7 +13,8 @@ DuckDB resolves names inside views through the search path with the temp schema 
 shadowing also applies to the contract views built on top (level_scores, county_scores, rankings …).
 
 The indicator layer (the costly one: every unit row × 17 indicators) is refreshed incrementally per
-(county, week, version); the layers above it are rebuilt from it in a few hundred ms.
+(county, week, version); the layers above it only for the weeks that changed (and, for the rank
+change, the week after each), so a weekly load costs the same whatever the number of weeks held.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def _state(con) -> tuple[str | None, str | None]:
     fp, stored, n, x = con.execute(SQL_STATE).fetchone()
     # the tables' names too: tables stored by a version with other tables are not current
     return f"{fp}|{LAYOUT}|{n}|{x}", stored
+
+
+def data_state(con) -> tuple[str, str | None]:
+    """What readers of this warehouse see: (the data and views, the stored scores' stamp)."""
+    return _state(con)
 
 
 def is_fresh(con) -> bool:
@@ -148,37 +154,63 @@ def _refresh(con, force: bool) -> dict:
         )
         con.execute(f"INSERT INTO {VERSIONS_TABLE} SELECT county, week, version FROM current_versions")
         changed = -1
+        weeks = None  # every week
     else:
-        # versions no longer current (a resubmission or a restore replaced them) go; new ones come in
-        con.execute(
-            f"DELETE FROM {INDICATOR_TABLE} AS m WHERE NOT EXISTS (SELECT 1 FROM current_versions AS c "
-            "WHERE c.county = m.county AND c.week = m.week AND c.version = m.version)"
-        )
-        con.execute(
-            f"DELETE FROM {VERSIONS_TABLE} AS m WHERE NOT EXISTS (SELECT 1 FROM current_versions AS c "
-            "WHERE c.county = m.county AND c.week = m.week AND c.version = m.version)"
-        )
+        # versions no longer current (a resubmission or a restore replaced them) go, only from the
+        # weeks that hold one (a scan of every week's stored scores grows with the warehouse)
+        stale = [
+            w
+            for (w,) in con.execute(
+                f"SELECT DISTINCT week FROM {VERSIONS_TABLE} AS m WHERE NOT EXISTS (SELECT 1 FROM "
+                "current_versions AS c WHERE c.county = m.county AND c.week = m.week AND c.version = m.version)"
+            ).fetchall()
+        ]
+        if stale:
+            for table in (INDICATOR_TABLE, VERSIONS_TABLE):
+                con.execute(
+                    f"DELETE FROM {table} AS m WHERE list_contains(?, m.week) AND NOT EXISTS (SELECT 1 FROM "
+                    "current_versions AS c WHERE c.county = m.county AND c.week = m.week "
+                    "AND c.version = m.version)",
+                    [stale],
+                )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE mat_missing AS SELECT county, week, version FROM current_versions "
             f"EXCEPT SELECT county, week, version FROM {VERSIONS_TABLE}"
         )
         changed = con.execute("SELECT count(*) FROM mat_missing").fetchone()[0]
+        new_weeks = [r[0] for r in con.execute("SELECT DISTINCT week FROM mat_missing").fetchall()]
+        weeks = sorted({*stale, *new_weeks})  # the weeks whose scores change
         if changed:
             # the weeks bound as constants let DuckDB skip the other weeks' row groups of unit_rows
-            weeks = [r[0] for r in con.execute("SELECT DISTINCT week FROM mat_missing").fetchall()]
             con.execute(
                 f"INSERT INTO {INDICATOR_TABLE} BY NAME "
                 "SELECT s.*, m.version FROM indicator_scores AS s JOIN temp.mat_missing AS m "
                 "USING (county, week) WHERE list_contains(?, s.week)",
-                [weeks],
+                [new_weeks],
             )
             con.execute(f"INSERT INTO {VERSIONS_TABLE} SELECT county, week, version FROM temp.mat_missing")
         con.execute("DROP TABLE temp.mat_missing")
-    # the layers above, from the (now current) indicator layer
+    # the layers above, from the (now current) indicator layer: whole after a rebuild, else only the
+    # weeks that changed (every layer but the rank change is computed week by week; a week's rank
+    # change also moves with the week before it)
     con.execute(_shadow_sql()[0])
+    after = False
     try:
         for view, table in UPPER:
-            con.execute(f"CREATE OR REPLACE TABLE main.{table} AS SELECT * FROM {view} ORDER BY week, county")
+            if weeks is None:
+                con.execute(
+                    f"CREATE OR REPLACE TABLE main.{table} AS SELECT * FROM {view} ORDER BY week, county"
+                )
+            elif weeks:
+                # from the rank change on, a layer also moves with the week before it
+                after = after or view == "dimension_rankings"
+                redo = _and_the_week_after(con, weeks) if after else weeks
+                con.execute(f"DELETE FROM main.{table} WHERE list_contains(?, week)", [redo])
+                con.execute(
+                    f"INSERT INTO main.{table} SELECT * FROM {view} WHERE list_contains(?, week) "
+                    "ORDER BY week, county",
+                    [redo],
+                )
             # later layers read this one's table (dimension_ranks is derived, not stored)
             con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM main.{table}")
     finally:
@@ -186,6 +218,15 @@ def _refresh(con, force: bool) -> dict:
     now, _ = _state(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STAMP_KEY, now])
     return {"versions_changed": changed}
+
+
+def _and_the_week_after(con, weeks: list[str]) -> list[str]:
+    after = con.execute(
+        "SELECT n.week FROM cfg_weeks AS w JOIN cfg_weeks AS n ON n.week_no = w.week_no + 1 "
+        "WHERE list_contains(?, w.week)",
+        [weeks],
+    ).fetchall()
+    return sorted({*weeks, *(w for (w,) in after)})
 
 
 def main(argv: list[str] | None = None) -> int:

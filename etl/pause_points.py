@@ -2,7 +2,7 @@
 there, instead of sleeping and hoping (tests/test_crash_safety.py, tests/test_concurrency.py).
 
 $DISPATCH_PAUSE_AT names the points, separated by ";": "opened", "before-commit:<file name>",
-"written:<file name>" (or "written:*" for every batch), "refreshing". $DISPATCH_PAUSE_FIFO is a
+"written:<file name>" (or "written:*" for every batch), "refreshing", "publishing". $DISPATCH_PAUSE_FIFO is a
 directory holding two FIFOs the test made: at a point the loader writes one JSON line to "arrived"
 ({"point", "file", "pid", "workers"}) and waits for a line on "resume". Unset, this costs one
 dictionary lookup per call."""

@@ -226,11 +226,25 @@ def migrate(con, config: Config | None = None) -> int:
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
         applied += 1
+    if current == 0 and applied:
+        _forget_snapshots(con)
     fingerprint = _fingerprint(config)
     stored = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
     if applied or not stored or stored[0] != fingerprint:
         refresh_views(con, config, fingerprint)
     return applied
+
+
+def _forget_snapshots(con) -> None:
+    """A new warehouse where an earlier one was (deleted, or restored over): the snapshots of the
+    earlier one must not be read as this one's."""
+    from . import snapshot
+
+    path = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    if path and path[0]:
+        snapshot.cleanup(path[0], keep_newest=False)
 
 
 def refresh_views(con, config: Config, fingerprint: str | None = None) -> None:
@@ -278,15 +292,3 @@ def open_warehouse(path: str | Path, config: Config | None = None, **kw) -> duck
         con.close()
         raise
     return con
-
-
-def data_version(path: str | Path) -> tuple:
-    """A cheap key that changes whenever the warehouse file changes: for caching reads."""
-    p = Path(path)
-    try:
-        st = p.stat()
-    except FileNotFoundError:
-        return (str(p), 0, 0)
-    wal = p.with_name(p.name + ".wal")
-    wal_m = wal.stat().st_mtime_ns if wal.exists() else 0
-    return (str(p), st.st_mtime_ns, st.st_size, wal_m)

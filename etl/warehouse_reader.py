@@ -1,7 +1,10 @@
 """Reading the warehouse from the dashboard (or any reader) while the CLI may be loading.
 
-DuckDB lets one process write or several read, never both, so readers open read-only, do their
-queries, and close at once; a reader that meets a load in progress waits for it (loads are short).
+Readers never open the warehouse itself: they open the newest published snapshot (etl.snapshot), a
+read-only copy the writer makes after every load that changed data. So a reader never waits for a
+load, a load never waits for a reader, and any number of dashboard processes read at once. A
+warehouse that has no snapshot yet (made by an older version, or just created) gets one at its first
+read: that one time the reader waits for a running load, as ensure_schema does for an upgrade.
 """
 
 from __future__ import annotations
@@ -9,11 +12,12 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from . import materialise
+from . import materialise, snapshot
 from .config import Config, default_config
-from .warehouse import _fingerprint, connect, migrations, schema_version
+from .warehouse import DUCKDB_SETTINGS, _fingerprint, migrations, schema_version
 from .write_session import write_session
 
 
@@ -22,17 +26,26 @@ class NoWarehouse(FileNotFoundError):
 
 
 @contextlib.contextmanager
-def reader(db_path: str | Path, wait_seconds: float = 30.0):
-    """A short-lived read-only connection."""
+def reader(db_path: str | Path, snapshot_path: Path | None = None):
+    """A short-lived read-only connection to the newest snapshot of the warehouse at db_path (or to
+    snapshot_path, while it exists: a page reads one snapshot for a whole rerun)."""
     path = Path(db_path)
     if not path.exists():
         raise NoWarehouse(str(path))
-    con = connect(path, read_only=True, wait_seconds=wait_seconds)
     try:
-        materialise.attach(con)  # the stored scores when current, else the live views
-        yield con
+        held = snapshot.hold(path, snapshot_path)
+    except snapshot.NoSnapshot:
+        publish_now(path)
+        held = snapshot.hold(path)
+    try:
+        con = duckdb.connect(str(held.path), read_only=True, config=dict(DUCKDB_SETTINGS))
+        try:
+            materialise.attach(con)  # the stored scores when current, else the live views
+            yield con
+        finally:
+            con.close()
     finally:
-        con.close()
+        held.release()
 
 
 def read_df(db_path: str | Path, sql: str, params=()) -> pd.DataFrame:
@@ -40,11 +53,18 @@ def read_df(db_path: str | Path, sql: str, params=()) -> pd.DataFrame:
         return con.execute(sql, list(params)).df()
 
 
+def publish_now(db_path: str | Path) -> Path | None:
+    """Publish the warehouse as it is, unless its newest snapshot already shows it (waits for a
+    running load). Readers call it when a warehouse has no snapshot yet."""
+    with write_session(db_path, upgrade=False, refresh=False, publish=False) as session:
+        return session.publish_if_changed()
+
+
 def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
     """Upgrade an older warehouse, or refresh views after a config change, before reading.
 
-    Checks read-only first so that the common case never takes the write lock. Returns True when
-    it had to write."""
+    Checks the newest snapshot first, so that the common case never touches the warehouse. Returns
+    True when it had to write (and published the result)."""
     config = config or default_config()
     path = Path(db_path)
     if not path.exists():
@@ -56,6 +76,6 @@ def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
         )[0] == _fingerprint(config)
     if up_to_date:
         return False
-    with write_session(path, config, refresh=False):  # opening it upgrades it
+    with write_session(path, config, refresh=False):  # opening it upgrades it; leaving publishes it
         pass
     return True

@@ -66,8 +66,15 @@ def test_bench_quick_runs_every_part(tmp_path):
     for p in pages["pages"]:
         assert not p["errors"], (p["path"], p["errors"])
         assert f"{p['path']}" in by_page or p["statements"] == 0
+    assert len(load["bare_read_two_processes"]["runs"]) == 2 and load["ratio_vs_two_process_read"] > 0
     if "--no-browser" not in args:
         assert "first_render_seconds" in res["browser"], res["browser"]
+        switch = res["browser"]["switch"]
+        assert switch["n"] >= len(pages["pages"]) - 1 and switch["exceptions"] == 0
+        reload = res["reload"]
+        assert "error" not in reload, reload.get("error")
+        assert reload["alone"]["seconds"] > 0 and reload["with_viewers"]["seconds"] > 0
+        assert "second_process_switches" in reload and reload["exceptions"] == 0
     assert res["exports"]["in_process"]["xlsx"]["bytes"] > 0
     bulletin = res["bulletin"]
     assert "error" not in bulletin, bulletin.get("error")

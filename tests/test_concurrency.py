@@ -3,10 +3,9 @@
 DuckDB lets one process write or several read, never both at once. So:
 - a load that finds the warehouse held waits (etl.warehouse.connect retries up to 60 s) and says so
   on stderr: 数据库正被其他程序使用，等待中……;
-- a long load closes and reopens its connection every 5 s (etl.load.LoadOptions.reopen_seconds) so that readers
-  (the dashboard) get in between files; readers hold their connection only for one query;
-- a reader that meets a load waits for it (etl.warehouse_reader.reader, up to 30 s), and since each file is one
-  transaction it sees a submission wholly or not at all."""
+- readers never open the warehouse: they read the newest published snapshot (etl.snapshot), so a
+  reader during a load neither waits nor sees any of it until the load publishes its snapshot
+  (more in tests/test_snapshots.py)."""
 
 from __future__ import annotations
 
@@ -107,8 +106,8 @@ def read_state(db) -> tuple[list, dict]:
     return counts, claimed
 
 
-def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
-    # what each (county, week) may hold: the row count of one of its versions
+def test_readers_during_a_load_see_none_of_it_until_it_is_published(tmp_path, folders):
+    # what the whole folder holds once loaded: the row count of one of each (county, week)'s versions
     ref = tmp_path / "ref.duckdb"
     subprocess.run(
         [sys.executable, "-m", "etl", "load", str(folders[0]), "--db", str(ref)],
@@ -125,26 +124,26 @@ def test_readers_during_a_load_see_whole_submissions_only(tmp_path, folders):
 
     db = tmp_path / "w.duckdb"
     open_warehouse(db).close()
-    # the loader of `python -m etl load`, letting readers in after every batch (the real default is
-    # every 5 s, longer than this whole folder takes), stopping after each batch until a reader looked
+    assert read_state(db) == ([], {})  # the empty warehouse, published at the first read
+    # the loader of `python -m etl load`, stopping after each batch and before it publishes
     load = PausedLoad(
         folders[0],
         db,
-        ["written:*"],
+        ["written:*", "publishing"],
         tmp_path / "fifo",
         code="import sys; import etl.load as l; "
-        "l.load_paths([sys.argv[1]], sys.argv[2], options=l.LoadOptions(reopen_seconds=0, batch_files=16))",
+        "l.load_paths([sys.argv[1]], sys.argv[2], options=l.LoadOptions(batch_files=16))",
         args=[str(folders[0]), str(db)],
     )
-    seen = []
-    while load.next_pause() is not None:
-        counts, claimed = read_state(db)
-        seen.append(len(counts))
-        for county, week, n in counts:
-            assert n in allowed[(county, week)] and claimed.get((county, week)) == n, (county, week, n)
+    points = []
+    while (stop := load.next_pause()) is not None:
+        points.append(stop["point"])
+        assert read_state(db) == ([], {}), f"a reader saw part of the load at {stop}"
         load.resume()
     returncode, out, err = load.finish()
     assert returncode == 0, err
-    assert len(seen) >= 3, "the load stopped after fewer than three batches"
-    assert seen == sorted(seen) and 0 < seen[0] < len(allowed)  # readers got in mid-folder
-    assert read_state(db)[0] and len(read_state(db)[0]) == len(allowed)  # at the end they see everything
+    assert points.count("written") >= 3 and points[-1] == "publishing"
+    counts, claimed = read_state(db)  # the load is published whole
+    assert len(counts) == len(allowed)
+    for county, week, n in counts:
+        assert n in allowed[(county, week)] and claimed.get((county, week)) == n, (county, week, n)

@@ -10,7 +10,7 @@ import pytest
 from etl import materialise
 from etl.demo import run_demo
 from etl.warehouse import connect, open_warehouse
-from etl.warehouse_reader import reader
+from etl.warehouse_reader import publish_now, reader
 
 VIEWS = (
     "indicator_scores",
@@ -65,6 +65,7 @@ def _live(db):
 
 
 def _through_reader(db):
+    publish_now(db)  # these tests change the warehouse by hand: readers see it once it is published
     with reader(db) as con:
         shadowed = (
             con.execute(
@@ -243,3 +244,53 @@ def test_two_resubmissions_in_one_load_reach_the_stored_scores(tmp_path):
     reports = load_paths([second], db)
     assert [r.version for r in reports] == [2, 2]
     _assert_equal(db, expect_shadowed=True)
+
+
+def test_a_new_version_of_an_earlier_week_refreshes_that_week_and_the_rank_change_after_it(demo_db):
+    """The layers above the indicators are refreshed for the changed weeks only; the week after a
+    changed one has its rank change computed again (it compares with the changed week)."""
+    con = open_warehouse(demo_db)
+    try:
+        materialise.refresh(con)
+        weeks = [
+            w for (w,) in con.execute("SELECT DISTINCT week FROM current_versions ORDER BY 1").fetchall()
+        ]
+        week = weeks[len(weeks) // 2]
+        county, version = con.execute(  # the week's first county
+            "SELECT county, version FROM current_versions JOIN mat_dimension_rankings USING (county, week) "
+            "WHERE week = ? AND dimension = 'composite' ORDER BY rank LIMIT 1",
+            [week],
+        ).fetchone()
+        before = con.execute(
+            "SELECT county, rank_change FROM mat_dimension_rankings WHERE week = ? AND dimension = 'composite' "
+            "ORDER BY county",
+            [weeks[weeks.index(week) + 1]],
+        ).fetchall()
+        con.execute("BEGIN TRANSACTION")
+        # a corrected file for that week: most of the county's counts back to nothing
+        con.execute(
+            "INSERT INTO submission_versions SELECT county, week, version + 1, file_name, sha256, loaded_at, "
+            "rows, loaded_by FROM submission_versions WHERE county = ? AND week = ? AND version = ?",
+            [county, week, version],
+        )
+        con.execute(
+            "INSERT INTO unit_rows SELECT * REPLACE (version + 1 AS version, 0 AS discussion_members, "
+            "0 AS research_done, 0 AS research_reports, 0 AS conversion_done, 0 AS livelihood_done, "
+            "0 AS problems_rectified, 0 AS special_lectures, 0 AS mobile_members_reached) "
+            "FROM unit_rows WHERE county = ? AND week = ? AND version = ?",
+            [county, week, version],
+        )
+        con.execute(
+            "UPDATE current_versions SET version = version + 1 WHERE county = ? AND week = ?", [county, week]
+        )
+        con.execute("COMMIT")
+        assert materialise.refresh(con)
+        after = con.execute(
+            "SELECT county, rank_change FROM mat_dimension_rankings WHERE week = ? AND dimension = 'composite' "
+            "ORDER BY county",
+            [weeks[weeks.index(week) + 1]],
+        ).fetchall()
+    finally:
+        con.close()
+    assert after != before  # the change moved a rank, so the next week's rank change moved too
+    _assert_equal(demo_db, expect_shadowed=True)
