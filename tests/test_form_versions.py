@@ -52,7 +52,7 @@ def test_every_file_loads_or_is_rejected_as_the_manifest_says(loaded):
             assert report.outcome == "loaded", (entry, [p.text() for p in report.errors])
         else:
             assert report.outcome == "rejected", entry
-    assert [r.outcome for r in second] == ["loaded", "loaded"]
+    assert [r.outcome for r in second if r.outcome != "skipped"] == ["loaded", "loaded"]  # not the .json
 
 
 @pytest.mark.parametrize(
