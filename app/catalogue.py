@@ -17,7 +17,8 @@ from app.labels import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
-CALLS = {"t", "label", "N_", "header", "say", "term"}  # the translating calls and the marker
+# the translating calls, the marker, and helpers whose text arguments are translated inside
+CALLS = {"t", "label", "N_", "header", "say", "term", "needs_role_notice"}
 
 
 def _name(func: ast.expr) -> str | None:

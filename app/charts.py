@@ -202,7 +202,7 @@ def dimension_score_bars(
                 AREA_COLORS[dimension],
                 t,
                 highlight=highlight,
-                value_title=f"{DIMENSION_LABELS[dimension]}得分",
+                value_title=DIMENSION_LABELS[dimension],
             )
         )
         if df["score"].notna().any()
@@ -329,7 +329,8 @@ def temperature_heatmap(
     df = _floats(df, [value])
     df["text"] = df[value].map(lambda v: f"{v:.1f}")
     order = columns or list(dict.fromkeys(df[x]))
-    present = [lv for lv in LEVELS if lv in set(df["level"])]
+    present = [t(lv) for lv in LEVELS if lv in set(df["level"])]
+    df["level"] = df["level"].map(t)  # level names are labels: glossed with the switch on
     tips = [
         alt.Tooltip(f"{x}:N", title=t(x_title)),
         alt.Tooltip("level:N", title=t("层级")),
@@ -351,7 +352,7 @@ def temperature_heatmap(
             labelAlign="center",
         ),
     )
-    enc_y = alt.Y("level:N", sort=present, title=t("层级"))
+    enc_y = alt.Y("level:N", sort=present, title=t("层级"), axis=alt.Axis(labelLimit=220))
     if phone:
         enc_x = alt.X("level:N", sort=present, title=None, axis=alt.Axis(orient="top", labelAngle=0))
         enc_y = alt.Y(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=90, labelOverlap=False))
@@ -455,7 +456,8 @@ def slope_small_multiples(
         return None
     df = _floats(df, ["shown"])
     df["flag"] = df["county"].isin(flagged).map({True: t("上热下冷"), False: t("其他")})
-    x = alt.X("level:N", sort=list(LEVELS[1:]), title=None, axis=alt.Axis(labelAngle=0))
+    df["level"] = df["level"].map(t)
+    x = alt.X("level:N", sort=[t(lv) for lv in LEVELS[1:]], title=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y("shown:Q", title=t("综合得分"), scale=alt.Scale(domain=[0, 100]))
     color = alt.Color(
         "flag:N",
@@ -499,7 +501,8 @@ def city_profile_bars(profile: pd.DataFrame, t: Labeler = _identity, city: str =
     if df.empty:
         return None
     df = _floats(df, ["composite"])
-    y = alt.Y("level:N", sort=list(LEVELS), title=t("层级"))
+    df["level"] = df["level"].map(t)
+    y = alt.Y("level:N", sort=[t(lv) for lv in LEVELS], title=t("层级"))
     x = alt.X("composite:Q", title=t("综合得分"), scale=alt.Scale(domain=[0, 100]))
     tips = [
         alt.Tooltip("level:N", title=t("层级")),
@@ -636,8 +639,8 @@ def area_trend_lines(scores: pd.DataFrame, progress: pd.DataFrame, t: Labeler = 
     if scores.empty:
         return None
     df = _floats(scores, ["shown"])
-    df["area"] = df["dimension"].map(DIMENSION_LABELS)
-    order = [DIMENSION_LABELS[d] for d in ("composite", *DIMENSIONS)]
+    df["area"] = df["dimension"].map(lambda d: t(DIMENSION_LABELS[d]))
+    order = [t(DIMENSION_LABELS[d]) for d in ("composite", *DIMENSIONS)]
     colors = alt.Scale(domain=order, range=[AREA_COLORS[d] for d in ("composite", *DIMENSIONS)])
     x = alt.X("week:N", title=t("统计周"), axis=alt.Axis(labelAngle=-45))
     y = alt.Y("shown:Q", title=t("得分"), scale=alt.Scale(domain=[0, 100]))

@@ -376,30 +376,38 @@ def board_frame(board: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def board_chart(board: pd.DataFrame):
-    """The county × week heat map: colour = status, tooltip = versions, load time, rejections."""
+def board_chart(board: pd.DataFrame, english: bool = False):
+    """The county × week heat map: colour = status, tooltip = versions, load time, rejections.
+    english: the titles and the status names glossed, the late mark in English (the sidebar switch)."""
     import altair as alt
 
+    from app.labels import label, term
+
+    def t(zh: str) -> str:
+        return label(zh, english)
+
     df = board_frame(board)
+    df["status_label"] = df["status"].map(t) if len(df) else df["status"]
     units = list(dict.fromkeys(df.sort_values("sort_order")["county"])) if len(df) else []
-    scale = alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
+    scale = alt.Scale(domain=[t(k) for k in STATUS_COLORS], range=list(STATUS_COLORS.values()))
     base = alt.Chart(df).encode(
-        x=alt.X("week:O", title="统计周", axis=alt.Axis(labelAngle=-45, orient="top")),
+        x=alt.X("week:O", title=t("统计周"), axis=alt.Axis(labelAngle=-45, orient="top")),
         y=alt.Y("county:N", title=None, sort=units),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("status:N", scale=scale, title="状态", legend=alt.Legend(orient="bottom")),
+        color=alt.Color("status_label:N", scale=scale, title=t("状态"), legend=alt.Legend(orient="bottom")),
         tooltip=[
-            alt.Tooltip("county:N", title="单位"),
-            alt.Tooltip("week:N", title="统计周"),
-            alt.Tooltip("status:N", title="状态"),
-            alt.Tooltip("versions_text:N", title="版本"),
-            alt.Tooltip("submitted_text:N", title="首次报送"),
-            alt.Tooltip("late_text:N", title="截止"),
-            alt.Tooltip("loaded_text:N", title="最近导入"),
-            alt.Tooltip("rejected_text:N", title="退回"),
+            alt.Tooltip("county:N", title=t("单位")),
+            alt.Tooltip("week:N", title=t("统计周")),
+            alt.Tooltip("status_label:N", title=t("状态")),
+            alt.Tooltip("versions_text:N", title=t("版本")),
+            alt.Tooltip("submitted_text:N", title=t("首次报送")),
+            alt.Tooltip("late_text:N", title=t("截止")),
+            alt.Tooltip("loaded_text:N", title=t("最近导入")),
+            alt.Tooltip("rejected_text:N", title=t("退回")),
         ],
     )
+    late = term("逾", english)
     # a mark in each cell too, so the board reads on a grey projector or a black-and-white print
     text = (
         base.mark_text(fontSize=13)
@@ -410,7 +418,7 @@ def board_chart(board: pd.DataFrame):
         )
         .transform_calculate(
             mark="(datum.status == '已报送' ? '✓' : datum.status == '已更正' ? '✓²' : "
-            "datum.status == '已退回' ? '✗' : '') + (datum.late_text == '逾期' ? '逾' : '')"
+            f"datum.status == '已退回' ? '✗' : '') + (datum.late_text == '逾期' ? '{late}' : '')"
         )
     )
     return (rect + text).properties(height=alt.Step(30))  # 30 px a row, whatever the number of units

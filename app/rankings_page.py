@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from app.labels import label, week_name
 from etl import export, scoring
 from etl.config import DIMENSION_LABELS, DIMENSIONS, Config, default_config
 from etl.warehouse_reader import reader
-from etl.weeks import week_label, week_sunday
+from etl.weeks import week_sunday
 
 BY_CHOICES = scoring.BY_CHOICES
 BY_LABELS = export.BY_LABELS
@@ -80,13 +81,17 @@ def month_weeks(all_weeks: list[str], week: str) -> list[str]:
     return [w for w in all_weeks if (week_sunday(w).year, week_sunday(w).month) == (sun.year, sun.month)]
 
 
-def summary(df: pd.DataFrame, week: str, config: Config | None = None) -> str:
+def summary(df: pd.DataFrame, week: str, config: Config | None = None, english: bool = False) -> str:
     config = config or default_config()
     missing = df.loc[~df["submitted"], "county"].tolist()
     progress = scoring.expected_progress(week, config)
-    text = (
-        f"{week_label(week)}　序时进度 {progress:.1f}%　已报送 {int(df['submitted'].sum())} 个，"
-        f"未报送 {len(missing)} 个"
+    text = label(
+        "{week}　序时进度 {progress}%　已报送 {n} 个，未报送 {m} 个",
+        english,
+        week=week_name(week, english),
+        progress=f"{progress:.1f}",
+        n=int(df["submitted"].sum()),
+        m=len(missing),
     )
     return text + (f"（{'、'.join(missing)}）" if missing else "")
 

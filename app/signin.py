@@ -10,10 +10,22 @@ from __future__ import annotations
 import streamlit as st
 
 from app import remember
+from app.labels import label, term
 from app.users import PERMISSION_LABELS, ROLE_LABELS, LockedOut, User, UserError, authenticate, can
 from etl.config import default_config
 
 USER_KEY = "user"
+
+
+def t(zh: str, **values) -> str:
+    """A text in the sidebar switch's language (app.ui.t, without importing the pages' helpers)."""
+    return label(zh, bool(st.session_state.get("en", False)), **values)
+
+
+def _role(role: str) -> str:
+    return term(ROLE_LABELS.get(role, role), bool(st.session_state.get("en", False)))
+
+
 _RESTORED = "_signin_restored"  # the re-login cookie was looked at in this session
 
 
@@ -37,9 +49,9 @@ def sign_in_form(key: str = "signin", container=None) -> User | None:
     """A small form; on success the user is kept in session state and the app reruns."""
     box = container or st
     with box.form(key, clear_on_submit=True):  # clear: the password must not linger in the widget
-        name = st.text_input("用户名", key=f"{key}_name")
-        password = st.text_input("密码", type="password", key=f"{key}_password")
-        submitted = st.form_submit_button("登录", type="primary")
+        name = st.text_input(t("用户名"), key=f"{key}_name")
+        password = st.text_input(t("密码"), type="password", key=f"{key}_password")
+        submitted = st.form_submit_button(t("登录"), type="primary")
     if submitted:
         try:
             st.session_state[USER_KEY] = user = authenticate(name, password)
@@ -57,12 +69,12 @@ def account_box() -> None:
     remember.send_pending()
     with st.sidebar:
         if user:
-            st.caption(f"已登录：**{user.name}**（{user.role_label}）")
-            if st.button("退出登录", key="signout"):
+            st.caption(t("已登录：**{name}**（{role}）", name=user.name, role=_role(user.role)))
+            if st.button(t("退出登录"), key="signout"):
                 sign_out()
                 st.rerun()
         else:
-            with st.expander("登录（报送员）", expanded=False):
+            with st.expander(t("登录（报送员）"), expanded=False):
                 sign_in_form("sidebar_signin")
 
 
@@ -72,7 +84,7 @@ def require_view() -> None:
         return
     if current_user() and can(current_user(), "viewer"):
         return
-    st.info("本看板需要登录后查看。")
+    st.info(t("本看板需要登录后查看。"))
     sign_in_form("view_signin")
     st.stop()
 
@@ -84,17 +96,23 @@ def needs_role_notice(role: str, what: str, key: str) -> bool:
         return True
     if user and not can(user, "viewer"):  # account removed or password changed meanwhile
         sign_out()
-        st.warning("登录已失效（账号被删除或密码已修改），请重新登录。")
+        st.warning(t("登录已失效（账号被删除或密码已修改），请重新登录。"))
         user = None
-    label = PERMISSION_LABELS[role]
+    en = bool(st.session_state.get("en", False))
+    needed, doing = term(PERMISSION_LABELS[role], en), term(what, en)
     if user:
         st.warning(
-            f"{what}需要{label}权限；当前账号「{user.name}」是{ROLE_LABELS.get(user.role, user.role)}。"
-            "请联系管理员，或换一个账号登录。"
+            t(
+                "{what}需要{needed}权限；当前账号「{name}」是{role}。请联系管理员，或换一个账号登录。",
+                what=doing,
+                needed=needed,
+                name=user.name,
+                role=_role(user.role),
+            )
         )
     else:
-        st.info(f"{what}需要以{label}身份登录。浏览数据不需要登录。")
-    with st.expander("登录", expanded=not user):
+        st.info(t("{what}需要以{needed}身份登录。浏览数据不需要登录。", what=doing, needed=needed))
+    with st.expander(t("登录"), expanded=not user):
         sign_in_form(f"signin_{key}")
     return False
 

@@ -17,13 +17,13 @@ import streamlit as st
 
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
 from app import charts, page_data
-from app.labels import EN, label, labeler, week_name
+from app.labels import EN, label, labeler, term, week_name
 from etl import snapshot
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config, warehouse_path
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 from etl.warehouse import WarehouseBusy
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import WeekError, parse_week, week_label
+from etl.weeks import WeekError, parse_week
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -308,9 +308,9 @@ def as_of(status: dict, week: str) -> None:
     last = status.get("last_load")
     when = f"{last:%Y-%m-%d %H:%M}" if last is not None and not pd.isna(last) else "—"
     latest = status["weeks"][-1]
-    text = f"{t('数据截至')}：{when} 导入 · 最新统计周 {week_label(latest)}"
+    text = t("数据截至：{when} 导入 · 最新统计周 {latest}", when=when, latest=week_text(latest))
     if week != latest:
-        text += f" · 当前查看 {week_label(week)}"
+        text += " · " + t("当前查看 {week}", week=week_text(week))
     st.caption(text)
 
 
@@ -330,8 +330,8 @@ def _filter_value(name: str, allowed: list, default):
             pass  # named in the warning below
     last = st.session_state.get(f"_{name}")
     if wanted is not None and wanted not in allowed:
-        what = {"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name]
-        st.warning(f"链接中的{what}“{wanted}”不在可选范围内，已改为默认值。")
+        what = term({"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name], english())
+        st.warning(t("链接中的{what}“{wanted}”不在可选范围内，已改为默认值。", what=what, wanted=wanted))
         wanted = None
     if wanted is not None and wanted != last:
         st.session_state[name] = wanted

@@ -7,48 +7,53 @@ import pandas as pd
 import streamlit as st
 
 from app import remember, signin, users
+from app.signin import t
 from app.users import ROLE_LABELS, LockedOut, PermissionDenied, UserError
 from etl.config import default_config
 
 config = default_config()
 
-st.title("登录")
+st.title(t("登录"))
 
 user = signin.current_user()
 if user and not users.can(user, "viewer"):
     signin.sign_out()
-    st.warning("登录已失效（账号被删除或密码已修改），请重新登录。")
+    st.warning(t("登录已失效（账号被删除或密码已修改），请重新登录。"))
     user = None
 
 if not user:
     st.markdown(
-        "浏览看板不需要登录。上传调度表、恢复旧版本需要**报送员**账号（各县（市、区）和市直单位的"
-        "**单位报送员**只能报送本单位的）；管理账号需要**管理员**账号。"
+        t(
+            "浏览看板不需要登录。上传调度表、恢复旧版本需要**报送员**账号（各县（市、区）和市直单位的"
+            "**单位报送员**只能报送本单位的）；管理账号需要**管理员**账号。"
+        )
     )
     signin.sign_in_form("page_signin")
     if not users.has_role_holder():
         st.info(
-            "还没有报送员账号。请在服务器上运行：`python -m etl user add 姓名 --role clerk`（或 `--role admin`）。"
+            t(
+                "还没有报送员账号。请在服务器上运行：`python -m etl user add 姓名 --role clerk`（或 `--role admin`）。"
+            )
         )
     st.stop()
 
-st.success(f"已登录：{user.name}（{user.role_label}）")
-if st.button("退出登录", key="page_signout"):
+st.success(t("已登录：{name}（{role}）", name=user.name, role=signin._role(user.role)))
+if st.button(t("退出登录"), key="page_signout"):
     signin.sign_out()
     st.rerun()
 
-with st.expander("修改我的密码"):
+with st.expander(t("修改我的密码")):
     with st.form("own_password", clear_on_submit=True):
-        old = st.text_input("原密码", type="password")
-        new = st.text_input(f"新密码（至少 {users.MIN_PASSWORD_CHARS} 个字符）", type="password")
-        again = st.text_input("再输一次新密码", type="password")
-        if st.form_submit_button("修改密码"):
+        old = st.text_input(t("原密码"), type="password")
+        new = st.text_input(t("新密码（至少 {n} 个字符）", n=users.MIN_PASSWORD_CHARS), type="password")
+        again = st.text_input(t("再输一次新密码"), type="password")
+        if st.form_submit_button(t("修改密码")):
             try:
                 if new != again:
                     raise UserError("两次输入的新密码不一致")
                 st.session_state[signin.USER_KEY] = user = users.change_own_password(user, old, new)
                 remember.remember(user)  # the re-login cookie carries the new token
-                st.success("密码已修改。")
+                st.success(t("密码已修改。"))
             except (UserError, LockedOut, PermissionDenied) as exc:
                 st.error(str(exc))
 

@@ -27,8 +27,10 @@ if len(now):
     lag = r["lag"] if pd.notna(r["lag"]) else None
     k[1].metric(
         t("进度预警"),
-        r["light"] or "—",
-        None if lag is None else (f"落后序时进度 {lag:.1f} 分" if lag > 0 else "达到序时进度"),
+        t(r["light"]) if r["light"] else "—",
+        None
+        if lag is None
+        else (t("落后序时进度 {lag} 分", lag=f"{lag:.1f}") if lag > 0 else t("达到序时进度")),
         delta_color={"绿": "green", "黄": "orange", "红": "red"}.get(r["light"], "off"),
         delta_arrow="off",
         border=True,
@@ -41,7 +43,7 @@ if len(row) and pd.notna(row.iloc[0]["rank"]):
     k[2].metric(
         t("排名"),
         f"{int(rr['rank'])} / {data['n_ranked']}",
-        None if pd.isna(rr["rank_change"]) else f"较上周 {ui.arrow(rr['rank_change'])}",
+        None if pd.isna(rr["rank_change"]) else t("较上周 {change}", change=ui.arrow(rr["rank_change"])),
         delta_color="off",
         delta_arrow="off",
         border=True,
@@ -49,7 +51,7 @@ if len(row) and pd.notna(row.iloc[0]["rank"]):
     k[3].metric(
         t("温差"),
         "—" if pd.isna(rr["gradient"]) else f"{rr['gradient']:.1f}",
-        "上热下冷" if rr["cold_bottom"] else None,
+        t("上热下冷") if rr["cold_bottom"] else None,
         delta_color="red" if rr["cold_bottom"] else "off",
         delta_arrow="off",
         border=True,
@@ -60,26 +62,32 @@ else:
 k[4].metric(t("序时进度"), f"{data['expected_progress']:.1f}%", border=True)
 
 if not data["submitted"]:
-    st.warning(f"{ui.md(county)} {week} 未报送调度表，本周没有得分；下面的走势、排名和报送记录仍可查看。")
+    st.warning(
+        t(
+            "{county} {week} 未报送调度表，本周没有得分；下面的走势、排名和报送记录仍可查看。",
+            county=ui.md(county),
+            week=week,
+        )
+    )
 
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("层级 × 方面"))
-    ui.chart("level_area_heatmap", data["levels"], empty=f"{week} 没有层级得分。")
+    ui.chart("level_area_heatmap", data["levels"], empty=t("{week} 没有层级得分。", week=week))
 with right:
     st.subheader(t("排名变化情况"))
     ui.chart(
-        "rank_history", data["ranks"], len(config.counties), empty="还没有排名记录（市直单位不参加排名）。"
+        "rank_history", data["ranks"], len(config.counties), empty=t("还没有排名记录（市直单位不参加排名）。")
     )
 
 st.subheader(t("得分走势"))
 ui.chart("area_trend_lines", scores, data["progress"], empty="还没有各周的得分。")
-st.caption("粗线为综合得分，虚线为序时进度。")
+st.caption(t("粗线为综合得分，虚线为序时进度。"))
 
 st.subheader(t("单位明细（由弱到强）"))
 units = data["units"]
 if units.empty:
-    st.info(f"{week} 没有单位数据。")
+    st.info(t("{week} 没有单位数据。", week=week))
 else:
     st.dataframe(
         units,
@@ -100,15 +108,17 @@ else:
             "weakest": st.column_config.TextColumn(t("最弱指标"), width="large"),
         },
     )
-    st.caption("单位得分按与层级得分相同的规则计算（各项指标完成率的平均），仅用于找出薄弱单位，不参加排名。")
+    st.caption(
+        t("单位得分按与层级得分相同的规则计算（各项指标完成率的平均），仅用于找出薄弱单位，不参加排名。")
+    )
 
 st.subheader(t("报送与版本"))
 subs, rejected = data["submissions"], data["rejected"]
 if subs.empty and rejected.empty:
-    st.info("还没有收到该单位的调度表。")
+    st.info(t("还没有收到该单位的调度表。"))
 else:
     st.dataframe(
-        subs.assign(is_current=subs["is_current"].map({True: "当前", False: ""})),
+        subs.assign(is_current=subs["is_current"].map({True: t("当前"), False: ""})),
         hide_index=True,
         width="stretch",
         height=min(36 * (len(subs) + 1), 400),

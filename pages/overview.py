@@ -117,7 +117,7 @@ column_config = {
     "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=48),
     "cold_bottom": st.column_config.TextColumn(**ui.header("上热下冷"), width=64),
     "status": st.column_config.TextColumn(**ui.header("报送"), width=56),
-    "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text=t("查看"), width=44),
+    "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text=t("打开"), width=44),
 }
 with st.container(key="screen_only_ranking"):
     event = st.dataframe(

@@ -8,16 +8,16 @@ import streamlit as st
 
 from app import rankings_page, signin, ui
 from app.ui import t
+from etl import snapshot
 from etl.config import default_config, warehouse_path
-from etl.warehouse import data_version
 from etl.warehouse_reader import NoWarehouse, ensure_schema
 
 config = default_config()
 db = warehouse_path(None, config)
 signin.require_view()
 
-st.title("排名导出")
-st.caption("按综合得分或某一方面排名；下载可直接打印的 Excel 通报、CSV 数据，以及月度通报用的多周汇总表。")
+st.title(t("排名导出"))
+st.caption(t("按综合得分或某一方面排名；下载可直接打印的 Excel 通报、CSV 数据，以及月度通报用的多周汇总表。"))
 
 try:
     ensure_schema(db, config)
@@ -26,18 +26,23 @@ except NoWarehouse:
     weeks = []
 if not weeks:
     st.info(
-        "还没有可排名的数据。请先在「数据报送」页上传各单位的周调度表，或在命令行运行 `python -m etl load`。"
+        t(
+            "还没有可排名的数据。请先在「数据报送」页上传各单位的周调度表，或在命令行运行 `python -m etl load`。"
+        )
     )
     st.stop()
 
 c1, c2 = st.columns(2)
-week = c1.selectbox("统计周", weeks, index=len(weeks) - 1, key="rank_week")
+week = c1.selectbox(t("统计周"), weeks, index=len(weeks) - 1, key="rank_week")
 by = c2.selectbox(
-    "排名依据", rankings_page.BY_CHOICES, format_func=rankings_page.BY_LABELS.get, key="rank_by"
+    t("排名依据"),
+    rankings_page.BY_CHOICES,
+    format_func=lambda b: t(rankings_page.BY_LABELS[b]),
+    key="rank_by",
 )
 
 df = rankings_page.ranking(db, week, by)
-st.markdown(rankings_page.summary(df, week, config))
+st.markdown(rankings_page.summary(df, week, config, ui.english()))
 table = rankings_page.display_table(df, by)
 st.dataframe(
     rankings_page.style_table(table, by),
@@ -48,15 +53,19 @@ st.dataframe(
 )
 lights = config.lights
 st.caption(
-    f"排名变化与上周相比：↑ 上升，↓ 下降，– 持平。进度预警按序时进度减得分：不足 {lights['yellow_lag']:g} 分绿，"
-    f"{lights['yellow_lag']:g}～{lights['red_lag']:g} 分黄，{lights['red_lag']:g} 分及以上红。未报送单位列于表末，不参加排名。"
+    t(
+        "排名变化与上周相比：↑ 上升，↓ 下降，– 持平。进度预警按序时进度减得分：不足 {yellow} 分绿，"
+        "{yellow}～{red} 分黄，{red} 分及以上红。未报送单位列于表末，不参加排名。",
+        yellow=f"{lights['yellow_lag']:g}",
+        red=f"{lights['red_lag']:g}",
+    )
 )
 
 names = rankings_page.file_names(week, by)
-st.subheader("下载")
+st.subheader(t("下载"))
 d1, d2 = st.columns(2)
 d1.download_button(
-    "下载 Excel 通报",
+    t("下载 Excel 通报"),
     rankings_page.xlsx_bytes(db, week, by, config),
     file_name=names["xlsx"],
     mime=ui.XLSX_MIME,
@@ -66,7 +75,7 @@ d1.download_button(
     on_click="ignore",
 )
 d2.download_button(
-    "下载 CSV",
+    t("下载 CSV"),
     rankings_page.csv_bytes(db, week, by, config),
     file_name=names["csv"],
     mime="text/csv",
@@ -82,7 +91,7 @@ st.caption(
         "与命令 python -m etl bulletin 生成的相同。"
     )
 )
-made_for = (week, data_version(db))
+made_for = (week, snapshot.version(snapshot.latest(db)))  # the data the files were made from
 if st.button(t("生成通报和会议材料"), key="make_bulletin", icon=":material/article:"):
     with st.spinner(t("正在生成通报和会议材料……")):
         st.session_state["bulletin_files"] = (made_for, *rankings_page.bulletin_files(db, week, config))
@@ -109,18 +118,18 @@ if made and made[0] == made_for:
                 on_click="ignore",
             )
 
-st.subheader("多周汇总（月度通报）")
+st.subheader(t("多周汇总（月度通报）"))
 chosen = st.multiselect(
-    "包含的统计周",
+    t("包含的统计周"),
     weeks,
     default=rankings_page.month_weeks(weeks, week),
     key="multi_weeks",
-    help="默认选中与所选统计周同一个月的各周；每周一张排名表，另有一张走势表。",
+    help=t("默认选中与所选统计周同一个月的各周；每周一张排名表，另有一张走势表。"),
 )
 if chosen:
     multi_names = rankings_page.file_names(week, by, chosen)
     st.download_button(
-        f"下载多周汇总表（{len(chosen)} 周）",
+        t("下载多周汇总表（{n} 周）", n=len(chosen)),
         rankings_page.multiweek_bytes(db, chosen, by, config),
         file_name=multi_names["multi"],
         mime=ui.XLSX_MIME,
@@ -129,8 +138,8 @@ if chosen:
         on_click="ignore",
     )
 else:
-    st.caption("请至少选择一周。")
+    st.caption(t("请至少选择一周。"))
 
 missing = df.loc[~df["submitted"], "county"].tolist()
 if missing:
-    st.warning(f"{week} 未报送：{'、'.join(missing)}。通报中列于表末。")
+    st.warning(t("{week} 未报送：{units}。通报中列于表末。", week=week, units="、".join(missing)))

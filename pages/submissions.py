@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import office, office_views, signin, ui
+from app.ui import t
 from app.users import PermissionDenied
 from etl.config import default_config, warehouse_path
 from etl.status import submission_board
@@ -25,9 +26,11 @@ config = default_config()
 db = warehouse_path(None, config)
 signin.require_view()
 
-st.title("数据报送")
+st.title(t("数据报送"))
 st.caption(
-    "各县（市、区）和市直单位每周报送的周调度表：报送情况、上传导入、退回修改清单、空白模板、导入记录与版本恢复、操作记录。"
+    t(
+        "各县（市、区）和市直单位每周报送的周调度表：报送情况、上传导入、退回修改清单、空白模板、导入记录与版本恢复、操作记录。"
+    )
 )
 
 try:
@@ -43,8 +46,13 @@ def render_reports(reports) -> None:
     """One box per uploaded file: loaded (rows, version, warnings) or rejected with every problem."""
     counts = {k: sum(r.outcome == k for r in reports) for k in ("loaded", "unchanged", "rejected")}
     st.markdown(
-        f"**本次上传 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
-        f"退回 {counts['rejected']}**"
+        t(
+            "**本次上传 {n} 个文件：导入 {loaded}，未变化 {unchanged}，退回 {rejected}**",
+            n=len(reports),
+            loaded=counts["loaded"],
+            unchanged=counts["unchanged"],
+            rejected=counts["rejected"],
+        )
     )
     for i, report in enumerate(reports):
         with st.container(border=True):
@@ -85,48 +93,55 @@ def render_reports(reports) -> None:
 
 
 tab_board, tab_upload, tab_template, tab_history, tab_audit = st.tabs(
-    ["报送情况", "上传调度表", "空白模板", "导入记录与恢复", "操作记录"]
+    [t("报送情况"), t("上传调度表"), t("空白模板"), t("导入记录与恢复"), t("操作记录")]
 )
 
 # ---------------------------------------------------------------- 报送情况
 with tab_board:
     if board.empty:
         st.info(
-            "还没有任何报送记录。报送员登录后在「上传调度表」导入第一批文件，或在命令行运行 "
-            "`python -m etl load 文件夹`。"
+            t(
+                "还没有任何报送记录。报送员登录后在「上传调度表」导入第一批文件，或在命令行运行 "
+                "`python -m etl load 文件夹`。"
+            )
         )
     else:
         weeks = sorted(board["week"].unique())
         # keyed on the latest week: when a new week arrives the board jumps to it, otherwise the
         # clerk's choice is kept across reruns
-        week = st.selectbox("统计周", weeks, index=len(weeks) - 1, key=f"board_week_{weeks[-1]}")
+        week = st.selectbox(t("统计周"), weeks, index=len(weeks) - 1, key=f"board_week_{weeks[-1]}")
         counts = office.board_counts(board, week)
         cols = st.columns(len(counts))
         for col, (status, n) in zip(cols, counts.items()):
-            col.metric(status, f"{n} 个")
+            col.metric(t(status), t("{n} 个", n=n))
         missing = board.loc[
             (board["week"] == week) & (board["status"].isin(["未报送", "已退回"])), ["county", "status"]
         ]
         if len(missing):
             st.warning(
-                f"{week} 尚未报送或被退回："
-                + "、".join(f"{c}（{s}）" for c, s in missing.itertuples(index=False))
+                t("{week} 尚未报送或被退回：", week=week)
+                + "、".join(f"{c}（{t(s)}）" for c, s in missing.itertuples(index=False))
             )
         week_log = office.load_history(db, week=week)
         rejected_files = int((week_log["outcome"] == "rejected").sum())
         if rejected_files:
             # a rejected resubmission leaves the earlier version current, so the board stays green: say so
             st.caption(
-                f"{week} 共有 {rejected_files} 个文件被退回（含已有有效版本的单位再次报送被退回的），"
-                "原因见「导入记录与恢复」。"
+                t(
+                    "{week} 共有 {n} 个文件被退回（含已有有效版本的单位再次报送被退回的），原因见「导入记录与恢复」。",
+                    week=week,
+                    n=rejected_files,
+                )
             )
         office_views.late_caption(board, week, config)
-        st.altair_chart(office.board_chart(board), width="stretch")
+        st.altair_chart(office.board_chart(board, ui.english()), width="stretch")
         st.caption(
-            "颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送；"
-            "“逾”为逾期（截止后才报送，或截止已过仍未报送）。鼠标悬停查看版本数、报送时间和导入时间。"
+            t(
+                "颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送；"
+                "“逾”为逾期（截止后才报送，或截止已过仍未报送）。鼠标悬停查看版本数、报送时间和导入时间。"
+            )
         )
-        with st.expander("以表格查看"):
+        with st.expander(t("以表格查看")):
             table = board.pivot_table(
                 index=["sort_order", "county"], columns="week", values="status", aggfunc="first"
             ).droplevel(0)
@@ -147,27 +162,30 @@ with tab_upload:
                 icon=":material/badge:",
             )
         st.markdown(
-            ("把本单位的周调度表" if own_unit else "把各单位发来的周调度表")
-            + f"拖到下面（可一次多个，每个不超过 "
-            f"{config.limits['max_file_bytes'] / 1e6:.0f} MB）：.xlsx .xls .ods .csv。每个文件要么全部导入，"
-            "要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，旧版本保留。"
+            t(
+                "把{whose}周调度表拖到下面（可一次多个，每个不超过 {mb} MB）：.xlsx .xls .ods .csv。"
+                "每个文件要么全部导入，要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，"
+                "旧版本保留。",
+                whose=t("本单位的") if own_unit else t("各单位发来的"),
+                mb=f"{config.limits['max_file_bytes'] / 1e6:.0f}",
+            )
         )
         ui.chinese_uploader()
         with st.form("upload_form", clear_on_submit=True):
             files = st.file_uploader(
-                "周调度表文件",
+                t("周调度表文件"),
                 type=list(office.UPLOAD_TYPES),
                 accept_multiple_files=True,
                 max_upload_size=max(1, math.ceil(config.limits["max_file_bytes"] / 1e6)),
                 key="upload_files",
             )
-            submitted = st.form_submit_button("检查并导入", type="primary")
+            submitted = st.form_submit_button(t("检查并导入"), type="primary")
         if submitted:
             if not files:
-                st.warning("请先选择文件。")
+                st.warning(t("请先选择文件。"))
             else:
                 try:
-                    with st.spinner(f"正在检查并导入 {len(files)} 个文件……"):
+                    with st.spinner(t("正在检查并导入 {n} 个文件……", n=len(files))):
                         st.session_state[REPORTS_KEY] = office.upload_files(user, files, db, config=config)
                 except PermissionDenied as exc:
                     signin.sign_out()
@@ -177,25 +195,25 @@ with tab_upload:
     reports = st.session_state.get(REPORTS_KEY)
     if reports:
         render_reports(reports)
-        if st.button("清除本次结果", key="clear_reports"):
+        if st.button(t("清除本次结果"), key="clear_reports"):
             del st.session_state[REPORTS_KEY]
             st.rerun()
 
 # ---------------------------------------------------------------- 空白模板
 with tab_template:
-    st.markdown("下载空白周调度表，已填好填报单位和统计周，发给对应单位填写。")
+    st.markdown(t("下载空白周调度表，已填好填报单位和统计周，发给对应单位填写。"))
     all_weeks = campaign_weeks(config.start, config.end)
     latest = board["week"].max() if not board.empty else None
     c1, c2 = st.columns(2)
-    unit = c1.selectbox("填报单位", [own_unit] if own_unit else config.units, key="template_unit")
+    unit = c1.selectbox(t("填报单位"), [own_unit] if own_unit else config.units, key="template_unit")
     t_week = c2.selectbox(
-        "统计周",
+        t("统计周"),
         all_weeks,
         key="template_week",
         index=all_weeks.index(office.default_template_week(latest, config)),
     )
     st.download_button(
-        "下载空白模板（Excel）",
+        t("下载空白模板（Excel）"),
         office.template_bytes(unit, t_week, config),
         file_name=office.template_file_name(unit, t_week),
         mime=ui.XLSX_MIME,
@@ -210,7 +228,7 @@ with tab_history:
     if not signin.needs_role_notice("submit", "查看导入记录", key="history"):
         pass
     elif board.empty:
-        st.info("还没有导入记录。")
+        st.info(t("还没有导入记录。"))
     else:
         message = st.session_state.pop(RESTORE_MSG_KEY, None)
         if message:
@@ -273,11 +291,11 @@ with tab_history:
                     on_click="ignore",
                 )
 
-        st.subheader("版本恢复")
+        st.subheader(t("版本恢复"))
         pairs = office.submitted_pairs(db)
         corrected = pairs[(pairs["versions"] > 1) & ((pairs["county"] == own_unit) if own_unit else True)]
         if corrected.empty:
-            st.caption("还没有更正过的报送（每个单位每周只有一个版本），无可恢复的版本。")
+            st.caption(t("还没有更正过的报送（每个单位每周只有一个版本），无可恢复的版本。"))
         else:
             # no current version in the label: a keyed selectbox in the browser keeps showing the label
             # it had when chosen, which would be stale right after a restore (the table says which is current)
@@ -312,7 +330,7 @@ with tab_history:
 with tab_audit:
     if signin.needs_role_notice("submit", "查看操作记录", key="audit"):
         if board.empty:
-            st.info("还没有操作记录。")
+            st.info(t("还没有操作记录。"))
         else:
             own = (own_unit, signin.current_user().name) if own_unit else None
             office_views.audit_trail(db, config, own, sorted(board["week"].unique(), reverse=True))

@@ -94,7 +94,7 @@ else:
                 **{lv: st.column_config.NumberColumn(t(lv), format="%.1f") for lv in LEVELS[1:]},
                 "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
                 "weakest": st.column_config.TextColumn(t("最弱指标（村级）"), width="large"),
-                "profile": st.column_config.LinkColumn(t("画像"), display_text=t("查看")),
+                "profile": st.column_config.LinkColumn(t("画像"), display_text=t("打开")),
             },
         )
     ui.print_table(

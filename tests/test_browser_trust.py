@@ -30,7 +30,7 @@ def test_the_upload_page_shows_identity_alerts_and_date_cells(app):  # noqa: F81
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
             main = page.locator('[data-testid="stMain"]')
-            nav = page.locator('[data-testid="stSidebarNav"]')
+            nav = page.locator(".st-key-menu")  # dashboard.py's menu
             page.goto(url + "/submissions")
             expect(main.get_by_role("heading", name="数据报送")).to_be_visible(timeout=60_000)
             _wait_idle(page)
