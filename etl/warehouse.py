@@ -292,3 +292,16 @@ def open_warehouse(path: str | Path, config: Config | None = None, **kw) -> duck
         con.close()
         raise
     return con
+
+
+def data_version(path: str | Path) -> tuple:
+    """A cheap key that changes whenever the warehouse file changes (a load, and the checkpoint of
+    every publish): for keeping things made from its data, such as the rankings page's files."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return (str(p), 0, 0)
+    wal = p.with_name(p.name + ".wal")
+    wal_m = wal.stat().st_mtime_ns if wal.exists() else 0
+    return (str(p), st.st_mtime_ns, st.st_size, wal_m)

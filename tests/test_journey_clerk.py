@@ -91,7 +91,7 @@ def test_the_clerks_week(tmp_path):
         # 西山区 rejected
         assert before == "11 个"  # 2023-W37, the latest week before the upload
         assert _board_count(page, "已报送") == "1 个"
-        expect(main.get_by_text("西山区（已退回）", exact=False)).to_be_visible()
+        expect(main.get_by_text("西山区（已退回）", exact=False).first).to_be_visible()
         shot(page, "journey_clerk_board")
 
         # a reload (F5) keeps the clerk signed in: the signed re-login cookie
