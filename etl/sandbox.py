@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Test hook: {file name: "abort" | "memory" | "hang"} as "name=kind;name=kind", read at each submit,
 # so a test (or a child `python -m etl load`) can make a worker fail at a known file.
 FAULTS_ENV = "DISPATCH_PARSE_FAULTS"
-DEFAULT_MEMORY_MB = 512
+DEFAULT_MEMORY_MB = 1024
 DEFAULT_TIMEOUT_SECONDS = 60.0
 
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)

@@ -207,8 +207,14 @@ with tab_template:
     current = office.default_template_week(latest, config)
     now = office.form_in_force(current, config)
     st.info(
-        f"当前报送周 {current} 施行{now['title']}（{now['since']}，共 {now['columns']} 列）。"
-        "每一周的报表按该周施行的表样检查，用错表样的整份退回：请按统计周下载模板。"
+        t(
+            "当前报送周 {week} 施行{title}（{since}，共 {n} 列）。"
+            "每一周的报表按该周施行的表样检查，用错表样的整份退回：请按统计周下载模板。",
+            week=current,
+            title=now["title"],
+            since=now["since"],
+            n=now["columns"],
+        )
     )
     c1, c2 = st.columns(2)
     unit = c1.selectbox(t("填报单位"), [own_unit] if own_unit else config.units, key="template_unit")
@@ -228,8 +234,10 @@ with tab_template:
         on_click="ignore",
     )
     chosen = office.form_in_force(t_week, config)
-    st.caption(f"{t_week} 的模板为{chosen['title']}（{chosen['since']}）。")
-    with st.expander("各版表样"):
+    st.caption(
+        t("{week} 的模板为{title}（{since}）。", week=t_week, title=chosen["title"], since=chosen["since"])
+    )
+    with st.expander(t("各版表样")):
         for v in office.form_versions(config):
             st.markdown(
                 f"- **{v['title']}**（{v['since']}，{v['columns']} 列）："
