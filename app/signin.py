@@ -26,6 +26,12 @@ def _role(role: str) -> str:
     return term(ROLE_LABELS.get(role, role), bool(st.session_state.get("en", False)))
 
 
+def role_label(user) -> str:
+    """The user's role as the status line shows it; a county account names its unit
+    (单位报送员·青河县, as User.role_label)."""
+    return f"{_role(user.role)}·{user.unit}" if user.unit else _role(user.role)
+
+
 _RESTORED = "_signin_restored"  # the re-login cookie was looked at in this session
 
 
@@ -69,7 +75,7 @@ def account_box() -> None:
     remember.send_pending()
     with st.sidebar:
         if user:
-            st.caption(t("已登录：**{name}**（{role}）", name=user.name, role=_role(user.role)))
+            st.caption(t("已登录：**{name}**（{role}）", name=user.name, role=role_label(user)))
             if st.button(t("退出登录"), key="signout"):
                 sign_out()
                 st.rerun()
@@ -107,7 +113,7 @@ def needs_role_notice(role: str, what: str, key: str) -> bool:
                 what=doing,
                 needed=needed,
                 name=user.name,
-                role=_role(user.role),
+                role=role_label(user),
             )
         )
     else:

@@ -78,7 +78,18 @@ def load_files(
     """Load files already in memory (the upload page) in one write session: one report per file.
     allowed_unit: a county account's unit (see load_many)."""
     with write_session(db_path, config, on_wait=on_wait) as session:
-        return load_many(session.con, files, session.config, loaded_by, allowed_unit=allowed_unit)
+        reports = load_many(session.con, files, session.config, loaded_by, allowed_unit=allowed_unit)
+        if readers_see(reports):
+            session.always_publish = True  # leaving publishes it: the board shows a refusal at once
+        return reports
+
+
+def readers_see(reports: list[FileReport]) -> bool:
+    """Whether a load wrote something the pages show that the data state does not: a rejected
+    file's load log line and audit row (a loaded file changes the data state as well). A load whose
+    files were all unchanged (the same bytes as a loaded file) need not publish: its log lines are in
+    the next snapshot."""
+    return any(r.outcome != "unchanged" for r in reports)
 
 
 def load_bytes(
@@ -279,7 +290,7 @@ def load_paths(
     Files are read and checked by the sandbox's worker processes while one write session writes
     the batches before them. Readers never open the warehouse (they read the published snapshot),
     so the session keeps it from start to end, refreshes the stored scores, and publishes a new
-    snapshot when a file was loaded."""
+    snapshot when a file was loaded or rejected (its log line and audit row are shown at once)."""
     config = config or default_config()
     files, skipped = list_files(paths)
     reports: list[FileReport] = []
@@ -307,6 +318,8 @@ def load_paths(
         checked = [next(fresh) if is_new else None for is_new in new]
         done = load_many(session.con, batch, config, loaded_by, checked=checked, clock=clock)
         known.update(r.sha256 for r in done if r.outcome == "loaded")
+        if readers_see(done):
+            session.always_publish = True
         reports.extend(done)
         bar.update(len(batch))
         pause("written", [name for name, _ in batch])
@@ -340,7 +353,7 @@ def load_paths(
         pause("refreshing")
         session.refresh_scores()
         pause("publishing")
-        session.publish_if_changed()  # nothing to publish when every file was rejected or unchanged
+        session.publish_if_changed()  # nothing to publish when every file was unchanged
         reports.extend(skipped)  # last, where the clerk reads the summary
     finally:
         bar.close()

@@ -47,7 +47,7 @@ class WriteSession:
         self.settings = tuple(settings)  # SET statements for every connection this session opens
         self._con: duckdb.DuckDBPyConnection | None = None
         # a change readers must see that the data state does not show (an account's change in the
-        # audit trail): publish on leaving whatever the state
+        # audit trail, a rejected file's load log line): publish on leaving whatever the state
         self.always_publish = False
         self._opened = 0.0
 
@@ -87,10 +87,11 @@ class WriteSession:
     def publish_if_changed(self) -> Path | None:
         """Publish the warehouse as a new snapshot when what readers see differs from the newest
         snapshot: the current versions, the views and settings, or the stored scores (a load whose
-        files were all rejected or unchanged changes none of them); or when there is no snapshot
-        yet (a publish that did not finish left none newer). A failed publish leaves readers on the
-        previous snapshot, says so, and is made by the next session; it never fails the session's
-        work."""
+        files were all unchanged changes none of them); or when `always_publish` says the session
+        wrote what the data state does not show (audit rows, a rejected file's log line); or when
+        there is no snapshot yet (a publish that did not finish left none newer). A failed publish
+        leaves readers on the previous snapshot, says so, and is made by the next session; it never
+        fails the session's work."""
         con = self.con
         now = materialise.data_state(con)
         newest = snapshot.latest(self.db_path)

@@ -37,7 +37,7 @@ if not user:
         )
     st.stop()
 
-st.success(t("已登录：{name}（{role}）", name=user.name, role=signin._role(user.role)))
+st.success(t("已登录：{name}（{role}）", name=user.name, role=signin.role_label(user)))
 if st.button(t("退出登录"), key="page_signout"):
     signin.sign_out()
     st.rerun()

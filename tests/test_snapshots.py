@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import stat
 import subprocess
 import sys
@@ -41,7 +42,7 @@ def weeks_in(con) -> list[str]:
     return [w for (w,) in con.execute("SELECT DISTINCT week FROM submissions ORDER BY week").fetchall()]
 
 
-def test_a_load_publishes_a_snapshot_and_a_rejected_or_unchanged_load_does_not(tmp_path):
+def test_a_load_publishes_a_snapshot_and_an_unchanged_load_does_not(tmp_path):
     db = tmp_path / "w.duckdb"
     [good] = load_paths([write_xlsx(tmp_path / "good.xlsx", grid())], db)
     assert good.outcome == "loaded"
@@ -51,24 +52,34 @@ def test_a_load_publishes_a_snapshot_and_a_rejected_or_unchanged_load_does_not(t
     with reader(db) as con:
         assert con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 1
 
-    bad = tmp_path / "bad.csv"
-    bad.write_text("这不是调度表\n", encoding="utf-8")
-    [rejected] = load_paths([bad], db)
-    [unchanged] = load_paths([tmp_path / "good.xlsx"], db)
-    assert (rejected.outcome, unchanged.outcome) == ("rejected", "unchanged")
-    assert snapshot.published(db) == [(1, first)], "a load that changed no data published a snapshot"
+    # the same bytes again, under their own and another name: nothing readers see changed
+    shutil.copyfile(tmp_path / "good.xlsx", tmp_path / "copy.xlsx")
+    unchanged = load_paths([tmp_path / "good.xlsx", tmp_path / "copy.xlsx"], db)
+    assert [r.outcome for r in unchanged] == ["unchanged", "unchanged"]
+    assert snapshot.published(db) == [(1, first)], "a load that changed nothing published a snapshot"
     live = duckdb.connect(str(db), read_only=True)  # the warehouse has the log lines all the same
     try:
         assert live.execute("SELECT count(*) FROM load_log").fetchone()[0] == 3
     finally:
         live.close()
 
-    [second] = load_paths([write_xlsx(tmp_path / "other.xlsx", grid(unit="松岭县"))], db)
-    assert second.outcome == "loaded"
+    # a rejected file changes no data, but its log line and audit row are shown at once
+    bad = tmp_path / "bad.csv"
+    bad.write_text("这不是调度表\n", encoding="utf-8")
+    [rejected] = load_paths([bad], db)
+    assert rejected.outcome == "rejected"
     assert [n for n, _ in snapshot.published(db)] == [2]  # the old one, held by nobody, is gone
     with reader(db) as con:
-        assert con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM load_log").fetchone()[0] == 4
+        assert con.execute("SELECT count(*) FROM load_log WHERE file_name = 'bad.csv'").fetchone()[0] == 1
+
+    [second] = load_paths([write_xlsx(tmp_path / "other.xlsx", grid(unit="松岭县"))], db)
+    assert second.outcome == "loaded"
+    assert [n for n, _ in snapshot.published(db)] == [3]
+    with reader(db) as con:
+        assert con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM load_log").fetchone()[0] == 5
 
 
 def test_a_reader_keeps_its_snapshot_while_a_new_one_is_published(db_path, monkeypatch):
