@@ -4,11 +4,9 @@ file, the line and the key, with an example of what is right."""
 
 from __future__ import annotations
 
-import re
-import tomllib
 from pathlib import Path
 
-from .config_errors import Collector, ConfigError
+from .config_errors import Collector, ConfigError, read_toml
 from .forms import (
     GROUPS,
     ID_RE,
@@ -28,33 +26,16 @@ from .method_check import methods as check_methods
 def read_catalogue(path: Path, campaign_weeks: list[str] | None = None) -> Catalogue:
     """The catalogue at path, checked; ConfigError with every mistake, one line each."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"找不到表样目录文件 {path}（config.toml 的 [paths] catalogue 指向它）"]) from None
-    except UnicodeDecodeError:
-        raise ConfigError([f"{path.name}：不是 UTF-8 编码的文本，请用记事本“另存为 UTF-8”"]) from None
-    out = Collector(path, text)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, what = _syntax(exc)
-        key = f"「{out.lines[line - 1].strip()}」" if line and line <= len(out.lines) else "写法"
-        out.add(line, key, what, '每项写成 名称 = 值，文字加英文双引号，例如 header = "专题党课（次）"')
-        raise ConfigError(out.problems) from None
+    raw, out = read_toml(
+        path,
+        f"找不到表样目录文件 {path}（config.toml 的 [paths] catalogue 指向它）",
+        '每项写成 名称 = 值，文字加英文双引号，例如 header = "专题党课（次）"',
+    )
     forms = _forms(raw, out, campaign_weeks)
     methods = check_methods(raw, out, forms, campaign_weeks, _versions)
     if out.problems:
         raise ConfigError(out.problems)
     return Catalogue(path, tuple(forms), tuple(methods))
-
-
-def _syntax(exc: Exception) -> tuple[int | None, str]:
-    m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-    what = re.sub(r"\s*\(at line.*\)$", "", str(exc))
-    return (
-        int(m.group(1)) if m else None
-    ), f"TOML 写法有误（{what}，第 {m.group(2) if m else '?'} 个字符附近）"
 
 
 def _versions(raw, name: str, out: Collector, weeks: list[str] | None) -> list[tuple[int, dict, int | None]]:

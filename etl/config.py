@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue_check import read_catalogue
-from .config_errors import Collector, ConfigError
+from .config_errors import Collector, ConfigError, read_toml
 from .forms import DIMENSIONS, LEVELS, Catalogue
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -209,22 +208,9 @@ def _check(raw: dict, out: Collector) -> None:
 def load_config(path: str | os.PathLike | None = None) -> Config:
     """config.toml and its catalogue, checked; ConfigError lists every mistake."""
     path = Path(path or os.environ.get("DISPATCH_CONFIG") or DEFAULT_CONFIG)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"找不到配置文件 {path}"]) from None
-    except UnicodeDecodeError:
-        raise ConfigError([f"{path.name}：不是 UTF-8 编码的文本，请用记事本“另存为 UTF-8”"]) from None
-    out = Collector(path, text)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        from .catalogue_check import _syntax
-
-        line, what = _syntax(exc)
-        key = f"「{out.lines[line - 1].strip()}」" if line and line <= len(out.lines) else "写法"
-        out.add(line, key, what, "节名写成 [scoring.lights]，每项写成 名称 = 值，例如 red_lag = 30")
-        raise ConfigError(out.problems) from None
+    raw, out = read_toml(
+        path, f"找不到配置文件 {path}", "节名写成 [scoring.lights]，每项写成 名称 = 值，例如 red_lag = 30"
+    )
     _check(raw, out)
     catalogue, problems = None, list(out.problems)
     paths = raw.get("paths") or {}

@@ -4,6 +4,7 @@ key, what is wrong and an example of what is right. Nothing starts on a broken c
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 _TABLE = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -61,3 +62,30 @@ class Collector:
             if needle in self.lines[i]:
                 return i + 1
         return None
+
+
+def read_toml(path: Path, missing: str, example: str) -> tuple[dict, Collector]:
+    """A TOML file people edit, parsed; ConfigError (one Chinese line) when it is missing, not UTF-8
+    or not TOML. `missing` is the message for a missing file, `example` the right way to write a line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([missing]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path.name}：不是 UTF-8 编码的文本，请用记事本“另存为 UTF-8”"]) from None
+    out = Collector(path, text)
+    try:
+        return tomllib.loads(text), out
+    except tomllib.TOMLDecodeError as exc:
+        line, what = _syntax(exc)
+        key = f"「{out.lines[line - 1].strip()}」" if line and line <= len(out.lines) else "写法"
+        out.add(line, key, what, example)
+        raise ConfigError(out.problems) from None
+
+
+def _syntax(exc: Exception) -> tuple[int | None, str]:
+    m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    what = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+    return (
+        int(m.group(1)) if m else None
+    ), f"TOML 写法有误（{what}，第 {m.group(2) if m else '?'} 个字符附近）"
