@@ -139,14 +139,15 @@ def test_reader_without_a_warehouse(tmp_path):
         read_df(tmp_path / "none.duckdb", "SELECT 1")
 
 
-def _hold_lock(db_path, seconds):
-    """Another process holding the warehouse read-write (DuckDB locks per process)."""
+def _hold_lock(db_path):
+    """Another process holding the warehouse read-write (DuckDB locks per process) until a line
+    arrives on its stdin (the test's event), or it is killed."""
     code = (
-        "import sys, time, duckdb; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-        "time.sleep(float(sys.argv[2])); con.close()"
+        "import sys, duckdb; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+        "sys.stdin.readline(); con.close()"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(db_path), str(seconds)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", code, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     assert proc.stdout.readline().strip() == "held"
     return proc
@@ -154,9 +155,15 @@ def _hold_lock(db_path, seconds):
 
 def test_a_reader_waits_for_a_writer(db_path):
     warehouse.open_warehouse(db_path).close()
-    holder = _hold_lock(db_path, 0.5)
+    holder = _hold_lock(db_path)
     waited = []
-    con = warehouse.connect(db_path, read_only=True, wait_seconds=10, on_wait=waited.append)
+
+    def release(message):  # the reader says it waits: only then does the writer let go
+        waited.append(message)
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+
+    con = warehouse.connect(db_path, read_only=True, wait_seconds=60, on_wait=release)
     assert con.execute("SELECT count(*) FROM unit_reports").fetchone() == (0,)
     con.close()
     holder.wait()
@@ -165,7 +172,7 @@ def test_a_reader_waits_for_a_writer(db_path):
 
 def test_a_writer_gives_up_with_a_clear_message(db_path):
     warehouse.open_warehouse(db_path).close()
-    holder = _hold_lock(db_path, 3)
+    holder = _hold_lock(db_path)
     try:
         with pytest.raises(warehouse.WarehouseBusy, match="占用"):
             warehouse.connect(db_path, wait_seconds=0.3)
