@@ -67,9 +67,11 @@ def area_page(dimension: str) -> None:
         st.caption(t("同一县（市、区）上下层级颜色不同，即冷热不均；蓝色为冷。"))
 
     st.subheader(t("各项指标完成率"))
+    # indicator names are glossed with their English from forms.toml when the switch is on
+    indicators = data["indicators"].assign(label=data["indicators"]["label"].map(ui.form_name))
     ui.chart(
         "indicator_bars",
-        data["indicators"],
+        indicators,
         dimension,
         progress,
         highlight=highlight,
@@ -90,7 +92,7 @@ def area_page(dimension: str) -> None:
     st.caption(t("粗黑线为全市，虚线为序时进度；点击图例可突出某个县（市、区）。"))
 
     st.subheader(t("指标明细"))
-    ind = data["indicators"].sort_values(["sort_order", "percent"], ascending=[True, False])
+    ind = indicators.sort_values(["sort_order", "percent"], ascending=[True, False])
     # the grid prints only its visible window: paper gets every row as a static table (#18 item 11)
     with st.container(key=f"screen_only_indicators_{dimension}"):
         _indicator_grid(ind, dimension)

@@ -86,6 +86,7 @@ st.caption(t("粗线为综合得分，虚线为序时进度。"))
 
 st.subheader(t("单位明细（由弱到强）"))
 units = data["units"]
+units = units.assign(weakest=units["weakest"].map(ui.form_names)) if len(units) else units
 if units.empty:
     st.info(t("{week} 没有单位数据。", week=week))
 else:
