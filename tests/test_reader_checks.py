@@ -15,9 +15,8 @@ from etl.warehouse import connect
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("checks")
-    db = tmp / "w.duckdb"
-    run_demo(db, tmp / "files", counties=3, units=6, until_week="2023-W38", progress=False)
-    return db
+    run_demo(tmp / "w.duckdb", tmp / "files", counties=3, units=6, until_week="2023-W38", progress=False)
+    return tmp / "w.duckdb"
 
 
 def _shadowed(con) -> bool:
