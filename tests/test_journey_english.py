@@ -155,7 +155,8 @@ def test_an_administrators_week_in_english(tmp_path, demo_db, data_values):  # n
         main.get_by_label(re.compile("用户名")).first.fill(ADMIN)
         main.get_by_label(re.compile("密码")).first.fill(PASSWORD)
         main.get_by_role("button", name=re.compile("^登录")).first.click()
-        settle(page, "Accounts")
+        expect(main.get_by_role("heading", name="账号管理 Accounts")).to_be_visible(timeout=60_000)
+        settle(page)
         scan.look(page, "admin_accounts")
 
         open_page(page, f"{url}/submissions?en=true", "数据报送 Submissions")
