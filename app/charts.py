@@ -96,9 +96,17 @@ def _progress_rule(progress: float, t: Labeler, axis: str = "x", max_value: floa
         .mark_rule(color=PROGRESS_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
         .encode(enc, tooltip=[alt.Tooltip("label:N", title=t("序时进度"))])
     )
+    # past the middle the label goes left of the line: on a narrow chart it would run off the right
+    left = axis == "x" and progress > max_value / 2
     text = (
         alt.Chart(data)
-        .mark_text(align="left", dx=4, dy=-6 if axis == "x" else -8, fontSize=11, color=PROGRESS_COLOR)
+        .mark_text(
+            align="right" if left else "left",
+            dx=-4 if left else 4,
+            dy=-6 if axis == "x" else -8,
+            fontSize=11,
+            color=PROGRESS_COLOR,
+        )
         .encode(enc, text="label:N", **({"y": alt.value(0)} if axis == "x" else {"x": alt.value(0)}))
     )
     return rule + text
@@ -217,10 +225,11 @@ def indicator_bars(
     t: Labeler = _identity,
     highlight: str | None = None,
     columns: int = 3,
+    width: int = 300,
 ):
     """Each indicator's completion rate (%) by county, sorted high to low within its own panel, with
     the 序时进度 line: one faceted spec (small multiples), which Altair builds much faster than a
-    concatenation of layered charts."""
+    concatenation of layered charts. On a phone: one panel a row, `width` narrower."""
     df = _floats(indicators.dropna(subset=["percent"]), ["percent", "achieved", "target"])
     if df.empty:
         return None
@@ -256,10 +265,13 @@ def indicator_bars(
     n = df["county"].nunique()
     chart = (
         alt.layer(bars, text, rule, data=df)
-        .properties(width=300, height=max(18 * n, 60))
+        .properties(width=width, height=max(18 * n, 60))
         .facet(
             facet=alt.Facet(
-                "label:N", sort=order, title=None, header=alt.Header(labelFontSize=14, labelFontWeight="bold")
+                "label:N",
+                sort=order,
+                title=None,
+                header=alt.Header(labelFontSize=14, labelFontWeight="bold", labelLimit=width + 100),
             ),
             columns=columns,
         )
@@ -354,7 +366,17 @@ def temperature_heatmap(
     )
     enc_y = alt.Y("level:N", sort=present, title=t("层级"), axis=alt.Axis(labelLimit=220))
     if phone:
-        enc_x = alt.X("level:N", sort=present, title=None, axis=alt.Axis(orient="top", labelAngle=0))
+        # a glossed level on two lines (乡镇级 / Township level): side by side they overprint
+        two_lines = (
+            "indexof(datum.label, ' ') > 0 ? [substring(datum.label, 0, indexof(datum.label, ' ')), "
+            "substring(datum.label, indexof(datum.label, ' ') + 1)] : datum.label"
+        )
+        enc_x = alt.X(
+            "level:N",
+            sort=present,
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=0, labelExpr=two_lines, labelLimit=84, labelPadding=4),
+        )
         enc_y = alt.Y(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=90, labelOverlap=False))
     base = alt.Chart(df)
     stroke = (
@@ -395,7 +417,7 @@ def temperature_heatmap(
                 + hole.mark_text(fontSize=12, color="#757575").encode(x=enc_x, y=enc_y, text="text:N")
             )
     if phone:
-        return _config(chart.properties(height=32 * len(order), width=alt.Step(64)), fit_width=False)
+        return _config(chart.properties(height=32 * len(order), width=alt.Step(84)), fit_width=False)
     # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit
     step = max(44, min(110, max_width // max(len(order), 1)))
     return _config(chart.properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False)
@@ -545,9 +567,11 @@ def county_trend_lines(
     highlight: str | None = None,
     value_title: str = "得分",
     city_label: str = "全市",
+    phone: bool = False,
 ):
     """Every county's score per week, the city as a thick line, 序时进度 dashed; a legend click or
-    the `highlight` county stands out."""
+    the `highlight` county stands out. phone: the legend below the lines (beside them it leaves the
+    lines a third of a 390-px screen)."""
     city_label = t(city_label)
     if trend.empty:
         return None
@@ -583,7 +607,12 @@ def county_trend_lines(
         .encode(
             x=x,
             y=y,
-            color=alt.Color("county:N", scale=colors, title=t("县（市、区）")),
+            color=alt.Color(
+                "county:N",
+                scale=colors,
+                title=t("县（市、区）"),
+                legend=alt.Legend(orient="bottom", columns=3) if phone else alt.Legend(),
+            ),
             opacity=emphasis,
             strokeWidth=alt.condition(alt.datum.county == city_label, alt.value(4), alt.value(2)),
             tooltip=tips,

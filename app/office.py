@@ -21,12 +21,13 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from app.labels import N_, label
 from app.users import (  # noqa: F401  (re-exported for the pages)
     PermissionDenied,
     require_role,
     require_submitter,
 )
-from etl import audit
+from etl import audit, problems_english
 from etl.catalogue_text import form_changes
 from etl.config import Config, default_config, warehouse_path
 from etl.identity import LOUD_CODES
@@ -38,8 +39,13 @@ from etl.warehouse_reader import NoWarehouse, read_df, reader
 from etl.write_session import write_session
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
-OUTCOME_LABELS = {"loaded": "已导入", "unchanged": "未变化", "rejected": "已退回", "restored": "已恢复"}
-PROBLEM_COLUMNS = ["类型", "工作表", "单元格", "单位", "问题", "怎么改", "代码"]
+OUTCOME_LABELS = {
+    "loaded": N_("已导入"),
+    "unchanged": N_("未变化"),
+    "rejected": N_("已退回"),
+    "restored": N_("已恢复"),
+}
+PROBLEM_COLUMNS = [N_("类型"), N_("工作表"), N_("单元格"), N_("单位"), N_("问题"), N_("怎么改"), N_("代码")]
 
 
 # ---------------------------------------------------------------- upload
@@ -90,9 +96,17 @@ def alerts(report: FileReport) -> list[Problem]:
     return [p for p in report.warnings if p.code in LOUD_CODES]
 
 
-def report_status(report: FileReport) -> str:
-    """One line for the page, in the words of FileReport.summary (which the CLI prints)."""
-    return report.summary()
+def report_status(report: FileReport, english: bool = False) -> str:
+    """One line for the page, in the words of FileReport.summary (which the CLI prints), or its
+    English with the switch on."""
+    return problems_english.summary(report) if english else report.summary()
+
+
+def problem_text(p: Problem, english: bool = False) -> tuple[str, str]:
+    """(what is wrong, what to do) in the page's language."""
+    if english:
+        return problems_english.message(p), problems_english.hint(p)
+    return p.message, p.hint or ""
 
 
 def problem_place(p: Problem) -> str:
@@ -100,10 +114,29 @@ def problem_place(p: Problem) -> str:
     return p.cell or (f"第 {p.row} 行" if p.row else "整个文件")
 
 
-def problems_frame(report: FileReport, warnings: bool = True) -> pd.DataFrame:
+def problems_frame(report: FileReport, warnings: bool = True, english: bool = False) -> pd.DataFrame:
     """Every problem of a file as a table: 类型 (错误/提示), 工作表, 单元格, 单位 (of that row), 问题,
-    怎么改, 代码."""
-    rows = [("错误", p) for p in report.errors] + ([("提示", p) for p in report.warnings] if warnings else [])
+    怎么改, 代码. english: the page's English switch (headers glossed, problems in English); the
+    workbook for the county stays Chinese."""
+    rows = [(N_("错误"), p) for p in report.errors]
+    rows += [(N_("提示"), p) for p in report.warnings] if warnings else []
+    if english:
+        pe = problems_english
+        return pd.DataFrame(
+            [
+                [
+                    label(kind, True),
+                    p.sheet or "",
+                    pe.place(p),
+                    p.unit or "",
+                    pe.message(p),
+                    pe.hint(p),
+                    p.code,
+                ]
+                for kind, p in rows
+            ],
+            columns=[label(c, True) for c in PROBLEM_COLUMNS],
+        )
     return pd.DataFrame(
         [
             [kind, p.sheet or "", problem_place(p), p.unit or "", p.message, p.hint or "", p.code]
@@ -271,12 +304,12 @@ def log_row(db_path, log_id: int):
         ).fetchone()
 
 
-def history_problems(db_path, log_id: int) -> pd.DataFrame:
+def history_problems(db_path, log_id: int, english: bool = False) -> pd.DataFrame:
     """The problems recorded with one load-log line, as problems_frame shows them."""
     row = log_row(db_path, log_id)
     if row is None:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    return problems_frame(report_from_log(row))
+    return problems_frame(report_from_log(row), english=english)
 
 
 def report_from_log(row) -> FileReport:
@@ -314,12 +347,22 @@ class RestoreResult:
     file_name: str
     outcome: str  # restored | unchanged
 
-    def summary(self) -> str:
+    def summary(self, english: bool = False) -> str:
         if self.outcome == "unchanged":
-            return f"{self.county} {self.week} 的当前版本已是 v{self.version}，无需恢复。"
-        return (
-            f"已将 {self.county} {self.week} 恢复为 v{self.version}（{self.file_name}），"
-            f"原当前版本 v{self.previous_version} 仍保留在历史中。"
+            return label("{county} {week} 的当前版本已是 v{version}，无需恢复。", english, **self._values())
+        return label(
+            "已将 {county} {week} 恢复为 v{version}（{file_name}），原当前版本 v{previous_version} 仍保留在历史中。",
+            english,
+            **self._values(),
+        )
+
+    def _values(self) -> dict:
+        return dict(
+            county=self.county,
+            week=self.week,
+            version=self.version,
+            file_name=self.file_name,
+            previous_version=self.previous_version,
         )
 
 

@@ -18,6 +18,8 @@ import streamlit as st
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
 from app import charts, page_data
 from app.labels import EN, label, labeler, term, week_name
+from app.labels import form_name as _form_name
+from app.labels import form_names as _form_names
 from etl import snapshot
 from etl.config import DIMENSION_LABELS, DIMENSIONS, ConfigError, default_config, warehouse_path
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
@@ -109,6 +111,15 @@ def english() -> bool:
 def t(zh: str, **values) -> str:
     """A page text (formatted with `values`), with its English when the sidebar switch is on."""
     return label(zh, english(), **values)
+
+
+def form_name(zh: str) -> str:
+    """An indicator's or column's name, with its English from forms.toml when the switch is on."""
+    return _form_name(zh, english())
+
+
+def form_names(text: str) -> str:
+    return _form_names(text, english())
 
 
 def week_text(week: str) -> str:
