@@ -93,9 +93,17 @@ def progress_rule(progress: float, t: Labeler, axis: str = "x", max_value: float
         .mark_rule(color=PROGRESS_COLOR, strokeDash=[6, 4], strokeWidth=1.5)
         .encode(enc, tooltip=[alt.Tooltip("label:N", title=t("序时进度"))])
     )
+    # past the middle the label goes left of the line: on a narrow chart it would run off the right
+    left = axis == "x" and progress > max_value / 2
     text = (
         alt.Chart(data)
-        .mark_text(align="left", dx=4, dy=-6 if axis == "x" else -8, fontSize=11, color=PROGRESS_COLOR)
+        .mark_text(
+            align="right" if left else "left",
+            dx=-4 if left else 4,
+            dy=-6 if axis == "x" else -8,
+            fontSize=11,
+            color=PROGRESS_COLOR,
+        )
         .encode(enc, text="label:N", **({"y": alt.value(0)} if axis == "x" else {"x": alt.value(0)}))
     )
     return rule + text

@@ -130,10 +130,11 @@ def indicator_bars(
     t: Labeler = identity,
     highlight: str | None = None,
     columns: int = 3,
+    width: int = 300,
 ):
     """Each indicator's completion rate (%) by county, sorted high to low within its own panel, with
     the 序时进度 line: one faceted spec (small multiples), which Altair builds much faster than a
-    concatenation of layered charts."""
+    concatenation of layered charts. On a phone: one panel a row, `width` narrower."""
     df = floats(indicators.dropna(subset=["percent"]), ["percent", "achieved", "target"])
     if df.empty:
         return None
@@ -169,10 +170,13 @@ def indicator_bars(
     n = df["county"].nunique()
     chart = (
         alt.layer(bars, text, rule, data=df)
-        .properties(width=300, height=max(18 * n, 60))
+        .properties(width=width, height=max(18 * n, 60))
         .facet(
             facet=alt.Facet(
-                "label:N", sort=order, title=None, header=alt.Header(labelFontSize=14, labelFontWeight="bold")
+                "label:N",
+                sort=order,
+                title=None,
+                header=alt.Header(labelFontSize=14, labelFontWeight="bold", labelLimit=width + 100),
             ),
             columns=columns,
         )

@@ -67,7 +67,17 @@ def temperature_heatmap(
     )
     enc_y = alt.Y("level:N", sort=present, title=t("层级"), axis=alt.Axis(labelLimit=220))
     if phone:
-        enc_x = alt.X("level:N", sort=present, title=None, axis=alt.Axis(orient="top", labelAngle=0))
+        # a glossed level on two lines (乡镇级 / Township level): side by side they overprint
+        two_lines = (
+            "indexof(datum.label, ' ') > 0 ? [substring(datum.label, 0, indexof(datum.label, ' ')), "
+            "substring(datum.label, indexof(datum.label, ' ') + 1)] : datum.label"
+        )
+        enc_x = alt.X(
+            "level:N",
+            sort=present,
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=0, labelExpr=two_lines, labelLimit=84, labelPadding=4),
+        )
         enc_y = alt.Y(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=90, labelOverlap=False))
     base = alt.Chart(df)
     stroke = (
@@ -108,7 +118,7 @@ def temperature_heatmap(
                 + hole.mark_text(fontSize=12, color="#757575").encode(x=enc_x, y=enc_y, text="text:N")
             )
     if phone:
-        return styled(chart.properties(height=32 * len(order), width=alt.Step(64)), fit_width=False)
+        return styled(chart.properties(height=32 * len(order), width=alt.Step(84)), fit_width=False)
     # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit
     step = max(44, min(110, max_width // max(len(order), 1)))
     return styled(chart.properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False)

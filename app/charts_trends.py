@@ -24,9 +24,11 @@ def county_trend_lines(
     highlight: str | None = None,
     value_title: str = "得分",
     city_label: str = "全市",
+    phone: bool = False,
 ):
     """Every county's score per week, the city as a thick line, 序时进度 dashed; a legend click or
-    the `highlight` county stands out."""
+    the `highlight` county stands out. phone: the legend below the lines (beside them it leaves the
+    lines a third of a 390-px screen)."""
     city_label = t(city_label)
     if trend.empty:
         return None
@@ -62,7 +64,12 @@ def county_trend_lines(
         .encode(
             x=x,
             y=y,
-            color=alt.Color("county:N", scale=colors, title=t("县（市、区）")),
+            color=alt.Color(
+                "county:N",
+                scale=colors,
+                title=t("县（市、区）"),
+                legend=alt.Legend(orient="bottom", columns=3) if phone else alt.Legend(),
+            ),
             opacity=emphasis,
             strokeWidth=alt.condition(alt.datum.county == city_label, alt.value(4), alt.value(2)),
             tooltip=tips,
