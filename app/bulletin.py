@@ -86,7 +86,7 @@ def _heatmap(levels: pd.DataFrame, profile, dimension: str, config: Config, bloc
     )
 
 
-def render_charts(wd: WeekData, config: Config) -> dict:
+def render_charts(wd: WeekData, config: Config, helper: chart_images.ChartHelper | None = None) -> dict:
     """Every picture of both documents, drawn once. Beyond CHUNK counties the heat maps and slopes
     show the counties with the largest 温差 (the full figures are in the tables)."""
     ov = wd.overview
@@ -118,7 +118,7 @@ def render_charts(wd: WeekData, config: Config) -> dict:
         jobs[f"bars_{d}"] = (_bars(charts.dimension_score_bars(part, d, progress)), 760)
         if not many:
             jobs[f"levels_{d}"] = (_heatmap(data["levels"], None, d, config, counties, True), 900)
-    pngs = chart_images.render_many(jobs)
+    pngs = chart_images.render_many(jobs, helper=helper)
     note = f"（温差最大的 {len(counties)} 个县（市、区））" if many else ""
     return {
         "ranking": pngs["ranking"],
@@ -332,11 +332,12 @@ def week_files(db_path, week: str, config: Config | None = None, step=None) -> d
     config = config or default_config()
     step = step or (lambda name: None)
     font = chart_images.find_cjk_font()  # before any work: no font, no documents
-    step(STEPS[0])
-    with reader(db_path) as con:
-        wd = read_week(con, week, config)
-    step(STEPS[1])
-    images = render_charts(wd, config)
+    with chart_images.ChartHelper(font) as helper:  # warms up while the data is read
+        step(STEPS[0])
+        with reader(db_path) as con:
+            wd = read_week(con, week, config)
+        step(STEPS[1])
+        images = render_charts(wd, config, helper)
     step(STEPS[2])
     docx = docx_bytes(wd, images, config)
     step(STEPS[3])
