@@ -63,6 +63,7 @@ def area_page(dimension: str) -> None:
             highlight=highlight,
             max_width=480,
             empty=t("{week} 没有{area}的层级得分。", week=week, area=area),
+            on_phone={"phone": True},
         )
         st.caption(t("同一县（市、区）上下层级颜色不同，即冷热不均；蓝色为冷。"))
 
@@ -76,6 +77,7 @@ def area_page(dimension: str) -> None:
         progress,
         highlight=highlight,
         empty=t("{week} 没有{area}的指标数据。", week=week, area=area),
+        on_phone={"columns": 1, "width": 220},
     )
     st.caption(t("完成率 = 各层级已完成数（超出目标的部分不计）之和 ÷ 目标数之和；虚线为序时进度。"))
 
@@ -88,6 +90,7 @@ def area_page(dimension: str) -> None:
         highlight=highlight,
         value_title="得分",
         empty=t("还没有各周的得分。"),
+        on_phone={"phone": True},
     )
     st.caption(t("粗黑线为全市，虚线为序时进度；点击图例可突出某个县（市、区）。"))
 

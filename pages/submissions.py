@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import office, office_views, signin, ui
+from app.labels import term
 from app.ui import t
 from app.users import PermissionDenied
 from etl.config import default_config, warehouse_path
@@ -175,7 +176,7 @@ with tab_upload:
                 "把{whose}周调度表拖到下面（可一次多个，每个不超过 {mb} MB）：.xlsx .xls .ods .csv。"
                 "每个文件要么全部导入，要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，"
                 "旧版本保留。",
-                whose=t("本单位的") if own_unit else t("各单位发来的"),
+                whose=term("本单位的" if own_unit else "各单位发来的", ui.english()),
                 mb=f"{config.limits['max_file_bytes'] / 1e6:.0f}",
             )
         )
