@@ -63,17 +63,21 @@ def area_page(dimension: str) -> None:
             highlight=highlight,
             max_width=480,
             empty=t("{week} 没有{area}的层级得分。", week=week, area=area),
+            on_phone={"phone": True},
         )
         st.caption(t("同一县（市、区）上下层级颜色不同，即冷热不均；蓝色为冷。"))
 
     st.subheader(t("各项指标完成率"))
+    # indicator names are glossed with their English from forms.toml when the switch is on
+    indicators = data["indicators"].assign(label=data["indicators"]["label"].map(ui.form_name))
     ui.chart(
         "indicator_bars",
-        data["indicators"],
+        indicators,
         dimension,
         progress,
         highlight=highlight,
         empty=t("{week} 没有{area}的指标数据。", week=week, area=area),
+        on_phone={"columns": 1, "width": 220},
     )
     st.caption(t("完成率 = 各层级已完成数（超出目标的部分不计）之和 ÷ 目标数之和；虚线为序时进度。"))
 
@@ -86,11 +90,12 @@ def area_page(dimension: str) -> None:
         highlight=highlight,
         value_title="得分",
         empty=t("还没有各周的得分。"),
+        on_phone={"phone": True},
     )
     st.caption(t("粗黑线为全市，虚线为序时进度；点击图例可突出某个县（市、区）。"))
 
     st.subheader(t("指标明细"))
-    ind = data["indicators"].sort_values(["sort_order", "percent"], ascending=[True, False])
+    ind = indicators.sort_values(["sort_order", "percent"], ascending=[True, False])
     # the grid prints only its visible window: paper gets every row as a static table (#18 item 11)
     with st.container(key=f"screen_only_indicators_{dimension}"):
         _indicator_grid(ind, dimension)

@@ -109,3 +109,31 @@ def week_name(week: str, english: bool = False, short: bool = False) -> str:
     if not english:
         return week_label(week)
     return f"{week} ({mon.day} {_MONTHS[mon.month - 1]} – {sun.day} {_MONTHS[sun.month - 1]})"
+
+
+@cache
+def _form_english() -> dict[str, str]:
+    """Indicator and column names of the form catalogue (forms.toml) → their `en`."""
+    from etl.config import default_config
+
+    catalogue = default_config().catalogue
+    out = {c.label: c.en for f in catalogue.forms for c in f.columns if c.en}
+    out |= {c.header: c.en for f in catalogue.forms for c in f.columns if c.en}
+    out |= {i.label: i.en for m in catalogue.methods for i in m.indicators if i.en}
+    return out
+
+
+def form_name(zh: str, english: bool = False) -> str:
+    """An indicator's or a column's name, glossed with its English from forms.toml when the switch
+    is on: 「专题党课 Special lectures」."""
+    en = _form_english().get(zh) if english else None
+    return f"{zh} {en}" if en else zh
+
+
+def form_names(text: str, english: bool = False) -> str:
+    """Every indicator or column name inside a text (「读书班 12.0%、集中学习 20.0%」) glossed."""
+    if not english or not text:
+        return text
+    names = sorted(_form_english(), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(n) for n in names))
+    return pattern.sub(lambda m: form_name(m.group(0), True), text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.labels import label, month_day, term, week_name
+from app.labels import form_names, label, month_day, term, week_name
 from etl.config import DIMENSION_LABELS, DIMENSIONS, Config, default_config
 
 
@@ -98,7 +98,7 @@ def _temperature(
     )
     weakest = data.get("village_weakest", {})
     weak = [
-        say("{county}村级：{indicators}", county=c, indicators=weakest[c])
+        say("{county}村级：{indicators}", county=c, indicators=form_names(weakest[c], say.english))
         for c in flagged["county"][:2]
         if weakest.get(c)
     ]

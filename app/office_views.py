@@ -10,13 +10,25 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
+from app.labels import N_, month_day
 from app.ui import t
 from etl import audit
 from etl.config import Config
 from etl.deadline import deadline_of, deadline_text, submission_rule
 from etl.remind import pending_units, reminder_all, reminder_text
 
-ALL = "全部"
+ALL = N_("全部")
+# etl.audit.ACTION_LABELS, translated where shown
+_ACTIONS = [
+    N_("上传导入"),
+    N_("重复上传"),
+    N_("退回"),
+    N_("恢复版本"),
+    N_("新建账号"),
+    N_("修改角色"),
+    N_("重设密码"),
+    N_("删除账号"),
+]
 
 
 def late_caption(board: pd.DataFrame, week: str, config: Config) -> None:
@@ -25,17 +37,28 @@ def late_caption(board: pd.DataFrame, week: str, config: Config) -> None:
     if deadline is None:
         return
     rows = board[(board["week"] == week) & board["late"]]
-    names = "、".join(
-        f"{r.county}（{r.submitted_at:%m-%d %H:%M} 报送）"
+    names = ("; " if ui.english() else "、").join(
+        t("{county}（{time} 报送）", county=r.county, time=f"{r.submitted_at:%m-%d %H:%M}")
         if pd.notna(r.submitted_at)
-        else f"{r.county}（逾期未报）"
+        else t("{county}（逾期未报）", county=r.county)
         for r in rows.itertuples()
     )
-    text = f"{week} 报送截止：{deadline_text(deadline)}。"
+    when = deadline_text(deadline)
+    if ui.english():  # 12月11日（周一）12:00 → the date in English
+        when = f"{month_day(deadline, True)} ({deadline:%a}) {deadline:%H:%M}"
     if names:
-        st.warning(f"{text}{t('逾期')} {len(rows)} 个单位：{names}", icon=":material/schedule:")
+        st.warning(
+            t(
+                "{week} 报送截止：{deadline}。逾期 {n} 个单位：{names}",
+                week=week,
+                deadline=when,
+                n=len(rows),
+                names=names,
+            ),
+            icon=":material/schedule:",
+        )
     else:
-        st.caption(text + "没有逾期的单位。")
+        st.caption(t("{week} 报送截止：{deadline}。没有逾期的单位。", week=week, deadline=when))
 
 
 def reminders(board: pd.DataFrame, week: str, config: Config, now: dt.datetime | None = None) -> None:
@@ -44,17 +67,26 @@ def reminders(board: pd.DataFrame, week: str, config: Config, now: dt.datetime |
     st.subheader(t("催报"))
     pending = pending_units(board, week)
     if not pending:
-        st.caption(f"{week} 各单位均已报送，无需催报。")
+        st.caption(t("{week} 各单位均已报送，无需催报。", week=week))
         return
     st.caption(
-        f"{week} 尚未报送或被退回的 {len(pending)} 个单位。点右上角的复制按钮，把通知发到工作群或短信；"
-        "命令行 `python -m etl status --remind` 打印同样的文字。"
+        t(
+            "{week} 尚未报送或被退回的 {n} 个单位。点右上角的复制按钮，把通知发到工作群或短信；"
+            "命令行 `python -m etl status --remind` 打印同样的文字。",
+            week=week,
+            n=len(pending),
+        )
     )
+    if ui.english():
+        st.caption(t("通知发给各单位，用中文。"))
     st.markdown(f"**{t('发给全部未报送单位')}**")
-    st.code(reminder_all(pending, week, config, now), language=None, wrap_lines=True)
+    # the notices are sent to the units as they are: Chinese in either language
+    with st.container(key="sent_in_chinese_reminders"):
+        st.code(reminder_all(pending, week, config, now), language=None, wrap_lines=True)
     for unit, status in pending:
-        with st.expander(f"{unit}（{status}）"):
-            st.code(reminder_text(unit, status, week, config, now), language=None, wrap_lines=True)
+        with st.expander(f"{unit}（{t(status)}）"):
+            with st.container(key=f"sent_in_chinese_{unit}"):
+                st.code(reminder_text(unit, status, week, config, now), language=None, wrap_lines=True)
 
 
 def audit_trail(db, config: Config, own: tuple[str, str] | None, weeks: list[str]) -> None:
@@ -62,19 +94,26 @@ def audit_trail(db, config: Config, own: tuple[str, str] | None, weeks: list[str
     A county account (own = its unit and name) sees its unit's rows and its own actions (such as a
     refused file of another unit). Read-only: nothing here edits it."""
     st.caption(
-        "每次上传、退回、恢复和账号变动：谁、何时、哪个单位哪一周、文件的 SHA-256 哈希。"
-        "记录只增不改，看板和命令行都不能修改或删除。"
+        t(
+            "每次上传、退回、恢复和账号变动：谁、何时、哪个单位哪一周、文件的 SHA-256 哈希。"
+            "记录只增不改，看板和命令行都不能修改或删除。"
+        )
     )
     c1, c2, c3, c4 = st.columns(4)
-    unit = c1.selectbox("单位", [ALL, *config.units], key="audit_unit")
-    week = c2.selectbox("统计周", [ALL, *weeks], key="audit_week")
+    shown_all = {ALL: t(ALL)}
+    unit = c1.selectbox(
+        t("单位"), [ALL, *config.units], key="audit_unit", format_func=lambda u: shown_all.get(u, u)
+    )
+    week = c2.selectbox(
+        t("统计周"), [ALL, *weeks], key="audit_week", format_func=lambda w: shown_all.get(w, w)
+    )
     actions = [ALL, *audit.ACTION_LABELS]
     action = c3.selectbox(
-        "操作", actions, key="audit_action", format_func=lambda a: audit.ACTION_LABELS.get(a, a)
+        t("操作"), actions, key="audit_action", format_func=lambda a: t(audit.ACTION_LABELS.get(a, a))
     )
     scoped = audit.audit_frame(db, unit=unit if unit != ALL else None, own=own)
     people = [ALL, *sorted({str(a) for a in scoped["actor"].dropna()})]
-    actor = c4.selectbox("操作人", people, key="audit_actor")
+    actor = c4.selectbox(t("操作人"), people, key="audit_actor", format_func=lambda p: shown_all.get(p, p))
     frame = audit.audit_frame(
         db,
         week=None if week == ALL else week,
@@ -84,27 +123,29 @@ def audit_trail(db, config: Config, own: tuple[str, str] | None, weeks: list[str
         own=own,
     )
     shown = audit.readable(frame)
+    if ui.english():  # action names and headers glossed; the 说明 column is the trail's own words
+        shown = shown.assign(**{"操作": shown["操作"].map(t)})
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
         placeholder="",
         column_config={
-            "时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
-            "操作": st.column_config.TextColumn(width=72),
-            "操作人": st.column_config.TextColumn(width=100),
-            "单位": st.column_config.TextColumn(width=72),
-            "统计周": st.column_config.TextColumn(width=80),
-            "版本": st.column_config.TextColumn(width=44),
-            "文件名": st.column_config.TextColumn(width="medium"),
-            "账号": st.column_config.TextColumn(width=90),
-            "说明": st.column_config.TextColumn(width="large"),
-            "文件哈希（SHA-256）": st.column_config.TextColumn(width="small"),
+            "时间": st.column_config.DatetimeColumn(t("时间"), format="YYYY-MM-DD HH:mm:ss"),
+            "操作": st.column_config.TextColumn(t("操作"), width=120 if ui.english() else 72),
+            "操作人": st.column_config.TextColumn(t("操作人"), width=100),
+            "单位": st.column_config.TextColumn(t("单位"), width=72),
+            "统计周": st.column_config.TextColumn(t("统计周"), width=80),
+            "版本": st.column_config.TextColumn(t("版本"), width=44),
+            "文件名": st.column_config.TextColumn(t("文件名"), width="medium"),
+            "账号": st.column_config.TextColumn(t("账号"), width=90),
+            "说明": st.column_config.TextColumn(t("说明"), width="large"),
+            "文件哈希（SHA-256）": st.column_config.TextColumn(t("文件哈希（SHA-256）"), width="small"),
         },
     )
     chosen = "_".join(x for x in (unit, week, audit.ACTION_LABELS.get(action, ""), actor) if x and x != ALL)
     st.download_button(
-        f"下载操作记录（Excel，{len(frame)} 条）",
+        t("下载操作记录（Excel，{n} 条）", n=len(frame)),
         audit.audit_xlsx_bytes(frame, config, f"（{chosen}）" if chosen else ""),
         file_name=f"操作记录{'_' + chosen if chosen else ''}.xlsx",
         mime=ui.XLSX_MIME,

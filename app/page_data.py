@@ -12,9 +12,10 @@ import json
 
 import pandas as pd
 
-from etl import scoring
+from etl import problems_english, scoring
 from etl.catalogue_text import deadline_text
 from etl.config import DIMENSIONS, LEVELS, Config, default_config
+from etl.problems import Problem
 from etl.weeks import previous_week, week_sunday
 
 # --- data status ---------------------------------------------------------------------------------
@@ -57,19 +58,25 @@ ORDER BY u.sort_order, r.unit
 """
 
 
-def error_summary(errors_json) -> str:
-    """The first errors of a rejected file as one line: 'G5：…；J6：…'."""
+def error_summary(errors_json, english: bool = False) -> str:
+    """The first errors of a rejected file as one line: 'G5：…；J6：…' (in English with the switch
+    on: 'G5: …; J6: …')."""
     try:
         errors = json.loads(errors_json) if isinstance(errors_json, str) else (errors_json or [])
     except (TypeError, ValueError):
         return ""
     parts = []
     for e in errors[:3]:
+        if english:
+            p = Problem(**{k: v for k, v in e.items() if k in Problem.__dataclass_fields__})
+            where, message = p.cell or (f"row {p.row}" if p.row else ""), problems_english.message(p)
+            parts.append(f"{where}: {message}" if where else message)
+            continue
         where = e.get("cell") or (f"第 {e['row']} 行" if e.get("row") else "")
         parts.append(f"{where}：{e.get('message', '')}" if where else e.get("message", ""))
     if len(errors) > 3:
-        parts.append(f"等 {len(errors)} 处")
-    return "；".join(parts)
+        parts.append(f"… {len(errors)} errors in all" if english else f"等 {len(errors)} 处")
+    return ("; " if english else "；").join(parts)
 
 
 def rejected_files(con, week: str) -> pd.DataFrame:
@@ -78,6 +85,7 @@ def rejected_files(con, week: str) -> pd.DataFrame:
         columns=["county", "file_name", "loaded_at", "errors", "resubmitted"],
     )
     df["reason"] = [error_summary(e) for e in df["errors"]]
+    df["reason_en"] = [error_summary(e, english=True) for e in df["errors"]]
     return df.drop(columns="errors")
 
 
@@ -215,6 +223,7 @@ def county_files(con, county: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         columns=["week", "file_name", "loaded_at", "errors"],
     )
     rej["reason"] = [error_summary(e) for e in rej["errors"]]
+    rej["reason_en"] = [error_summary(e, english=True) for e in rej["errors"]]
     return subs, rej.drop(columns="errors")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import remember
-from app.labels import label, term
+from app.labels import catalogue, label, term
 from app.users import PERMISSION_LABELS, ROLE_LABELS, LockedOut, User, UserError, authenticate, can
 from etl.config import default_config
 
@@ -20,6 +20,16 @@ USER_KEY = "user"
 def t(zh: str, **values) -> str:
     """A text in the sidebar switch's language (app.ui.t, without importing the pages' helpers)."""
     return label(zh, bool(st.session_state.get("en", False)), **values)
+
+
+def error_text(exc: Exception) -> str:
+    """An account error for the page: its English with the switch on (a message with values has
+    none in the catalogue, and is said as not done, with the Chinese beside it)."""
+    text = str(exc)
+    if not st.session_state.get("en", False):
+        return text
+    english = catalogue().get(text)
+    return english if english else f"{label('未完成', True)}: {text}"
 
 
 def _role(role: str) -> str:

@@ -19,6 +19,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from app.labels import N_
 from etl.config import Config, default_config
 
 ROLES = ("viewer", "county", "clerk", "admin")
@@ -64,11 +65,11 @@ def normalize_name(name: str) -> str:
 def check_name(name: str) -> str:
     name = normalize_name(name)
     if not name:
-        raise UserError("用户名不能为空")
+        raise UserError(N_("用户名不能为空"))
     if len(name) > MAX_NAME_CHARS:
         raise UserError(f"用户名最长 {MAX_NAME_CHARS} 个字符")
     if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in name):
-        raise UserError("用户名不能包含空格或控制字符")
+        raise UserError(N_("用户名不能包含空格或控制字符"))
     return name
 
 
@@ -89,7 +90,7 @@ def check_unit(role: str, unit: str | None, config: Config | None = None) -> str
         return None
     units = (config or default_config()).units
     if not unit:
-        raise UserError("单位报送员必须指定报送单位（命令行用 --unit，如 --unit 青河县）")
+        raise UserError(N_("单位报送员必须指定报送单位（命令行用 --unit，如 --unit 青河县）"))
     if unit not in units:
         raise UserError(f"报送单位「{unit}」不在 config.toml 的单位名单中（{'、'.join(units)}）")
     return unit

@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.labels import N_
 from app.user_store import (  # noqa: F401  (the accounts' API, re-exported)
     GRANTS,
     MAX_NAME_CHARS,
@@ -122,7 +123,7 @@ def authenticate(
     limit, window = _auth(config)
     key = normalize_name(name)
     if not key or not password:
-        raise UserError("请输入用户名和密码")
+        raise UserError(N_("请输入用户名和密码"))
     attempts_file = _attempts_path(path)
     with _locked(path):
         now = time.time() if now is None else now
@@ -226,7 +227,7 @@ def admin_add_user(
 def admin_set_role(actor, name: str, role: str, path: Path | None = None, unit: str | None = None) -> None:
     actor = require_role(actor, "admin", path)
     if normalize_name(name) == actor.name and role != "admin":
-        raise UserError("不能取消自己正在使用的账号的管理员角色")
+        raise UserError(N_("不能取消自己正在使用的账号的管理员角色"))
     set_role(name, role, path, unit)
     audit_user_change(
         actor.name, "user_role", name, _unit_of(name, path), f"角色改为 {role}（{ROLE_LABELS[role]}）"
@@ -236,7 +237,7 @@ def admin_set_role(actor, name: str, role: str, path: Path | None = None, unit: 
 def admin_remove_user(actor, name: str, path: Path | None = None) -> None:
     actor = require_role(actor, "admin", path)
     if normalize_name(name) == actor.name:
-        raise UserError("不能删除自己正在使用的账号")
+        raise UserError(N_("不能删除自己正在使用的账号"))
     unit = _unit_of(name, path)
     remove_user(name, path)
     audit_user_change(actor.name, "user_remove", name, unit, "删除账号")

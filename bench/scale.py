@@ -70,7 +70,9 @@ def measure_writes(db: Path, factor: int, attach: bool = True) -> dict:
         files, _ = sb.held_back_week()
         t = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
-        batch = Batch(con, "scale-bench", counties=[r.county for r, _, _ in files])
+        batch = Batch(
+            con, "scale-bench", counties=[r.county for r, _, _ in files], catalogue=config.catalogue
+        )
         for report, table, data in files:
             batch.add_archive(report.sha256, data)
             batch.add_submission(report, table, "调度表")

@@ -24,9 +24,10 @@ from pathlib import Path
 
 from etl.cells import name_key
 from etl.config import Config
-from etl.demo import SYLLABLES, demo_config, plan_demo, simulate
+from etl.demo import demo_config, plan_demo, simulate
+from etl.demo_names import SYLLABLES
 from etl.problems import FileReport
-from etl.store import UNIT_ROW_COLUMNS, Batch
+from etl.store import KEY_COLUMNS, Batch
 from etl.warehouse import open_warehouse
 
 from . import corpus as corpus_mod
@@ -65,12 +66,14 @@ def city_week(config: Config, weeks: list[str]) -> list[tuple[str, str]]:
 
 
 def submission_rows(plan, county: str, week: str, rows: list[dict]) -> tuple[FileReport, dict]:
-    """What the loader would have stored for one file of the demo: its report and its columns."""
-    table: dict[str, list] = {name: [] for name in UNIT_ROW_COLUMNS[3:]}
+    """What the loader would have stored for one file of the demo: its report and its columns (the
+    week's form's columns; the store leaves the others NULL)."""
+    names = [k for k in rows[0] if k not in KEY_COLUMNS] if rows else []
+    table: dict[str, list] = {name: [] for name in ("row_no", "unit", "level", *names, "unit_key")}
     for i, row in enumerate(rows):
         table["row_no"].append(HEADER_ROWS + 1 + i)
         table["unit_key"].append(name_key(row["unit"]))
-        for name in UNIT_ROW_COLUMNS[4:-1]:
+        for name in ("unit", "level", *names):
             table[name].append(row[name])
     sha = hashlib.sha256(f"{plan.seed}|{county}|{week}|{len(rows)}".encode()).hexdigest()
     report = FileReport(f"{county}_{week}.xlsx", sha, county, week, "loaded")
@@ -100,7 +103,7 @@ def build_province(path: Path, log=print) -> dict:
         n_rows = 0
         for week, subs in weeks.items():
             con.execute("BEGIN TRANSACTION")
-            batch = Batch(con, "scale-bench", counties=[c for c, _ in subs])
+            batch = Batch(con, "scale-bench", counties=[c for c, _ in subs], catalogue=config.catalogue)
             for county, rows in subs:
                 report, table = submission_rows(plan, county, week, rows)
                 batch.add_archive(report.sha256, _archive_bytes(report.sha256))
@@ -114,7 +117,7 @@ def build_province(path: Path, log=print) -> dict:
             rows = dict(simulate(plan, county))[week]
             rows[-1]["remarks"] = "更正：补报本行数据"
             con.execute("BEGIN TRANSACTION")
-            batch = Batch(con, "scale-bench", counties=[county])
+            batch = Batch(con, "scale-bench", counties=[county], catalogue=config.catalogue)
             report, table = submission_rows(plan, county, week, rows)
             report.file_name = f"{county}_{week}（更正）.xlsx"
             batch.add_archive(report.sha256, _archive_bytes(report.sha256))

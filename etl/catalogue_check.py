@@ -20,6 +20,7 @@ from .forms import (
     header_key,
     split_header,
 )
+from .method_check import english_name
 from .method_check import methods as check_methods
 
 
@@ -198,15 +199,27 @@ def _column(entry, out: Collector, line, i) -> Column | None:
         return None
     key = f"{key} {cid}"
     bad = False
-    unknown = set(entry) - {"group", "header", "id", "kind", "levels", "required", "at_most", "min", "old"}
+    unknown = set(entry) - {
+        "group",
+        "header",
+        "en",
+        "id",
+        "kind",
+        "levels",
+        "required",
+        "at_most",
+        "min",
+        "old",
+    }
     for k in sorted(unknown):
         out.add(
             where,
             f"{key} {k}",
             "不认识这一项",
-            "group、header、old、id、kind、levels、required、at_most、min",
+            "group、header、en、old、id、kind、levels、required、at_most、min",
         )
         bad = True
+    bad |= not english_name(entry, out, where, key, "Party organisations")
     group, header, kind = entry.get("group"), entry.get("header"), entry.get("kind")
     if group not in GROUPS:
         out.add(
@@ -272,5 +285,5 @@ def _column(entry, out: Collector, line, i) -> Column | None:
     return Column(
         group, *split_header(header), cid, kind,
         tuple(lv for lv in LEVELS if lv in levels) if kind in METRIC_KINDS else (),
-        required, at_most, minimum, tuple(t.strip() for t in old),
+        required, at_most, minimum, tuple(t.strip() for t in old), entry["en"].strip(),
     )  # fmt: skip

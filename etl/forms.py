@@ -50,6 +50,7 @@ class Column:
     at_most: str | None = None  # this count may never exceed that column on a row
     min: int | None = None
     old: tuple[str, ...] = ()  # earlier template texts, accepted in every week
+    en: str = ""  # its English name, for the dashboard's English switch
 
     @property
     def label(self) -> str:
@@ -104,6 +105,7 @@ class Indicator:
     target: Expression
     achieved: Expression
     levels: tuple[str, ...]
+    en: str = ""  # its English name, for the dashboard's English switch
 
 
 @dataclass(frozen=True)

@@ -83,11 +83,27 @@ def _shadow_sql(temp: bool = True) -> list[str]:
     return out
 
 
-def attach(con) -> bool:
+# snapshot file (etl.snapshot.version) → whether its stored scores are current: a published snapshot
+# never changes, so each process checks it once, not on every connection (the check hashes every
+# current version, which grows with the counties)
+_FRESH: dict[tuple, bool] = {}
+_FRESH_MAX = 64
+
+
+def attach(con, immutable: tuple | None = None) -> bool:
     """On a (read-only) connection: read the materialised tables instead of computing the heavy views,
-    when they are current. Returns whether it did. Never raises."""
+    when they are current. `immutable` names a file that never changes (a published snapshot's
+    etl.snapshot.version): its check is remembered. Returns whether it did. Never raises."""
     try:
-        if not is_fresh(con):
+        fresh = _FRESH.get(immutable) if immutable is not None else None
+        if fresh is None:
+            now, stored = _state(con)  # an older warehouse without the tables raises: live views
+            fresh = stored is not None and now == stored
+            if immutable is not None:
+                if len(_FRESH) >= _FRESH_MAX:
+                    _FRESH.clear()
+                _FRESH[immutable] = fresh
+        if not fresh:
             return False
         for sql in _shadow_sql():
             con.execute(sql)

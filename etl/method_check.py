@@ -4,9 +4,13 @@ file and checks the forms)."""
 
 from __future__ import annotations
 
+import re
+
 from .config_errors import Collector
 from .expressions import PARAMETERS, ExpressionError, parse
 from .forms import DIMENSIONS, ID_RE, LEVELS, Form, Indicator, Method
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def methods(raw, out: Collector, forms: list[Form], weeks, versions) -> list[Method]:
@@ -105,9 +109,10 @@ def _indicator(entry, out: Collector, line, key, forms: list[Form]) -> Indicator
         return None
     key = f"{key} 指标 {iid}"
     bad = False
-    for k in sorted(set(entry) - {"id", "dimension", "label", "target", "achieved", "levels"}):
-        out.add(where, f"{key} {k}", "不认识这一项", "id、dimension、label、target、achieved、levels")
+    for k in sorted(set(entry) - {"id", "dimension", "label", "en", "target", "achieved", "levels"}):
+        out.add(where, f"{key} {k}", "不认识这一项", "id、dimension、label、en、target、achieved、levels")
         bad = True
+    bad |= not english_name(entry, out, where, key, "Special lectures")
     if entry.get("dimension") not in DIMENSIONS:
         out.add(
             where,
@@ -168,4 +173,15 @@ def _indicator(entry, out: Collector, line, key, forms: list[Form]) -> Indicator
         exprs["target"],
         exprs["achieved"],
         tuple(lv for lv in LEVELS if lv in levels),
+        entry["en"].strip(),
     )
+
+
+def english_name(entry: dict, out: Collector, where, key: str, example: str) -> bool:
+    """`en`, the English name the dashboard's English switch shows: required, without Chinese."""
+    en = entry.get("en")
+    if isinstance(en, str) and en.strip() and not CJK.search(en):
+        return True
+    why = "缺少英文名称（看板的英文开关显示它）" if not en else f"英文名称应为英文（写的是 {en!r}）"
+    out.add(where, f"{key} en", why, f'en = "{example}"')
+    return False

@@ -307,7 +307,7 @@ def _check_total(
             continue
         values = table[column.id]
         c = cols[column.id]
-        if any(
+        if None in values and any(
             v is None and not (is_blank(raw := cell_at(sheet.rows[b], c)) or is_not_applicable(raw))
             for v, b in zip(values, body)
         ):

@@ -10,6 +10,7 @@ read: that one time the reader waits for a running load, as ensure_schema does f
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,13 @@ class NoWarehouse(FileNotFoundError):
 def reader(db_path: str | Path, snapshot_path: Path | None = None):
     """A short-lived read-only connection to the newest snapshot of the warehouse at db_path (or to
     snapshot_path, while it exists: a page reads one snapshot for a whole rerun)."""
+    with _reader(db_path, snapshot_path) as (con, _):
+        yield con
+
+
+@contextlib.contextmanager
+def _reader(db_path: str | Path, snapshot_path: Path | None = None):
+    """reader(), also yielding the snapshot it opened."""
     path = Path(db_path)
     if not path.exists():
         raise NoWarehouse(str(path))
@@ -38,14 +46,45 @@ def reader(db_path: str | Path, snapshot_path: Path | None = None):
         publish_now(path)
         held = snapshot.hold(path)
     try:
+        version = snapshot.version(held.path)
+        _keep_open(held.path, version)
         con = duckdb.connect(str(held.path), read_only=True, config=dict(DUCKDB_SETTINGS))
         try:
-            materialise.attach(con)  # the stored scores when current, else the live views
-            yield con
+            # the stored scores when current, else the live views; checked once per snapshot file
+            materialise.attach(con, version)
+            yield con, held.path
         finally:
             con.close()
     finally:
         held.release()
+
+
+# One database kept open per process, on the snapshot read last: DuckDB hands every later connect to
+# the same file that open database (no catalogue to read again, its blocks still cached), where a
+# first open reads the catalogue of the whole file. It holds no flock: publishing may remove the
+# file meanwhile, and the open database goes on reading it until a newer snapshot replaces it here.
+_KEPT: dict = {"version": None, "con": None}
+_KEPT_LOCK = threading.Lock()
+
+
+def _keep_open(path: Path, version: tuple) -> None:
+    with _KEPT_LOCK:
+        if _KEPT["version"] == version:
+            return
+        if _KEPT["con"] is not None:
+            # closed first: a file of the same name (a warehouse made anew) must not reach the old one
+            _KEPT["con"].close()
+            _KEPT.update(version=None, con=None)
+        con = duckdb.connect(str(path), read_only=True, config=dict(DUCKDB_SETTINGS))
+        _KEPT.update(version=version, con=con)
+
+
+def close_kept() -> None:
+    """Close the database kept open on the last snapshot read (a process about to remove it)."""
+    with _KEPT_LOCK:
+        if _KEPT["con"] is not None:
+            _KEPT["con"].close()
+        _KEPT.update(version=None, con=None)
 
 
 def read_df(db_path: str | Path, sql: str, params=()) -> pd.DataFrame:
@@ -60,21 +99,47 @@ def publish_now(db_path: str | Path) -> Path | None:
         return session.publish_if_changed()
 
 
+# (snapshot file, views and config fingerprint) found up to date: a snapshot never changes, so
+# ensure_schema checks each one once per process
+_CHECKED: set[tuple] = set()
+_FINGERPRINTS: dict[int, tuple[Config, str]] = {}
+
+
+def fingerprint(config: Config) -> str:
+    """The views and config tables' fingerprint (rendering every view), once per config object."""
+    known = _FINGERPRINTS.get(id(config))
+    if known is None or known[0] is not config:
+        if len(_FINGERPRINTS) >= 16:
+            _FINGERPRINTS.clear()
+        known = _FINGERPRINTS[id(config)] = (config, _fingerprint(config))
+    return known[1]
+
+
 def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
     """Upgrade an older warehouse, or refresh views after a config change, before reading.
 
-    Checks the newest snapshot first, so that the common case never touches the warehouse. Returns
-    True when it had to write (and published the result)."""
+    Checks the newest snapshot first, so that the common case never touches the warehouse (and a
+    snapshot already checked costs a stat). Returns True when it had to write (and published the
+    result)."""
     config = config or default_config()
     path = Path(db_path)
     if not path.exists():
         return False
-    with reader(path) as con:
+    expected = fingerprint(config)
+    newest = snapshot.latest(path)
+    if newest is not None and (snapshot.version(newest), expected) in _CHECKED:
+        return False
+    with _reader(path, newest) as (con, opened):
         latest = max(v for v, _, _ in migrations())
-        up_to_date = schema_version(con) >= latest and (
-            con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone() or [None]
-        )[0] == _fingerprint(config)
+        up_to_date = (
+            schema_version(con) >= latest
+            and (con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone() or [None])[0]
+            == expected
+        )
     if up_to_date:
+        if len(_CHECKED) >= 64:
+            _CHECKED.clear()
+        _CHECKED.add((snapshot.version(opened), expected))
         return False
     with write_session(path, config, refresh=False):  # opening it upgrades it; leaving publishes it
         pass

@@ -7,11 +7,18 @@ import pandas as pd
 import streamlit as st
 
 from app import remember, signin, users
+from app.labels import N_
 from app.signin import t
 from app.users import ROLE_LABELS, LockedOut, PermissionDenied, UserError
 from etl.config import default_config
 
 config = default_config()
+
+
+def role_name(role: str) -> str:
+    """查看 / 单位报送员 / 报送员 / 管理员, glossed with the switch on."""
+    return t(ROLE_LABELS.get(role, role))
+
 
 st.title(t("登录"))
 
@@ -50,61 +57,65 @@ with st.expander(t("修改我的密码")):
         if st.form_submit_button(t("修改密码")):
             try:
                 if new != again:
-                    raise UserError("两次输入的新密码不一致")
+                    raise UserError(N_("两次输入的新密码不一致"))
                 st.session_state[signin.USER_KEY] = user = users.change_own_password(user, old, new)
                 remember.remember(user)  # the re-login cookie carries the new token
                 st.success(t("密码已修改。"))
             except (UserError, LockedOut, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(signin.error_text(exc))
 
 if users.can(user, "admin"):
-    st.subheader("账号管理")
+    st.subheader(t("账号管理"))
     accounts = pd.DataFrame(users.list_users(), columns=["name", "role", "unit", "created_at", "updated_at"])
-    accounts["role"] = accounts["role"].map(lambda r: f"{r}（{ROLE_LABELS.get(r, r)}）")
-    accounts.columns = ["用户名", "角色", "报送单位", "创建时间", "修改时间"]
+    accounts["role"] = accounts["role"].map(lambda r: f"{r}（{role_name(r)}）")
+    accounts.columns = [t("用户名"), t("角色"), t("报送单位"), t("创建时间"), t("修改时间")]
     st.dataframe(accounts, hide_index=True, width="stretch")
     c1, c2 = st.columns(2)
     with c1.form("add_user", clear_on_submit=True):
-        st.markdown("**新建账号**")
-        name = st.text_input("用户名")
-        role = st.selectbox("角色", users.ROLES, index=2, format_func=lambda r: ROLE_LABELS[r])
-        unit = st.selectbox("报送单位（仅单位报送员）", ["", *config.units], format_func=lambda u: u or "—")
-        password = st.text_input("初始密码", type="password")
-        if st.form_submit_button("新建"):
+        st.markdown(f"**{t('新建账号')}**")
+        name = st.text_input(t("用户名"))
+        role = st.selectbox(t("角色"), users.ROLES, index=2, format_func=role_name)
+        unit = st.selectbox(
+            t("报送单位（仅单位报送员）"), ["", *config.units], format_func=lambda u: u or "—"
+        )
+        password = st.text_input(t("初始密码"), type="password")
+        if st.form_submit_button(t("新建")):
             try:
                 users.admin_add_user(user, name, role, password, unit=unit or None)
-                st.success(f"已创建「{users.normalize_name(name)}」。")
+                st.success(t("已创建「{name}」。", name=users.normalize_name(name)))
             except (UserError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(signin.error_text(exc))
     with c2.form("manage_user", clear_on_submit=True):
-        st.markdown("**重设密码或删除**")
-        target = st.selectbox("账号", [u["name"] for u in users.list_users()])
-        password = st.text_input("新密码（删除时不用填）", type="password")
+        st.markdown(f"**{t('重设密码或删除')}**")
+        target = st.selectbox(t("账号"), [u["name"] for u in users.list_users()])
+        password = st.text_input(t("新密码（删除时不用填）"), type="password")
         reset, remove = st.columns(2)
-        do_reset = reset.form_submit_button("重设密码")
-        do_remove = remove.form_submit_button("删除账号")
+        do_reset = reset.form_submit_button(t("重设密码"))
+        do_remove = remove.form_submit_button(t("删除账号"))
         try:
             if do_reset:
                 users.admin_set_password(user, target, password)
-                st.success(f"已重设「{target}」的密码。")
+                st.success(t("已重设「{name}」的密码。", name=target))
             elif do_remove:
                 users.admin_remove_user(user, target)
-                st.success(f"已删除「{target}」。")
+                st.success(t("已删除「{name}」。", name=target))
         except (UserError, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(signin.error_text(exc))
     with st.form("user_role", clear_on_submit=True):
-        st.markdown("**修改角色**（立即生效）")
+        st.markdown(t("**修改角色**（立即生效）"))
         r1, r2, r3 = st.columns(3)
-        target = r1.selectbox("账号", [u["name"] for u in users.list_users()], key="role_target")
-        role = r2.selectbox("新角色", users.ROLES, format_func=lambda r: ROLE_LABELS[r], key="role_new")
+        target = r1.selectbox(t("账号"), [u["name"] for u in users.list_users()], key="role_target")
+        role = r2.selectbox(t("新角色"), users.ROLES, format_func=role_name, key="role_new")
         unit = r3.selectbox(
-            "报送单位（仅单位报送员）", ["", *config.units], format_func=lambda u: u or "—", key="role_unit"
+            t("报送单位（仅单位报送员）"),
+            ["", *config.units],
+            format_func=lambda u: u or "—",
+            key="role_unit",
         )
-        if st.form_submit_button("修改角色"):
+        if st.form_submit_button(t("修改角色")):
             try:
                 users.admin_set_role(user, target, role, unit=unit or None)
-                st.success(
-                    f"已把「{target}」的角色改为{ROLE_LABELS[role]}{('（' + unit + '）') if unit else ''}。"
-                )
+                changed = f"{role_name(role)}{('（' + unit + '）') if unit else ''}"
+                st.success(t("已把「{name}」的角色改为{role}。", name=target, role=changed))
             except (UserError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(signin.error_text(exc))

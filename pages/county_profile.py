@@ -86,6 +86,7 @@ st.caption(t("粗线为综合得分，虚线为序时进度。"))
 
 st.subheader(t("单位明细（由弱到强）"))
 units = data["units"]
+units = units.assign(weakest=units["weakest"].map(ui.form_names)) if len(units) else units
 if units.empty:
     st.info(t("{week} 没有单位数据。", week=week))
 else:
@@ -133,8 +134,9 @@ else:
     )
     if len(rejected):
         st.markdown(f"**{t('退回记录')}**")
+        reason = "reason_en" if ui.english() else "reason"
         st.dataframe(
-            rejected,
+            rejected.drop(columns="reason" if reason == "reason_en" else "reason_en"),
             hide_index=True,
             width="stretch",
             placeholder="—",
@@ -142,6 +144,6 @@ else:
                 "week": t("统计周"),
                 "file_name": t("文件名"),
                 "loaded_at": st.column_config.DatetimeColumn(t("导入时间"), format="YYYY-MM-DD HH:mm"),
-                "reason": st.column_config.TextColumn(t("原因"), width="large"),
+                reason: st.column_config.TextColumn(t("原因"), width="large"),
             },
         )

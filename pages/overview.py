@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from app.labels import month_day
+from app.labels import month_day, term
 from app.notes import notes_text
 from app.ui import t
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config
@@ -80,6 +80,10 @@ k[4].metric(
 # the ranking takes the full width; its first five columns (rank … light) are what a phone shows
 st.subheader(t("本周排名"))
 trend = data["trend"]
+en = ui.english()
+# in the grid's narrow cells a value is its English alone with the switch on (「Submitted」, not
+# 「已报送 Submitted」, which a 56-px cell cuts); the column headers carry the Chinese
+cell = (lambda zh: term(zh, True)) if en else t
 area_lights = {d: ranking[f"light_{d}"].tolist() for d in DIMENSIONS}
 table = pd.DataFrame(
     {
@@ -87,15 +91,15 @@ table = pd.DataFrame(
         "county": ranking["county"],
         "composite": ranking["composite"],
         "change": ranking["rank_change"].map(ui.arrow),
-        "light": ranking["light"].map(lambda v: t(v) if isinstance(v, str) else ""),
+        "light": ranking["light"].map(lambda v: cell(v) if isinstance(v, str) else ""),
         "trend": [
             [float(v) for v in trend.loc[c].dropna()] if c in trend.index else [] for c in ranking["county"]
         ],
         **{d: ranking[d] for d in DIMENSIONS},
         "gradient": ranking["gradient"],
         # one thing per column (#18 item 4): the temperature flag apart from the submission status
-        "cold_bottom": ranking["cold_bottom"].map({True: t("上热下冷"), False: ""}),
-        "status": ranking["status"].map(t),
+        "cold_bottom": ranking["cold_bottom"].map({True: cell("上热下冷"), False: ""}),
+        "status": ranking["status"].map(cell),
         "profile": [ui.profile_url(c, week) for c in ranking["county"]],
     }
 )
@@ -115,8 +119,8 @@ column_config = {
         for d in DIMENSIONS
     },
     "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=48),
-    "cold_bottom": st.column_config.TextColumn(**ui.header("上热下冷"), width=64),
-    "status": st.column_config.TextColumn(**ui.header("报送"), width=56),
+    "cold_bottom": st.column_config.TextColumn(**ui.header("上热下冷"), width=128 if en else 64),
+    "status": st.column_config.TextColumn(**ui.header("报送"), width=92 if en else 56),
     "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text=t("打开"), width=44),
 }
 with st.container(key="screen_only_ranking"):
@@ -177,14 +181,14 @@ with left:
                 rejected.assign(
                     # a rejected file beside a valid version is no missing report (#18 item 3)
                     resubmitted=rejected["resubmitted"].map({True: t("已有有效版本"), False: t("未重新报送")})
-                )[["county", "file_name", "reason", "resubmitted"]],
+                )[["county", "file_name", "reason_en" if en else "reason", "resubmitted"]],
                 hide_index=True,
                 width="stretch",
                 placeholder="—",
                 column_config={
                     "county": t("县（市、区）"),
                     "file_name": t("文件"),
-                    "reason": t("原因"),
+                    "reason_en" if en else "reason": t("原因"),
                     "resubmitted": t("状态"),
                 },
             )

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import office, office_views, signin, ui
+from app.labels import term
 from app.ui import t
 from app.users import PermissionDenied
 from etl.config import default_config, warehouse_path
@@ -54,9 +55,10 @@ def render_reports(reports) -> None:
             rejected=counts["rejected"],
         )
     )
+    en = ui.english()
     for i, report in enumerate(reports):
         with st.container(border=True):
-            text = report.summary()
+            text = office.report_status(report, en)
             if report.outcome == "loaded":
                 st.success(text, icon=":material/check_circle:")
             elif report.outcome == "unchanged":
@@ -64,22 +66,15 @@ def render_reports(reports) -> None:
             else:
                 st.error(text, icon=":material/cancel:")
             for alert in office.alerts(report):
-                st.warning(
-                    f"**{ui.t('请先核对')}**：{alert.message}（{alert.hint}）", icon=":material/warning:"
-                )
+                message, hint = office.problem_text(alert, en)
+                st.warning(f"**{ui.t('请先核对')}**：{message}（{hint}）", icon=":material/warning:")
             if report.errors or report.warnings:
-                frame = office.problems_frame(report)
-                # a static table: 问题 and 怎么改 wrap in full on screen and on paper (#18 item 6)
-                styled = frame.style.map(
-                    lambda v: "color: #C00000; font-weight: bold" if v == "错误" else "", subset=["类型"]
-                ).hide(axis="index")
-                # short columns on one line; 问题 and 怎么改 take the rest and wrap
-                styled = styled.set_properties(
-                    subset=["类型", "工作表", "单元格"], **{"white-space": "nowrap"}
-                )
-                st.table(styled)
+                frame = office.problems_frame(report, english=en)
+                st.table(problems_table(frame))
                 label = (
-                    "下载退回修改清单（Excel）" if report.outcome == "rejected" else "下载提示清单（Excel）"
+                    t("下载退回修改清单（Excel）")
+                    if report.outcome == "rejected"
+                    else t("下载提示清单（Excel）")
                 )
                 st.download_button(
                     label,
@@ -90,6 +85,18 @@ def render_reports(reports) -> None:
                     icon=":material/download:",
                     on_click="ignore",
                 )
+                if en:
+                    st.caption(t("清单发给报送单位，用中文。"))
+
+
+def problems_table(frame: pd.DataFrame):
+    """A static table: 问题 and 怎么改 wrap in full on screen and on paper (#18 item 6); errors in
+    red; the short columns (类型, 工作表, 单元格) on one line."""
+    kind, sheet, cell = frame.columns[:3]
+    styled = frame.style.map(
+        lambda v: "color: #C00000; font-weight: bold" if v.startswith("错误") else "", subset=[kind]
+    ).hide(axis="index")
+    return styled.set_properties(subset=[kind, sheet, cell], **{"white-space": "nowrap"})
 
 
 tab_board, tab_upload, tab_template, tab_history, tab_audit = st.tabs(
@@ -145,7 +152,7 @@ with tab_board:
             table = board.pivot_table(
                 index=["sort_order", "county"], columns="week", values="status", aggfunc="first"
             ).droplevel(0)
-            table.index.name = "单位"
+            table.index.name = t("单位")
             table.columns.name = None
             st.dataframe(table, width="stretch")
         if signin.current_user() and office.can_chase(signin.current_user()):
@@ -157,8 +164,11 @@ with tab_upload:
         user = signin.current_user()
         if own_unit:
             st.info(
-                f"您是{own_unit}的报送员：只能上传{own_unit}的周调度表，文件里的“填报单位”必须是{own_unit}。"
-                "导入后可在「导入记录与恢复」查看本单位的记录。",
+                t(
+                    "您是{unit}的报送员：只能上传{unit}的周调度表，文件里的“填报单位”必须是{unit}。"
+                    "导入后可在「导入记录与恢复」查看本单位的记录。",
+                    unit=own_unit,
+                ),
                 icon=":material/badge:",
             )
         st.markdown(
@@ -166,7 +176,7 @@ with tab_upload:
                 "把{whose}周调度表拖到下面（可一次多个，每个不超过 {mb} MB）：.xlsx .xls .ods .csv。"
                 "每个文件要么全部导入，要么整份退回并列出每一处要改的地方；同一单位同一周再次报送会成为新的当前版本，"
                 "旧版本保留。",
-                whose=t("本单位的") if own_unit else t("各单位发来的"),
+                whose=term("本单位的" if own_unit else "各单位发来的", ui.english()),
                 mb=f"{config.limits['max_file_bytes'] / 1e6:.0f}",
             )
         )
@@ -256,17 +266,18 @@ with tab_history:
         if message:
             st.success(message)
         c1, c2 = st.columns(2)
+        every = t("全部")
         f_county = c1.selectbox(
-            "单位", [own_unit] if own_unit else ["全部", *config.units], key="history_county"
+            t("单位"), [own_unit] if own_unit else [every, *config.units], key="history_county"
         )
         f_week = c2.selectbox(
-            "统计周", ["全部", *sorted(board["week"].unique(), reverse=True)], key="history_week"
+            t("统计周"), [every, *sorted(board["week"].unique(), reverse=True)], key="history_week"
         )
         history = office.load_history(
-            db, None if f_county == "全部" else f_county, None if f_week == "全部" else f_week
+            db, None if f_county == every else f_county, None if f_week == every else f_week
         )
         shown = history.assign(
-            outcome=history["outcome"].map(office.OUTCOME_LABELS).fillna(history["outcome"])
+            outcome=history["outcome"].map(office.OUTCOME_LABELS).map(t).fillna(history["outcome"])
         )
         shown = shown[
             [
@@ -282,29 +293,40 @@ with tab_history:
                 "loaded_by",
             ]
         ]
-        shown.columns = ["时间", "结果", "单位", "统计周", "版本", "行数", "文件名", "错误", "提示", "操作人"]
+        shown.columns = [
+            t("时间"),
+            t("结果"),
+            t("单位"),
+            t("统计周"),
+            t("版本"),
+            t("行数"),
+            t("文件名"),
+            t("错误"),
+            t("提示"),
+            t("操作人"),
+        ]
         st.dataframe(
             shown,
             hide_index=True,
             width="stretch",
             placeholder="",
-            column_config={"时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+            column_config={t("时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
         )
 
         rejected = history[history["outcome"] == "rejected"]
         if len(rejected):
-            with st.expander(f"查看退回原因（{len(rejected)} 个被退回的文件）"):
+            with st.expander(t("查看退回原因（{n} 个被退回的文件）", n=len(rejected))):
                 options = {
                     int(r.id): f"{r.loaded_at:%m-%d %H:%M}　{r.file_name}" for r in rejected.itertuples()
                 }
                 log_id = st.selectbox(
-                    "被退回的文件", list(options), format_func=options.get, key="history_rejected"
+                    t("被退回的文件"), list(options), format_func=options.get, key="history_rejected"
                 )
-                frame = office.history_problems(db, log_id)
-                st.dataframe(frame, hide_index=True, width="stretch")
+                frame = office.history_problems(db, log_id, english=ui.english())
+                st.table(problems_table(frame))
                 report = office.report_from_log(office.log_row(db, log_id))
                 st.download_button(
-                    "下载退回修改清单（Excel）",
+                    t("下载退回修改清单（Excel）"),
                     office.problems_xlsx_bytes([report], config),
                     file_name=office.problems_file_name(report),
                     mime=ui.XLSX_MIME,
@@ -322,20 +344,26 @@ with tab_history:
             # no current version in the label: a keyed selectbox in the browser keeps showing the label
             # it had when chosen, which would be stale right after a restore (the table says which is current)
             labels = {
-                (r.county, r.week): f"{r.county} {r.week}（{int(r.versions)} 个版本）"
+                (r.county, r.week): t(
+                    "{county} {week}（{n} 个版本）", county=r.county, week=r.week, n=int(r.versions)
+                )
                 for r in corrected.itertuples()
             }
-            pair = st.selectbox("单位和统计周", list(labels), format_func=labels.get, key="restore_pair")
+            pair = st.selectbox(t("单位和统计周"), list(labels), format_func=labels.get, key="restore_pair")
             vers = office.versions(db, *pair)
-            table = vers.assign(is_current=vers["is_current"].map({True: "当前", False: ""}))
+            table = vers.assign(is_current=vers["is_current"].map({True: t("当前"), False: ""}))
             table = table[["version", "file_name", "loaded_at", "rows", "loaded_by", "is_current"]]
-            table.columns = ["版本", "文件名", "导入时间", "行数", "操作人", "当前"]
+            table.columns = [t("版本"), t("文件名"), t("导入时间"), t("行数"), t("操作人"), t("当前")]
             st.dataframe(table, hide_index=True, width="stretch", placeholder="")
             if signin.needs_role_notice("submit", "恢复旧版本", key="restore"):
                 others = [int(v) for v, cur in zip(vers["version"], vers["is_current"]) if not cur]
-                version = st.selectbox("恢复为", others, format_func=lambda v: f"v{v}", key="restore_version")
+                version = st.selectbox(
+                    t("恢复为"), others, format_func=lambda v: f"v{v}", key="restore_version"
+                )
                 if st.button(
-                    f"将 {pair[0]} {pair[1]} 恢复为 v{version}", key="restore_button", type="primary"
+                    t("将 {county} {week} 恢复为 v{version}", county=pair[0], week=pair[1], version=version),
+                    key="restore_button",
+                    type="primary",
                 ):
                     try:
                         result = office.restore_version(
@@ -345,7 +373,7 @@ with tab_history:
                         signin.sign_out()
                         st.error(str(exc))
                     else:
-                        st.session_state[RESTORE_MSG_KEY] = result.summary()
+                        st.session_state[RESTORE_MSG_KEY] = result.summary(ui.english())
                         st.rerun()
 
 # ---------------------------------------------------------------- 操作记录

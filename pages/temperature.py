@@ -79,7 +79,7 @@ else:
                 for lv in LEVELS[1:]
             },
             "gradient": flagged["gradient"],
-            "weakest": [data["village_weakest"].get(c, "") for c in flagged["county"]],
+            "weakest": [ui.form_names(data["village_weakest"].get(c, "")) for c in flagged["county"]],
             "profile": [ui.profile_url(c, week) for c in flagged["county"]],
         }
     )

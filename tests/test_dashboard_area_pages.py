@@ -28,8 +28,16 @@ def test_demo(demo_db, page):
     at = run_page(demo_db, page)
     no_exception(at)
     assert at.title[0].value == DIMENSION_LABELS[page]
-    # score bars, level heat map, indicator small multiples, weekly trend
-    assert len(charts(at)) == 4
+    # score bars, level heat map, indicator small multiples, weekly trend; the last three drawn again
+    # in a phone shape (#18: a 390-px screen): levels across, one panel a row, the legend below
+    specs = [json.loads(c.proto.spec) for c in charts(at)]
+    assert len(specs) == 7
+    _bars, heat, heat_phone, panels, panels_phone, trend, trend_phone = specs
+    assert heat["layer"][0]["encoding"]["x"]["field"] == "county"
+    assert heat_phone["layer"][0]["encoding"]["x"]["field"] == "level"
+    assert (panels["columns"], panels_phone["columns"]) == (3, 1)
+    assert "orient" not in json.dumps(trend["layer"][0]["encoding"]["color"].get("legend") or {})
+    assert trend_phone["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
     spec = json.loads(charts(at)[0].proto.spec)
     assert "序时进度" in json.dumps(spec, ensure_ascii=False)
     table = at.dataframe[0].value

@@ -23,13 +23,13 @@ from .form_columns import ROOT_FORMS, custom_config
 
 WEEK3 = "2023-W49"
 NEW_COLUMN = (
-    '  { group = "理论学习", header = "新兴领域党员（名）", id = "new_field_members", kind = "count", '
+    '  { group = "理论学习", header = "新兴领域党员（名）", en = "New-field members", id = "new_field_members", kind = "count", '
     'levels = ["县级", "乡镇级", "村级"], at_most = "member_count" },\n'
-    '  { group = "理论学习", header = "已组织参学新兴领域党员（名）", id = "new_field_reached", kind = "count", '
+    '  { group = "理论学习", header = "已组织参学新兴领域党员（名）", en = "New-field members reached", id = "new_field_reached", kind = "count", '
     'levels = ["县级", "乡镇级", "村级"], at_most = "new_field_members" },\n'
 )
 NEW_INDICATOR = (
-    '  { id = "new_field_study", dimension = "study", label = "新兴领域党员参学", '
+    '  { id = "new_field_study", dimension = "study", label = "新兴领域党员参学", en = "New-field study", '
     'target = "new_field_members", achieved = "new_field_reached" },\n'
 )
 WEIGHTS3 = {"study": 0.35, "research": 0.20, "development": 0.20, "rectification": 0.25}
