@@ -553,7 +553,10 @@ def table_rows(res: dict) -> list[tuple[str, str, str, str]]:
             (
                 "page switch p95 during the reload ÷ idle",
                 f"idle p95 {rl['idle']['p95_s']:.2f} s, during {rl['during']['p95_s']:.2f} s; worst page "
-                f"{worst} {rl['worst_page_p95_ratio']:.2f}×; second dashboard process served "
+                f"{worst} {rl['worst_page_p95_ratio']:.2f}× (switches per page: idle "
+                f"{rl['idle']['n'] // max(1, len(rl['idle']['by_page_p95_s']))}, during "
+                f"{rl['during']['n'] / max(1, len(rl['during']['by_page_p95_s'])):.1f}); all pages together {rl['during']['p95_s'] / rl['idle']['p95_s']:.2f}×; "
+                "second dashboard process served "
                 f"{rl['second_process_switches']} switches during the load, {rl['exceptions']} errors",
                 f"each ≤ {TARGETS['page_p95_during_reload']}×",
                 _verdict(
