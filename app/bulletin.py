@@ -18,9 +18,10 @@ from app.bulletin_charts import render_charts
 from app.bulletin_text import Bulletin, build_bulletin, numeral
 from app.meeting_pack import AreaPage, Chart, Pack
 from etl import export, scoring
+from etl.cli import UsageError, add_db_option, add_week_option, command, week_option
 from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config, warehouse_path
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import WeekError, parse_week, week_label
+from etl.weeks import week_label
 
 STEPS = ("读取数据", "绘制图表", "生成通报（Word）", "生成会议材料（PDF）", "生成排名表（Excel）")
 
@@ -248,11 +249,12 @@ def week_files(db_path, week: str, config: Config | None = None, step=None) -> d
     config = config or default_config()
     step = step or (lambda name: None)
     font = chart_images.find_cjk_font()  # before any work: no font, no documents
-    step(STEPS[0])
-    with reader(db_path) as con:
-        wd = read_week(con, week, config)
-    step(STEPS[1])
-    images = render_charts(wd, config)
+    with chart_images.ChartHelper(font) as helper:  # warms up while the data is read
+        step(STEPS[0])
+        with reader(db_path) as con:
+            wd = read_week(con, week, config)
+        step(STEPS[1])
+        images = render_charts(wd, config, helper)
     step(STEPS[2])
     docx = docx_bytes(wd, images, config)
     step(STEPS[3])
@@ -267,31 +269,27 @@ def week_files(db_path, week: str, config: Config | None = None, step=None) -> d
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "bulletin",
+        run,
         help="生成某周的通报（Word）、会议材料（PDF）和排名表（Excel）",
         description="为一个统计周生成三份文件：公文格式的通报（.docx，可在 Word 中修改）、领导小组会议材料（.pdf）"
         "和排名表（.xlsx）。",
     )
-    p.add_argument("--week", required=True, help="统计周，如 2023-W45")
+    add_week_option(p, required=True)
     p.add_argument("--out", required=True, help="输出目录（不存在则新建）")
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
-    p.set_defaults(func=run)
+    add_db_option(p)
 
 
 def run(args) -> int:
     from tqdm import tqdm
 
     config = default_config()
-    try:
-        week = parse_week(args.week, config)
-    except WeekError as exc:
-        print(f"参数错误：{exc}", file=sys.stderr)
-        return 2
+    week = week_option(args.week, config)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        print(f"参数错误：--out 须是目录，{out} 是一个文件。", file=sys.stderr)
-        return 2
+        raise UsageError(f"--out 须是目录，{out} 是一个文件。")
     db = warehouse_path(args.db)
     bar = tqdm(total=len(STEPS), desc="生成通报", unit="步", file=sys.stderr, disable=None)
     done = []

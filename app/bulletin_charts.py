@@ -44,7 +44,7 @@ def _heatmap(levels: pd.DataFrame, profile, dimension: str, config: Config, bloc
     )
 
 
-def render_charts(wd: WeekData, config: Config) -> dict:
+def render_charts(wd: WeekData, config: Config, helper: chart_images.ChartHelper | None = None) -> dict:
     """Every picture of both documents, drawn once. Beyond CHUNK counties the heat maps and slopes
     show the counties with the largest 温差 (the full figures are in the tables)."""
     ov = wd.overview
@@ -76,7 +76,7 @@ def render_charts(wd: WeekData, config: Config) -> dict:
         jobs[f"bars_{d}"] = (_bars(charts.dimension_score_bars(part, d, progress)), 760)
         if not many:
             jobs[f"levels_{d}"] = (_heatmap(data["levels"], None, d, config, counties, True), 900)
-    pngs = chart_images.render_many(jobs)
+    pngs = chart_images.render_many(jobs, helper=helper)
     note = f"（温差最大的 {len(counties)} 个县（市、区））" if many else ""
     return {
         "ranking": pngs["ranking"],
