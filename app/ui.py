@@ -1,5 +1,6 @@
-"""Shared Streamlit helpers of the dashboard pages: cached reads keyed on the warehouse's data
-version, the filters kept in the URL, the 数据截至 line, empty states, print CSS, charts.
+"""What the dashboard pages call (`ui.…`): cached reads keyed on the warehouse's data version,
+charts, the page frame (header, 数据截至 line, empty states); and, from their own modules, the page
+texts (page_text), the filters kept in the URL (url_filters), tables (page_tables) and CSS (page_css).
 
 st.navigation turns off the pages/ auto-discovery, so this helper module can live here. Data and
 chart building stay in etl/ (queries, charts, notes) so that tests can call them without Streamlit.
@@ -8,8 +9,6 @@ Names of units and counties are data: they go into tables and charts as values, 
 
 from __future__ import annotations
 
-import re
-import urllib.parse
 from pathlib import Path
 
 import pandas as pd
@@ -17,144 +16,67 @@ import streamlit as st
 
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
 from app import charts, page_data
-from app.labels import EN, label, labeler, term, week_name
-from app.labels import form_name as _form_name
-from app.labels import form_names as _form_names
+from app.labels import labeler
+from app.page_css import PHONE_CSS, PRINT_CSS, UPLOADER_CSS
+from app.page_tables import arrow, band_style, dimension_color, light_style, print_table, styled
+from app.page_text import (
+    english,
+    form_name,
+    form_names,
+    header,
+    language_switch,
+    md,
+    t,
+    week_short,
+    week_text,
+)
+from app.url_filters import (
+    PROFILE_PAGE,
+    PROFILE_URL,
+    county_picker,
+    dimension_picker,
+    highlight_from_url,
+    open_profile_on_select,
+    profile_url,
+    week_picker,
+)
 from etl import snapshot
-from etl.config import DIMENSION_LABELS, DIMENSIONS, ConfigError, default_config, warehouse_path
-from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
+from etl.config import ConfigError, default_config, warehouse_path
 from etl.warehouse import WarehouseBusy
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import WeekError, parse_week
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PROFILE_PAGE = "pages/county_profile.py"
-PROFILE_URL = "county_profile"  # st.Page's default url_path for pages/county_profile.py
 
-# Print on A4 landscape: no sidebar or toolbar, the app's scroll box unrolled so every page prints,
-# charts scaled to the paper width and never cut across a page break.
-PRINT_CSS = """
-<style>
-[class*="st-key-print_only"] { display: none; }
-@media print {
-  [class*="st-key-print_only"] { display: block !important; }
-  [class*="st-key-screen_only"] { display: none !important; }
-  [data-testid="stElementContainer"]:has([data-testid="stHeading"]) { break-after: avoid !important; }
-  @page { size: A4 landscape; margin: 8mm; }
-  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], section.main,
-  [data-testid="stMainBlockContainer"] {
-    height: auto !important; min-height: 0 !important; overflow: visible !important;
-    position: static !important;
-  }
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDecoration"], [data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"],
-  [data-testid="stBottom"], .stDeployButton, [data-testid="stCodeCopyButton"], .noprint {
-    display: none !important;
-  }
-  [data-testid="stMainBlockContainer"], .block-container {
-    max-width: 100% !important; padding: 0 !important; margin: 0 !important;
-  }
-  [data-testid="stVegaLiteChart"], [data-testid="stMetric"], [data-testid="stDataFrame"],
-  [data-testid="stTable"], [data-testid="stCode"] {
-    break-inside: avoid !important; page-break-inside: avoid !important;
-  }
-  canvas, svg { max-width: 100% !important; height: auto !important; }
-  /* side-by-side columns stay side by side on paper (stacked, each took a half-empty page) */
-  [data-testid="stHorizontalBlock"] { display: flex !important; flex-wrap: nowrap !important; }
-  [data-testid="stColumn"] { min-width: 0 !important; }
-  [data-testid="stVegaLiteChart"] { width: 100% !important; overflow: visible !important; }
-  body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-</style>
-"""
-
-
-# On a phone (#15, #18 item 12): the page never scrolls sideways. KPI tiles two to a row, charts
-# drawn in a phone shape where one exists (ui.chart(on_phone=…)), anything wider scrolls in its own box.
-# Metric labels wrap instead of ending in "…" (long English glosses). The sidebar's week box wraps.
-PHONE_CSS = """
-<style>
-[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}
-[data-testid="stSidebar"] [data-baseweb="select"] [value], [data-testid="stSidebar"] [data-baseweb="select"] div {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}
-[class*="st-key-narrow_only"] { display: none !important; }
-[data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
-@media (max-width: 640px) {
-  [class*="st-key-narrow_only"] { display: flex !important; }
-  [class*="st-key-wide_only"] { display: none !important; }
-  [class*="st-key-kpis"] [data-testid="stHorizontalBlock"] {
-    flex-direction: row !important; flex-wrap: wrap !important; gap: 0.5rem !important;
-  }
-  [class*="st-key-kpis"] [data-testid="stColumn"] {
-    flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
-    width: calc(50% - 0.5rem) !important;
-  }
-  [class*="st-key-kpis"] [data-testid="stMetric"] { padding: 0.5rem 0.75rem !important; }
-  [class*="st-key-kpis"] [data-testid="stMetricValue"] { font-size: 1.5rem !important; }
-  [data-testid="stTable"] { max-width: 100%; overflow-x: auto; }
-  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem !important; padding-right: 0.75rem !important; }
-}
-</style>
-"""
-
-# --- language ------------------------------------------------------------------------------------
-
-
-def english() -> bool:
-    return bool(st.session_state.get("en", False))
-
-
-def t(zh: str, **values) -> str:
-    """A page text (formatted with `values`), with its English when the sidebar switch is on."""
-    return label(zh, english(), **values)
-
-
-def form_name(zh: str) -> str:
-    """An indicator's or column's name, with its English from forms.toml when the switch is on."""
-    return _form_name(zh, english())
-
-
-def form_names(text: str) -> str:
-    return _form_names(text, english())
-
-
-def week_text(week: str) -> str:
-    """A week's name in the switch's language."""
-    return week_name(week, english())
-
-
-def week_short(week: str) -> str:
-    """A week's name that fits the sidebar's box: '2023-W46（11/13—11/19）' (#18 item 13)."""
-    return week_name(week, english(), short=True)
-
-
-def header(zh: str, help: str | None = None) -> dict:
-    """A column header for a wide table: Chinese only, its English in the hover help when the switch
-    is on (a "中文 English" header on each of a dozen columns would push the table sideways)."""
-    en = EN.get(zh) if english() else None
-    help = t(help) if help else None
-    return {"label": zh, "help": " · ".join(x for x in (help, en) if x) or None}
-
-
-def language_switch() -> None:
-    """The sidebar switch; bound to ?en=true so a shared link keeps the language."""
-    st.sidebar.toggle(label("显示英文", True), key="en", bind="query-params")
-
-
-# --- markdown safety ------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
-
-
-def md(text) -> str:
-    """Data shown inside st.markdown/st.caption as plain text: markdown, HTML, LaTeX and Streamlit's
-    :colour[...] directives all escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
+# the names pages reach through ui from the helper modules
+__all__ = [
+    "PHONE_CSS",
+    "PRINT_CSS",
+    "UPLOADER_CSS",
+    "PROFILE_PAGE",
+    "PROFILE_URL",
+    "arrow",
+    "band_style",
+    "dimension_color",
+    "light_style",
+    "print_table",
+    "styled",
+    "english",
+    "form_name",
+    "form_names",
+    "header",
+    "language_switch",
+    "md",
+    "t",
+    "week_short",
+    "week_text",
+    "county_picker",
+    "dimension_picker",
+    "highlight_from_url",
+    "open_profile_on_select",
+    "profile_url",
+    "week_picker",
+]
 
 # --- cached reads ---------------------------------------------------------------------------------
 
@@ -256,23 +178,6 @@ def ensure_navigation() -> None:
         st.rerun()
 
 
-# Streamlit's file uploader has no setting for its texts: its button says "Upload" and its note
-# "20MB per file • XLSX, …". The clerk reads Chinese, so the button is relabelled here and the note
-# hidden (the page says the types and the size limit itself). Selectors that stop matching after a
-# Streamlit upgrade only bring the English back.
-UPLOADER_CSS = """
-<style>
-[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {
-  font-size: 0;
-}
-[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {
-  content: "选择文件"; font-size: 0.875rem;
-}
-[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
-</style>
-"""
-
-
 def chinese_uploader() -> None:
     st.html(UPLOADER_CSS)
 
@@ -351,137 +256,3 @@ def as_of(status: dict, week: str) -> None:
     if week != latest:
         text += " · " + t("当前查看 {week}", week=week_text(week))
     st.caption(text)
-
-
-# --- filters kept in the URL ---------------------------------------------------------------------
-
-
-def _filter_value(name: str, allowed: list, default):
-    """Prepare the filter widget `name` (its key and URL parameter) before it is drawn: the URL's
-    value when the URL changed (a shared link, a link from another page), else what this session
-    last chose, else the default. The widget is then drawn without an index, so Streamlit never
-    sees a default and a Session State value at once."""
-    wanted = st.query_params.get(name)
-    if name == "week" and wanted is not None:
-        try:  # ?week=2023w45 means 2023-W45, as on the command line
-            wanted = parse_week(wanted, within_campaign=False)
-        except WeekError:
-            pass  # named in the warning below
-    last = st.session_state.get(f"_{name}")
-    if wanted is not None and wanted not in allowed:
-        what = term({"week": "统计周", "county": "县（市、区）", "dimension": "维度"}[name], english())
-        st.warning(t("链接中的{what}“{wanted}”不在可选范围内，已改为默认值。", what=what, wanted=wanted))
-        wanted = None
-    if wanted is not None and wanted != last:
-        st.session_state[name] = wanted
-    elif st.session_state.get(name) not in allowed:
-        st.session_state[name] = last if last in allowed else default
-
-
-def _remember(name: str, value) -> None:
-    st.session_state[f"_{name}"] = value
-    st.query_params[name] = value
-
-
-def week_picker(status: dict) -> str:
-    """The reporting week (default the latest), in the sidebar and in ?week=."""
-    weeks = status["weeks"]
-    _filter_value("week", weeks, weeks[-1])
-    week = st.sidebar.selectbox(t("统计周"), weeks[::-1], format_func=week_short, key="week")
-    _remember("week", week)
-    return week
-
-
-def county_picker(default: str | None = None) -> str:
-    units = list(default_config().units)
-    _filter_value("county", units, default or units[0])
-    county = st.sidebar.selectbox(t("县（市、区）"), units, key="county")
-    _remember("county", county)
-    return county
-
-
-def dimension_picker() -> str:
-    options = ["composite", *DIMENSIONS]
-    _filter_value("dimension", options, "composite")
-    dim = st.sidebar.radio(t("维度"), options, format_func=lambda d: t(DIMENSION_LABELS[d]), key="dimension")
-    _remember("dimension", dim)
-    return dim
-
-
-def highlight_from_url() -> str | None:
-    c = st.query_params.get("county")
-    return c if c in default_config().units else None
-
-
-def profile_url(county: str, week: str) -> str:
-    return PROFILE_URL + "?" + urllib.parse.urlencode({"county": county, "week": week})
-
-
-def open_profile_on_select(event, table: pd.DataFrame, week: str) -> None:
-    """A row clicked in a ranking opens that county's profile."""
-    rows = getattr(getattr(event, "selection", None), "rows", None) or []
-    if rows:
-        county = table.iloc[rows[0]]["county"]
-        st.switch_page(PROFILE_PAGE, query_params={"county": county, "week": week})
-
-
-# --- tables ---------------------------------------------------------------------------------------
-
-
-def print_table(df: pd.DataFrame, key: str, lights=(), bands=(), lit_by: dict | None = None) -> None:
-    """A static copy of an interactive table for paper: the data grid is drawn on a canvas at screen
-    width and would be cut on A4. Hidden on screen by PRINT_CSS."""
-    with st.container(key=f"print_only_{key}"):
-        st.table(
-            styled(df, lights=lights, bands=bands, lit_by=lit_by)
-            .format(na_rep="", precision=1)
-            .hide(axis="index")
-        )
-
-
-def _word(v) -> str:
-    """绿 from 绿 or from its English gloss 「绿 Green」."""
-    return str(v).split(" ")[0] if isinstance(v, str) else ""
-
-
-def light_style(v) -> str:
-    v = _word(v)
-    if v in LIGHT_COLORS:
-        return f"background-color: {LIGHT_COLORS[v]}; color: {LIGHT_FONT_COLORS[v]}; font-weight: 600"
-    return ""
-
-
-def band_style(v) -> str:
-    colors = {"热": ("#F4B183", "#7F2704"), "温": ("#FFE699", "#7F6000"), "冷": ("#9DC3E6", "#08306B")}
-    v = _word(v)
-    if v in colors:
-        return f"background-color: {colors[v][0]}; color: {colors[v][1]}; font-weight: 600"
-    return ""
-
-
-def styled(df: pd.DataFrame, lights=(), bands=(), lit_by: dict | None = None):
-    """A Styler that colours progress-light and band columns (text stays text). lit_by colours a
-    score column by another column's light (the area scores of the ranking by their own lights)."""
-    s = df.style
-    cols = [c for c in lights if c in df.columns]
-    if cols:
-        s = s.map(light_style, subset=cols)
-    cols = [c for c in bands if c in df.columns]
-    if cols:
-        s = s.map(band_style, subset=cols)
-    for col, light in (lit_by or {}).items():
-        if col in df.columns:
-            styles = [light_style(v) for v in light]
-            s = s.apply(lambda _, styles=styles: styles, subset=[col])
-    return s
-
-
-def arrow(change) -> str:
-    if change is None or pd.isna(change):
-        return ""
-    change = int(change)
-    return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "–"
-
-
-def dimension_color(dim: str) -> str:
-    return charts.AREA_COLORS[dim]

@@ -20,8 +20,9 @@ from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 
 from . import scoring
 from .catalogue_text import new_method_note
+from .cli import UsageError, add_db_option, add_week_option, command, week_option
 from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config, warehouse_path
-from .weeks import WeekError, parse_week, week_label
+from .weeks import week_label
 
 CSV_HEADER = [
     "排名",
@@ -351,15 +352,17 @@ def _write_trend_sheet(ws, fm: _Formats, con, weeks: list[str], by: str, config:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "rankings",
+        run,
         help="导出某周排名（CSV 或 Excel 通报）",
         description="导出某一统计周各县（市、区）的排名：.csv 为 UTF-8（带 BOM）数据表，"
         ".xlsx 为可直接打印的通报表。",
     )
-    p.add_argument("--week", required=True, help="统计周，如 2023-W45")
+    add_week_option(p, required=True)
     p.add_argument("--out", required=True, help="输出文件，.csv 或 .xlsx")
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
+    add_db_option(p)
     p.add_argument(
         "--by",
         default="composite",
@@ -367,21 +370,15 @@ def add_parser(sub) -> None:
         help="排名依据：composite 综合得分（默认）、study 理论学习、research 调查研究、"
         "development 推动发展、rectification 整改整治",
     )
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
     config = default_config()
-    try:
-        week = parse_week(args.week, config)
-    except WeekError as exc:
-        print(f"参数错误：{exc}", file=sys.stderr)
-        return 2
+    week = week_option(args.week, config)
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        print(f"参数错误：输出文件须以 .csv 或 .xlsx 结尾：{out}", file=sys.stderr)
-        return 2
+        raise UsageError(f"输出文件须以 .csv 或 .xlsx 结尾：{out}")
     db = warehouse_path(args.db)
     try:
         ensure_schema(db, config)

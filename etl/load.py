@@ -16,6 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import audit, file_types, sandbox
+from .cli import add_db_option, command
 from .config import Config, default_config, warehouse_path
 from .identity import identity_error
 from .pause_points import pause
@@ -372,17 +373,18 @@ OUTCOMES = ("loaded", "unchanged", "rejected", "skipped")
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "load",
+        run,
         help="导入周调度表（文件或文件夹）",
         description="导入周调度表：.xlsx .xls .ods .csv，文件夹会递归查找。每个文件要么全部导入，要么整份退回。",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
+    add_db_option(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
     p.add_argument("--verbose", "-v", action="store_true", help="列出全部提示（默认每个文件最多 5 条）")
     p.add_argument("--by", default=None, help="记录操作人（默认当前系统用户）")
-    p.set_defaults(func=run)
 
 
 def print_report(report: FileReport, verbose: bool = False, out=None) -> None:

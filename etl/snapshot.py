@@ -201,9 +201,11 @@ def hold(db_path: str | Path, path: Path | None = None, attempts: int = 20) -> H
 @contextlib.contextmanager
 def open_snapshot(db_path: str | Path, path: Path | None = None, settings: dict | None = None):
     """A read-only connection to `path` (else the newest snapshot), held while in use."""
+    if settings is None:  # the readers' settings: DuckDB opens one file with one configuration only
+        from .warehouse import DUCKDB_SETTINGS as settings
     h = hold(db_path, path)
     try:
-        con = duckdb.connect(str(h.path), read_only=True, config=dict(settings or {}))
+        con = duckdb.connect(str(h.path), read_only=True, config=dict(settings))
         try:
             yield con
         finally:

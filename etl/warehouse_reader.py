@@ -10,6 +10,7 @@ read: that one time the reader waits for a running load, as ensure_schema does f
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 
 import duckdb
@@ -45,15 +46,45 @@ def _reader(db_path: str | Path, snapshot_path: Path | None = None):
         publish_now(path)
         held = snapshot.hold(path)
     try:
+        version = snapshot.version(held.path)
+        _keep_open(held.path, version)
         con = duckdb.connect(str(held.path), read_only=True, config=dict(DUCKDB_SETTINGS))
         try:
             # the stored scores when current, else the live views; checked once per snapshot file
-            materialise.attach(con, snapshot.version(held.path))
+            materialise.attach(con, version)
             yield con, held.path
         finally:
             con.close()
     finally:
         held.release()
+
+
+# One database kept open per process, on the snapshot read last: DuckDB hands every later connect to
+# the same file that open database (no catalogue to read again, its blocks still cached), where a
+# first open reads the catalogue of the whole file. It holds no flock: publishing may remove the
+# file meanwhile, and the open database goes on reading it until a newer snapshot replaces it here.
+_KEPT: dict = {"version": None, "con": None}
+_KEPT_LOCK = threading.Lock()
+
+
+def _keep_open(path: Path, version: tuple) -> None:
+    with _KEPT_LOCK:
+        if _KEPT["version"] == version:
+            return
+        if _KEPT["con"] is not None:
+            # closed first: a file of the same name (a warehouse made anew) must not reach the old one
+            _KEPT["con"].close()
+            _KEPT.update(version=None, con=None)
+        con = duckdb.connect(str(path), read_only=True, config=dict(DUCKDB_SETTINGS))
+        _KEPT.update(version=version, con=con)
+
+
+def close_kept() -> None:
+    """Close the database kept open on the last snapshot read (a process about to remove it)."""
+    with _KEPT_LOCK:
+        if _KEPT["con"] is not None:
+            _KEPT["con"].close()
+        _KEPT.update(version=None, con=None)
 
 
 def read_df(db_path: str | Path, sql: str, params=()) -> pd.DataFrame:

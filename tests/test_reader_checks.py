@@ -100,3 +100,33 @@ def test_the_schema_of_a_snapshot_is_checked_once(demo_db, monkeypatch):
     for _ in range(2):
         assert wr.ensure_schema(demo_db, config) is False
     assert (len(opened), len(renders)) == (2, 1)
+
+
+def _weeks(db) -> int:
+    with wr.reader(db) as con:
+        return con.execute("SELECT count(DISTINCT week) FROM current_versions").fetchone()[0]
+
+
+def test_the_database_kept_open_follows_the_newest_snapshot(demo_db):
+    _weeks(demo_db)
+    assert wr._KEPT["version"] == snapshot.version(snapshot.latest(demo_db))
+    _publish(demo_db)
+    _weeks(demo_db)
+    assert wr._KEPT["version"] == snapshot.version(snapshot.latest(demo_db))
+
+
+def test_a_warehouse_made_anew_under_the_same_snapshot_name_is_read_anew(demo_db, tmp_path):
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    before = _weeks(db)  # its first snapshot, kept open
+    first = snapshot.latest(db)
+    con = connect(db)
+    try:
+        con.execute("DELETE FROM current_versions WHERE week = (SELECT max(week) FROM current_versions)")
+    finally:
+        con.close()
+    for f in snapshot.folder(db).iterdir():
+        f.unlink()  # the old snapshots gone: the next one takes the same name
+    wr.publish_now(db)
+    assert snapshot.latest(db) == first
+    assert _weeks(db) == before - 1
