@@ -346,7 +346,9 @@ def load_paths(
                 # small. Any later, the workers would finish and wait for it.
                 session.con.execute("CHECKPOINT")
                 checkpointed = True
-            while len(window) > workers:  # keep every worker busy, write in file order
+            # a batch queued for each worker beyond the one it checks: a worker that finishes
+            # goes on at once, however long the write of an earlier batch takes
+            while len(window) > 2 * workers:
                 write(*window.popleft())
         while window:
             write(*window.popleft())
