@@ -215,7 +215,7 @@ with tab_template:
     all_weeks = campaign_weeks(config.start, config.end)
     latest = board["week"].max() if not board.empty else None
     current = office.default_template_week(latest, config)
-    now = office.form_in_force(current, config)
+    now = office.form_in_force(current, config, ui.english())
     st.info(
         t(
             "当前报送周 {week} 施行{title}（{since}，共 {n} 列）。"
@@ -243,15 +243,21 @@ with tab_template:
         icon=":material/download:",
         on_click="ignore",
     )
-    chosen = office.form_in_force(t_week, config)
+    chosen = office.form_in_force(t_week, config, ui.english())
     st.caption(
         t("{week} 的模板为{title}（{since}）。", week=t_week, title=chosen["title"], since=chosen["since"])
     )
     with st.expander(t("各版表样")):
-        for v in office.form_versions(config):
+        for v in office.form_versions(config, ui.english()):
+            changes = ("; " if ui.english() else "；").join(v["changes"]) if v["changes"] else v["note"]
             st.markdown(
-                f"- **{v['title']}**（{v['since']}，{v['columns']} 列）："
-                + ("；".join(v["changes"]) if v["changes"] else v["note"])
+                t(
+                    "- **{title}**（{since}，{n} 列）：{changes}",
+                    title=v["title"],
+                    since=v["since"],
+                    n=v["columns"],
+                    changes=changes,
+                )
             )
 
 # ---------------------------------------------------------------- 导入记录与恢复
