@@ -8,6 +8,7 @@ every chart's font set to that exact family. No font → CJKFontMissing with wha
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -106,8 +107,8 @@ def chart_png(chart, width: int = 900, scale: float = 1.5) -> bytes:
 
 class ChartHelper:
     """A second process drawing part of the charts (app/chart_worker.py). Start it before reading the
-    data, so that its runtime is warm when the charts are ready; use as a context manager. If it fails,
-    the charts it did not draw are drawn here: the helper only ever saves time."""
+    data, so that its runtime is warm when the first chart is ready; use as a context manager. If it
+    fails, the charts it did not draw are drawn here: the helper only ever saves time."""
 
     def __init__(self, font: CJKFont):
         self.out = Path(tempfile.mkdtemp(prefix="charts_"))
@@ -120,14 +121,19 @@ class ChartHelper:
             stderr=self.log,
         )
 
-    def start(self, jobs: list[tuple[str, str, float]]) -> None:
-        """Hand over [(name, spec as JSON, scale)]; the worker draws them while the caller draws others."""
-        body = "[" + ",".join(f"[{json.dumps(n)},{spec},{scale}]" for n, spec, scale in jobs) + "]"
+    def send(self, name: str, spec: str, scale: float) -> None:
+        """One chart for the worker (its spec as JSON): drawn while the caller builds the next."""
+        (self.out / f"{name}.json").write_text(spec, encoding="utf-8")  # a file: the pipe never fills
         try:
-            self.proc.stdin.write(body.encode())
-            self.proc.stdin.close()
-        except OSError:  # the worker is gone: collect() finds nothing and the caller draws them all
+            self.proc.stdin.write(f"{name} {scale}\n".encode())
+            self.proc.stdin.flush()
+        except OSError:  # the worker is gone: collect() misses this one and the caller draws it
             pass
+
+    def finish(self) -> None:
+        """No more charts: the worker ends once it has drawn what it was sent."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
 
     def collect(self, names: list[str]) -> dict[str, bytes]:
         """The PNGs the worker drew, once it has finished."""
@@ -151,34 +157,42 @@ class ChartHelper:
         shutil.rmtree(self.out, ignore_errors=True)
 
 
-def _share(specs: list[str]) -> tuple[list[str], list[str]]:
-    """The specs split in two halves of about equal work (a spec's length stands for its drawing time),
-    the largest first, each to the lighter half."""
-    halves: tuple[list[str], list[str]] = ([], [])
-    loads = [0, 0]
-    for s in sorted(specs, key=len, reverse=True):
-        i = loads.index(min(loads))
-        halves[i].append(s)
-        loads[i] += len(s)
-    return halves
+# The caller builds every chart (data, Altair, spec) before drawing its share, and the helper is idle
+# meanwhile: the helper takes up to HELPER_SHARE times what the caller draws (docs/performance.md)
+HELPER_SHARE = 1.5
 
 
 def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> dict:
-    """{key: (chart or None, width)} → {key: PNG or None}. A spec that several keys share is drawn
-    once. With a helper, about half the charts are drawn in its process at the same time."""
+    """{key: (build, width)} → {key: PNG or None}, `build()` making the chart (or None). A spec that
+    several keys share is drawn once. With a helper, each chart goes, as soon as it is built, to
+    whichever process has less to draw (a spec's length stands for its drawing time)."""
     import vl_convert
 
-    specs = {k: json.dumps(static_spec(c, w), sort_keys=True) for k, (c, w) in jobs.items() if c is not None}
-    unique = list(dict.fromkeys(specs.values()))
-    here, there = _share(unique) if helper is not None and len(unique) > 1 else (unique, [])
-    names = {s: f"c{i}" for i, s in enumerate(there)}
+    specs: dict[str, str] = {}
+    here: list[str] = []
+    there: dict[str, str] = {}  # spec → the name the helper draws it under
+    loads = [0.0, 0.0]  # this process, the helper
+    for key, (build, width) in jobs.items():
+        chart = build()
+        if chart is None:
+            continue
+        spec = specs[key] = json.dumps(static_spec(chart, width), sort_keys=True)
+        if spec in there or spec in here:
+            continue
+        if helper is not None and loads[1] <= loads[0] * HELPER_SHARE:
+            there[spec] = f"c{len(there)}"
+            helper.send(there[spec], spec, scale)
+            loads[1] += len(spec)
+        else:
+            here.append(spec)
+            loads[0] += len(spec)
     if helper is not None:
-        helper.start([(names[s], s, scale) for s in there])
+        helper.finish()
     pngs = {s: vl_convert.vegalite_to_png(json.loads(s), scale=scale) for s in here}
     if there:
-        drawn = helper.collect(list(names.values()))
-        for s in there:  # what the helper did not draw, drawn here
-            pngs[s] = drawn.get(names[s]) or vl_convert.vegalite_to_png(json.loads(s), scale=scale)
+        drawn = helper.collect(list(there.values()))
+        for s, name in there.items():  # what the helper did not draw, drawn here
+            pngs[s] = drawn.get(name) or vl_convert.vegalite_to_png(json.loads(s), scale=scale)
     return {k: pngs[specs[k]] if k in specs else None for k in jobs}
 
 

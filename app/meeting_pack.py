@@ -16,13 +16,12 @@ from fpdf.enums import Align, TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from app.chart_images import CJKFont, png_size
-from etl import scoring
+from etl import export, scoring
 
 FONT = "cjk"
 MARGIN = 15.0
 INK = (33, 33, 33)
 GREY = (110, 110, 110)
-HEAD_FILL = (217, 217, 217)
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -152,7 +151,7 @@ def _table(pdf: FPDF, header: list[str], rows: list[list], widths: list[float], 
         text_align="CENTER",
         line_height=line_h,
         repeat_headings=1,
-        headings_style=FontFace(emphasis="NONE", fill_color=HEAD_FILL),
+        headings_style=FontFace(emphasis="NONE", fill_color=_rgb(export.HEADER_FILL)),
         wrapmode=WrapMode.WORD,  # cells break at the spaces around figures, never inside 43.6%
     ) as table:
         head = table.row()
