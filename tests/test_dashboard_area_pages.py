@@ -13,12 +13,9 @@ from .dashboard_fixtures import (  # noqa: F401 (fixtures)
     AREA_PAGES,
     _keep_env,
     charts,
-    demo_db,
     missing_db,
-    no_exception,  # noqa: F401
-    one_week_db,
+    no_exception,
     run_page,
-    samples_db,
     texts,
 )
 

@@ -7,13 +7,9 @@ from .dashboard_fixtures import (  # noqa: F401 (fixtures)
     HOSTILE_UNIT,
     _keep_env,
     charts,
-    demo_db,
-    hostile_db,
-    missing_db,  # noqa: F401
+    missing_db,
     no_exception,
-    one_week_db,
     run_page,
-    samples_db,
     texts,
 )
 

@@ -8,12 +8,9 @@ import pytest
 from .dashboard_fixtures import (  # noqa: F401 (fixtures)
     _keep_env,
     charts,
-    demo_db,
     missing_db,
     no_exception,
-    one_week_db,  # noqa: F401
     run_page,
-    samples_db,
     texts,
 )
 
