@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,8 +26,10 @@ def config():
 
 @pytest.fixture(autouse=True)
 def _private_warehouse(tmp_path, monkeypatch):
-    """No test writes to the project's data/warehouse.duckdb (account changes are audited there)."""
+    """No test writes to the project's data/warehouse.duckdb (account changes are audited there), and
+    none reads a users file named by the environment it was started in; both are put back after."""
     monkeypatch.setenv("DISPATCH_DB", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.delenv("DISPATCH_USERS", raising=False)
 
 
 @pytest.fixture()
@@ -34,6 +38,19 @@ def db_path(tmp_path, monkeypatch):
     path = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("DISPATCH_DB", str(path))
     return path
+
+
+def run_etl(*args, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m etl ARGS` in a child process, as a person types it; env is added to os.environ."""
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *map(str, args)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def require_samples():

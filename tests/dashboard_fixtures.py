@@ -20,20 +20,13 @@ PAGES = ("overview", "study", "research", "development", "rectification", "tempe
 AREA_PAGES = ("study", "research", "development", "rectification")
 
 
-@pytest.fixture(autouse=True)
-def _keep_env(monkeypatch):
-    """run_page sets DISPATCH_DB for the app; put it back after each test (import this fixture)."""
-    monkeypatch.delenv("DISPATCH_DB", raising=False)
-    monkeypatch.delenv("DISPATCH_USERS", raising=False)
-    yield
-
-
 def missing_db(tmp_path: Path) -> Path:
     return tmp_path / "nothing-here" / "warehouse.duckdb"
 
 
 def run_page(db: Path, page: str = "overview", timeout: float = 60, **query) -> AppTest:
-    """The dashboard on `page` with DISPATCH_DB = db and the given URL query parameters."""
+    """The dashboard on `page` with DISPATCH_DB = db and the given URL query parameters (conftest's
+    _private_warehouse puts DISPATCH_DB back after the test)."""
     os.environ["DISPATCH_DB"] = str(db)
     at = AppTest.from_file(DASHBOARD, default_timeout=timeout)
     at.run()

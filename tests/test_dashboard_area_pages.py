@@ -9,15 +9,7 @@ import pytest
 
 from etl.config import DIMENSION_LABELS
 
-from .dashboard_fixtures import (  # noqa: F401 (fixtures)
-    AREA_PAGES,
-    _keep_env,
-    charts,
-    missing_db,
-    no_exception,
-    run_page,
-    texts,
-)
+from .dashboard_fixtures import AREA_PAGES, charts, missing_db, no_exception, run_page, texts
 
 
 @pytest.mark.parametrize("page", AREA_PAGES)

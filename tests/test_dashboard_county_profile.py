@@ -3,15 +3,7 @@ the county comes from the picker or the URL (the ranking links here)."""
 
 from __future__ import annotations
 
-from .dashboard_fixtures import (  # noqa: F401 (fixtures)
-    HOSTILE_UNIT,
-    _keep_env,
-    charts,
-    missing_db,
-    no_exception,
-    run_page,
-    texts,
-)
+from .dashboard_fixtures import HOSTILE_UNIT, charts, missing_db, no_exception, run_page, texts
 
 
 def test_county_from_url(demo_db):
