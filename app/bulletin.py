@@ -17,11 +17,12 @@ from app import bulletin_docx, chart_images, meeting_pack, notes, page_data
 from app.bulletin_charts import render_charts
 from app.bulletin_text import Bulletin, build_bulletin, numeral
 from app.meeting_pack import AreaPage, Chart, Pack
-from etl import export, scoring
+from etl import export, materialise, scoring
 from etl.cli import UsageError, add_db_option, add_week_option, command, week_option
 from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config, warehouse_path
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 from etl.weeks import week_label
+from etl.write_session import write_session
 
 STEPS = ("读取数据", "绘制图表", "生成通报（Word）", "生成会议材料（PDF）", "生成排名表（Excel）")
 
@@ -193,16 +194,6 @@ def pack_of(wd: WeekData, images: dict, config: Config) -> Pack:
         )
         page.charts += [Chart(png, "各层级得分（蓝色为冷）") for png in img["levels"]]
         areas.append(page)
-    header = [
-        "排名",
-        "县（市、区）",
-        "综合得分",
-        *(DIMENSION_LABELS[d] for d in DIMENSIONS),
-        "温差",
-        "排名变化",
-        "进度预警",
-        "状态",
-    ]
     return Pack(
         title=f"{config.city}{config.campaign_name}第{numeral(b.week_number)}周调度情况",
         week_text=week_label(wd.week),
@@ -210,7 +201,7 @@ def pack_of(wd: WeekData, images: dict, config: Config) -> Pack:
         issuer=b.issuer,
         kpis=_kpis(ov),
         notes=notes.meeting_notes(ov, config),
-        ranking_header=header,
+        ranking_header=export.TABLE_HEADER,
         ranking_rows=_ranking_rows(ov["ranking"]),
         temperature=[
             Chart(png, "县（市、区）× 层级综合得分：红为热，黄橙为温，蓝为冷")
@@ -243,17 +234,30 @@ def file_names(week: str, config: Config | None = None) -> dict[str, str]:
     }
 
 
+def store_scores(db_path, config: Config) -> bool:
+    """After an upgrade of the views the stored scores are stale until the next load, and every read
+    falls back to the live views (seconds a query at province scale): store them once, here, where
+    the command may write. Returns True when it did."""
+    with reader(db_path) as con:
+        if materialise.is_fresh(con):
+            return False
+    with write_session(db_path, config):  # leaving it stores the scores and publishes
+        pass
+    return True
+
+
 def week_files(db_path, week: str, config: Config | None = None, step=None) -> dict[str, bytes]:
     """The three files of one week as bytes, keyed docx / pdf / xlsx. `step(name)` is called before
     each stage (the progress bar). Raises NoData, NoWarehouse, chart_images.CJKFontMissing."""
     config = config or default_config()
     step = step or (lambda name: None)
     font = chart_images.find_cjk_font()  # before any work: no font, no documents
-    step(STEPS[0])
-    with reader(db_path) as con:
-        wd = read_week(con, week, config)
-    step(STEPS[1])
-    images = render_charts(wd, config)
+    with chart_images.ChartHelper(font) as helper:  # warms up while the data is read
+        step(STEPS[0])
+        with reader(db_path) as con:
+            wd = read_week(con, week, config)
+        step(STEPS[1])
+        images = render_charts(wd, config, helper)
     step(STEPS[2])
     docx = docx_bytes(wd, images, config)
     step(STEPS[3])
@@ -301,6 +305,7 @@ def run(args) -> int:
 
     try:
         ensure_schema(db, config)
+        store_scores(db, config)
         files = week_files(db, week, config, step)
         bar.update(1)
     except NoWarehouse:

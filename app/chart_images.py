@@ -8,10 +8,15 @@ every chart's font set to that exact family. No font → CJKFontMissing with wha
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import shutil
 import struct
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,14 +105,94 @@ def chart_png(chart, width: int = 900, scale: float = 1.5) -> bytes:
     return vl_convert.vegalite_to_png(static_spec(chart, width), scale=scale)
 
 
-def render_many(jobs: dict, scale: float = 1.5) -> dict:
-    """{key: (chart or None, width)} → {key: PNG or None}. A spec that several keys share is drawn
-    once. One after another: vl-convert has one JavaScript runtime per process, so threads draw no
-    faster (docs/performance.md)."""
+class ChartHelper:
+    """A second process drawing part of the charts (app/chart_worker.py). Start it before reading the
+    data, so that its runtime is warm when the first chart is ready; use as a context manager. If it
+    fails, the charts it did not draw are drawn here: the helper only ever saves time."""
+
+    def __init__(self, font: CJKFont):
+        self.out = Path(tempfile.mkdtemp(prefix="charts_"))
+        self.log = (self.out / "worker.log").open("wb")
+        worker = Path(__file__).with_name("chart_worker.py")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(worker), str(font.directory), font.family, str(self.out)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
+
+    def send(self, name: str, spec: str, scale: float) -> None:
+        """One chart for the worker (its spec as JSON): drawn while the caller builds the next."""
+        (self.out / f"{name}.json").write_text(spec, encoding="utf-8")  # a file: the pipe never fills
+        try:
+            self.proc.stdin.write(f"{name} {scale}\n".encode())
+            self.proc.stdin.flush()
+        except OSError:  # the worker is gone: collect() misses this one and the caller draws it
+            pass
+
+    def finish(self) -> None:
+        """No more charts: the worker ends once it has drawn what it was sent."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+
+    def collect(self, names: list[str]) -> dict[str, bytes]:
+        """The PNGs the worker drew, once it has finished."""
+        try:
+            self.proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return {n: (self.out / f"{n}.png").read_bytes() for n in names if (self.out / f"{n}.png").is_file()}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdin and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        self.log.close()
+        shutil.rmtree(self.out, ignore_errors=True)
+
+
+# The caller builds every chart (data, Altair, spec) before drawing its share, and the helper is idle
+# meanwhile: the helper takes up to HELPER_SHARE times what the caller draws (docs/performance.md)
+HELPER_SHARE = 1.5
+
+
+def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> dict:
+    """{key: (build, width)} → {key: PNG or None}, `build()` making the chart (or None). A spec that
+    several keys share is drawn once. With a helper, each chart goes, as soon as it is built, to
+    whichever process has less to draw (a spec's length stands for its drawing time)."""
     import vl_convert
 
-    specs = {k: json.dumps(static_spec(c, w), sort_keys=True) for k, (c, w) in jobs.items() if c is not None}
-    pngs = {s: vl_convert.vegalite_to_png(json.loads(s), scale=scale) for s in dict.fromkeys(specs.values())}
+    specs: dict[str, str] = {}
+    here: list[str] = []
+    there: dict[str, str] = {}  # spec → the name the helper draws it under
+    loads = [0.0, 0.0]  # this process, the helper
+    for key, (build, width) in jobs.items():
+        chart = build()
+        if chart is None:
+            continue
+        spec = specs[key] = json.dumps(static_spec(chart, width), sort_keys=True)
+        if spec in there or spec in here:
+            continue
+        if helper is not None and loads[1] <= loads[0] * HELPER_SHARE:
+            there[spec] = f"c{len(there)}"
+            helper.send(there[spec], spec, scale)
+            loads[1] += len(spec)
+        else:
+            here.append(spec)
+            loads[0] += len(spec)
+    if helper is not None:
+        helper.finish()
+    pngs = {s: vl_convert.vegalite_to_png(json.loads(s), scale=scale) for s in here}
+    if there:
+        drawn = helper.collect(list(there.values()))
+        for s, name in there.items():  # what the helper did not draw, drawn here
+            pngs[s] = drawn.get(name) or vl_convert.vegalite_to_png(json.loads(s), scale=scale)
     return {k: pngs[specs[k]] if k in specs else None for k in jobs}
 
 

@@ -38,6 +38,9 @@ COLUMNS = (
     "detail",
 )
 INSERT_SQL = f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+INSERT_FROM_INCOMING = (
+    f"INSERT INTO audit_log ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM audit_incoming"
+)
 ACTION_LABELS = {
     "upload": "上传导入",
     "unchanged": "重复上传",
@@ -98,8 +101,16 @@ def report_row(report: FileReport, actor: str | None, at: dt.datetime | None = N
 
 def record(con, rows: list[tuple]) -> None:
     """Insert audit rows on the caller's connection, inside the caller's transaction."""
-    if rows:
-        con.executemany(INSERT_SQL, [list(r) for r in rows])
+    if len(rows) == 1:
+        con.execute(INSERT_SQL, list(rows[0]))
+    elif rows:  # a load's batch: one Arrow scan (executemany runs the statement once a row)
+        import pyarrow as pa
+
+        con.register("audit_incoming", pa.table({c: [r[i] for r in rows] for i, c in enumerate(COLUMNS)}))
+        try:
+            con.execute(INSERT_FROM_INCOMING)
+        finally:
+            con.unregister("audit_incoming")
 
 
 def record_reports(con, reports: list[FileReport], actor: str | None, at: dt.datetime | None = None) -> None:

@@ -20,7 +20,7 @@ WEEK_HELP = "统计周，如 2023-W45"
 # command -> module; imported only when used, so `--help` and small commands start fast.
 COMMANDS = {
     "template": "etl.template",
-    "load": "etl.load",
+    "load": "etl.load_cli",
     "demo": "etl.demo",
     "status": "etl.status",
     "rankings": "etl.export",

@@ -24,35 +24,15 @@ from .cli import UsageError, add_db_option, add_week_option, command, week_optio
 from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config, warehouse_path
 from .weeks import week_label
 
-CSV_HEADER = [
-    "排名",
-    "县（市、区）",
-    "综合得分",
-    "理论学习",
-    "调查研究",
-    "推动发展",
-    "整改整治",
-    "温差",
-    "排名变化",
-    "状态",
-]
 SCORE_COLUMNS = ("composite",) + DIMENSIONS
 BY_LABELS = {"composite": "综合得分", **{d: DIMENSION_LABELS[d] for d in DIMENSIONS}}
+# the columns every ranking shares; the CSV adds 状态, the XLSX and the documents 进度预警 and 状态
+RANKING_HEADER = ["排名", "县（市、区）", *BY_LABELS.values(), "温差", "排名变化"]
+CSV_HEADER = [*RANKING_HEADER, "状态"]
+TABLE_HEADER = [*RANKING_HEADER, "进度预警", "状态"]  # the 通报's 附件 and the meeting pack
+HEADER_FILL = "#D9D9D9"  # the header row of every ranking table (XLSX, 通报, meeting pack)
 # The bulletin's columns: header, width.
-XLSX_COLUMNS = [
-    ("排名", 6),
-    ("县（市、区）", 13),
-    ("综合得分", 10),
-    ("理论学习", 10),
-    ("调查研究", 10),
-    ("推动发展", 10),
-    ("整改整治", 10),
-    ("温差", 8),
-    ("排名变化", 9),
-    ("进度预警", 9),
-    ("状态", 8),
-    ("备注", 12),
-]
+XLSX_COLUMNS = list(zip([*TABLE_HEADER, "备注"], [6, 13, 10, 10, 10, 10, 10, 8, 9, 9, 8, 12]))
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -147,7 +127,7 @@ class _Formats:
         )
         self.subtitle = wb.add_format({"font_name": "宋体", "font_size": 11, "align": "center"})
         self.header = wb.add_format(
-            {**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#D9D9D9"}
+            {**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL}
         )
         self.text = wb.add_format({**base, "align": "center"})
         self.rank = wb.add_format({**base, "align": "center", "num_format": "0"})

@@ -74,9 +74,20 @@ def shot(page, name: str) -> Path:
     """The whole page: the viewport grown to the content of Streamlit's scroll box, then put back."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
+    # scroll through once: what was never on screen may not be painted in the grown viewport either
+    page.evaluate(f"() => {{ const m = document.querySelector('{MAIN}'); m.scrollTop = m.scrollHeight; }}")
+    page.evaluate(f"() => {{ document.querySelector('{MAIN}').scrollTop = 0; }}")
     height = page.evaluate(f"document.querySelector('{MAIN}').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], int(height))})
     page.wait_for_selector(IDLE)
+    # the grown viewport paints what was below the fold: wait until every shown chart has drawn
+    # (Vega draws after the script run) and two frames have painted
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                 .filter(c => c.offsetParent !== null)
+                 .every(c => [...c.querySelectorAll('canvas, svg')].some(g => g.getBoundingClientRect().height > 0))"""
+    )
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
