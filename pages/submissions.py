@@ -15,6 +15,7 @@ from app import office, office_views, signin, ui
 from app.labels import term
 from app.ui import t
 from app.users import PermissionDenied
+from etl import sandbox
 from etl.config import default_config, warehouse_path
 from etl.status import submission_board
 from etl.warehouse_reader import NoWarehouse, ensure_schema
@@ -161,6 +162,7 @@ with tab_board:
 # ---------------------------------------------------------------- 上传调度表
 with tab_upload:
     if signin.needs_role_notice("submit", "上传调度表", key="upload"):
+        sandbox.warm(config)  # a parse worker ready before the first upload
         user = signin.current_user()
         if own_unit:
             st.info(
