@@ -106,9 +106,13 @@ def chart_png(chart, width: int = 900, scale: float = 1.5) -> bytes:
 
 
 class ChartHelper:
-    """A second process drawing part of the charts (app/chart_worker.py). Start it before reading the
-    data, so that its runtime is warm when the first chart is ready; use as a context manager. If it
-    fails, the charts it did not draw are drawn here: the helper only ever saves time."""
+    """A second process drawing charts with this one (app/chart_worker.py). Start it before reading
+    the data, so that its runtime is warm when the first chart is ready; use as a context manager.
+
+    The charts form a queue of files: each process takes the next one by renaming its file (only one
+    rename can succeed), the helper from the front as soon as a chart is built, this process from the
+    back once it has built them all, so both stay busy to the end whatever each chart costs. If the
+    helper fails, this process draws what it left: the helper only ever saves time."""
 
     def __init__(self, font: CJKFont):
         self.out = Path(tempfile.mkdtemp(prefix="charts_"))
@@ -121,22 +125,30 @@ class ChartHelper:
             stderr=self.log,
         )
 
-    def send(self, name: str, spec: str, scale: float) -> None:
-        """One chart for the worker (its spec as JSON): drawn while the caller builds the next."""
+    def put(self, name: str, spec: str, scale: float) -> None:
+        """A chart (its spec as JSON) into the queue; the helper is told on its pipe."""
         (self.out / f"{name}.json").write_text(spec, encoding="utf-8")  # a file: the pipe never fills
         try:
             self.proc.stdin.write(f"{name} {scale}\n".encode())
             self.proc.stdin.flush()
-        except OSError:  # the worker is gone: collect() misses this one and the caller draws it
+        except OSError:  # the helper is gone: this process takes every chart
             pass
 
     def finish(self) -> None:
-        """No more charts: the worker ends once it has drawn what it was sent."""
+        """No more charts: the helper ends once the queue is empty."""
         with contextlib.suppress(OSError):
             self.proc.stdin.close()
 
+    def take(self, name: str) -> bool:
+        """Claim a queued chart for this process; False when the helper has it."""
+        try:
+            os.rename(self.out / f"{name}.json", self.out / f"{name}.here")
+        except FileNotFoundError:
+            return False
+        return True
+
     def collect(self, names: list[str]) -> dict[str, bytes]:
-        """The PNGs the worker drew, once it has finished."""
+        """The PNGs the helper drew, once it has finished."""
         try:
             self.proc.wait(timeout=120)
         except subprocess.TimeoutExpired:
@@ -157,42 +169,34 @@ class ChartHelper:
         shutil.rmtree(self.out, ignore_errors=True)
 
 
-# The caller builds every chart (data, Altair, spec) before drawing its share, and the helper is idle
-# meanwhile: the helper takes up to HELPER_SHARE times what the caller draws (docs/performance.md)
-HELPER_SHARE = 1.5
-
-
 def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> dict:
     """{key: (build, width)} → {key: PNG or None}, `build()` making the chart (or None). A spec that
-    several keys share is drawn once. With a helper, each chart goes, as soon as it is built, to
-    whichever process has less to draw (a spec's length stands for its drawing time)."""
+    several keys share is drawn once. With a helper, the two processes share the drawing."""
     import vl_convert
 
+    def draw(spec: str) -> bytes:
+        return vl_convert.vegalite_to_png(json.loads(spec), scale=scale)
+
     specs: dict[str, str] = {}
-    here: list[str] = []
-    there: dict[str, str] = {}  # spec → the name the helper draws it under
-    loads = [0.0, 0.0]  # this process, the helper
+    names: dict[str, str] = {}  # each distinct spec → its name in the queue
     for key, (build, width) in jobs.items():
         chart = build()
         if chart is None:
             continue
         spec = specs[key] = json.dumps(static_spec(chart, width), sort_keys=True)
-        if spec in there or spec in here:
-            continue
-        if helper is not None and loads[1] <= loads[0] * HELPER_SHARE:
-            there[spec] = f"c{len(there)}"
-            helper.send(there[spec], spec, scale)
-            loads[1] += len(spec)
-        else:
-            here.append(spec)
-            loads[0] += len(spec)
-    if helper is not None:
+        if spec not in names:
+            names[spec] = f"c{len(names)}"
+            if helper is not None:
+                helper.put(names[spec], spec, scale)
+    if helper is None:
+        pngs = {s: draw(s) for s in names}
+    else:
         helper.finish()
-    pngs = {s: vl_convert.vegalite_to_png(json.loads(s), scale=scale) for s in here}
-    if there:
-        drawn = helper.collect(list(there.values()))
-        for s, name in there.items():  # what the helper did not draw, drawn here
-            pngs[s] = drawn.get(name) or vl_convert.vegalite_to_png(json.loads(s), scale=scale)
+        pngs = {s: draw(s) for s, n in reversed(names.items()) if helper.take(n)}
+        drawn = helper.collect([n for s, n in names.items() if s not in pngs])
+        for s, n in names.items():  # what the helper claimed and did not draw, drawn here
+            if s not in pngs:
+                pngs[s] = drawn.get(n) or draw(s)
     return {k: pngs[specs[k]] if k in specs else None for k in jobs}
 
 

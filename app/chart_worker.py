@@ -3,13 +3,15 @@ processes draw two charts at once on two cores (app.chart_images.ChartHelper sta
 
 Run as `python -I chart_worker.py FONT_DIR OUT_DIR`. It starts its runtime and loads the CJK font
 while the caller is still reading the week's data, then reads lines "NAME SCALE" from stdin, one
-per chart as the caller builds it, and draws OUT_DIR/NAME.json to OUT_DIR/NAME.png; it ends at EOF. Only the standard library and vl_convert: it runs
+per chart as the caller queues it, and draws OUT_DIR/NAME.json to OUT_DIR/NAME.png unless the caller
+has taken it first (whoever renames NAME.json has it); it ends at EOF. Only the standard library and vl_convert: it runs
 isolated (-I), without the project on its path.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -30,7 +32,12 @@ def main(argv: list[str]) -> int:
     vl_convert.vegalite_to_svg({**WARM_UP, "config": {"font": family}})
     while line := sys.stdin.readline():
         name, scale = line.split()
-        spec = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        mine = out / f"{name}.helper"
+        try:
+            os.rename(out / f"{name}.json", mine)
+        except FileNotFoundError:  # the caller took it
+            continue
+        spec = json.loads(mine.read_text(encoding="utf-8"))
         part = out / f"{name}.part"
         part.write_bytes(vl_convert.vegalite_to_png(spec, scale=float(scale)))
         part.rename(out / f"{name}.png")  # whole files only: the caller takes what is there
