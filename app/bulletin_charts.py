@@ -3,6 +3,7 @@ week, cut to what stays legible on A4, drawn to PNG once by app.chart_images."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -31,9 +32,14 @@ def _bars_subset(ranking: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return part, f"共 {len(scored)} 个县（市、区），图中为前 {half} 名和后 {half} 名。"
 
 
-def _bars(chart):
+def _bars(ranking: pd.DataFrame, dimension: str, progress: float):
     """The area bars with their county labels clear of the light dots drawn just left of the axis."""
+    chart = charts.dimension_score_bars(ranking, dimension, progress)
     return None if chart is None else chart.configure_axisY(labelPadding=14)
+
+
+def _slopes(levels: pd.DataFrame, block: list[str], flagged: set):
+    return charts.slope_small_multiples(levels[levels["county"].isin(block)], flagged)
 
 
 def _heatmap(levels: pd.DataFrame, profile, dimension: str, config: Config, block: list[str], last: bool):
@@ -61,21 +67,22 @@ def render_charts(wd: WeekData, config: Config, helper: chart_images.ChartHelper
     else:
         blocks = _chunks(counties)
     bars, bars_note = _bars_subset(ranking)
-    jobs = {"ranking": (_bars(charts.dimension_score_bars(bars, "composite", progress)), 760)}
+    # each chart is built when its turn comes, so the helper draws the first while the rest are built
+    jobs = {"ranking": (partial(_bars, bars, "composite", progress), 760)}
     for i, block in enumerate(blocks):
         last = i == len(blocks) - 1
-        jobs[f"heat{i}"] = (_heatmap(ov["levels"], ov["city_profile"], "composite", config, block, last), 900)
+        jobs[f"heat{i}"] = (
+            partial(_heatmap, ov["levels"], ov["city_profile"], "composite", config, block, last),
+            900,
+        )
         if i == 0 or not many:  # beyond CHUNK counties: the slopes of the coldest-bottomed only
-            jobs[f"slopes{i}"] = (
-                charts.slope_small_multiples(ov["levels"][ov["levels"]["county"].isin(block)], flagged),
-                900,
-            )
+            jobs[f"slopes{i}"] = (partial(_slopes, ov["levels"], block, flagged), 900)
     notes_ = {}
     for d, data in wd.areas.items():
         part, notes_[d] = _bars_subset(data["ranking"])
-        jobs[f"bars_{d}"] = (_bars(charts.dimension_score_bars(part, d, progress)), 760)
+        jobs[f"bars_{d}"] = (partial(_bars, part, d, progress), 760)
         if not many:
-            jobs[f"levels_{d}"] = (_heatmap(data["levels"], None, d, config, counties, True), 900)
+            jobs[f"levels_{d}"] = (partial(_heatmap, data["levels"], None, d, config, counties, True), 900)
     pngs = chart_images.render_many(jobs, helper=helper)
     note = f"（温差最大的 {len(counties)} 个县（市、区））" if many else ""
     return {

@@ -8,6 +8,7 @@ every chart's font set to that exact family. No font → CJKFontMissing with wha
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -105,9 +106,13 @@ def chart_png(chart, width: int = 900, scale: float = 1.5) -> bytes:
 
 
 class ChartHelper:
-    """A second process drawing part of the charts (app/chart_worker.py). Start it before reading the
-    data, so that its runtime is warm when the charts are ready; use as a context manager. If it fails,
-    the charts it did not draw are drawn here: the helper only ever saves time."""
+    """A second process drawing charts with this one (app/chart_worker.py). Start it before reading
+    the data, so that its runtime is warm when the first chart is ready; use as a context manager.
+
+    The charts form a queue of files: each process takes the next one by renaming its file (only one
+    rename can succeed), the helper from the front as soon as a chart is built, this process from the
+    back once it has built them all, so both stay busy to the end whatever each chart costs. If the
+    helper fails, this process draws what it left: the helper only ever saves time."""
 
     def __init__(self, font: CJKFont):
         self.out = Path(tempfile.mkdtemp(prefix="charts_"))
@@ -120,17 +125,30 @@ class ChartHelper:
             stderr=self.log,
         )
 
-    def start(self, jobs: list[tuple[str, str, float]]) -> None:
-        """Hand over [(name, spec as JSON, scale)]; the worker draws them while the caller draws others."""
-        body = "[" + ",".join(f"[{json.dumps(n)},{spec},{scale}]" for n, spec, scale in jobs) + "]"
+    def put(self, name: str, spec: str, scale: float) -> None:
+        """A chart (its spec as JSON) into the queue; the helper is told on its pipe."""
+        (self.out / f"{name}.json").write_text(spec, encoding="utf-8")  # a file: the pipe never fills
         try:
-            self.proc.stdin.write(body.encode())
-            self.proc.stdin.close()
-        except OSError:  # the worker is gone: collect() finds nothing and the caller draws them all
+            self.proc.stdin.write(f"{name} {scale}\n".encode())
+            self.proc.stdin.flush()
+        except OSError:  # the helper is gone: this process takes every chart
             pass
 
+    def finish(self) -> None:
+        """No more charts: the helper ends once the queue is empty."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+
+    def take(self, name: str) -> bool:
+        """Claim a queued chart for this process; False when the helper has it."""
+        try:
+            os.rename(self.out / f"{name}.json", self.out / f"{name}.here")
+        except FileNotFoundError:
+            return False
+        return True
+
     def collect(self, names: list[str]) -> dict[str, bytes]:
-        """The PNGs the worker drew, once it has finished."""
+        """The PNGs the helper drew, once it has finished."""
         try:
             self.proc.wait(timeout=120)
         except subprocess.TimeoutExpired:
@@ -151,34 +169,34 @@ class ChartHelper:
         shutil.rmtree(self.out, ignore_errors=True)
 
 
-def _share(specs: list[str]) -> tuple[list[str], list[str]]:
-    """The specs split in two halves of about equal work (a spec's length stands for its drawing time),
-    the largest first, each to the lighter half."""
-    halves: tuple[list[str], list[str]] = ([], [])
-    loads = [0, 0]
-    for s in sorted(specs, key=len, reverse=True):
-        i = loads.index(min(loads))
-        halves[i].append(s)
-        loads[i] += len(s)
-    return halves
-
-
 def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> dict:
-    """{key: (chart or None, width)} → {key: PNG or None}. A spec that several keys share is drawn
-    once. With a helper, about half the charts are drawn in its process at the same time."""
+    """{key: (build, width)} → {key: PNG or None}, `build()` making the chart (or None). A spec that
+    several keys share is drawn once. With a helper, the two processes share the drawing."""
     import vl_convert
 
-    specs = {k: json.dumps(static_spec(c, w), sort_keys=True) for k, (c, w) in jobs.items() if c is not None}
-    unique = list(dict.fromkeys(specs.values()))
-    here, there = _share(unique) if helper is not None and len(unique) > 1 else (unique, [])
-    names = {s: f"c{i}" for i, s in enumerate(there)}
-    if helper is not None:
-        helper.start([(names[s], s, scale) for s in there])
-    pngs = {s: vl_convert.vegalite_to_png(json.loads(s), scale=scale) for s in here}
-    if there:
-        drawn = helper.collect(list(names.values()))
-        for s in there:  # what the helper did not draw, drawn here
-            pngs[s] = drawn.get(names[s]) or vl_convert.vegalite_to_png(json.loads(s), scale=scale)
+    def draw(spec: str) -> bytes:
+        return vl_convert.vegalite_to_png(json.loads(spec), scale=scale)
+
+    specs: dict[str, str] = {}
+    names: dict[str, str] = {}  # each distinct spec → its name in the queue
+    for key, (build, width) in jobs.items():
+        chart = build()
+        if chart is None:
+            continue
+        spec = specs[key] = json.dumps(static_spec(chart, width), sort_keys=True)
+        if spec not in names:
+            names[spec] = f"c{len(names)}"
+            if helper is not None:
+                helper.put(names[spec], spec, scale)
+    if helper is None:
+        pngs = {s: draw(s) for s in names}
+    else:
+        helper.finish()
+        pngs = {s: draw(s) for s, n in reversed(names.items()) if helper.take(n)}
+        drawn = helper.collect([n for s, n in names.items() if s not in pngs])
+        for s, n in names.items():  # what the helper claimed and did not draw, drawn here
+            if s not in pngs:
+                pngs[s] = drawn.get(n) or draw(s)
     return {k: pngs[specs[k]] if k in specs else None for k in jobs}
 
 

@@ -113,7 +113,11 @@ def _heading(pdf: FPDF, text: str, size: float = 16) -> None:
 def _text(pdf: FPDF, text: str, size: float = 10.5, colour=INK) -> None:
     pdf.set_font(FONT, "", size)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, size * 0.5, text, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # flush left: justifying stretches only the spaces, and a line of Chinese with one space (「2. 综合…」)
+    # got all the slack there
+    pdf.multi_cell(
+        0, size * 0.5, text, align=Align.L, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.set_text_color(*INK)
     pdf.ln(1.5)
 

@@ -8,13 +8,11 @@ element the person is looking for), never on a sleep. Screenshots go to test-art
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
-from .conftest import ROOT
+from .office_fixtures import add_account
 
 PASSWORD = "clerk-password-1"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -23,16 +21,7 @@ MAIN = '[data-testid="stMain"]'
 
 def add_user(env: dict, name: str, role: str) -> None:
     """An account made the way the office makes it: the CLI."""
-    made = subprocess.run(
-        [sys.executable, "-m", "etl", "user", "add", name, "--role", role, "--password-stdin"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
+    add_account(env, name, role, PASSWORD)
 
 
 @contextlib.contextmanager

@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from app import users
 from etl.load import load_paths
 
-from .conftest import ROOT, require_samples
+from .conftest import ROOT, require_samples, run_etl
 
 PASSWORD = "clerk-password-1"
 CLERK, ADMIN, VIEWER = "张会计", "管理员", "只读用户"
@@ -29,6 +30,22 @@ def users_file(tmp_path, monkeypatch):
     return path
 
 
+def add_account(env: dict, name: str, role: str, password: str = PASSWORD, unit: str | None = None) -> None:
+    """An account made the way the office makes it: `python -m etl user add`, password on stdin."""
+    made = run_etl(
+        "user",
+        "add",
+        name,
+        "--role",
+        role,
+        "--password-stdin",
+        *(["--unit", unit] if unit else []),
+        env=env,
+        stdin=password + "\n",
+    )
+    assert made.returncode == 0, made.stderr
+
+
 def sign_in(name: str = CLERK) -> users.User:
     return users.authenticate(name, PASSWORD)
 
@@ -40,6 +57,15 @@ def sample(name: str) -> Path:
         if (root / folder / name).exists():
             return root / folder / name
     raise FileNotFoundError(name)
+
+
+def rows(db, sql, params=()):
+    """The rows of a query on the warehouse, read-only."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
 
 
 def upload(path: Path) -> tuple[str, bytes, str]:

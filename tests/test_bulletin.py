@@ -26,7 +26,6 @@ from etl.warehouse import open_warehouse
 from etl.warehouse_reader import reader
 
 from .conftest import ROOT
-from .dashboard_fixtures import demo_db  # noqa: F401
 from .office_fixtures import download_bytes, downloads, page  # noqa: F401
 
 WEEK = "2023-W49"  # the demo's last week: 西山区 did not report, 南城区/青河县/临川县 are cold below

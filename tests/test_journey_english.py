@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from etl.config import default_config
 from etl.warehouse_reader import reader
 
-from .dashboard_fixtures import demo_db  # noqa: F401 (fixture)
 from .dispatch_builder import BASE, UNITS, grid, write_xlsx
 from .journeys import MAIN, PASSWORD, add_user, app, browser, new_page, open_page, settle, shot, sideways
 from .office_fixtures import sample
