@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import rankings_page, signin, ui
+from app.labels import term
 from app.ui import t
 from etl import snapshot
 from etl.config import default_config, warehouse_path
@@ -45,12 +46,19 @@ by = c2.selectbox(
 df = ui.per_snapshot(rankings_page.ranking, week, by)
 st.markdown(rankings_page.summary(df, week, config, ui.english()))
 table = rankings_page.display_table(df, by)
+styled = rankings_page.style_table(table, by)
+if ui.english():  # a grid cannot wrap a glossed cell: headers and words in English, the Chinese in the hover
+    words = ["进度预警", "状态", "上热下冷"]
+    styled = styled.format(lambda v: term(v, True) if isinstance(v, str) and v else v, subset=words)
 st.dataframe(
-    rankings_page.style_table(table, by),
+    styled,
     hide_index=True,
     width="stretch",
     placeholder="",
     height=38 + 35 * len(table),
+    column_config={c: st.column_config.Column(**ui.header(c)) for c in table.columns}
+    if ui.english()
+    else None,
 )
 lights = config.lights
 st.caption(
