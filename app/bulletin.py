@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from app import bulletin_docx, chart_images, charts, meeting_pack, notes, page_data
+from app import bulletin_docx, chart_images, meeting_pack, notes, page_data
+from app.bulletin_charts import render_charts
 from app.bulletin_text import Bulletin, build_bulletin, numeral
 from app.meeting_pack import AreaPage, Chart, Pack
-from etl import export, scoring
+from etl import export, materialise, scoring
+from etl.cli import UsageError, add_db_option, add_week_option, command, week_option
 from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config, warehouse_path
 from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
-from etl.weeks import WeekError, parse_week, week_label
+from etl.weeks import week_label
+from etl.write_session import write_session
 
-CHUNK = 15  # counties in one heat map or one block of slopes: still legible on A4
-MAX_BARS = 30  # beyond this an area's bars show the top and bottom TOP_BOTTOM
-TOP_BOTTOM = 10
 STEPS = ("读取数据", "绘制图表", "生成通报（Word）", "生成会议材料（PDF）", "生成排名表（Excel）")
 
 
@@ -55,88 +55,6 @@ def read_week(con, week: str, config: Config) -> WeekData:
         areas={d: page_data.dimension_data(con, week, d, config) for d in DIMENSIONS},
         status=page_data.data_status(con),
     )
-
-
-# --- charts ----------------------------------------------------------------------------------------
-
-
-def _chunks(items: list, n: int = CHUNK) -> list[list]:
-    return [items[i : i + n] for i in range(0, len(items), n)] or [[]]
-
-
-def _bars_subset(ranking: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    scored = ranking[ranking["score"].notna()]
-    if len(scored) <= MAX_BARS:
-        return ranking, ""
-    half = TOP_BOTTOM
-    part = pd.concat([scored.head(half), scored.tail(half)])
-    return part, f"共 {len(scored)} 个县（市、区），图中为前 {half} 名和后 {half} 名。"
-
-
-def _bars(chart):
-    """The area bars with their county labels clear of the light dots drawn just left of the axis."""
-    return None if chart is None else chart.configure_axisY(labelPadding=14)
-
-
-def _heatmap(levels: pd.DataFrame, profile, dimension: str, config: Config, block: list[str], last: bool):
-    """The dashboard's county × level heat map of one block of counties (the city column on the last)."""
-    part = levels[levels["county"].isin(block)]
-    return charts.county_level_heatmap(
-        part, profile if last else None, dimension, city_label=config.city, max_width=900
-    )
-
-
-def render_charts(wd: WeekData, config: Config) -> dict:
-    """Every picture of both documents, drawn once. Beyond CHUNK counties the heat maps and slopes
-    show the counties with the largest 温差 (the full figures are in the tables)."""
-    ov = wd.overview
-    ranking = ov["ranking"]
-    progress = ov["expected_progress"]
-    counties = [c for c in config.counties if c in set(ov["levels"]["county"])]
-    flagged = set(ranking.loc[ranking["cold_bottom"], "county"])
-    by_gradient = ranking.dropna(subset=["gradient"]).sort_values("gradient", ascending=False, kind="stable")
-    many = len(counties) > CHUNK
-    if many:  # the largest 温差 first: the 通报's one heat map is the first block
-        order = {c: i for i, c in enumerate(config.counties)}
-        blocks = [sorted(b, key=order.get) for b in _chunks(by_gradient["county"].head(2 * CHUNK).tolist())]
-        counties = [c for b in blocks for c in b]
-    else:
-        blocks = _chunks(counties)
-    bars, bars_note = _bars_subset(ranking)
-    jobs = {"ranking": (_bars(charts.dimension_score_bars(bars, "composite", progress)), 760)}
-    for i, block in enumerate(blocks):
-        last = i == len(blocks) - 1
-        jobs[f"heat{i}"] = (_heatmap(ov["levels"], ov["city_profile"], "composite", config, block, last), 900)
-        if i == 0 or not many:  # beyond CHUNK counties: the slopes of the coldest-bottomed only
-            jobs[f"slopes{i}"] = (
-                charts.slope_small_multiples(ov["levels"][ov["levels"]["county"].isin(block)], flagged),
-                900,
-            )
-    notes_ = {}
-    for d, data in wd.areas.items():
-        part, notes_[d] = _bars_subset(data["ranking"])
-        jobs[f"bars_{d}"] = (_bars(charts.dimension_score_bars(part, d, progress)), 760)
-        if not many:
-            jobs[f"levels_{d}"] = (_heatmap(data["levels"], None, d, config, counties, True), 900)
-    pngs = chart_images.render_many(jobs)
-    note = f"（温差最大的 {len(counties)} 个县（市、区））" if many else ""
-    return {
-        "ranking": pngs["ranking"],
-        "ranking_note": bars_note,
-        "heatmap": pngs["heat0"],
-        "heatmap_note": f"（温差最大的 {len(blocks[0])} 个县（市、区））" if many else "",
-        "pack_heatmaps": [pngs[f"heat{i}"] for i in range(len(blocks)) if pngs[f"heat{i}"]],
-        "slopes": [pngs[f"slopes{i}"] for i in range(len(blocks)) if pngs.get(f"slopes{i}")],
-        "temperature_note": note,
-        "areas": {
-            d: {
-                "bars": pngs[f"bars_{d}"],
-                "note": notes_[d],
-                "levels": [pngs[f"levels_{d}"]] if pngs.get(f"levels_{d}") else [],
-            }
-            for d in DIMENSIONS
-        },
-    }
 
 
 # --- the two documents -----------------------------------------------------------------------------
@@ -276,16 +194,6 @@ def pack_of(wd: WeekData, images: dict, config: Config) -> Pack:
         )
         page.charts += [Chart(png, "各层级得分（蓝色为冷）") for png in img["levels"]]
         areas.append(page)
-    header = [
-        "排名",
-        "县（市、区）",
-        "综合得分",
-        *(DIMENSION_LABELS[d] for d in DIMENSIONS),
-        "温差",
-        "排名变化",
-        "进度预警",
-        "状态",
-    ]
     return Pack(
         title=f"{config.city}{config.campaign_name}第{numeral(b.week_number)}周调度情况",
         week_text=week_label(wd.week),
@@ -293,7 +201,7 @@ def pack_of(wd: WeekData, images: dict, config: Config) -> Pack:
         issuer=b.issuer,
         kpis=_kpis(ov),
         notes=notes.meeting_notes(ov, config),
-        ranking_header=header,
+        ranking_header=export.TABLE_HEADER,
         ranking_rows=_ranking_rows(ov["ranking"]),
         temperature=[
             Chart(png, "县（市、区）× 层级综合得分：红为热，黄橙为温，蓝为冷")
@@ -326,17 +234,30 @@ def file_names(week: str, config: Config | None = None) -> dict[str, str]:
     }
 
 
+def store_scores(db_path, config: Config) -> bool:
+    """After an upgrade of the views the stored scores are stale until the next load, and every read
+    falls back to the live views (seconds a query at province scale): store them once, here, where
+    the command may write. Returns True when it did."""
+    with reader(db_path) as con:
+        if materialise.is_fresh(con):
+            return False
+    with write_session(db_path, config):  # leaving it stores the scores and publishes
+        pass
+    return True
+
+
 def week_files(db_path, week: str, config: Config | None = None, step=None) -> dict[str, bytes]:
     """The three files of one week as bytes, keyed docx / pdf / xlsx. `step(name)` is called before
     each stage (the progress bar). Raises NoData, NoWarehouse, chart_images.CJKFontMissing."""
     config = config or default_config()
     step = step or (lambda name: None)
     font = chart_images.find_cjk_font()  # before any work: no font, no documents
-    step(STEPS[0])
-    with reader(db_path) as con:
-        wd = read_week(con, week, config)
-    step(STEPS[1])
-    images = render_charts(wd, config)
+    with chart_images.ChartHelper(font) as helper:  # warms up while the data is read
+        step(STEPS[0])
+        with reader(db_path) as con:
+            wd = read_week(con, week, config)
+        step(STEPS[1])
+        images = render_charts(wd, config, helper)
     step(STEPS[2])
     docx = docx_bytes(wd, images, config)
     step(STEPS[3])
@@ -351,31 +272,27 @@ def week_files(db_path, week: str, config: Config | None = None, step=None) -> d
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "bulletin",
+        run,
         help="生成某周的通报（Word）、会议材料（PDF）和排名表（Excel）",
         description="为一个统计周生成三份文件：公文格式的通报（.docx，可在 Word 中修改）、领导小组会议材料（.pdf）"
         "和排名表（.xlsx）。",
     )
-    p.add_argument("--week", required=True, help="统计周，如 2023-W45")
+    add_week_option(p, required=True)
     p.add_argument("--out", required=True, help="输出目录（不存在则新建）")
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
-    p.set_defaults(func=run)
+    add_db_option(p)
 
 
 def run(args) -> int:
     from tqdm import tqdm
 
     config = default_config()
-    try:
-        week = parse_week(args.week, config)
-    except WeekError as exc:
-        print(f"参数错误：{exc}", file=sys.stderr)
-        return 2
+    week = week_option(args.week, config)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        print(f"参数错误：--out 须是目录，{out} 是一个文件。", file=sys.stderr)
-        return 2
+        raise UsageError(f"--out 须是目录，{out} 是一个文件。")
     db = warehouse_path(args.db)
     bar = tqdm(total=len(STEPS), desc="生成通报", unit="步", file=sys.stderr, disable=None)
     done = []
@@ -388,6 +305,7 @@ def run(args) -> int:
 
     try:
         ensure_schema(db, config)
+        store_scores(db, config)
         files = week_files(db, week, config, step)
         bar.update(1)
     except NoWarehouse:

@@ -27,19 +27,7 @@ from etl import export, scoring
 
 TITLE_FONT, BODY_FONT, HEI, KAI, SONG = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
 LINE = Pt(28.95)  # 225 mm of type area / 22 lines
-TABLE_HEADER = [
-    "排名",
-    "县（市、区）",
-    "综合得分",
-    "理论学习",
-    "调查研究",
-    "推动发展",
-    "整改整治",
-    "温差",
-    "排名变化",
-    "进度预警",
-    "状态",
-]
+TABLE_HEADER = export.TABLE_HEADER
 TABLE_WIDTHS_MM = [13, 28, 21, 21, 21, 21, 21, 17, 19, 19, 24]  # 225 mm: the landscape type area
 
 
@@ -238,7 +226,7 @@ def ranking_table(doc, ranking: pd.DataFrame) -> None:
     style = doc.styles["通报表格"].style_id
     for cell, name, width in zip(table.rows[0].cells, TABLE_HEADER, TABLE_WIDTHS_MM):
         _cell(cell, name, style, bold=True)
-        _shade(cell, "#D9D9D9")
+        _shade(cell, export.HEADER_FILL)
         cell.width = Mm(width)
     _row_flags(table.rows[0], header=True)
     for r in ranking.itertuples(index=False):

@@ -8,10 +8,15 @@ every chart's font set to that exact family. No font → CJKFontMissing with wha
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import shutil
 import struct
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,14 +105,98 @@ def chart_png(chart, width: int = 900, scale: float = 1.5) -> bytes:
     return vl_convert.vegalite_to_png(static_spec(chart, width), scale=scale)
 
 
-def render_many(jobs: dict, scale: float = 1.5) -> dict:
-    """{key: (chart or None, width)} → {key: PNG or None}. A spec that several keys share is drawn
-    once. One after another: vl-convert has one JavaScript runtime per process, so threads draw no
-    faster (docs/performance.md)."""
+class ChartHelper:
+    """A second process drawing charts with this one (app/chart_worker.py). Start it before reading
+    the data, so that its runtime is warm when the first chart is ready; use as a context manager.
+
+    The charts form a queue of files: each process takes the next one by renaming its file (only one
+    rename can succeed), the helper from the front as soon as a chart is built, this process from the
+    back once it has built them all, so both stay busy to the end whatever each chart costs. If the
+    helper fails, this process draws what it left: the helper only ever saves time."""
+
+    def __init__(self, font: CJKFont):
+        self.out = Path(tempfile.mkdtemp(prefix="charts_"))
+        self.log = (self.out / "worker.log").open("wb")
+        worker = Path(__file__).with_name("chart_worker.py")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(worker), str(font.directory), font.family, str(self.out)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
+
+    def put(self, name: str, spec: str, scale: float) -> None:
+        """A chart (its spec as JSON) into the queue; the helper is told on its pipe."""
+        (self.out / f"{name}.json").write_text(spec, encoding="utf-8")  # a file: the pipe never fills
+        try:
+            self.proc.stdin.write(f"{name} {scale}\n".encode())
+            self.proc.stdin.flush()
+        except OSError:  # the helper is gone: this process takes every chart
+            pass
+
+    def finish(self) -> None:
+        """No more charts: the helper ends once the queue is empty."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+
+    def take(self, name: str) -> bool:
+        """Claim a queued chart for this process; False when the helper has it."""
+        try:
+            os.rename(self.out / f"{name}.json", self.out / f"{name}.here")
+        except FileNotFoundError:
+            return False
+        return True
+
+    def collect(self, names: list[str]) -> dict[str, bytes]:
+        """The PNGs the helper drew, once it has finished."""
+        try:
+            self.proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return {n: (self.out / f"{n}.png").read_bytes() for n in names if (self.out / f"{n}.png").is_file()}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdin and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        self.log.close()
+        shutil.rmtree(self.out, ignore_errors=True)
+
+
+def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> dict:
+    """{key: (build, width)} → {key: PNG or None}, `build()` making the chart (or None). A spec that
+    several keys share is drawn once. With a helper, the two processes share the drawing."""
     import vl_convert
 
-    specs = {k: json.dumps(static_spec(c, w), sort_keys=True) for k, (c, w) in jobs.items() if c is not None}
-    pngs = {s: vl_convert.vegalite_to_png(json.loads(s), scale=scale) for s in dict.fromkeys(specs.values())}
+    def draw(spec: str) -> bytes:
+        return vl_convert.vegalite_to_png(json.loads(spec), scale=scale)
+
+    specs: dict[str, str] = {}
+    names: dict[str, str] = {}  # each distinct spec → its name in the queue
+    for key, (build, width) in jobs.items():
+        chart = build()
+        if chart is None:
+            continue
+        spec = specs[key] = json.dumps(static_spec(chart, width), sort_keys=True)
+        if spec not in names:
+            names[spec] = f"c{len(names)}"
+            if helper is not None:
+                helper.put(names[spec], spec, scale)
+    if helper is None:
+        pngs = {s: draw(s) for s in names}
+    else:
+        helper.finish()
+        pngs = {s: draw(s) for s, n in reversed(names.items()) if helper.take(n)}
+        drawn = helper.collect([n for s, n in names.items() if s not in pngs])
+        for s, n in names.items():  # what the helper claimed and did not draw, drawn here
+            if s not in pngs:
+                pngs[s] = drawn.get(n) or draw(s)
     return {k: pngs[specs[k]] if k in specs else None for k in jobs}
 
 

@@ -120,7 +120,9 @@ def temperature_heatmap(
     if phone:
         return styled(chart.properties(height=32 * len(order), width=alt.Step(84)), fit_width=False)
     # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit
-    step = max(44, min(110, max_width // max(len(order), 1)))
+    # glossed level names (「乡镇级 Township level」) take width from the cells, not beyond max_width
+    label_px = max((sum(13 if ord(ch) > 0x2E80 else 7 for ch in lv) for lv in present), default=0)
+    step = max(44, min(110, (max_width - max(0, label_px - 60)) // max(len(order), 1)))
     return styled(chart.properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False)
 
 

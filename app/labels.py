@@ -137,3 +137,12 @@ def form_names(text: str, english: bool = False) -> str:
     names = sorted(_form_english(), key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(n) for n in names))
     return pattern.sub(lambda m: form_name(m.group(0), True), text)
+
+
+def deadline_name(deadline, english: bool = False) -> str:
+    """'12月11日（周一）12:00', or '11 Dec (Mon) 12:00' with the switch on."""
+    from etl.deadline import deadline_text
+
+    if not english or deadline is None:
+        return deadline_text(deadline)
+    return f"{month_day(deadline, True)} ({deadline:%a}) {deadline:%H:%M}"

@@ -16,13 +16,12 @@ from fpdf.enums import Align, TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from app.chart_images import CJKFont, png_size
-from etl import scoring
+from etl import export, scoring
 
 FONT = "cjk"
 MARGIN = 15.0
 INK = (33, 33, 33)
 GREY = (110, 110, 110)
-HEAD_FILL = (217, 217, 217)
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -114,7 +113,11 @@ def _heading(pdf: FPDF, text: str, size: float = 16) -> None:
 def _text(pdf: FPDF, text: str, size: float = 10.5, colour=INK) -> None:
     pdf.set_font(FONT, "", size)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, size * 0.5, text, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # flush left: justifying stretches only the spaces, and a line of Chinese with one space (「2. 综合…」)
+    # got all the slack there
+    pdf.multi_cell(
+        0, size * 0.5, text, align=Align.L, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.set_text_color(*INK)
     pdf.ln(1.5)
 
@@ -152,7 +155,7 @@ def _table(pdf: FPDF, header: list[str], rows: list[list], widths: list[float], 
         text_align="CENTER",
         line_height=line_h,
         repeat_headings=1,
-        headings_style=FontFace(emphasis="NONE", fill_color=HEAD_FILL),
+        headings_style=FontFace(emphasis="NONE", fill_color=_rgb(export.HEADER_FILL)),
         wrapmode=WrapMode.WORD,  # cells break at the spaces around figures, never inside 43.6%
     ) as table:
         head = table.row()

@@ -18,27 +18,52 @@ def template_bytes(unit: str = "", week: str | None = None, config: Config | Non
         return path.read_bytes()
 
 
-def form_in_force(week: str, config: Config | None = None) -> dict:
-    """The form of the catalogue (forms.toml) in force for a week, in words for the page."""
+def form_in_force(week: str, config: Config | None = None, english: bool = False) -> dict:
+    """The form of the catalogue (forms.toml) in force for a week, in words for the page (in
+    English with the switch on)."""
     config = config or default_config()
     cat = config.catalogue
     form = cat.form_for(week)
-    since = "主题教育开始起施行" if form is cat.forms[0] else f"自 {form.start} 起施行"
-    return {"title": form.title, "since": since, "columns": len(form.columns), "start": form.start}
+    if english:
+        title = f"form {form.version}"
+        since = (
+            "in force from the campaign's start" if form is cat.forms[0] else f"in force from {form.start}"
+        )
+    else:
+        title = form.title
+        since = "主题教育开始起施行" if form is cat.forms[0] else f"自 {form.start} 起施行"
+    return {"title": title, "since": since, "columns": len(form.columns), "start": form.start}
 
 
-def form_versions(config: Config | None = None) -> list[dict]:
-    """Every form version with what changed from the one before."""
+def form_versions(config: Config | None = None, english: bool = False) -> list[dict]:
+    """Every form version with what changed from the one before (in English with the switch on:
+    the columns by their `en` of forms.toml, the header as the template writes it beside)."""
     config = config or default_config()
     cat = config.catalogue
     out = []
-    for form in cat.forms:
-        info = (
-            form_in_force(form.start, config)
-            if form is not cat.forms[0]
-            else form_in_force(config.weeks[0], config)
+    for i, form in enumerate(cat.forms):
+        info = form_in_force(form.start if i else config.weeks[0], config, english)
+        if not english:
+            out.append({**info, "changes": form_changes(cat, form), "note": form.note})
+            continue
+        before = cat.forms[i - 1] if i else None
+        changes = []
+        for c in form.columns if before else ():
+            old = before.by_id.get(c.id)
+            if old is None:
+                changes.append(f"new column {c.en} ({c.group} / {c.label})")
+            elif old.label != c.label:
+                changes.append(f"{c.en}: header {old.label} now {c.label} (both accepted)")
+        changes += (
+            [
+                f"column dropped: {c.en} ({c.group} / {c.label})"
+                for c in before.columns
+                if c.id not in form.by_id
+            ]
+            if before
+            else []
         )
-        out.append({**info, "changes": form_changes(cat, form), "note": form.note})
+        out.append({**info, "changes": changes, "note": "the form at the campaign's start"})
     return out
 
 

@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from app.labels import N_, month_day
+from app.labels import N_, deadline_name
 from app.ui import t
 from etl import audit
 from etl.config import Config
-from etl.deadline import deadline_of, deadline_text, submission_rule
+from etl.deadline import deadline_of, submission_rule
 from etl.remind import pending_units, reminder_all, reminder_text
 
 ALL = N_("全部")
@@ -43,9 +43,7 @@ def late_caption(board: pd.DataFrame, week: str, config: Config) -> None:
         else t("{county}（逾期未报）", county=r.county)
         for r in rows.itertuples()
     )
-    when = deadline_text(deadline)
-    if ui.english():  # 12月11日（周一）12:00 → the date in English
-        when = f"{month_day(deadline, True)} ({deadline:%a}) {deadline:%H:%M}"
+    when = deadline_name(deadline, ui.english())
     if names:
         st.warning(
             t(

@@ -40,11 +40,14 @@ def week_short(week: str) -> str:
 
 
 def header(zh: str, help: str | None = None) -> dict:
-    """A column header for a wide table: Chinese only, its English in the hover help when the switch
-    is on (a "中文 English" header on each of a dozen columns would push the table sideways)."""
+    """A column header for a wide table (a grid cannot wrap one): Chinese; with the switch on its
+    English alone, the Chinese in the hover help (a "中文 English" header on each of a dozen columns
+    would be cut or push the table sideways)."""
     en = EN.get(zh) if english() else None
     help = t(help) if help else None
-    return {"label": zh, "help": " · ".join(x for x in (help, en) if x) or None}
+    if en is None:
+        return {"label": zh, "help": help}
+    return {"label": en, "help": " · ".join(x for x in (zh, help) if x)}
 
 
 def language_switch() -> None:

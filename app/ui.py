@@ -9,6 +9,7 @@ Names of units and counties are data: they go into tables and charts as values, 
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pandas as pd
@@ -132,6 +133,26 @@ def fetch(name: str, *args):
         st.cache_data.clear()  # the schema changed under the cached results
         pin_snapshot()
     return _fetch(name, db, _snapshot_version(db), args)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _per_snapshot(module: str, name: str, db: str, version: tuple, args: tuple):
+    # version: the snapshot the function will read (the newest when the key was made, or a newer one)
+    return getattr(importlib.import_module(module), name)(db, *args)
+
+
+def per_snapshot(fn, *args):
+    """fn(db, *args) for a function that opens the newest snapshot itself (app.rankings_page's table
+    and files), computed once per published snapshot in this process: a later visit, from any
+    session, costs a look-up, and the first visit after a load builds it again."""
+    db = str(warehouse_path())
+    if not Path(db).exists():
+        raise NoWarehouse(db)
+    if _prepare(db, _snapshot_version(db)):
+        st.cache_data.clear()
+        pin_snapshot()
+    newest = snapshot.latest(db)
+    return _per_snapshot(fn.__module__, fn.__name__, db, snapshot.version(newest), args)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -23,11 +23,14 @@ from app.user_store import (
     set_role,
     users_path,
 )
+from etl.cli import command
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "user",
+        run,
         help="管理登录账号（单位报送员、报送员、管理员）",
         description="管理看板的登录账号。账号保存在 data/users.json（或 $DISPATCH_USERS），"
         "不进 git；只保存密码的 scrypt 散列。角色：viewer 查看、county 单位报送员（只能报送、恢复"
@@ -59,7 +62,7 @@ def add_parser(sub) -> None:
     cmds.add_parser(
         "hint", help="还没有报送员时，提示如何创建", description="还没有报送员账号时，打印创建方法。"
     )
-    p.set_defaults(func=run, parser=p)
+    p.set_defaults(parser=p)
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -61,9 +61,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    """`streamlit run dashboard.py` on 127.0.0.1:port, as `make run` starts it."""
-    cmd = [
+def server_command(port: int) -> list[str]:
+    """`streamlit run dashboard.py` on 127.0.0.1:port, as `make run` starts it (the tests' too)."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -80,8 +80,11 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
         "--server.fileWatcherType",
         "none",
     ]
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        cmd,
+        server_command(port),
         cwd=PROJECT_ROOT,
         env={**os.environ, **env},
         stdin=subprocess.DEVNULL,

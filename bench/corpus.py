@@ -129,8 +129,23 @@ def get_corpus(scale: Scale, regenerate: bool = False, log=print) -> Corpus:
                     f"  note: the demo generator changed since {scale.key} was made; "
                     "pass --regenerate to make the corpus again"
                 )
+            _refresh_config(scale, path)
             return Corpus(scale, path, manifest)
     return _generate(scale, path, log)
+
+
+def _config_text(scale: Scale) -> str:
+    config, _ = campaign_for(scale.weeks)
+    base = (PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
+    return config_toml(base, demo_config(config, scale.counties, scale.seed))
+
+
+def _refresh_config(scale: Scale, path: Path) -> None:
+    """A corpus kept from an earlier version gets today's config.toml (same counties and end), so
+    that a change of the config's layout does not make every process reading it refuse to start."""
+    text = _config_text(scale)
+    if (path / "config.toml").read_text(encoding="utf-8") != text:
+        (path / "config.toml").write_text(text, encoding="utf-8")
 
 
 def _generate(scale: Scale, path: Path, log) -> Corpus:
@@ -146,8 +161,7 @@ def _generate(scale: Scale, path: Path, log) -> Corpus:
     if corrections:  # a folder's own files load before its subfolders': the correction comes second
         (tmp / "files" / "resubmitted").mkdir()
         corrections = [c.rename(tmp / "files" / "resubmitted" / c.name) for c in corrections]
-    base = (PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
-    (tmp / "config.toml").write_text(config_toml(base, config), encoding="utf-8")
+    (tmp / "config.toml").write_text(_config_text(scale), encoding="utf-8")
     rows = sum(len(us) for c, us in plan.units.items()) * len(plan.weeks)
     manifest = {
         "scale": dataclasses.asdict(scale),

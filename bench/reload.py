@@ -5,6 +5,12 @@ of the whole corpus: every other week) is timed twice from a copy of it: alone, 
 dashboard processes (`streamlit run`, as behind a reverse proxy) serve one Chromium tab each, both
 clicking through every page until the load ends. Before the load, the same tabs click through
 every page `rounds` times: the idle switch times each page is compared with.
+
+The CPU time of each process group (the loader with its parse workers, the two dashboard servers,
+Chromium, Playwright's driver, the rest of the machine) is sampled from /proc during the load alone,
+the idle switches and the load with viewers (bench.cpu): on this 2-core machine the viewers' browser
+tabs run on the same cores as the server, which a real viewer's browser does not.
+`loader_nice` runs the loader under `nice -n N` (a deployment choice, docs/operations.md).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from pathlib import Path
 
 from etl import snapshot
 
-from . import browser
+from . import browser, cpu
 from .proc import PYTHON, run_measured
 from .queries import percentile
 
@@ -27,11 +33,26 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def _load(files, db: Path, env: dict):
-    r = run_measured([PYTHON, "-m", "etl", "load", *map(str, files), "--db", str(db)], env=env)
+def _load(files, db: Path, env: dict, nice: int = 0):
+    prefix = ["nice", "-n", str(nice)] if nice else []
+    r = run_measured([*prefix, PYTHON, "-m", "etl", "load", *map(str, files), "--db", str(db)], env=env)
     if r.returncode not in (0, 1):
         raise RuntimeError(f"etl load failed ({r.returncode}): {r.stderr[-2000:]}")
     return r
+
+
+def _classifier(server_pids) -> object:
+    """Groups for the CPU sampler: the loader (etl load and its parse workers), the dashboard
+    servers, Chromium (every process of the headless browser), Playwright's driver."""
+    servers = set(server_pids)
+    return cpu.ancestry_classifier(
+        [
+            ("loader", lambda pid, cmd: " -m etl load " in cmd),
+            ("dashboards", lambda pid, cmd: pid in servers),
+            ("chromium", lambda pid, cmd: "chromium" in cmd),
+            ("playwright", lambda pid, cmd: "playwright" in cmd),
+        ]
+    )
 
 
 def _stats(times: dict[str, list[float]]) -> dict:
@@ -44,7 +65,9 @@ def _stats(times: dict[str, list[float]]) -> dict:
     }
 
 
-def measure(corpus, db_dir: Path, rounds: int = 3, log=print, timeout: float = 120.0) -> dict:
+def measure(
+    corpus, db_dir: Path, rounds: int = 3, log=print, timeout: float = 120.0, loader_nice: int = 0
+) -> dict:
     from playwright.sync_api import sync_playwright
 
     env = corpus.env
@@ -52,12 +75,14 @@ def measure(corpus, db_dir: Path, rounds: int = 3, log=print, timeout: float = 1
     base = _fresh(db_dir / "reload_base.duckdb")
     log(f"  reload: a warehouse holding {first_week}")
     _load(corpus.week_files(first_week), base, env)
-    out: dict = {"first_week": first_week}
+    out: dict = {"first_week": first_week, "loader_nice": loader_nice}
 
     alone = _fresh(db_dir / "reload_alone.duckdb")
     shutil.copyfile(base, alone)
     log("  reload: the load alone")
-    r = _load([corpus.files], alone, env)
+    with cpu.Sampler(_classifier(())) as cpu_alone:
+        r = _load([corpus.files], alone, env, loader_nice)
+    out["cpu_alone"] = cpu_alone.result()
     out["alone"] = {"seconds": r.seconds, "cpu_seconds": r.cpu_seconds}
 
     viewed = _fresh(db_dir / "reload_viewed.duckdb")
@@ -99,27 +124,32 @@ def measure(corpus, db_dir: Path, rounds: int = 3, log=print, timeout: float = 1
                     tabs.append((tab, hrefs))
                 log("  reload: idle page switches on both dashboards")
                 idle: dict[str, list[float]] = {}
-                for _ in range(rounds):
-                    for tab, hrefs in tabs:
-                        for k, xs in browser.switch_pages(tab, hrefs, 1)["by_page"].items():
-                            idle.setdefault(k, []).extend(xs)
+                classify = _classifier([s.pid for s in servers])
+                with cpu.Sampler(classify) as cpu_idle:
+                    for _ in range(rounds):
+                        for tab, hrefs in tabs:
+                            for k, xs in browser.switch_pages(tab, hrefs, 1)["by_page"].items():
+                                idle.setdefault(k, []).extend(xs)
+                out["cpu_idle_switches"] = cpu_idle.result()
                 log("  reload: the load while both dashboards switch pages")
                 result: dict = {}
                 loader = threading.Thread(
-                    target=lambda: result.setdefault("r", _load([corpus.files], viewed, env))
+                    target=lambda: result.setdefault("r", _load([corpus.files], viewed, env, loader_nice))
                 )
                 during: list[dict[str, list[float]]] = [{}, {}]
                 exceptions = 0
-                loader.start()
-                step = 0
-                while loader.is_alive():  # the two tabs take turns, one page switch each
-                    for i, (tab, hrefs) in enumerate(tabs):
-                        sw = browser.switch_pages(tab, [hrefs[step % len(hrefs)]], 1)
-                        exceptions += sw["exceptions"]
-                        for k, xs in sw["by_page"].items():
-                            during[i].setdefault(k, []).extend(xs)
-                    step += 1
-                loader.join()
+                with cpu.Sampler(classify) as cpu_during:
+                    loader.start()
+                    step = 0
+                    while loader.is_alive():  # the two tabs take turns, one page switch each
+                        for i, (tab, hrefs) in enumerate(tabs):
+                            sw = browser.switch_pages(tab, [hrefs[step % len(hrefs)]], 1)
+                            exceptions += sw["exceptions"]
+                            for k, xs in sw["by_page"].items():
+                                during[i].setdefault(k, []).extend(xs)
+                        step += 1
+                    loader.join()
+                out["cpu_during"] = cpu_during.result()
             finally:
                 chromium.close()
     finally:

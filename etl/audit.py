@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cli import add_db_option, add_week_option, command, week_option
 from .config import Config, default_config, warehouse_path
 from .problems import FileReport
-from .weeks import WeekError, parse_week
 
 if TYPE_CHECKING:  # pandas only where the trail is read: `etl load` records it without pandas
     import pandas as pd
@@ -38,6 +38,9 @@ COLUMNS = (
     "detail",
 )
 INSERT_SQL = f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+INSERT_FROM_INCOMING = (
+    f"INSERT INTO audit_log ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM audit_incoming"
+)
 ACTION_LABELS = {
     "upload": "上传导入",
     "unchanged": "重复上传",
@@ -98,8 +101,16 @@ def report_row(report: FileReport, actor: str | None, at: dt.datetime | None = N
 
 def record(con, rows: list[tuple]) -> None:
     """Insert audit rows on the caller's connection, inside the caller's transaction."""
-    if rows:
-        con.executemany(INSERT_SQL, [list(r) for r in rows])
+    if len(rows) == 1:
+        con.execute(INSERT_SQL, list(rows[0]))
+    elif rows:  # a load's batch: one Arrow scan (executemany runs the statement once a row)
+        import pyarrow as pa
+
+        con.register("audit_incoming", pa.table({c: [r[i] for r in rows] for i, c in enumerate(COLUMNS)}))
+        try:
+            con.execute(INSERT_FROM_INCOMING)
+        finally:
+            con.unregister("audit_incoming")
 
 
 def record_reports(con, reports: list[FileReport], actor: str | None, at: dt.datetime | None = None) -> None:
@@ -204,18 +215,19 @@ def audit_xlsx_bytes(frame: pd.DataFrame, config: Config | None = None, title: s
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "audit",
+        run,
         help="操作记录：上传、退回、恢复、账号变动",
         description="操作记录：每次上传、退回、恢复和账号变动，谁、何时、哪个单位哪一周、文件哈希。只可查看，不可修改。",
     )
-    p.add_argument("--week", help="只看某一周，如 2023-W45")
+    add_week_option(p, help="只看某一周，如 2023-W45")
     p.add_argument("--unit", help="只看某个单位")
     p.add_argument("--action", choices=list(ACTION_LABELS), help="只看某种操作")
     p.add_argument("--by", help="只看某人的操作")
     p.add_argument("--xlsx", metavar="FILE", help="导出为 Excel 文件")
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
-    p.set_defaults(func=run)
+    add_db_option(p)
 
 
 def run(args) -> int:
@@ -225,11 +237,7 @@ def run(args) -> int:
 
     config = default_config()
     if args.week:
-        try:
-            args.week = parse_week(args.week, config, within_campaign=False)
-        except WeekError as exc:
-            print(f"参数错误：{exc}", file=sys.stderr)
-            return 2
+        args.week = week_option(args.week, config, within_campaign=False)
     if args.unit and args.unit not in config.units:
         print(f"单位「{args.unit}」不在 config.toml 的单位名单中", file=sys.stderr)
         return 2

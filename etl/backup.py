@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from . import snapshot
+from .cli import add_db_option, command
 from .config import warehouse_path
 from .warehouse import schema_version
 from .write_session import write_session
@@ -207,8 +208,10 @@ def _sql_str(path: Path) -> str:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "backup",
+        run,
         help="备份数据库，或从备份恢复",
         description="备份：python -m etl backup --out 目录。恢复：python -m etl backup --restore 目录 "
         "[--db 数据库] [--force]。备份时会等待正在进行的导入完成。",
@@ -216,9 +219,8 @@ def add_parser(sub) -> None:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--out", metavar="DIR", help="把数据库备份到这个（新的）目录")
     what.add_argument("--restore", metavar="DIR", help="从这个备份目录恢复")
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
+    add_db_option(p)
     p.add_argument("--force", action="store_true", help="恢复时覆盖已有的数据库（会先自动另存一份）")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -1,5 +1,9 @@
 """`python -m etl COMMAND`: each command lives in its own module, which defines
-add_parser(subparsers) and a run(args) -> exit code (0 ok, 1 some input rejected, 2 usage)."""
+add_parser(subparsers) and a run(args) -> exit code (0 ok, 1 some input rejected, 2 usage).
+
+The shapes every command shares live here too: `command` (its parser), `add_db_option`,
+`week_option` (a typed week, or a usage error), and UsageError, which main turns into
+"参数错误：…" and exit code 2."""
 
 from __future__ import annotations
 
@@ -8,11 +12,15 @@ import importlib
 import sys
 
 from .config import ConfigError, default_config
+from .weeks import WeekError, parse_week
+
+DB_HELP = "数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）"
+WEEK_HELP = "统计周，如 2023-W45"
 
 # command -> module; imported only when used, so `--help` and small commands start fast.
 COMMANDS = {
     "template": "etl.template",
-    "load": "etl.load",
+    "load": "etl.load_cli",
     "demo": "etl.demo",
     "status": "etl.status",
     "rankings": "etl.export",
@@ -22,6 +30,33 @@ COMMANDS = {
     "audit": "etl.audit",
     "forms": "etl.forms_cli",
 }
+
+
+class UsageError(ValueError):
+    """A wrong argument found while a command runs: main prints 参数错误：<message> and exits 2."""
+
+
+def command(subparsers, name: str, run, *, help: str, description: str) -> argparse.ArgumentParser:
+    """A command's parser, which runs `run(args)`."""
+    p = subparsers.add_parser(name, help=help, description=description)
+    p.set_defaults(func=run)
+    return p
+
+
+def add_db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help=DB_HELP)
+
+
+def add_week_option(p: argparse.ArgumentParser, *, required: bool = False, help: str = WEEK_HELP) -> None:
+    p.add_argument("--week", required=required, help=help)
+
+
+def week_option(text, config=None, *, option: str = "", within_campaign: bool = True) -> str:
+    """The week a person typed for an option (etl.weeks.parse_week), or UsageError saying why not."""
+    try:
+        return parse_week(text, config, within_campaign=within_campaign)
+    except WeekError as exc:
+        raise UsageError(f"{option}：{exc}" if option else str(exc)) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

@@ -29,11 +29,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .catalogue_text import deadline_text
+from .cli import UsageError, add_db_option, command, week_option
 from .config import Config, default_config, warehouse_path
 from .demo_figures import Unit, WeekInput, row_figures
 from .demo_names import CITY_DEPARTMENTS, generated_county_names, unit_names
 from .template import VARIANTS, write_dispatch
-from .weeks import WeekError, campaign_weeks, expected_progress, months_started, parse_week, week_sunday
+from .weeks import campaign_weeks, expected_progress, months_started, week_sunday
 
 DEFAULT_UNTIL = "2023-W49"  # deadlines at the end of November have passed
 DEFAULT_SEED = 2023
@@ -363,31 +364,27 @@ def story(plan: DemoPlan) -> list[str]:
 
 # ---------------------------------------------------------------- command line
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = command(
+        subparsers,
         "demo",
+        run,
         help="生成演示调度表并导入数据库",
         description="为每个县（市、区）和市直单位生成逼真的周调度表（多种常见填法），"
         "写入文件夹，再用正式导入程序导入数据库。",
     )
-    p.add_argument("--db", help="数据库文件（默认取环境变量 DISPATCH_DB 或 data/warehouse.duckdb）")
+    add_db_option(p)
     p.add_argument("--out", help="调度表输出文件夹（默认 config.toml 的 [paths] demo_files）")
     p.add_argument("--until-week", default=DEFAULT_UNTIL, help=f"生成到哪一周（默认 {DEFAULT_UNTIL}）")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子，相同种子生成相同数据")
     p.add_argument("--counties", type=int, help="县的个数（超出配置的县会自动生成县名，用于全省规模测试）")
     p.add_argument("--units", type=int, help="每个县的单位行数（用于全省规模测试）")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
     config = default_config()
-    try:
-        week = parse_week(args.until_week, config)
-    except WeekError as exc:
-        print(f"参数错误：--until-week：{exc}", file=sys.stderr)
-        return 2
+    week = week_option(args.until_week, config, option="--until-week")
     if (args.counties is not None and args.counties < 1) or (args.units is not None and args.units < 4):
-        print("参数错误：--counties 至少为 1，--units 至少为 4", file=sys.stderr)
-        return 2
+        raise UsageError("--counties 至少为 1，--units 至少为 4")
     db = warehouse_path(args.db, config)
     out = Path(args.out) if args.out else config.resolve("demo_files")
     started = time.perf_counter()

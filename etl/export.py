@@ -20,38 +20,19 @@ from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 
 from . import scoring
 from .catalogue_text import new_method_note
+from .cli import UsageError, add_db_option, add_week_option, command, week_option
 from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config, warehouse_path
-from .weeks import WeekError, parse_week, week_label
+from .weeks import week_label
 
-CSV_HEADER = [
-    "排名",
-    "县（市、区）",
-    "综合得分",
-    "理论学习",
-    "调查研究",
-    "推动发展",
-    "整改整治",
-    "温差",
-    "排名变化",
-    "状态",
-]
 SCORE_COLUMNS = ("composite",) + DIMENSIONS
 BY_LABELS = {"composite": "综合得分", **{d: DIMENSION_LABELS[d] for d in DIMENSIONS}}
+# the columns every ranking shares; the CSV adds 状态, the XLSX and the documents 进度预警 and 状态
+RANKING_HEADER = ["排名", "县（市、区）", *BY_LABELS.values(), "温差", "排名变化"]
+CSV_HEADER = [*RANKING_HEADER, "状态"]
+TABLE_HEADER = [*RANKING_HEADER, "进度预警", "状态"]  # the 通报's 附件 and the meeting pack
+HEADER_FILL = "#D9D9D9"  # the header row of every ranking table (XLSX, 通报, meeting pack)
 # The bulletin's columns: header, width.
-XLSX_COLUMNS = [
-    ("排名", 6),
-    ("县（市、区）", 13),
-    ("综合得分", 10),
-    ("理论学习", 10),
-    ("调查研究", 10),
-    ("推动发展", 10),
-    ("整改整治", 10),
-    ("温差", 8),
-    ("排名变化", 9),
-    ("进度预警", 9),
-    ("状态", 8),
-    ("备注", 12),
-]
+XLSX_COLUMNS = list(zip([*TABLE_HEADER, "备注"], [6, 13, 10, 10, 10, 10, 10, 8, 9, 9, 8, 12]))
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -146,7 +127,7 @@ class _Formats:
         )
         self.subtitle = wb.add_format({"font_name": "宋体", "font_size": 11, "align": "center"})
         self.header = wb.add_format(
-            {**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#D9D9D9"}
+            {**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL}
         )
         self.text = wb.add_format({**base, "align": "center"})
         self.rank = wb.add_format({**base, "align": "center", "num_format": "0"})
@@ -351,15 +332,17 @@ def _write_trend_sheet(ws, fm: _Formats, con, weeks: list[str], by: str, config:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "rankings",
+        run,
         help="导出某周排名（CSV 或 Excel 通报）",
         description="导出某一统计周各县（市、区）的排名：.csv 为 UTF-8（带 BOM）数据表，"
         ".xlsx 为可直接打印的通报表。",
     )
-    p.add_argument("--week", required=True, help="统计周，如 2023-W45")
+    add_week_option(p, required=True)
     p.add_argument("--out", required=True, help="输出文件，.csv 或 .xlsx")
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
+    add_db_option(p)
     p.add_argument(
         "--by",
         default="composite",
@@ -367,21 +350,15 @@ def add_parser(sub) -> None:
         help="排名依据：composite 综合得分（默认）、study 理论学习、research 调查研究、"
         "development 推动发展、rectification 整改整治",
     )
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
     config = default_config()
-    try:
-        week = parse_week(args.week, config)
-    except WeekError as exc:
-        print(f"参数错误：{exc}", file=sys.stderr)
-        return 2
+    week = week_option(args.week, config)
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        print(f"参数错误：输出文件须以 .csv 或 .xlsx 结尾：{out}", file=sys.stderr)
-        return 2
+        raise UsageError(f"输出文件须以 .csv 或 .xlsx 结尾：{out}")
     db = warehouse_path(args.db)
     try:
         ensure_schema(db, config)

@@ -9,14 +9,17 @@ import sys
 import unicodedata
 
 from .catalogue_text import DIMENSION_NAMES, form_changes, method_changes, readable
+from .cli import command, week_option
 from .config import Config, ConfigError, load_config
 from .forms import KINDS, LEVELS
-from .weeks import WeekError, parse_week, week_of
+from .weeks import week_of
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = command(
+        subparsers,
         "forms",
+        lambda args: (p.print_help(), 2)[1],
         help="检查或查看表样与评分方法目录（forms.toml）",
         description="表样与评分方法目录（forms.toml）：check 检查配置和目录有无错误；"
         "show 显示某一周施行的表样和评分办法。",
@@ -31,7 +34,6 @@ def add_parser(subparsers) -> None:
     )
     s.add_argument("--week", help="统计周，如 2023-W47（默认本周；主题教育结束后为最后一周）")
     s.set_defaults(func=run_show)
-    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
 def run_check(args) -> int:
@@ -113,11 +115,7 @@ def run_show(args) -> int:
     config = load_config()
     weeks = config.weeks
     if args.week:
-        try:
-            week = parse_week(args.week, config)
-        except WeekError as exc:
-            print(f"参数错误：{exc}", file=sys.stderr)
-            return 2
+        week = week_option(args.week, config)
     else:
         week = min(max(week_of(dt.date.today()), weeks[0]), weeks[-1])
     print(show(config, week))

@@ -1,4 +1,5 @@
-"""`python -m etl load`: files and folders → checked → the warehouse, one atomic transaction per file.
+"""Files and folders → checked → the warehouse, one atomic transaction per file (the command line
+`python -m etl load` is etl/load_cli.py).
 
 A file is read and judged completely before anything is written; a rejected file only adds its
 bytes to the archive and a line to the load log, so what was loaded before stays as it was."""
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import sys
 import time
 from collections import deque
@@ -16,7 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import audit, file_types, sandbox
-from .config import Config, default_config, warehouse_path
+from .config import Config, default_config
 from .identity import identity_error
 from .pause_points import pause
 from .problems import FileReport, Problem
@@ -345,7 +345,9 @@ def load_paths(
                 # small. Any later, the workers would finish and wait for it.
                 session.con.execute("CHECKPOINT")
                 checkpointed = True
-            while len(window) > workers:  # keep every worker busy, write in file order
+            # a batch queued for each worker beyond the one it checks: a worker that finishes
+            # goes on at once, however long the write of an earlier batch takes
+            while len(window) > 2 * workers:
                 write(*window.popleft())
         while window:
             write(*window.popleft())
@@ -361,67 +363,3 @@ def load_paths(
             work.cancel()
         session.release()
     return reports
-
-
-# ---- command line ---------------------------------------------------------------------------
-
-
-OUTCOMES = ("loaded", "unchanged", "rejected", "skipped")
-
-
-def add_parser(sub) -> None:
-    p = sub.add_parser(
-        "load",
-        help="导入周调度表（文件或文件夹）",
-        description="导入周调度表：.xlsx .xls .ods .csv，文件夹会递归查找。每个文件要么全部导入，要么整份退回。",
-    )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
-    p.add_argument("--verbose", "-v", action="store_true", help="列出全部提示（默认每个文件最多 5 条）")
-    p.add_argument("--by", default=None, help="记录操作人（默认当前系统用户）")
-    p.set_defaults(func=run)
-
-
-def print_report(report: FileReport, verbose: bool = False, out=None) -> None:
-    out = out or sys.stdout  # looked up now: a test (or a caller) may have replaced it
-    print(report.summary(), file=out)
-    if report.outcome == "skipped":
-        return  # the summary says why
-    for p in report.errors:
-        print("    ✗ " + p.text(), file=out)
-    shown = report.warnings if verbose else report.warnings[:5]
-    for p in shown:
-        print("    ! " + p.text(), file=out)
-    if len(report.warnings) > len(shown):
-        print(f"    … 另有 {len(report.warnings) - len(shown)} 条提示（加 --verbose 查看全部）", file=out)
-
-
-def run(args) -> int:
-    import getpass
-
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        print("找不到：" + "、".join(missing), file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    reports = load_paths(
-        args.paths,
-        warehouse_path(args.db),
-        loaded_by=args.by or getpass.getuser(),
-        progress=True,
-        on_wait=lambda s: print("数据库正被其他程序使用，等待中……", file=sys.stderr),
-    )
-    if args.json:
-        json.dump([r.to_dict() for r in reports], sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    else:
-        for r in reports:
-            print_report(r, args.verbose)
-        counts = {k: sum(r.outcome == k for r in reports) for k in OUTCOMES}
-        print(
-            f"共 {len(reports)} 个文件：导入 {counts['loaded']}，未变化 {counts['unchanged']}，"
-            f"退回 {counts['rejected']}，跳过 {counts['skipped']}；用时 {time.perf_counter() - started:.1f} 秒"
-        )
-    # 1: a file was rejected, or skipped for a reason to act on (a .et to have saved as .xlsx)
-    return 0 if all(r.ok for r in reports) else 1

@@ -108,6 +108,8 @@ TEMPLATES = {
     "这是{what}，只是扩展名被改成了表格的扩展名，不是表格": "This is a {what} renamed with a spreadsheet's extension, not a spreadsheet",
     "请发送 Excel 表格本身：用 Excel/WPS 打开调度表后“另存为” .xlsx": "Send the Excel table itself: open the dispatch file in Excel/WPS and 'Save as' .xlsx",
     "文件已损坏，无法读取（{error}）": "The file is damaged and cannot be read ({error})",
+    "文件「{file}」已损坏：工作表「{sheet}」的数据无法解压（压缩数据损坏）": "File '{file}' is damaged: the data of sheet '{sheet}' cannot be unpacked (the compressed bytes are broken)",
+    "文件「{file}」已损坏：工作表「{sheet}」的数据无法解压（校验和不符）": "File '{file}' is damaged: the data of sheet '{sheet}' cannot be unpacked (its checksum does not match)",
     "工作表「{sheet}」": "Sheet '{sheet}'",
     "工作表「{sheet}」有 {n} 列，超过上限 {limit}": "Sheet '{sheet}' has {n} columns, more than the limit of {limit}",
     "请删除无关的列后再发送": "Delete the unrelated columns and send it again",

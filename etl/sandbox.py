@@ -284,6 +284,12 @@ def shared_pool() -> ParsePool:
         return _shared
 
 
+def warm(config: Config) -> None:
+    """Start one worker of the shared pool now if none runs (it imports in the background), so that
+    the first upload of a page does not wait for it; a no-op once the pool has a worker."""
+    shared_pool().start(1, config)
+
+
 def check_in_sandbox(files: list[tuple[str, bytes, str]], config: Config) -> list[tuple]:
     """check_bytes of each (name, bytes, sha256), each in a worker: [(parsed or None, report)]."""
     return shared_pool().check(files, config)

@@ -10,6 +10,7 @@ import functools
 import io
 import itertools
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -69,14 +70,14 @@ def read_sheets(file_name: str, data: bytes, limits: dict) -> list[Sheet]:
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if data.startswith(ZIP_MAGIC):
         infos = _check_zip(data, suffix, limits)
-        sheets = _with_faults(_read_calamine(data, limits), lambda: find_faults(data, infos))
+        sheets = _with_faults(_read_calamine(data, limits, file_name), lambda: find_faults(data, infos))
         if any(i.filename == "content.xml" for i in infos):
             for sheet in sheets:  # an .ods error cell reads as the number 0, not as empty
                 sheet.mark_faults()
         return sheets
     if data.startswith(OLE_MAGIC):
         _check_ole(data)
-        return _with_faults(_read_calamine(data, limits), lambda: find_xls_faults(data))
+        return _with_faults(_read_calamine(data, limits, file_name), lambda: find_xls_faults(data))
     if suffix == ".csv":
         return [_read_csv(data, limits)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -184,9 +185,9 @@ def _check_ole(data: bytes) -> None:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送")
 
 
-def _read_calamine(data: bytes, limits: dict) -> list[Sheet]:
+def _read_calamine(data: bytes, limits: dict, file_name: str) -> list[Sheet]:
     try:
-        return _calamine_sheets(data, limits)
+        return _calamine_sheets(data, limits, file_name)
     except calamine.PasswordError:
         raise ReadError("E_ENCRYPTED", "文件设有密码保护，无法读取", "请取消密码后另存再发送") from None
     except ReadError:
@@ -209,7 +210,7 @@ def _broken(exc: BaseException) -> ReadError:
     )
 
 
-def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
+def _calamine_sheets(data: bytes, limits: dict, file_name: str) -> list[Sheet]:
     wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets, cells = [], 0
     max_cells = limits.get("max_cells", limits["max_rows"] * limits["max_columns"])
@@ -217,6 +218,7 @@ def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
         try:
             sheet = wb.get_sheet_by_name(meta.name)
         except Exception:
+            _damaged_part(data, file_name, meta.name)  # raises if a worksheet does not inflate
             continue  # chart sheets and the like
         end = sheet.end or (0, 0)
         if end[0] + 1 > limits["max_rows"]:
@@ -241,6 +243,31 @@ def _calamine_sheets(data: bytes, limits: dict) -> list[Sheet]:
         visible = meta.visible == calamine.SheetVisibleEnum.Visible
         sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or []), visible))
     return sheets
+
+
+def _damaged_part(data: bytes, file_name: str, sheet_name: str) -> None:
+    """A sheet calamine could not open: damaged (a worksheet part whose compressed bytes do not
+    inflate, or whose checksum does not match them), or not a worksheet at all (a chart sheet).
+    Looked at only after a failure, so a sound file pays nothing."""
+    if not data.startswith(ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                if info.filename.lower().startswith("xl/worksheets/") and not info.is_dir():
+                    with zf.open(info) as part:
+                        while part.read(1 << 20):  # inflates and checks the CRC at the end
+                            pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise ReadError(
+            "E_NOT_A_SPREADSHEET",
+            f"文件「{file_name}」已损坏：工作表「{sheet_name}」的数据无法解压（{_why_damaged(exc)}）",
+            "请用 Excel/WPS 打开确认后重新保存发送",
+        ) from None
+
+
+def _why_damaged(exc: BaseException) -> str:
+    return "校验和不符" if "CRC" in str(exc) else "压缩数据损坏"
 
 
 def _with_faults(sheets: list[Sheet], find) -> list[Sheet]:

@@ -12,8 +12,8 @@ import pandas as pd
 
 from etl.warehouse_reader import NoWarehouse, ensure_schema
 
+from .cli import add_db_option, add_week_option, command, week_option
 from .config import warehouse_path
-from .weeks import WeekError, parse_week
 
 BOARD_SQL = (Path(__file__).parent / "sql" / "submission_board.sql").read_text(encoding="utf-8")
 MARKS = {"已报送": "✓", "已更正": "✓²", "已退回": "✗", "未报送": "·"}
@@ -38,28 +38,25 @@ def late_text(row) -> str:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "status",
+        run,
         help="各单位各周报送情况",
         description="各县（市、区）和市直单位各周的报送情况：✓ 已报送，✓² 已更正，✗ 已退回，· 未报送。",
     )
-    p.add_argument("--week", help="只看某一周，如 2023-W45")
+    add_week_option(p, help="只看某一周，如 2023-W45")
     p.add_argument(
         "--remind",
         action="store_true",
         help="打印催报通知：尚未报送（或被退回）的单位，每个单位一段，另有一段发给全部（默认本周应报的统计周）",
     )
-    p.add_argument("--db", help="数据库文件（默认 data/warehouse.duckdb 或 $DISPATCH_DB）")
-    p.set_defaults(func=run)
+    add_db_option(p)
 
 
 def run(args) -> int:
     if args.week:
-        try:
-            args.week = parse_week(args.week)
-        except WeekError as exc:
-            print(f"参数错误：{exc}", file=sys.stderr)
-            return 2
+        args.week = week_option(args.week)
     db = warehouse_path(args.db)
     now = dt.datetime.now()
     try:

@@ -9,14 +9,14 @@ choice), then rendered to .xlsx with the official formatting, or to .csv (etl/di
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
+from .cli import UsageError, add_week_option, command, week_option
 from .config import Config, default_config
 from .dispatch_grid import TEMPLATE_BLANK_ROWS, VARIANTS, Variant, build_grid, column_label, form_of
 from .dispatch_render import write_csv, write_xlsx
 from .forms import Form
-from .weeks import WeekError, parse_week, week_sunday
+from .weeks import week_sunday
 
 # re-exported for the demo and the tests, which write filled sheets through this module
 __all__ = ["VARIANTS", "Variant", "column_label", "write_dispatch", "write_template"]
@@ -87,39 +87,31 @@ def resolve_unit(text: str, config: Config) -> str | None:
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = command(
+        subparsers,
         "template",
+        run,
         help="生成空白周调度表模板（.xlsx）",
         description="生成空白周调度表模板（.xlsx），可预先填好填报单位和统计周。",
     )
     p.add_argument("--out", required=True, help="输出文件，如 调度表模板.xlsx")
     p.add_argument("--unit", help="填报单位，如 青河县（须为配置中的县（市、区）或市直单位）")
-    p.add_argument("--week", help="统计周，ISO 周，如 2023-W45")
-    p.set_defaults(func=run)
+    add_week_option(p, help="统计周，ISO 周，如 2023-W45")
 
 
 def run(args) -> int:
     config = default_config()
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
-        print(f"参数错误：--out 须为 .xlsx 文件：{out}", file=sys.stderr)
-        return 2
+        raise UsageError(f"--out 须为 .xlsx 文件：{out}")
     unit = ""
     if args.unit:
         unit = resolve_unit(args.unit, config)
         if not unit:
-            print(
-                f"参数错误：填报单位「{args.unit}」不在配置中（可选：{'、'.join(config.units)}）",
-                file=sys.stderr,
-            )
-            return 2
+            raise UsageError(f"填报单位「{args.unit}」不在配置中（可选：{'、'.join(config.units)}）")
     week = None
     if args.week:
-        try:
-            week = parse_week(args.week, config)
-        except WeekError as exc:
-            print(f"参数错误：{exc}", file=sys.stderr)
-            return 2
+        week = week_option(args.week, config)
     write_template(out, unit, week, config=config)
     form = form_of(week, config)
     print(

@@ -5,6 +5,8 @@ Nothing here touches the warehouse: a file is parsed and judged completely befor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress, filterfalse, repeat
+from operator import is_, itemgetter
 
 from etl.spreadsheet import Sheet
 
@@ -302,15 +304,13 @@ def _check_total(
     """合计 is not a unit; where it disagrees with the sum of every unit row, say so (a warning).
     A column with a cell that could not be read has no known sum: its error is reported already."""
     row = sheet.rows[r]
+    body_cells = list(map(sheet.rows.__getitem__, body))
+    rectangular = min(map(len, body_cells), default=0) > max(cols.values())  # CSV rows may be ragged
     for column in form.metrics:
         if column.kind != "count" or column.id not in cols:
             continue
         values = table[column.id]
-        c = cols[column.id]
-        if None in values and any(
-            v is None and not (is_blank(raw := cell_at(sheet.rows[b], c)) or is_not_applicable(raw))
-            for v, b in zip(values, body)
-        ):
+        if None in values and _unread(values, _raw_column(body_cells, cols[column.id], rectangular)):
             continue
         raw = cell_at(row, cols[column.id])
         if is_blank(raw) or is_not_applicable(raw):
@@ -338,6 +338,21 @@ def _check_total(
                     **where,
                 )
             )
+
+
+def _raw_column(body_cells: list[list], c: int, rectangular: bool):
+    """The cells of column c in the unit rows, as read."""
+    return map(itemgetter(c), body_cells) if rectangular else (cell_at(row, c) for row in body_cells)
+
+
+def _unread(values: list, raws) -> bool:
+    """Whether a cell that is not blank (nor 不涉及) has no value: it could not be read. The blank
+    cells are passed over by C-level calls (most unit rows of a metric that does not apply)."""
+    empty = filterfalse(_EMPTY_CELLS.__contains__, compress(raws, map(is_, values, repeat(None))))
+    return any(not (is_blank(raw) or is_not_applicable(raw)) for raw in empty)
+
+
+_EMPTY_CELLS = ("", None)  # a tuple: compared by identity and ==, never hashed
 
 
 def _check_after_total(parsed: Parsed, sheet: Sheet, total_row: int, cols: dict, where: dict) -> None:

@@ -5,11 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from app.labels import month_day, term
+from app.labels import deadline_name, month_day, term
 from app.notes import notes_text
 from app.ui import t
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config
-from etl.deadline import deadline_text
 
 config = default_config()
 status = ui.page_header("总览")
@@ -76,6 +75,22 @@ k[4].metric(
     ),
 )
 
+# the ranking grid's column widths (px) in Chinese and with the English switch on
+WIDTHS = dict(
+    rank=44, composite=60, change=58, light=58, trend=80, gradient=48, cold_bottom=64, status=56, profile=44
+) | dict.fromkeys(DIMENSIONS, 58)
+WIDTHS_EN = dict(
+    rank=48,
+    composite=80,
+    change=92,
+    light=104,
+    trend=64,
+    gradient=72,
+    cold_bottom=150,
+    status=108,
+    profile=56,
+) | {"study": 60, "research": 76, "development": 96, "rectification": 100}
+
 # --- ranking and alerts ----------------------------------------------------------------------------
 # the ranking takes the full width; its first five columns (rank … light) are what a phone shows
 st.subheader(t("本周排名"))
@@ -103,25 +118,29 @@ table = pd.DataFrame(
         "profile": [ui.profile_url(c, week) for c in ranking["county"]],
     }
 )
+# fixed widths: in Chinese all fifteen columns fit a 1366-px laptop or projector without a sideways
+# scroll; English headers and values are longer (the widths below fit them whole): the grid then
+# scrolls sideways in its own box, rank and county pinned
+W = WIDTHS_EN if en else WIDTHS
 column_config = {
-    "rank": st.column_config.NumberColumn(**ui.header("排名"), format="%d", width=44, pinned=True),
+    "rank": st.column_config.NumberColumn(**ui.header("排名"), format="%d", width=W["rank"], pinned=True),
     "county": st.column_config.TextColumn(**ui.header("县（市、区）"), width=80, pinned=True),
-    "composite": st.column_config.NumberColumn(**ui.header("综合得分"), format="%.1f", width=60),
-    "change": st.column_config.TextColumn(**ui.header("排名变化", "与上周名次相比"), width=58),
-    "light": st.column_config.TextColumn(**ui.header("进度预警", "综合得分与序时进度相比"), width=58),
+    "composite": st.column_config.NumberColumn(**ui.header("综合得分"), format="%.1f", width=W["composite"]),
+    "change": st.column_config.TextColumn(**ui.header("排名变化", "与上周名次相比"), width=W["change"]),
+    "light": st.column_config.TextColumn(**ui.header("进度预警", "综合得分与序时进度相比"), width=W["light"]),
     "trend": st.column_config.LineChartColumn(
-        **ui.header("走势", "各周综合得分"), y_min=0, y_max=100, width=80
+        **ui.header("走势", "各周综合得分"), y_min=0, y_max=100, width=W["trend"]
     ),
     **{
         d: st.column_config.NumberColumn(
-            **ui.header(DIMENSION_LABELS[d], "按该方面的进度预警着色"), format="%.1f", width=58
+            **ui.header(DIMENSION_LABELS[d], "按该方面的进度预警着色"), format="%.1f", width=W[d]
         )
         for d in DIMENSIONS
     },
-    "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=48),
-    "cold_bottom": st.column_config.TextColumn(**ui.header("上热下冷"), width=128 if en else 64),
-    "status": st.column_config.TextColumn(**ui.header("报送"), width=92 if en else 56),
-    "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text=t("打开"), width=44),
+    "gradient": st.column_config.NumberColumn(**ui.header("温差"), format="%.1f", width=W["gradient"]),
+    "cold_bottom": st.column_config.TextColumn(**ui.header("上热下冷"), width=W["cold_bottom"]),
+    "status": st.column_config.TextColumn(**ui.header("报送"), width=W["status"]),
+    "profile": st.column_config.LinkColumn(**ui.header("画像"), display_text=t("打开"), width=W["profile"]),
 }
 with st.container(key="screen_only_ranking"):
     event = st.dataframe(
@@ -133,7 +152,6 @@ with st.container(key="screen_only_ranking"):
         on_select="rerun",
         selection_mode="single-row",
         key="ranking",
-        # fixed widths: all fifteen columns fit a 1366-px laptop or projector without a sideways scroll
         column_config=column_config,
     )
     st.caption(
@@ -219,7 +237,7 @@ with left:
             st.caption(
                 t(
                     "截止时间：{deadline}（config.toml [deadlines] submission）。",
-                    deadline=deadline_text(late["deadline"].iloc[0]),
+                    deadline=deadline_name(late["deadline"].iloc[0], en),
                 )
             )
         overdue = data["overdue"]

@@ -10,7 +10,7 @@ from app import rankings_page, signin, ui
 from app.ui import t
 from etl import snapshot
 from etl.config import default_config, warehouse_path
-from etl.warehouse_reader import NoWarehouse, ensure_schema
+from etl.warehouse_reader import NoWarehouse
 
 config = default_config()
 db = warehouse_path(None, config)
@@ -19,9 +19,10 @@ signin.require_view()
 st.title(t("排名导出"))
 st.caption(t("按综合得分或某一方面排名；下载可直接打印的 Excel 通报、CSV 数据，以及月度通报用的多周汇总表。"))
 
+# The table and the three files are built once per published snapshot (ui.per_snapshot): every later
+# visit until the next load, from any session of this process, reuses them.
 try:
-    ensure_schema(db, config)
-    weeks = rankings_page.weeks(db)
+    weeks = ui.per_snapshot(rankings_page.weeks)
 except NoWarehouse:
     weeks = []
 if not weeks:
@@ -41,7 +42,7 @@ by = c2.selectbox(
     key="rank_by",
 )
 
-df = rankings_page.ranking(db, week, by)
+df = ui.per_snapshot(rankings_page.ranking, week, by)
 st.markdown(rankings_page.summary(df, week, config, ui.english()))
 table = rankings_page.display_table(df, by)
 st.dataframe(
@@ -66,7 +67,7 @@ st.subheader(t("下载"))
 d1, d2 = st.columns(2)
 d1.download_button(
     t("下载 Excel 通报"),
-    rankings_page.xlsx_bytes(db, week, by, config),
+    ui.per_snapshot(rankings_page.xlsx_bytes, week, by),
     file_name=names["xlsx"],
     mime=ui.XLSX_MIME,
     key="download_xlsx",
@@ -76,7 +77,7 @@ d1.download_button(
 )
 d2.download_button(
     t("下载 CSV"),
-    rankings_page.csv_bytes(db, week, by, config),
+    ui.per_snapshot(rankings_page.csv_bytes, week, by),
     file_name=names["csv"],
     mime="text/csv",
     key="download_csv",
@@ -130,7 +131,7 @@ if chosen:
     multi_names = rankings_page.file_names(week, by, chosen)
     st.download_button(
         t("下载多周汇总表（{n} 周）", n=len(chosen)),
-        rankings_page.multiweek_bytes(db, chosen, by, config),
+        ui.per_snapshot(rankings_page.multiweek_bytes, tuple(chosen), by),
         file_name=multi_names["multi"],
         mime=ui.XLSX_MIME,
         key="download_multi",

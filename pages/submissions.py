@@ -15,6 +15,7 @@ from app import office, office_views, signin, ui
 from app.labels import term
 from app.ui import t
 from app.users import PermissionDenied
+from etl import sandbox
 from etl.config import default_config, warehouse_path
 from etl.status import submission_board
 from etl.warehouse_reader import NoWarehouse, ensure_schema
@@ -161,6 +162,7 @@ with tab_board:
 # ---------------------------------------------------------------- 上传调度表
 with tab_upload:
     if signin.needs_role_notice("submit", "上传调度表", key="upload"):
+        sandbox.warm(config)  # a parse worker ready before the first upload
         user = signin.current_user()
         if own_unit:
             st.info(
@@ -215,7 +217,7 @@ with tab_template:
     all_weeks = campaign_weeks(config.start, config.end)
     latest = board["week"].max() if not board.empty else None
     current = office.default_template_week(latest, config)
-    now = office.form_in_force(current, config)
+    now = office.form_in_force(current, config, ui.english())
     st.info(
         t(
             "当前报送周 {week} 施行{title}（{since}，共 {n} 列）。"
@@ -243,15 +245,21 @@ with tab_template:
         icon=":material/download:",
         on_click="ignore",
     )
-    chosen = office.form_in_force(t_week, config)
+    chosen = office.form_in_force(t_week, config, ui.english())
     st.caption(
         t("{week} 的模板为{title}（{since}）。", week=t_week, title=chosen["title"], since=chosen["since"])
     )
     with st.expander(t("各版表样")):
-        for v in office.form_versions(config):
+        for v in office.form_versions(config, ui.english()):
+            changes = ("; " if ui.english() else "；").join(v["changes"]) if v["changes"] else v["note"]
             st.markdown(
-                f"- **{v['title']}**（{v['since']}，{v['columns']} 列）："
-                + ("；".join(v["changes"]) if v["changes"] else v["note"])
+                t(
+                    "- **{title}**（{since}，{n} 列）：{changes}",
+                    title=v["title"],
+                    since=v["since"],
+                    n=v["columns"],
+                    changes=changes,
+                )
             )
 
 # ---------------------------------------------------------------- 导入记录与恢复

@@ -8,13 +8,11 @@ element the person is looking for), never on a sleep. Screenshots go to test-art
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
-from .conftest import ROOT
+from .office_fixtures import add_account
 
 PASSWORD = "clerk-password-1"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -23,16 +21,7 @@ MAIN = '[data-testid="stMain"]'
 
 def add_user(env: dict, name: str, role: str) -> None:
     """An account made the way the office makes it: the CLI."""
-    made = subprocess.run(
-        [sys.executable, "-m", "etl", "user", "add", name, "--role", role, "--password-stdin"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
+    add_account(env, name, role, PASSWORD)
 
 
 @contextlib.contextmanager
@@ -85,9 +74,20 @@ def shot(page, name: str) -> Path:
     """The whole page: the viewport grown to the content of Streamlit's scroll box, then put back."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
+    # scroll through once: what was never on screen may not be painted in the grown viewport either
+    page.evaluate(f"() => {{ const m = document.querySelector('{MAIN}'); m.scrollTop = m.scrollHeight; }}")
+    page.evaluate(f"() => {{ document.querySelector('{MAIN}').scrollTop = 0; }}")
     height = page.evaluate(f"document.querySelector('{MAIN}').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], int(height))})
     page.wait_for_selector(IDLE)
+    # the grown viewport paints what was below the fold: wait until every shown chart has drawn
+    # (Vega draws after the script run) and two frames have painted
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                 .filter(c => c.offsetParent !== null)
+                 .every(c => [...c.querySelectorAll('canvas, svg')].some(g => g.getBoundingClientRect().height > 0))"""
+    )
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)

@@ -12,7 +12,7 @@ import pytest
 from app import users
 from etl.load import load_paths
 
-from .conftest import ROOT, require_samples
+from .conftest import ROOT, require_samples, run_etl
 
 PASSWORD = "clerk-password-1"
 CLERK, ADMIN, VIEWER = "张会计", "管理员", "只读用户"
@@ -27,6 +27,22 @@ def users_file(tmp_path, monkeypatch):
     users.add_user(ADMIN, "admin", PASSWORD, path)
     users.add_user(VIEWER, "viewer", PASSWORD, path)
     return path
+
+
+def add_account(env: dict, name: str, role: str, password: str = PASSWORD, unit: str | None = None) -> None:
+    """An account made the way the office makes it: `python -m etl user add`, password on stdin."""
+    made = run_etl(
+        "user",
+        "add",
+        name,
+        "--role",
+        role,
+        "--password-stdin",
+        *(["--unit", unit] if unit else []),
+        env=env,
+        stdin=password + "\n",
+    )
+    assert made.returncode == 0, made.stderr
 
 
 def sign_in(name: str = CLERK) -> users.User:

@@ -8,8 +8,6 @@ import hashlib
 import io
 import os
 import re
-import subprocess
-import sys
 
 import duckdb
 import openpyxl
@@ -19,9 +17,9 @@ from app import office, users
 from etl import audit
 from etl.load import load_paths
 
-from .conftest import ROOT
+from .conftest import ROOT, run_etl
 from .dispatch_builder import grid, write_csv, write_xlsx
-from .office_fixtures import ADMIN, CLERK, PASSWORD, sign_in, users_file  # noqa: F401
+from .office_fixtures import ADMIN, CLERK, PASSWORD, add_account, sign_in, users_file  # noqa: F401
 
 COUNTY_USER = "青河县报送员"
 KEYS = ["action", "actor", "unit", "week", "version", "file_name", "sha256", "account"]
@@ -112,17 +110,7 @@ def test_a_row_is_written_in_the_same_transaction_as_its_change(tmp_path, db_pat
 
 def test_cli_account_changes_are_audited_with_the_system_user(tmp_path, db_path):
     env = {**os.environ, "DISPATCH_USERS": str(tmp_path / "u.json"), "DISPATCH_DB": str(db_path)}
-    r = subprocess.run(
-        [sys.executable, "-m", "etl", "user", "add", COUNTY_USER, "--role", "county", "--unit", "青河县"]
-        + ["--password-stdin"],
-        cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 0, r.stderr
+    add_account(env, COUNTY_USER, "county", PASSWORD, unit="青河县")
     [row] = trail(db_path)
     assert row[0] == "user_add" and row[2] == "青河县" and row[7] == COUNTY_USER and row[1]
     assert audit.audit_frame(db_path)["detail"].iloc[0].startswith("命令行：")
@@ -132,17 +120,9 @@ def test_audit_cli_prints_filters_and_exports(tmp_path, db_path):
     a = made(tmp_path, "青河县.xlsx", "青河县")
     b = made(tmp_path, "西山区.xlsx", "西山区", week="2023-W46")
     load_paths([a, b], db_path, loaded_by="office-pc")
-    env = {**os.environ, "DISPATCH_DB": str(db_path)}
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "etl", "audit", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_etl("audit", *args, env={"DISPATCH_DB": str(db_path)})
 
     out = cli().stdout
     assert "上传导入" in out and "office-pc" in out and "共 2 条" in out

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 
 import openpyxl
@@ -22,7 +19,15 @@ from etl.config import load_config
 from etl.deadline import deadline_of, submission_rule
 from etl.load import load_paths
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
+from .browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SHOTS,
+    server_with_account,
+    shot,
+    sign_in_on_page,
+    wait_idle,
+)
 from .conftest import ROOT, require_samples
 from .dispatch_builder import grid, write_xlsx
 from .office_fixtures import sample
@@ -35,36 +40,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture()
 def app(tmp_path):
-    need_browser()
-    db, users_file = tmp_path / "warehouse.duckdb", tmp_path / "users.json"
-    env = {**os.environ, "DISPATCH_DB": str(db), "DISPATCH_USERS": str(users_file)}
-    made = subprocess.run(
-        [sys.executable, "-m", "etl", "user", "add", COUNTY_USER, "--role", "county", "--unit", "青河县"]
-        + ["--password-stdin"],
-        cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
-    # last week's files came in on time (the loader's clock), this week's arrive in the browser
-    week37 = sorted(p for p in (require_samples() / "dispatch").iterdir() if "2023-W37" in p.name)
-    due = deadline_of("2023-W37", submission_rule(load_config()))
-    load_paths(week37, db, loaded_by="办公室", clock=lambda r: due - dt.timedelta(hours=20))
-    with streamlit_server(tmp_path / "streamlit.log", env) as url:
+    def last_week_on_time(db):
+        # last week's files came in on time (the loader's clock), this week's arrive in the browser
+        week37 = sorted(p for p in (require_samples() / "dispatch").iterdir() if "2023-W37" in p.name)
+        due = deadline_of("2023-W37", submission_rule(load_config()))
+        load_paths(week37, db, loaded_by="办公室", clock=lambda r: due - dt.timedelta(hours=20))
+
+    with server_with_account(
+        tmp_path, COUNTY_USER, "county", PASSWORD, unit="青河县", prepare=last_week_on_time
+    ) as url:
         yield url, tmp_path
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _wait_idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
 
 
 def test_county_clerk_submits_its_own_file(app):
@@ -90,26 +75,18 @@ def test_county_clerk_submits_its_own_file(app):
             nav = page.locator(".st-key-menu")  # dashboard.py's menu
             page.goto(url)
             expect(nav.get_by_text("登录", exact=True)).to_be_visible(timeout=60_000)
-            _wait_idle(page)
-            nav.get_by_text("登录", exact=True).click()
-            expect(main.get_by_role("heading", name="登录")).to_be_visible(timeout=30_000)
+            wait_idle(page)
 
             # 1. sign in
             started = time.perf_counter()
-            form = main.locator('[data-testid="stForm"]').first
-            form.get_by_label("用户名").fill(COUNTY_USER)
-            form.get_by_label("密码").fill(PASSWORD)
-            form.get_by_role("button", name="登录").click()
-            expect(main.get_by_text(f"已登录：{COUNTY_USER}（单位报送员·青河县）")).to_be_visible(
-                timeout=30_000
-            )
+            sign_in_on_page(page, COUNTY_USER, PASSWORD, "单位报送员·青河县")
             timed("sign_in", started)
-            _shot(page, "county_0_signed_in")
+            shot(page, "county_0_signed_in")
 
             # 2. the blank template, with the unit filled in
             started = time.perf_counter()
             nav.get_by_text("数据报送", exact=True).click()
-            _wait_idle(page)
+            wait_idle(page)
             main.get_by_role("tab", name="空白模板").click()
             with page.expect_download() as dl:
                 main.get_by_role("button", name="下载空白模板（Excel）").click()
@@ -119,12 +96,12 @@ def test_county_clerk_submits_its_own_file(app):
             assert template.name.startswith("周调度表_青河县_")
             texts = [c.value for r in openpyxl.load_workbook(template).worksheets[0].iter_rows() for c in r]
             assert any(isinstance(v, str) and "青河县" in v for v in texts)
-            _shot(page, "county_1_template")
+            shot(page, "county_1_template")
 
             # 3. a file with a mistake: rejected, every cell listed, the fixes as Excel
             main.get_by_role("tab", name="上传调度表").click()
             expect(main.get_by_text("您是青河县的报送员")).to_be_visible()
-            _shot(page, "county_2_upload_tab")
+            shot(page, "county_2_upload_tab")
             started = time.perf_counter()
             main.locator('input[type="file"]').set_input_files([str(mistaken)])
             main.get_by_role("button", name="检查并导入").click()
@@ -132,8 +109,8 @@ def test_county_clerk_submits_its_own_file(app):
                 timeout=60_000
             )
             timed("upload_rejected_and_report", started)
-            _wait_idle(page)
-            _shot(page, "county_3_rejected")
+            wait_idle(page)
+            shot(page, "county_3_rejected")
             started = time.perf_counter()
             with page.expect_download() as dl:
                 main.get_by_role("button", name="下载退回修改清单（Excel）").first.click()
@@ -148,8 +125,8 @@ def test_county_clerk_submits_its_own_file(app):
             main.get_by_role("button", name="检查并导入").click()
             expect(main.get_by_text(f"已导入  {GOOD}：青河县 2023-W38")).to_be_visible(timeout=60_000)
             timed("upload_loaded_and_report", started)
-            _wait_idle(page)
-            _shot(page, "county_4_loaded")
+            wait_idle(page)
+            shot(page, "county_4_loaded")
 
             # 5. another county's file is refused by the loader
             started = time.perf_counter()
@@ -158,17 +135,17 @@ def test_county_clerk_submits_its_own_file(app):
             expect(main.get_by_text(f"已退回  {OTHER}")).to_be_visible(timeout=60_000)
             timed("upload_other_unit_refused", started)
             expect(main.get_by_text("只能报送「青河县」").first).to_be_visible()
-            _wait_idle(page)
-            _shot(page, "county_5_other_unit_refused")
+            wait_idle(page)
+            shot(page, "county_5_other_unit_refused")
 
             # 6. its own history and audit trail
             started = time.perf_counter()
             main.get_by_role("tab", name="导入记录与恢复").click()
             expect(main.get_by_role("heading", name="版本恢复")).to_be_visible()
-            _shot(page, "county_6_history")
+            shot(page, "county_6_history")
             main.get_by_role("tab", name="操作记录").click()
-            _wait_idle(page)
-            _shot(page, "county_7_audit")
+            wait_idle(page)
+            shot(page, "county_7_audit")
             expect(main.get_by_role("button", name="下载操作记录（Excel，5 条）")).to_be_visible(
                 timeout=30_000
             )
@@ -176,14 +153,14 @@ def test_county_clerk_submits_its_own_file(app):
 
             # 7. the board counts the new file; the published overview as every viewer sees it
             main.get_by_role("tab", name="报送情况").click()
-            _wait_idle(page)
-            _shot(page, "county_8_board")
+            wait_idle(page)
+            shot(page, "county_8_board")
             started = time.perf_counter()
             nav.get_by_text("总览", exact=True).click()
             expect(main.get_by_text("逾期报送").first).to_be_visible(timeout=60_000)
-            _wait_idle(page)
+            wait_idle(page)
             timed("overview", started)
-            _shot(page, "county_9_overview")
+            shot(page, "county_9_overview")
             main.get_by_text("逾期报送").first.scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / "county_10_overview_alerts.png"))
         finally:

@@ -5,17 +5,13 @@ the report, and downloads the XLSX bulletin. Screenshots go to test-artifacts/sc
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import subprocess
-import sys
 import time
 
 import openpyxl
 import pytest
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
-from .conftest import ROOT
+from . import browser_support as web
 from .office_fixtures import load_week, sample
 
 CLERK, PASSWORD = "张会计", "clerk-password-1"
@@ -26,33 +22,11 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture()
 def app(tmp_path):
-    need_browser()
-    db, users_file = tmp_path / "warehouse.duckdb", tmp_path / "users.json"
-    env = {**os.environ, "DISPATCH_DB": str(db), "DISPATCH_USERS": str(users_file)}
-    made = subprocess.run(
-        [sys.executable, "-m", "etl", "user", "add", CLERK, "--role", "clerk", "--password-stdin"],
-        cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
-    load_week(db, "2023-W37")  # last week is in; this week's files arrive in the browser
-    with streamlit_server(tmp_path / "streamlit.log", env) as url:
+    # last week is in; this week's files arrive in the browser
+    with web.server_with_account(
+        tmp_path, CLERK, "clerk", PASSWORD, prepare=lambda db: load_week(db, "2023-W37")
+    ) as url:
         yield url, tmp_path
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _wait_idle(page) -> None:
-    """Streamlit shows a 'running' status widget while a script runs; wait until it is gone."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
 
 
 def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
@@ -61,7 +35,7 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
     url, tmp = app
     timings = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(executable_path=web.CHROMIUM, args=web.CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(
                 viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN"
@@ -75,39 +49,33 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
             expect(main.get_by_role("heading", name="数据报送")).to_be_visible(timeout=60_000)
             expect(nav.get_by_text("办公室", exact=True)).to_be_visible(timeout=30_000)
             expect(nav.get_by_text("signin", exact=True)).to_have_count(0)
-            _wait_idle(page)
+            web.wait_idle(page)
             # told why they cannot upload, and offered sign-in
             main.get_by_role("tab", name="上传调度表").click()
             expect(main.get_by_text("上传调度表需要以报送员身份登录")).to_be_visible()
-            _shot(page, "office_1_viewer")
+            web.shot(page, "office_1_viewer")
 
             # sign in on the 登录 page (client-side navigation keeps the session)
             started = time.perf_counter()
-            nav.get_by_text("登录", exact=True).click()
-            expect(main.get_by_role("heading", name="登录")).to_be_visible()
-            form = main.locator('[data-testid="stForm"]').first
-            form.get_by_label("用户名").fill(CLERK)
-            form.get_by_label("密码").fill(PASSWORD)
-            form.get_by_role("button", name="登录").click()
-            expect(main.get_by_text(f"已登录：{CLERK}（报送员）")).to_be_visible(timeout=30_000)
+            web.sign_in_on_page(page, CLERK, PASSWORD, "报送员")
             timings["sign_in"] = time.perf_counter() - started
 
             # upload one good and one bad file at once
             nav.get_by_text("数据报送", exact=True).click()
-            _wait_idle(page)
+            web.wait_idle(page)
             main.get_by_role("tab", name="上传调度表").click()
             button_text = main.locator('[data-testid="stFileUploaderDropzone"] button p').first.evaluate(
                 "p => getComputedStyle(p, '::after').content"
             )
             assert button_text == '"选择文件"'  # not Streamlit's English "Upload"
-            _shot(page, "office_2_uploader")
+            web.shot(page, "office_2_uploader")
             started = time.perf_counter()
             main.locator('input[type="file"]').set_input_files([str(sample(GOOD)), str(sample(BAD))])
             expect(main.get_by_text(GOOD).first).to_be_visible(timeout=30_000)
             expect(main.get_by_text("西山区_20").first).to_be_visible(
                 timeout=30_000
             )  # long names are shortened
-            _shot(page, "office_2a_selected")
+            web.shot(page, "office_2a_selected")
             main.get_by_role("button", name="检查并导入").click()
             expect(main.get_by_text("本次上传 2 个文件：导入 1，未变化 0，退回 1")).to_be_visible(
                 timeout=60_000
@@ -115,8 +83,8 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
             timings["upload_and_report"] = time.perf_counter() - started
             expect(main.get_by_text(f"已导入  {GOOD}：青河县 2023-W38")).to_be_visible()
             expect(main.get_by_text(f"已退回  {BAD}：1 处错误，整个文件未导入")).to_be_visible()
-            _wait_idle(page)
-            _shot(page, "office_2_upload_report")
+            web.wait_idle(page)
+            web.shot(page, "office_2_upload_report")
 
             # the list of fixes for the county
             with page.expect_download() as dl:
@@ -128,26 +96,26 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
 
             # the board now shows 青河县 2023-W38
             main.get_by_role("tab", name="报送情况").click()
-            _wait_idle(page)
-            _shot(page, "office_3_board")
+            web.wait_idle(page)
+            web.shot(page, "office_3_board")
 
             # the history tab
             main.get_by_role("tab", name="导入记录与恢复").click()
             expect(main.get_by_role("heading", name="版本恢复")).to_be_visible()
-            _shot(page, "office_4_history")
+            web.shot(page, "office_4_history")
 
             # the rankings page and the XLSX bulletin
             started = time.perf_counter()
             nav.get_by_text("排名导出", exact=True).click()
             button = main.get_by_role("button", name="下载 Excel 通报")
             expect(button).to_be_visible(timeout=60_000)
-            _wait_idle(page)
+            web.wait_idle(page)
             with page.expect_download() as dl:
                 button.click()
             bulletin = tmp / dl.value.suggested_filename
             dl.value.save_as(bulletin)
             timings["bulletin"] = time.perf_counter() - started
-            _shot(page, "office_5_rankings")
+            web.shot(page, "office_5_rankings")
         finally:
             browser.close()
 
@@ -156,4 +124,4 @@ def test_clerk_uploads_reads_the_report_and_downloads_the_bulletin(app):
     cells = [c.value for r in wb.worksheets[0].iter_rows() for c in r if c.value is not None]
     assert "青河县" in cells and "排名" in cells
     print("timings (s):", {k: round(v, 2) for k, v in timings.items()})
-    shutil.copy(tmp / "streamlit.log", SHOTS / "office_streamlit.log")
+    shutil.copy(tmp / "streamlit.log", web.SHOTS / "office_streamlit.log")

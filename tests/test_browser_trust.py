@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, shot, sign_in_on_page, wait_idle
 from .dispatch_builder import grid
 from .office_writers import WRITERS
-from .test_browser_office import CLERK, PASSWORD, _shot, _wait_idle, app  # noqa: F401  (app: a fixture)
+from .test_browser_office import CLERK, PASSWORD, app  # noqa: F401  (app: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +33,10 @@ def test_the_upload_page_shows_identity_alerts_and_date_cells(app):  # noqa: F81
             nav = page.locator(".st-key-menu")  # dashboard.py's menu
             page.goto(url + "/submissions")
             expect(main.get_by_role("heading", name="数据报送")).to_be_visible(timeout=60_000)
-            _wait_idle(page)
-            nav.get_by_text("登录", exact=True).click()
-            expect(main.get_by_role("heading", name="登录")).to_be_visible()
-            form = main.locator('[data-testid="stForm"]').first
-            form.get_by_label("用户名").fill(CLERK)
-            form.get_by_label("密码").fill(PASSWORD)
-            form.get_by_role("button", name="登录").click()
-            expect(main.get_by_text(f"已登录：{CLERK}（报送员）")).to_be_visible(timeout=30_000)
+            wait_idle(page)
+            sign_in_on_page(page, CLERK, PASSWORD, "报送员")
             nav.get_by_text("数据报送", exact=True).click()
-            _wait_idle(page)
+            wait_idle(page)
             main.get_by_role("tab", name="上传调度表").click()
             main.locator('input[type="file"]').set_input_files([str(renamed), str(dated_file)])
             expect(main.get_by_text("白石县_20").first).to_be_visible(timeout=30_000)
@@ -53,7 +47,7 @@ def test_the_upload_page_shows_identity_alerts_and_date_cells(app):  # noqa: F81
             expect(main.get_by_text("文件名写的是西山区，但表内填报单位是青河县").first).to_be_visible()
             expect(main.get_by_text("请先核对").first).to_be_visible()
             expect(main.get_by_text("1900/1/12").first).to_be_visible()
-            _wait_idle(page)
-            _shot(page, "trust_upload_alerts")
+            wait_idle(page)
+            shot(page, "trust_upload_alerts")
         finally:
             browser.close()

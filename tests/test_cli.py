@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -11,22 +10,12 @@ import pytest
 
 from etl.cli import COMMANDS, main
 
-from .conftest import ROOT, require_samples
+from .conftest import ROOT, require_samples, run_etl
 from .dispatch_builder import grid, write_xlsx
 
 
 def etl(*args, db=None):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if db:
-        env["DISPATCH_DB"] = str(db)
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    return run_etl(*args, env={"DISPATCH_DB": str(db)} if db else None)
 
 
 def test_top_level_help_lists_the_commands():

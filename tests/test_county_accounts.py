@@ -5,9 +5,6 @@ state (another unit or role claimed) changes nothing: the unit is read from the 
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 
 import duckdb
 import pytest
@@ -15,7 +12,7 @@ import pytest
 from app import office, users
 from app.users import PermissionDenied, UserError
 
-from .conftest import ROOT
+from .conftest import run_etl
 from .dispatch_builder import grid, write_csv, write_xlsx
 from .office_fixtures import CLERK, PASSWORD, sign_in, users_file  # noqa: F401
 
@@ -43,18 +40,8 @@ def rows(db, sql, params=()):
 
 
 def test_cli_creates_and_lists_a_county_account(tmp_path):
-    env = {**os.environ, "DISPATCH_USERS": str(tmp_path / "u.json")}
-
     def cli(*args, stdin=PASSWORD + "\n"):
-        return subprocess.run(
-            [sys.executable, "-m", "etl", "user", *args],
-            cwd=ROOT,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_etl("user", *args, env={"DISPATCH_USERS": str(tmp_path / "u.json")}, stdin=stdin)
 
     made = cli("add", COUNTY_USER, "--role", "county", "--unit", "青河县", "--password-stdin")
     assert made.returncode == 0, made.stderr

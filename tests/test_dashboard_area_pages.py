@@ -9,18 +9,7 @@ import pytest
 
 from etl.config import DIMENSION_LABELS
 
-from .dashboard_fixtures import (  # noqa: F401 (fixtures)
-    AREA_PAGES,
-    _keep_env,
-    charts,
-    demo_db,
-    missing_db,
-    no_exception,  # noqa: F401
-    one_week_db,
-    run_page,
-    samples_db,
-    texts,
-)
+from .dashboard_fixtures import AREA_PAGES, charts, missing_db, no_exception, run_page, texts
 
 
 @pytest.mark.parametrize("page", AREA_PAGES)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
-from .dashboard_fixtures import HOSTILE_UNIT, demo_db, hostile_db  # noqa: F401
+from .dashboard_fixtures import HOSTILE_UNIT  # noqa: F401
 
 # (url path, expected number of charts)
 PAGES = [

@@ -13,8 +13,6 @@ from app.labels import labeler
 from etl.config import DIMENSIONS
 from etl.warehouse_reader import reader
 
-from .dashboard_fixtures import demo_db, one_week_db  # noqa: F401
-
 WEEK = "2023-W49"
 
 

@@ -3,19 +3,7 @@ the county comes from the picker or the URL (the ranking links here)."""
 
 from __future__ import annotations
 
-from .dashboard_fixtures import (  # noqa: F401 (fixtures)
-    HOSTILE_UNIT,
-    _keep_env,
-    charts,
-    demo_db,
-    hostile_db,
-    missing_db,  # noqa: F401
-    no_exception,
-    one_week_db,
-    run_page,
-    samples_db,
-    texts,
-)
+from .dashboard_fixtures import HOSTILE_UNIT, charts, missing_db, no_exception, run_page, texts
 
 
 def test_county_from_url(demo_db):

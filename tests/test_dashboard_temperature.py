@@ -5,17 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .dashboard_fixtures import (  # noqa: F401 (fixtures)
-    _keep_env,
-    charts,
-    demo_db,
-    missing_db,
-    no_exception,
-    one_week_db,  # noqa: F401
-    run_page,
-    samples_db,
-    texts,
-)
+from .dashboard_fixtures import charts, missing_db, no_exception, run_page, texts
 
 
 def test_demo(demo_db):

@@ -5,9 +5,6 @@ clock parameter and `now` is a parameter of every judgement."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import tomllib
 
 import duckdb
@@ -19,7 +16,7 @@ from etl.config import load_config
 from etl.load import load_paths
 from etl.status import submission_board
 
-from .conftest import ROOT
+from .conftest import ROOT, run_etl
 from .dispatch_builder import grid, write_csv, write_xlsx
 
 WEEK = "2023-W45"  # 11-06 … 11-12; due Monday 11-13 12:00 with "monday 12:00"
@@ -155,17 +152,9 @@ def test_status_shows_lateness_and_prints_the_reminders(tmp_path, db_path):
     load_at(
         db_path, files(tmp_path, ["青河县", "西山区"]), {"青河县": DUE, "西山区": DUE + dt.timedelta(hours=3)}
     )
-    env = {**os.environ, "DISPATCH_DB": str(db_path)}
 
     def status(*args):
-        r = subprocess.run(
-            [sys.executable, "-m", "etl", "status", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        r = run_etl("status", *args, env={"DISPATCH_DB": str(db_path)})
         assert r.returncode == 0, r.stderr
         return r.stdout
 

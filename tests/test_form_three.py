@@ -18,7 +18,7 @@ from etl.layout import find_layout
 from etl.spreadsheet import read_sheets
 from etl.template import write_template
 
-from .dashboard_fixtures import _keep_env, no_exception, run_page  # noqa: F401 (fixture)
+from .dashboard_fixtures import no_exception, run_page  # noqa: F401 (fixture)
 from .form_columns import ROOT_FORMS, custom_config
 
 WEEK3 = "2023-W49"

@@ -6,11 +6,13 @@ under the new method says how the method changed."""
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import pytest
 
 from etl import export, scoring
+from etl.config import default_config
 from etl.load import load_paths
 
 from .conftest import require_samples
@@ -186,3 +188,24 @@ def test_a_changed_method_rescores_its_weeks_and_keeps_everything_loaded(loaded,
             assert after[key] == pytest.approx(score), key
         else:
             assert after[key] != pytest.approx(score), key
+
+
+def test_the_form_versions_in_english():
+    """数据报送's 各版表样 with the English switch: the columns by their English names (#18)."""
+    from app.office_template import form_in_force, form_versions
+
+    cat = default_config().catalogue
+    headers = sorted(
+        {c.label for f in cat.forms for c in f.columns} | {c.group for f in cat.forms for c in f.columns}
+    )
+    for v in form_versions(english=True):
+        text = " ".join([v["title"], v["since"], *v["changes"], v["note"]])
+        for h in sorted(headers, key=len, reverse=True):
+            text = text.replace(h, "")
+        assert not re.search(r"[\u4e00-\u9fff]", text), text
+    assert (
+        "new column New-sector members (理论学习 / 三新组织党员（名）)"
+        in form_versions(english=True)[1]["changes"]
+    )
+    assert form_in_force("2023-W47", english=True)["since"] == "in force from 2023-W47"
+    assert form_in_force("2023-W47")["title"] == "第2版表样"

@@ -536,8 +536,8 @@ def test_a_million_real_rows_compressed_well(warehouse, tmp_path):
 
 @pytest.mark.parametrize("damage", ["deflate stream", "crc"])
 def test_a_member_that_does_not_inflate(warehouse, tmp_path, damage):
-    """Bit rot in the sheet's compressed bytes, or a checksum that does not match them: rejected (a
-    sheet the library cannot inflate is not read), and the load goes on."""
+    """Bit rot in the sheet's compressed bytes, or a checksum that does not match them: rejected as
+    a damaged file, named, saying which sheet and why; the load goes on."""
     data = bytearray(write_xlsx(tmp_path / "src.xlsx", grid()).read_bytes())
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
     if damage == "crc":
@@ -548,7 +548,9 @@ def test_a_member_that_does_not_inflate(warehouse, tmp_path, damage):
         start = info.header_offset + 30 + name_len + extra_len
         for k in range(40, 80):
             data[start + k] ^= 0xFF
-    rejected(warehouse, tmp_path, "damaged.xlsx", bytes(data))
+    error = rejected(warehouse, tmp_path, "damaged.xlsx", bytes(data), "E_NOT_A_SPREADSHEET")
+    why = "校验和不符" if damage == "crc" else "压缩数据损坏"
+    assert error["message"] == f"文件「damaged.xlsx」已损坏：工作表「调度表」的数据无法解压（{why}）"
 
 
 # ---- what looks odd but is a dispatch table: it loads ------------------------------------------

@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from etl.config import default_config
 from etl.warehouse_reader import reader
 
-from .dashboard_fixtures import demo_db  # noqa: F401 (fixture)
 from .dispatch_builder import BASE, UNITS, grid, write_xlsx
 from .journeys import MAIN, PASSWORD, add_user, app, browser, new_page, open_page, settle, shot, sideways
 from .office_fixtures import sample
@@ -90,6 +89,14 @@ def cut_labels(page) -> list[str]:
     )
 
 
+def open_expanders(page) -> None:
+    """Open every closed expander a person can see: its lines are page lines too."""
+    for summary in page.locator(f"{MAIN} details:not([open]) > summary").all():
+        if summary.is_visible():
+            summary.click()
+            settle(page)
+
+
 class Scan:
     """What the English journey found, page by page; asserted once at the end."""
 
@@ -97,6 +104,7 @@ class Scan:
         self.names, self.problems = names, {}
 
     def look(self, page, name: str, extra: list[str] = ()) -> None:
+        open_expanders(page)
         # the reminders the office sends to the units are Chinese in either language (the page says so)
         sent = {c for e in page.locator(SENT).all() for c in rendered_text(e.inner_text())}
         lines = [ln for ln in rendered(page) + rendered(page, SIDEBAR) + list(extra) if ln not in sent]
@@ -115,6 +123,7 @@ def _tabs(page) -> list[str]:
     for tab in page.locator(MAIN).get_by_role("tab").all():
         tab.click()
         settle(page)
+        open_expanders(page)
         panel = page.locator(MAIN).locator('[role="tabpanel"]:visible').first
         sent = {c for e in panel.locator(SENT).all() for c in rendered_text(e.inner_text())}
         seen += [ln for ln in rendered_text(panel.inner_text()) if ln not in sent]
@@ -155,7 +164,8 @@ def test_an_administrators_week_in_english(tmp_path, demo_db, data_values):  # n
         main.get_by_label(re.compile("用户名")).first.fill(ADMIN)
         main.get_by_label(re.compile("密码")).first.fill(PASSWORD)
         main.get_by_role("button", name=re.compile("^登录")).first.click()
-        settle(page, "Accounts")
+        expect(main.get_by_role("heading", name="账号管理 Accounts")).to_be_visible(timeout=60_000)
+        settle(page)
         scan.look(page, "admin_accounts")
 
         open_page(page, f"{url}/submissions?en=true", "数据报送 Submissions")

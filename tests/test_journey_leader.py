@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from app import page_data
 from etl.warehouse_reader import reader
 
-from .dashboard_fixtures import demo_db  # noqa: F401 (fixture)
 from .journeys import MAIN, app, browser, new_page, open_page, pdf_text, print_pdf, shot, sideways
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 from etl import scoring
 from etl.warehouse_reader import reader
 
-from .dashboard_fixtures import demo_db  # noqa: F401 (fixture)
 from .journeys import MAIN, app, browser, new_page, open_page, settle, shot
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,6 @@ import pytest
 from app import notes, page_data
 from etl.warehouse_reader import reader
 
-from .dashboard_fixtures import demo_db, one_week_db, samples_db  # noqa: F401
-
 
 @pytest.fixture(scope="module")
 def latest(demo_db):

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import office
 from app.users import PermissionDenied, User
+from etl import sandbox
 from etl.problems import FileReport, Problem
 from etl.status import submission_board
 
@@ -240,6 +241,20 @@ def test_page_for_a_viewer_says_why_and_offers_sign_in(db_path, users_file):
     at = run_page(sign_in(VIEWER))
     assert not at.get("file_uploader")
     assert any("需要报送员权限" in t for t in texts(at, "warning"))
+
+
+def test_the_upload_tab_starts_a_parse_worker_before_the_first_upload(db_path, users_file, monkeypatch):
+    pool = sandbox.ParsePool(1)
+    monkeypatch.setattr(sandbox, "_shared", pool)
+    try:
+        assert not run_page().exception and pool.pids() == []  # no upload for a viewer: no worker
+        assert not run_page(sign_in(CLERK)).exception
+        warmed = pool.pids()
+        assert len(warmed) == 1
+        [report] = office.upload_files(sign_in(CLERK), files(GOOD), db_path)
+        assert report.outcome == "loaded" and pool.pids() == warmed  # the warm worker read it
+    finally:
+        pool.close()
 
 
 def test_page_sign_in_then_upload(db_path, users_file):

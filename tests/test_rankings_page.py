@@ -104,3 +104,35 @@ def test_page_without_data_says_what_to_do(db_path):
     assert not at.exception
     assert any("还没有可排名的数据" in i.value for i in at.info)
     assert not at.get("download_button")
+
+
+def test_the_table_and_files_are_built_once_per_published_snapshot(db_path, monkeypatch):
+    """A later visit reuses what the first built (from any session of the process); a load that
+    publishes a new snapshot makes the next visit build them again, from the new data."""
+    import functools
+
+    calls: list[str] = []
+    for name in ("ranking", "xlsx_bytes", "csv_bytes", "multiweek_bytes"):
+        original = getattr(rankings_page, name)
+
+        @functools.wraps(original)
+        def counted(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(rankings_page, name, counted)
+
+    load_week(db_path, "2023-W37")
+    first = run_page()
+    assert not first.exception
+    assert sorted(calls) == ["csv_bytes", "multiweek_bytes", "ranking", "xlsx_bytes"]
+    second = run_page()  # another session, same snapshot
+    second.run()  # and a rerun of it
+    assert not second.exception and len(calls) == 4
+    assert second.dataframe[0].value.equals(first.dataframe[0].value)
+
+    load_week(db_path, "2023-W38")  # publishes a new snapshot
+    third = run_page()
+    assert not third.exception
+    assert sorted(calls[4:]) == ["csv_bytes", "multiweek_bytes", "ranking", "xlsx_bytes"]
+    assert third.selectbox(key="rank_week").value == "2023-W38"

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import stat
-import subprocess
-import sys
 
 import pytest
 
 from app import users
 from app.users import LockedOut, PermissionDenied, User, UserError
 
-from .conftest import ROOT
+from .conftest import ROOT, run_etl
 
 PASSWORD = "correct-horse-42"
 
@@ -27,18 +24,7 @@ def users_file(tmp_path, monkeypatch):
 
 
 def cli(*args, stdin: str = "", env_users=None):
-    env = {**os.environ}
-    if env_users:
-        env["DISPATCH_USERS"] = str(env_users)
-    return subprocess.run(
-        [sys.executable, "-m", "etl", "user", *args],
-        cwd=ROOT,
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_etl("user", *args, env={"DISPATCH_USERS": str(env_users)} if env_users else None, stdin=stdin)
 
 
 def test_hash_is_salted_scrypt_and_verifies_in_constant_time_compare():
