@@ -61,7 +61,7 @@ def area_page(dimension: str) -> None:
             None,
             dimension,
             highlight=highlight,
-            max_width=480,
+            max_width=400,  # within half of a 1366-px screen's page
             empty=t("{week} 没有{area}的层级得分。", week=week, area=area),
             on_phone={"phone": True},
         )
@@ -77,6 +77,7 @@ def area_page(dimension: str) -> None:
         progress,
         highlight=highlight,
         empty=t("{week} 没有{area}的指标数据。", week=week, area=area),
+        width=220,  # three panels side by side fit a 1366-px screen
         on_phone={"columns": 1, "width": 220},
     )
     st.caption(t("完成率 = 各层级已完成数（超出目标的部分不计）之和 ÷ 目标数之和；虚线为序时进度。"))

@@ -18,6 +18,12 @@ from app.chart_style import (
 from app.labels import Labeler
 from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, default_config
 
+# a glossed level on two lines (乡镇级 / Township level): Vega-Lite splits a label given as a list
+TWO_LINES = (
+    "indexof(datum.label, ' ') > 0 ? [substring(datum.label, 0, indexof(datum.label, ' ')), "
+    "substring(datum.label, indexof(datum.label, ' ') + 1)] : datum.label"
+)
+
 
 def temperature_heatmap(
     levels: pd.DataFrame,
@@ -52,6 +58,16 @@ def temperature_heatmap(
     for col, title in (("band", "温度"), ("light", "进度预警")):
         if col in df.columns:
             tips.append(alt.Tooltip(f"{col}:N", title=t(title)))
+    # a narrow map (an area page's half column): glossed level names on two lines, no axis title
+    narrow = max_width < 600
+    # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit;
+    # glossed level names (「乡镇级 Township level」) take width from the cells, not beyond max_width
+    lines = [part for lv in present for part in (lv.split(" ", 1) if narrow else [lv])]
+    label_px = max((sum(13 if ord(ch) > 0x2E80 else 7 for ch in line) for line in lines), default=0)
+    if narrow:  # max_width is the whole map's, level names included
+        step = max(34, min(110, (max_width - label_px - 20) // max(len(order), 1)))
+    else:
+        step = max(44, min(110, (max_width - max(0, label_px - 60)) // max(len(order), 1)))
     enc_x = alt.X(
         f"{x}:N",
         sort=order,
@@ -63,15 +79,17 @@ def temperature_heatmap(
             labelOverlap=False,
             labelFlush=False,
             labelAlign="center",
+            labelFontSize=10 if step < 40 else 11,  # three characters per narrow cell
         ),
     )
-    enc_y = alt.Y("level:N", sort=present, title=t("层级"), axis=alt.Axis(labelLimit=220))
+    enc_y = alt.Y(
+        "level:N",
+        sort=present,
+        title=None if narrow else t("层级"),
+        axis=alt.Axis(labelLimit=220, **({"labelExpr": TWO_LINES} if narrow else {})),
+    )
     if phone:
-        # a glossed level on two lines (乡镇级 / Township level): side by side they overprint
-        two_lines = (
-            "indexof(datum.label, ' ') > 0 ? [substring(datum.label, 0, indexof(datum.label, ' ')), "
-            "substring(datum.label, indexof(datum.label, ' ') + 1)] : datum.label"
-        )
+        two_lines = TWO_LINES
         enc_x = alt.X(
             "level:N",
             sort=present,
@@ -119,10 +137,6 @@ def temperature_heatmap(
             )
     if phone:
         return styled(chart.properties(height=32 * len(order), width=alt.Step(84)), fit_width=False)
-    # a fixed step per column: a band scale does not stretch reliably to the container in Streamlit
-    # glossed level names (「乡镇级 Township level」) take width from the cells, not beyond max_width
-    label_px = max((sum(13 if ord(ch) > 0x2E80 else 7 for ch in lv) for lv in present), default=0)
-    step = max(44, min(110, (max_width - max(0, label_px - 60)) // max(len(order), 1)))
     return styled(chart.properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False)
 
 

@@ -121,24 +121,28 @@ def audit_trail(db, config: Config, own: tuple[str, str] | None, weeks: list[str
         own=own,
     )
     shown = audit.readable(frame)
-    if ui.english():  # action names and headers glossed; the 说明 column is the trail's own words
+    en = ui.english()
+    if en:  # action names and headers glossed; the 说明 column is the trail's own words
         shown = shown.assign(**{"操作": shown["操作"].map(t)})
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
         placeholder="",
+        # headers: English alone with the switch on (a grid cannot wrap a glossed one), Chinese in the hover
         column_config={
-            "时间": st.column_config.DatetimeColumn(t("时间"), format="YYYY-MM-DD HH:mm:ss"),
-            "操作": st.column_config.TextColumn(t("操作"), width=120 if ui.english() else 72),
-            "操作人": st.column_config.TextColumn(t("操作人"), width=100),
-            "单位": st.column_config.TextColumn(t("单位"), width=72),
-            "统计周": st.column_config.TextColumn(t("统计周"), width=80),
-            "版本": st.column_config.TextColumn(t("版本"), width=44),
-            "文件名": st.column_config.TextColumn(t("文件名"), width="medium"),
-            "账号": st.column_config.TextColumn(t("账号"), width=90),
-            "说明": st.column_config.TextColumn(t("说明"), width="large"),
-            "文件哈希（SHA-256）": st.column_config.TextColumn(t("文件哈希（SHA-256）"), width="small"),
+            "时间": st.column_config.DatetimeColumn(**ui.header("时间"), format="YYYY-MM-DD HH:mm:ss"),
+            "操作": st.column_config.TextColumn(**ui.header("操作"), width=150 if en else 72),
+            "操作人": st.column_config.TextColumn(**ui.header("操作人"), width=100),
+            "单位": st.column_config.TextColumn(**ui.header("单位"), width=72),
+            "统计周": st.column_config.TextColumn(**ui.header("统计周"), width=110 if en else 80),
+            "版本": st.column_config.TextColumn(**ui.header("版本"), width=64 if en else 44),
+            "文件名": st.column_config.TextColumn(**ui.header("文件名"), width="medium"),
+            "账号": st.column_config.TextColumn(**ui.header("账号"), width=90),
+            "说明": st.column_config.TextColumn(**ui.header("说明"), width="large"),
+            "文件哈希（SHA-256）": st.column_config.TextColumn(
+                **ui.header("文件哈希（SHA-256）"), width="small"
+            ),
         },
     )
     chosen = "_".join(x for x in (unit, week, audit.ACTION_LABELS.get(action, ""), actor) if x and x != ALL)

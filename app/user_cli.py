@@ -8,21 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from app.user_store import (
-    ROLE_LABELS,
-    ROLES,
-    UserError,
-    add_user,
-    check_name,
-    check_role,
-    check_unit,
-    list_users,
-    normalize_name,
-    remove_user,
-    set_password,
-    set_role,
-    users_path,
-)
+from app import user_store as store
 from etl.cli import command
 
 
@@ -46,7 +32,7 @@ def add_parser(sub) -> None:
         "单位报送员：--role county --unit 青河县。",
     )
     a.add_argument("name", metavar="NAME", help="用户名")
-    a.add_argument("--role", default="clerk", choices=ROLES, help="角色（默认 clerk）")
+    a.add_argument("--role", default="clerk", choices=store.ROLES, help="角色（默认 clerk）")
     a.add_argument("--unit", help="单位报送员（county）的报送单位，须是 config.toml 中的单位")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
     cmds.add_parser("list", help="列出账号", description="列出账号、角色和报送单位（不显示密码）。")
@@ -57,7 +43,7 @@ def add_parser(sub) -> None:
     w.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
     o = cmds.add_parser("role", help="改角色", description="改变某账号的角色（和报送单位），立即生效。")
     o.add_argument("name", metavar="NAME")
-    o.add_argument("role", metavar="ROLE", choices=ROLES, help="viewer、county、clerk 或 admin")
+    o.add_argument("role", metavar="ROLE", choices=store.ROLES, help="viewer、county、clerk 或 admin")
     o.add_argument("--unit", help="改为 county 时的报送单位")
     cmds.add_parser(
         "hint", help="还没有报送员时，提示如何创建", description="还没有报送员账号时，打印创建方法。"
@@ -71,15 +57,15 @@ def _read_password(from_stdin: bool) -> str:
         return line.rstrip("\r\n")
     first = getpass.getpass("密码：")
     if getpass.getpass("再输一次：") != first:
-        raise UserError("两次输入的密码不一致")
+        raise store.UserError("两次输入的密码不一致")
     return first
 
 
 def _hint(path: Path) -> int:
     # `make run` calls this before starting the app: it must never fail the run.
     try:
-        users = list_users(path)
-    except (UserError, OSError) as exc:
+        users = store.list_users(path)
+    except (store.UserError, OSError) as exc:
         print(f"注意：{exc}", file=sys.stderr)
         return 0
     if any(u["role"] in ("clerk", "admin") for u in users):
@@ -95,7 +81,7 @@ def _hint(path: Path) -> int:
 
 
 def _role_text(role: str, unit: str | None) -> str:
-    return f"{role}（{ROLE_LABELS.get(role, role)}{'，' + unit if unit else ''}）"
+    return f"{role}（{store.ROLE_LABELS.get(role, role)}{'，' + unit if unit else ''}）"
 
 
 def _audit(action: str, name: str, unit: str | None, detail: str) -> None:
@@ -105,7 +91,7 @@ def _audit(action: str, name: str, unit: str | None, detail: str) -> None:
 
 
 def run(args) -> int:
-    path = Path(args.users) if args.users else users_path()
+    path = Path(args.users) if args.users else store.users_path()
     if not args.action:
         args.parser.print_help()
         return 2
@@ -113,7 +99,7 @@ def run(args) -> int:
         if args.action == "hint":
             return _hint(path)
         if args.action == "list":
-            users = list_users(path)
+            users = store.list_users(path)
             if not users:
                 print(f"还没有账号（{path}）。")
                 return 0
@@ -121,37 +107,37 @@ def run(args) -> int:
                 print(f"{u['name']}\t{_role_text(u['role'], u['unit'])}\t创建于 {u['created_at']}")
             return 0
         if args.action == "add":
-            name, role = check_name(args.name), check_role(args.role)
-            unit = check_unit(role, args.unit)
-            if name in {u["name"] for u in list_users(path)}:
-                raise UserError(f"用户「{name}」已存在")
-            add_user(name, role, _read_password(args.password_stdin), path, unit)
+            name, role = store.check_name(args.name), store.check_role(args.role)
+            unit = store.check_unit(role, args.unit)
+            if name in {u["name"] for u in store.list_users(path)}:
+                raise store.UserError(f"用户「{name}」已存在")
+            store.add_user(name, role, _read_password(args.password_stdin), path, unit)
             _audit("user_add", name, unit, f"角色 {_role_text(role, unit)}")
             print(f"已创建账号「{name}」，角色 {_role_text(role, unit)} → {path}")
             return 0
         if args.action == "remove":
-            name = normalize_name(args.name)
-            unit = next((u["unit"] for u in list_users(path) if u["name"] == name), None)
-            remove_user(name, path)
+            name = store.normalize_name(args.name)
+            unit = next((u["unit"] for u in store.list_users(path) if u["name"] == name), None)
+            store.remove_user(name, path)
             _audit("user_remove", name, unit, "删除账号")
             print(f"已删除账号「{name}」")
             return 0
         if args.action == "role":
-            name, unit = normalize_name(args.name), check_unit(args.role, args.unit)
-            set_role(name, args.role, path, unit)
+            name, unit = store.normalize_name(args.name), store.check_unit(args.role, args.unit)
+            store.set_role(name, args.role, path, unit)
             _audit("user_role", name, unit, f"角色改为 {_role_text(args.role, unit)}")
             print(f"已把「{name}」的角色改为 {_role_text(args.role, unit)}")
             return 0
         if args.action == "passwd":
-            name = normalize_name(args.name)
-            entry = next((u for u in list_users(path) if u["name"] == name), None)
+            name = store.normalize_name(args.name)
+            entry = next((u for u in store.list_users(path) if u["name"] == name), None)
             if entry is None:
-                raise UserError(f"没有用户「{name}」")
-            set_password(name, _read_password(args.password_stdin), path)
+                raise store.UserError(f"没有用户「{name}」")
+            store.set_password(name, _read_password(args.password_stdin), path)
             _audit("user_password", name, entry["unit"], "重设密码")
             print(f"已重设「{name}」的密码（该账号已登录的会话需重新登录）")
             return 0
-    except UserError as exc:
+    except store.UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except (EOFError, KeyboardInterrupt):

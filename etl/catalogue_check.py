@@ -94,14 +94,15 @@ def _forms(raw, out: Collector, weeks) -> list[Form]:
     forms, headers_seen = [], {}
     for i, item, line in _versions(raw, "form", out, weeks):
         columns, ids, texts = [], {}, {}
-        entries = item.get("columns")
-        if not isinstance(entries, list) or not entries:
-            out.add(
-                line,
-                f"第{i + 1}版表样 columns",
-                "没有列",
-                'columns = [ { group = "基本情况", header = "单位名称", id = "unit", kind = "unit" }, … ]',
-            )
+        entries = out.entries(
+            item,
+            "columns",
+            line,
+            f"第{i + 1}版表样 columns",
+            "没有列",
+            'columns = [ { group = "基本情况", header = "单位名称", id = "unit", kind = "unit" }, … ]',
+        )
+        if not entries:
             continue
         for entry in entries:
             c = _column(entry, out, line, i)

@@ -31,6 +31,14 @@ class Collector:
             text += f"。正确写法例如：{example}"
         self.problems.append(text)
 
+    def entries(self, item: dict, name: str, line: int | None, key: str, what: str, example: str) -> list:
+        """item[name] as a non-empty list, or [] after noting `what` is wrong with it."""
+        entries = item.get(name)
+        if isinstance(entries, list) and entries:
+            return entries
+        self.add(line, key, what, example)
+        return []
+
     def table_line(self, table: str, nth: int = 0) -> int | None:
         """The line of `[table]` (or of the nth `[[table]]`), 1-based."""
         count = 0

@@ -73,11 +73,9 @@ def split_header(text: str) -> tuple[str, str | None]:
     return (text[: m.start()].strip(), m.group(1).strip() or None) if m else (text, None)
 
 
-@dataclass(frozen=True)
-class Form:
-    version: int
-    start: str  # first week in force
-    note: str
+class _ColumnIndex:
+    """A form's (or the catalogue's) columns by id, and the metrics among them."""
+
     columns: tuple[Column, ...]
 
     @cached_property
@@ -87,6 +85,14 @@ class Form:
     @cached_property
     def metrics(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.is_metric)
+
+
+@dataclass(frozen=True)
+class Form(_ColumnIndex):
+    version: int
+    start: str  # first week in force
+    note: str
+    columns: tuple[Column, ...]
 
     @cached_property
     def relations(self) -> tuple[tuple[str, str], ...]:
@@ -122,7 +128,7 @@ class Method:
 
 
 @dataclass(frozen=True)
-class Catalogue:
+class Catalogue(_ColumnIndex):
     path: Path
     forms: tuple[Form, ...]
     methods: tuple[Method, ...]
@@ -141,26 +147,7 @@ class Catalogue:
     def columns(self) -> tuple[Column, ...]:
         """Every column id of every version once, in the order of the versions (the latest
         definition of each): the warehouse's columns."""
-        out: dict[str, Column] = {}
-        for form in self.forms:
-            for c in form.columns:
-                out[c.id] = c
-        order: dict[str, None] = {}
-        for form in self.forms:  # the first form's order, then each later form's new ids
-            ids = [c.id for c in form.columns]
-            for i, cid in enumerate(ids):
-                if cid not in order:
-                    before = next((p for p in reversed(ids[:i]) if p in order), None)
-                    order = _insert_after(order, before, cid)
-        return tuple(out[i] for i in order)
-
-    @cached_property
-    def by_id(self) -> dict[str, Column]:
-        return {c.id: c for c in self.columns}
-
-    @cached_property
-    def metrics(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if c.is_metric)
+        return _every_id_once([form.columns for form in self.forms])
 
     @cached_property
     def headers(self) -> dict[tuple[str, str], str]:
@@ -186,22 +173,25 @@ class Catalogue:
     @cached_property
     def indicators(self) -> tuple[Indicator, ...]:
         """Every indicator id of every method once (the latest definition), in method order."""
-        out: dict[str, Indicator] = {}
-        for method in self.methods:
-            for ind in method.indicators:
-                out[ind.id] = ind
-        order: dict[str, None] = {}
-        for method in self.methods:
-            ids = [i.id for i in method.indicators]
-            for k, iid in enumerate(ids):
-                if iid not in order:
-                    before = next((p for p in reversed(ids[:k]) if p in order), None)
-                    order = _insert_after(order, before, iid)
-        return tuple(out[i] for i in order)
+        return _every_id_once([method.indicators for method in self.methods])
 
     def versions_in(self, weeks: list[str]) -> list[tuple[str, Form, Method]]:
         """(week, form, method) for each of the weeks."""
         return [(w, self.form_for(w), self.method_for(w)) for w in weeks]
+
+
+def _every_id_once(versions: list[tuple]) -> tuple:
+    """Every item (by .id) of every version once, as its latest version defines it: in the first
+    version's order, each later version's new ids placed after the id before them."""
+    latest = {x.id: x for items in versions for x in items}
+    order: dict[str, None] = {}
+    for items in versions:
+        ids = [x.id for x in items]
+        for i, xid in enumerate(ids):
+            if xid not in order:
+                before = next((p for p in reversed(ids[:i]) if p in order), None)
+                order = _insert_after(order, before, xid)
+    return tuple(latest[i] for i in order)
 
 
 def _insert_after(order: dict, before, new) -> dict:

@@ -33,15 +33,14 @@ def _methods(raw, out: Collector, forms: list[Form], weeks, _versions) -> list[M
             and (j + 1 == len(forms) or forms[j + 1].start > start)
         ] or list(all_forms.values())  # fmt: skip
         indicators, seen = [], set()
-        entries = item.get("indicators")
-        if not isinstance(entries, list) or not entries:
-            out.add(
-                line,
-                f"{key} indicators",
-                "没有指标",
-                '{ id = "new_indicator", dimension = "study", label = "专题党课", target = "列代码", achieved = "另一列的代码" }',
-            )
-            entries = []
+        entries = out.entries(
+            item,
+            "indicators",
+            line,
+            f"{key} indicators",
+            "没有指标",
+            '{ id = "new_indicator", dimension = "study", label = "专题党课", target = "列代码", achieved = "另一列的代码" }',
+        )
         for entry in entries:
             ind = _indicator(entry, out, line, key, in_force)
             if ind is None:

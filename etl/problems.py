@@ -37,16 +37,16 @@ class Problem:
     def is_error(self) -> bool:
         return self.code.startswith("E_")
 
-    def where(self) -> str:
-        parts = []
-        if self.sheet:
-            parts.append(f"工作表「{self.sheet}」")
+    def where(self, english: bool = False) -> str:
+        """Sheet, then the cell (else the row), then the unit of the row, in Chinese or English."""
+        sheet, cell, row, unit = _PLACE_WORDS[english]
+        parts = [sheet.format(self.sheet)] if self.sheet else []
         if self.cell:
-            parts.append(f"单元格 {self.cell}")
+            parts.append(cell.format(self.cell))
         elif self.row:
-            parts.append(f"第 {self.row} 行")
+            parts.append(row.format(self.row))
         if self.unit:
-            parts.append(f"（{self.unit}）")
+            parts.append(unit.format(self.unit))
         return " ".join(parts)
 
     def text(self) -> str:
@@ -56,6 +56,13 @@ class Problem:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# how a place in a file is written: sheet, cell, row, unit
+_PLACE_WORDS = {
+    False: ("工作表「{}」", "单元格 {}", "第 {} 行", "（{}）"),
+    True: ("sheet '{}'", "cell {}", "row {}", "({})"),
+}
 
 
 @dataclass

@@ -398,14 +398,7 @@ def place(p: Problem) -> str:
 
 
 def where(p: Problem) -> str:
-    parts = [f"sheet '{p.sheet}'"] if p.sheet else []
-    if p.cell:
-        parts.append(f"cell {p.cell}")
-    elif p.row:
-        parts.append(f"row {p.row}")
-    if p.unit:
-        parts.append(f"({p.unit})")
-    return " ".join(parts)
+    return p.where(english=True)
 
 
 def text(p: Problem) -> str:

@@ -68,6 +68,7 @@ if users.can(user, "admin"):
     st.subheader(t("账号管理"))
     accounts = pd.DataFrame(users.list_users(), columns=["name", "role", "unit", "created_at", "updated_at"])
     accounts["role"] = accounts["role"].map(lambda r: f"{r}（{role_name(r)}）")
+    accounts["unit"] = accounts["unit"].fillna("—")
     accounts.columns = [t("用户名"), t("角色"), t("报送单位"), t("创建时间"), t("修改时间")]
     st.dataframe(accounts, hide_index=True, width="stretch")
     c1, c2 = st.columns(2)

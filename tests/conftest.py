@@ -40,7 +40,9 @@ def db_path(tmp_path, monkeypatch):
     return path
 
 
-def run_etl(*args, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run_etl(
+    *args, env: dict | None = None, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """`python -m etl ARGS` in a child process, as a person types it; env is added to os.environ."""
     return subprocess.run(
         [sys.executable, "-m", "etl", *map(str, args)],
@@ -49,7 +51,7 @@ def run_etl(*args, env: dict | None = None, stdin: str | None = None) -> subproc
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from app import users
@@ -56,6 +57,15 @@ def sample(name: str) -> Path:
         if (root / folder / name).exists():
             return root / folder / name
     raise FileNotFoundError(name)
+
+
+def rows(db, sql, params=()):
+    """The rows of a query on the warehouse, read-only."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
 
 
 def upload(path: Path) -> tuple[str, bytes, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import duckdb
 import pytest
 
 from app import office, users
@@ -14,7 +13,7 @@ from app.users import PermissionDenied, UserError
 
 from .conftest import run_etl
 from .dispatch_builder import grid, write_csv, write_xlsx
-from .office_fixtures import CLERK, PASSWORD, sign_in, users_file  # noqa: F401
+from .office_fixtures import CLERK, PASSWORD, rows, sign_in, users_file  # noqa: F401
 
 COUNTY_USER = "青河县报送员"
 
@@ -29,14 +28,6 @@ def dispatch(tmp_path, unit, week="2023-W45", csv=False):
     path = tmp_path / f"{unit}_{week}.{'csv' if csv else 'xlsx'}"
     (write_csv if csv else write_xlsx)(path, grid(unit=unit, week=week))
     return (path.name, path.read_bytes())
-
-
-def rows(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def test_cli_creates_and_lists_a_county_account(tmp_path):

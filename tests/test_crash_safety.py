@@ -4,8 +4,6 @@ tables agree, and the next load completes to the same result as a load that was 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -14,10 +12,10 @@ import pytest
 from etl.demo import plan_demo, write_demo_files
 from etl.load import iter_files
 
+from .conftest import run_etl
 from .dispatch_builder import grid, write_xlsx
 from .pausing import PausedLoad
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
@@ -137,13 +135,7 @@ def kill_moments(folder: Path) -> list[tuple[str, str]]:
 
 def test_sigkill_at_several_moments_loses_nothing(tmp_path, folder):
     reference_db = tmp_path / "reference.duckdb"
-    done = subprocess.run(
-        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(reference_db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_etl("load", folder, "--db", reference_db, timeout=300)
     assert done.returncode == 1, done.stderr  # 1: the bad files were rejected
     reference = check_consistent(reference_db)
     total = len(reference["versions"])
@@ -169,13 +161,7 @@ def test_sigkill_at_several_moments_loses_nothing(tmp_path, folder):
         held.append(n)
 
     # the next load completes, and the result is the same as an uninterrupted load
-    done = subprocess.run(
-        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_etl("load", folder, "--db", db, timeout=300)
     assert done.returncode == 1, done.stderr
     final = check_consistent(db)
     assert final["versions"] == reference["versions"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-import duckdb
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -25,6 +24,7 @@ from .office_fixtures import (  # noqa: F401 (fixtures)
     downloads,
     load_week,  # noqa: F401
     page,
+    rows,
     sample,
     sign_in,
     upload,
@@ -39,14 +39,6 @@ BAD_MISSING_COLUMN = "西山区_2023-W38_缺列.xlsx"
 
 def files(*names):
     return [(n, sample(n).read_bytes()) for n in names]
-
-
-def rows(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 # ---------------------------------------------------------------- the module functions

@@ -53,16 +53,24 @@ def test_duckdb_never_downloads_extensions(db_path):
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
 
 
-def test_an_older_warehouse_upgrades_in_place(tmp_path, db_path, monkeypatch):
-    load_paths([write_xlsx(tmp_path / "a.xlsx", grid())], db_path)
+def _with_migration(tmp_path, monkeypatch, name: str, sql: str) -> None:
+    """The project's migrations plus one more, as if a later version had shipped it."""
     migrations = tmp_path / "migrations"
     migrations.mkdir()
     for f in warehouse.MIGRATIONS_DIR.glob("*.sql"):
         (migrations / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    (migrations / "999_add_contact.sql").write_text(
-        "ALTER TABLE submission_versions ADD COLUMN contact VARCHAR;", encoding="utf-8"
-    )
+    (migrations / name).write_text(sql, encoding="utf-8")
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", migrations)
+
+
+def test_an_older_warehouse_upgrades_in_place(tmp_path, db_path, monkeypatch):
+    load_paths([write_xlsx(tmp_path / "a.xlsx", grid())], db_path)
+    _with_migration(
+        tmp_path,
+        monkeypatch,
+        "999_add_contact.sql",
+        "ALTER TABLE submission_versions ADD COLUMN contact VARCHAR;",
+    )
     con = warehouse.open_warehouse(db_path)
     assert warehouse.schema_version(con) == 999
     assert con.execute("SELECT count(*), max(version) FROM submissions").fetchone() == (1, 1)
@@ -104,14 +112,9 @@ def test_a_failed_migration_leaves_the_schema_as_it_was(tmp_path, db_path, monke
     con = warehouse.open_warehouse(db_path)
     before = warehouse.schema_version(con)
     con.close()
-    migrations = tmp_path / "migrations"
-    migrations.mkdir()
-    for f in warehouse.MIGRATIONS_DIR.glob("*.sql"):
-        (migrations / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    (migrations / "998_broken.sql").write_text(
-        "ALTER TABLE unit_rows ADD COLUMN x INT; SELECT nonsense;", encoding="utf-8"
+    _with_migration(
+        tmp_path, monkeypatch, "998_broken.sql", "ALTER TABLE unit_rows ADD COLUMN x INT; SELECT nonsense;"
     )
-    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", migrations)
     with pytest.raises(duckdb.Error):
         warehouse.open_warehouse(db_path)
     con = duckdb.connect(str(db_path))
