@@ -252,9 +252,14 @@ def late_submissions(con, week: str, now: dt.datetime | None = None) -> pd.DataF
     (submitted_at set) or not yet submitted with the deadline passed at `now` (submitted_at NaT)."""
     from etl.status import BOARD_SQL
 
-    board = con.execute(BOARD_SQL, {"now": now or dt.datetime.now()}).df()
-    late = board[(board["week"] == week) & board["late"]]
-    return late[["county", "status", "submitted_at", "deadline"]].reset_index(drop=True)
+    # the board's one definition, for one week: DuckDB pushes the week down (the whole board is
+    # every unit × every week, which grows with the counties and the weeks)
+    sql = (
+        f"SELECT county, status, submitted_at, deadline FROM ({BOARD_SQL}) "
+        "WHERE week = $week AND late ORDER BY sort_order"
+    )
+    late = con.execute(sql, {"now": now or dt.datetime.now(), "week": week}).df()
+    return late.reset_index(drop=True)
 
 
 def overview_data(con, week: str, config: Config | None = None, now: dt.datetime | None = None) -> dict:
@@ -268,8 +273,8 @@ def overview_data(con, week: str, config: Config | None = None, now: dt.datetime
     city_now = city[(city.week == week) & (city.dimension == "composite")]["shown"]
     city_prev = city[(city.week == prev) & (city.dimension == "composite")]["shown"]
     trend = scoring.trend(con, weeks=[w for w in weeks if w <= week])
-    matrix = scoring.level_matrix(con, week)
-    levels = scoring.level_scores(con, week=week)
+    levels = scoring.level_scores(con, week=week, dimensions=["composite"])
+    matrix = scoring.level_matrix(con, week, levels=levels)
     flagged = ranking[ranking.cold_bottom].sort_values("gradient", ascending=False)
 
     def red_lights(df):
@@ -309,8 +314,8 @@ def dimension_data(con, week: str, dimension: str, config: Config | None = None)
     config = config or default_config()
     weeks = [w for w in scoring.weeks_with_data(con) if w <= week]
     ranking = scoring.ranking(con, week, by=dimension)
-    levels = scoring.level_scores(con, week=week)
-    levels = levels[(levels.dimension == dimension) & (levels.county != config.city_direct)]
+    levels = scoring.level_scores(con, week=week, dimensions=[dimension])
+    levels = levels[levels.county != config.city_direct]
     city = city_scores(con)
     return {
         "week": week,
@@ -328,10 +333,9 @@ def dimension_data(con, week: str, dimension: str, config: Config | None = None)
 def temperature_data(con, week: str, dimension: str = "composite", config: Config | None = None) -> dict:
     config = config or default_config()
     ranking = scoring.ranking(con, week)
-    levels = scoring.level_scores(con, week=week)
-    levels = levels[levels.dimension == dimension].reset_index(drop=True)
-    composite_levels = scoring.level_scores(con, week=week)
-    composite_levels = composite_levels[composite_levels.dimension == "composite"].reset_index(drop=True)
+    every = scoring.level_scores(con, week=week, dimensions=sorted({dimension, "composite"}))
+    levels = every[every.dimension == dimension].reset_index(drop=True)
+    composite_levels = every[every.dimension == "composite"].reset_index(drop=True)
     flagged = ranking[ranking.cold_bottom].sort_values("gradient", ascending=False)
     return {
         "week": week,

@@ -95,8 +95,40 @@ def measure_writes(db: Path, factor: int, attach: bool = True) -> dict:
     finally:
         con.close()
     out["warehouse_bytes"] = db.stat().st_size
+    out["archive_bytes"] = archive_bytes(snapshot.latest(db))
     out["load_average_after"] = _uptime()
     return out
+
+
+def archive_bytes(path: Path) -> int:
+    """The bytes of original files (file_archive) a snapshot carries."""
+    import duckdb
+
+    from etl.warehouse import DUCKDB_SETTINGS
+
+    con = duckdb.connect(str(path), read_only=True, config=dict(DUCKDB_SETTINGS))
+    try:
+        return con.execute("SELECT coalesce(sum(size), 0) FROM file_archive").fetchone()[0]
+    finally:
+        con.close()
+
+
+def measure_reader(db: Path, runs: int) -> dict:
+    """etl.warehouse_reader.reader() opened and closed as a page does: the first open of the newest
+    snapshot (the database opened and kept, the stored scores checked) and the next ones."""
+    from etl.warehouse_reader import close_kept, reader
+
+    from .queries import percentile
+
+    close_kept()
+    times = []
+    for _ in range(runs + 1):
+        t = time.perf_counter()
+        with reader(db):
+            pass
+        times.append(time.perf_counter() - t)
+    close_kept()
+    return {"first_ms": 1e3 * times[0], "next_p50_ms": 1e3 * percentile(times[1:], 0.5)}
 
 
 def record_pages(db: Path, env: dict, work: Path) -> dict:
@@ -169,6 +201,7 @@ def run_factor(factor: int, base: Path, args, statements: list[dict] | None) -> 
         if statements:
             log(f"scale ×{factor}: queries")
             res["queries"] = measure_queries(db, statements, args.runs)
+            res["reader"] = measure_reader(db, args.runs)
         if not args.no_browser and factor <= args.browser_max:
             log(f"scale ×{factor}: Chromium")
             res["browser"] = measure_browser(db, env, args.rounds)
@@ -208,6 +241,10 @@ def table(res: dict) -> str:
             f"{r['writes']['snapshot_bytes'] / 2**20:,.0f} / {r['writes']['snapshot_attach_bytes'] / 2**20:,.0f} MB"
         ),
     )
+    add(
+        "of which original files (file_archive)",
+        lambda r: f"{r['writes']['archive_bytes'] / 2**20:,.0f} MB",
+    )
     add("full refresh of the stored scores", lambda r: f"{r['writes']['full_refresh_s']:.1f} s")
     add("city week: write 10 files", lambda r: f"{r['writes']['city_week_write_s']:.2f} s")
     add("city week: refresh after it", lambda r: f"{r['writes']['refresh_s']:.2f} s")
@@ -226,6 +263,10 @@ def table(res: dict) -> str:
             ),
         )
     add("read-only connect to the snapshot p50", lambda r: f"{_ms(r['queries']['connect']['p50_ms'])} ms")
+    add(
+        "reader(): first open (checks) / next p50",
+        lambda r: f"{_ms(r['reader']['first_ms'])} / {_ms(r['reader']['next_p50_ms'])} ms",
+    )
     add("Chromium: cold start → rendered overview", lambda r: f"{r['browser']['first_render_seconds']:.2f} s")
     add(
         "Chromium: page switch p50 / p95",

@@ -162,9 +162,12 @@ _FLAG_COLUMNS = [
 ]
 
 
-def _flags(con, *, week=None, county=None, city=False, levels: bool) -> pd.DataFrame:
+def _flags(con, *, week=None, county=None, city=False, levels: bool, dimensions=None) -> pd.DataFrame:
     # fixed fragments only; the values are bound
     where, params = ["is_city = ?", "level IS NOT NULL" if levels else "level IS NULL"], [city]
+    if dimensions is not None:  # a page that shows one dimension reads a fifth of the rows
+        where.append("list_contains(?, dimension)")
+        params.append([_check_by(d) for d in dimensions])
     if week is not None:
         where.append("week = ?")
         params.append(week)
@@ -199,9 +202,12 @@ def county_scores(con, week: str | None = None, county: str | None = None) -> pd
     return _flags(con, week=week, county=county, levels=False).drop(columns="level")
 
 
-def level_scores(con, week: str | None = None, county: str | None = None) -> pd.DataFrame:
-    """Long table of level dimension scores and level composites, with light and band."""
-    return _flags(con, week=week, county=county, levels=True)
+def level_scores(
+    con, week: str | None = None, county: str | None = None, dimensions: list[str] | None = None
+) -> pd.DataFrame:
+    """Long table of level dimension scores and level composites, with light and band; `dimensions`
+    (composite and/or dimension names) keeps only those."""
+    return _flags(con, week=week, county=county, levels=True, dimensions=dimensions)
 
 
 def city_profile(con, week: str) -> pd.DataFrame:
@@ -217,11 +223,14 @@ def city_profile(con, week: str) -> pd.DataFrame:
     return _wide_by_level(rows)
 
 
-def level_matrix(con, week: str, dimension: str = "composite") -> pd.DataFrame:
+def level_matrix(
+    con, week: str, dimension: str = "composite", levels: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """County × level scores (as shown) of one dimension for the 上热中温下冷 heat map: index the
-    configured counties then 市直单位, columns the levels top to bottom, plus 温差 and the flag."""
+    configured counties then 市直单位, columns the levels top to bottom, plus 温差 and the flag.
+    `levels`: level_scores(con, week=week) (or of this dimension) when the caller has read it."""
     _check_by(dimension)
-    df = level_scores(con, week=week)
+    df = level_scores(con, week=week, dimensions=[dimension]) if levels is None else levels
     df = df[df["dimension"] == dimension]
     wide = df.pivot(index="county", columns="level", values="shown") if len(df) else pd.DataFrame()
     units = [r[0] for r in con.execute("SELECT county FROM cfg_units ORDER BY sort_order").fetchall()]

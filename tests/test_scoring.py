@@ -277,6 +277,16 @@ def test_detail_functions(hand):
     assert scoring.expected_progress("2023-W37") == pytest.approx(100 * 14 / 150)
 
 
+def test_level_scores_of_some_dimensions_are_those_rows_of_all(hand):
+    every = scoring.level_scores(hand, week="2023-W37")
+    for dims in (["composite"], ["study", "composite"]):
+        some = scoring.level_scores(hand, week="2023-W37", dimensions=dims)
+        expected = every[every.dimension.isin(dims)].reset_index(drop=True)
+        assert len(some) and some.equals(expected)
+    with pytest.raises(ValueError):
+        scoring.level_scores(hand, week="2023-W37", dimensions=["study' OR 1=1 --"])
+
+
 def test_user_text_is_bound_not_pasted(hand):
     evil = "2023-W37' OR '1'='1"
     with pytest.raises(WeekError):
