@@ -94,7 +94,15 @@ def temperature_heatmap(
             "level:N",
             sort=present,
             title=None,
-            axis=alt.Axis(orient="top", labelAngle=0, labelExpr=two_lines, labelLimit=84, labelPadding=4),
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelExpr=two_lines,
+                labelLimit=84,
+                labelPadding=18,  # room for the second line above the cells (lines stack downwards)
+                labelFontSize=10,
+                labelOverlap=False,
+            ),
         )
         enc_y = alt.Y(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=90, labelOverlap=False))
     base = alt.Chart(df)
@@ -136,7 +144,7 @@ def temperature_heatmap(
                 + hole.mark_text(fontSize=12, color="#757575").encode(x=enc_x, y=enc_y, text="text:N")
             )
     if phone:
-        return styled(chart.properties(height=32 * len(order), width=alt.Step(84)), fit_width=False)
+        return styled(chart.properties(height=32 * len(order), width=alt.Step(92)), fit_width=False)
     return styled(chart.properties(height=cell_height * len(present), width=alt.Step(step)), fit_width=False)
 
 
