@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 # a title in the CJK font: the first chart loads the font and builds the runtime; do that early
@@ -37,10 +38,13 @@ def main(argv: list[str]) -> int:
             os.rename(out / f"{name}.json", mine)
         except FileNotFoundError:  # the caller took it
             continue
-        spec = json.loads(mine.read_text(encoding="utf-8"))
-        part = out / f"{name}.part"
-        part.write_bytes(vl_convert.vegalite_to_png(spec, scale=float(scale)))
-        part.rename(out / f"{name}.png")  # whole files only: the caller takes what is there
+        try:
+            spec = json.loads(mine.read_text(encoding="utf-8"))
+            part = out / f"{name}.part"
+            part.write_bytes(vl_convert.vegalite_to_png(spec, scale=float(scale)))
+            part.rename(out / f"{name}.png")  # whole files only: the caller takes what is there
+        except Exception:  # noqa: BLE001 — one chart failing leaves it to the caller, not the rest
+            traceback.print_exc()
     return 0
 
 
