@@ -301,24 +301,10 @@ def verdicts(res: dict) -> list[tuple[str, str, bool]]:
                     worst <= limit,
                 )
             )
-        if f in TARGETS["refresh_s"] and "writes" in r:
-            limit = TARGETS["refresh_s"][f]
-            out.append(
-                (
-                    f"×{f}: refresh after a city week ≤ {limit:.0f} s",
-                    f"{r['writes']['refresh_s']:.2f} s",
-                    r["writes"]["refresh_s"] <= limit,
-                )
-            )
-        if f in TARGETS["publish_s"] and "writes" in r:
-            limit = TARGETS["publish_s"][f]
-            out.append(
-                (
-                    f"×{f}: snapshot publish ≤ {limit:.0f} s",
-                    f"{r['writes']['publish_s']:.2f} s",
-                    r["writes"]["publish_s"] <= limit,
-                )
-            )
+        for key, what in (("refresh_s", "refresh after a city week"), ("publish_s", "snapshot publish")):
+            if f in TARGETS[key] and "writes" in r:
+                limit, seconds = TARGETS[key][f], r["writes"][key]
+                out.append((f"×{f}: {what} ≤ {limit:.0f} s", f"{seconds:.2f} s", seconds <= limit))
     return out
 
 
