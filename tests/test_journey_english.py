@@ -130,13 +130,22 @@ def _tabs(page) -> list[str]:
     return seen
 
 
-def test_every_page_in_english(tmp_path, demo_db, data_values):  # noqa: F811
+@pytest.fixture(scope="module")
+def viewed(tmp_path_factory, demo_db):  # noqa: F811
+    """One server and browser for the scans that only look (each in a new browser context, so a new
+    Streamlit session); the administrator's week writes, so it has its own."""
+    with app(tmp_path_factory.mktemp("english"), demo_db) as (url, _env), browser() as b:
+        yield url, b
+
+
+def test_every_page_in_english(viewed, data_values):
+    url, b = viewed
     scan = Scan(data_values)
-    with app(tmp_path, demo_db) as (url, _env), browser() as b:
-        page = new_page(b, 1366, 900)
-        for path, heading, name in PAGES:
-            open_page(page, f"{url}/{path}?en=true", heading)
-            scan.look(page, name, _tabs(page) if name == "submissions" else [])
+    page = new_page(b, 1366, 900)
+    for path, heading, name in PAGES:
+        open_page(page, f"{url}/{path}?en=true", heading)
+        scan.look(page, name, _tabs(page) if name == "submissions" else [])
+    page.context.close()
     scan.check()
 
 
@@ -193,15 +202,16 @@ def test_an_administrators_week_in_english(tmp_path, demo_db, data_values):  # n
     scan.check()
 
 
-def test_every_page_in_english_on_a_phone(tmp_path, demo_db, data_values):  # noqa: F811
+def test_every_page_in_english_on_a_phone(viewed, data_values):
+    url, b = viewed
     scan = Scan(data_values)
     wide = {}
-    with app(tmp_path, demo_db) as (url, _env), browser() as b:
-        page = new_page(b, 390, 844)
-        for path, heading, name in PAGES:
-            open_page(page, f"{url}/{path}?en=true", heading)
-            scan.look(page, f"phone_{name}")
-            if sideways(page) != {"doc": 0, "main": 0}:
-                wide[name] = sideways(page)
+    page = new_page(b, 390, 844)
+    for path, heading, name in PAGES:
+        open_page(page, f"{url}/{path}?en=true", heading)
+        scan.look(page, f"phone_{name}")
+        if sideways(page) != {"doc": 0, "main": 0}:
+            wide[name] = sideways(page)
+    page.context.close()
     assert not wide, wide  # no sideways scrolling of the page
     scan.check()

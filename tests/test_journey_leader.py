@@ -28,9 +28,11 @@ def expected(demo_db):  # noqa: F811
     return overview, study
 
 
-@pytest.fixture()
-def served(tmp_path, demo_db):  # noqa: F811
-    with app(tmp_path, demo_db) as (url, _env), browser() as b:
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, demo_db):  # noqa: F811
+    """One server and one browser for the module: every test only looks (a new browser context
+    each, so a new Streamlit session), none signs in or writes."""
+    with app(tmp_path_factory.mktemp("leader"), demo_db) as (url, _env), browser() as b:
         yield url, b
 
 
@@ -80,6 +82,7 @@ def test_the_meeting_on_screen_and_on_paper(served, expected, size):
     text = pdf_text(print_pdf(page, f"journey_leader_study_{tag}"))
     rates = re.findall(r"\d+\.\d%\s*$", text.split("指标明细")[-1], re.M)
     assert len(rates) == int(study["indicators"]["percent"].notna().sum())
+    page.context.close()
 
 
 def test_the_meeting_on_a_phone(served):
@@ -106,3 +109,4 @@ def test_the_meeting_on_a_phone(served):
     )
     expect(phone_map).to_be_visible()
     assert phone_map.bounding_box()["width"] <= 390
+    page.context.close()
