@@ -4,10 +4,13 @@ overview and temperature pages printed to A4 landscape PDFs."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_browser, streamlit_server
 from .dashboard_fixtures import HOSTILE_UNIT  # noqa: F401
@@ -116,6 +119,11 @@ def test_ranking_row_opens_profile(browser, demo_app):
         page.close()
 
 
+TOO_WIDE = """() => [...document.querySelectorAll(
+    '[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg, [data-testid=stTable]')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 2).length"""
+
+
 @pytest.mark.parametrize("path", ["", "temperature"])
 def test_prints_on_a4_landscape(browser, demo_app, path, tmp_path):
     page, _ = _open(browser, f"{demo_app}/{path}")
@@ -125,12 +133,11 @@ def test_prints_on_a4_landscape(browser, demo_app, path, tmp_path):
         page.emulate_media(media="print")
         # nothing wider than the paper (A4 landscape minus margins ≈ 1060 px at 96 dpi)
         page.set_viewport_size({"width": 1060, "height": 750})
-        time.sleep(1)
-        assert page.locator('[data-testid="stSidebar"]').is_hidden()
-        too_wide = page.evaluate("""() => [...document.querySelectorAll(
-            '[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg, [data-testid=stTable]')]
-            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 2).length""")
-        assert too_wide == 0
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+        # Vega redraws the charts after the resize: wait for the layout to fit, then count what does not
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(f"() => ({TOO_WIDE})() === 0", timeout=20_000)
+        assert page.evaluate(TOO_WIDE) == 0
         SHOTS.mkdir(parents=True, exist_ok=True)
         pdf = SHOTS / f"print-{path or 'overview'}.pdf"
         page.pdf(path=str(pdf), landscape=True, format="A4", print_background=True)
