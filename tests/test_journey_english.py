@@ -133,7 +133,7 @@ def _tabs(page) -> list[str]:
 @pytest.fixture(scope="module")
 def viewed(tmp_path_factory, demo_db):  # noqa: F811
     """One server and browser for the scans that only look (each in a new browser context, so a new
-    Streamlit session); the administrator's week writes, so it has its own."""
+    Streamlit session); the administrator's week writes, so it has a server of its own."""
     with app(tmp_path_factory.mktemp("english"), demo_db) as (url, _env), browser() as b:
         yield url, b
 
@@ -157,14 +157,15 @@ def _bad_file(tmp_path):
     return write_xlsx(tmp_path / BAD, grid(unit="西山区", week="2023-W38", rows=rows))
 
 
-def test_an_administrators_week_in_english(tmp_path, demo_db, data_values):  # noqa: F811
+def test_an_administrators_week_in_english(tmp_path, demo_db, viewed, data_values):  # noqa: F811
     """Sign in, upload good and bad files, read the report, the history, the rejection reasons, the
     audit trail and the account screens: all in English."""
     db_dir = tmp_path / "wh"
     shutil.copytree(demo_db.parent, db_dir, ignore=shutil.ignore_patterns("files"))
     db = db_dir / demo_db.name
     scan = Scan(data_values)
-    with app(tmp_path, db) as (url, env), browser() as b:
+    b = viewed[1]  # the module's browser (one Playwright per thread); a server of its own
+    with app(tmp_path, db) as (url, env):
         add_user(env, ADMIN, "admin")
         page = new_page(b, 1366, 900)
         main = page.locator(MAIN)
@@ -199,6 +200,7 @@ def test_an_administrators_week_in_english(tmp_path, demo_db, data_values):  # n
         expect(reasons.first).to_be_visible()
         settle(page)
         scan.look(page, "admin_history", _tabs(page))
+        page.context.close()
     scan.check()
 
 
