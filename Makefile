@@ -36,8 +36,11 @@ lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two test processes (pytest-xdist), each taking whole files: a file's module fixtures and servers
+# stay in one process. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: $(BIN)/.dev lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(BIN)/.dev
 	$(BIN)/python -m bench.run
