@@ -69,7 +69,7 @@ def _known(text: str) -> bool:
 def test_every_chinese_piece_of_a_message_has_a_template(module):
     path = ROOT / "etl" / f"{module}.py"
     missing = [f"{path.name}:{n}: {t}" for n, t in _pieces(path) if not _known(t)]
-    assert not missing, "add their English to etl/problems_english.py:\n" + "\n".join(missing)
+    assert not missing, "add their English to etl/problems_english_texts.py:\n" + "\n".join(missing)
 
 
 def test_every_documented_code_has_its_english():
