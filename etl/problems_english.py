@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .problems import FileReport, Problem
+from .problems import Problem
 from .problems_english_texts import CODES, FRAGMENTS, TEMPLATES, WORDS
 
 # a value is one name, without 「」 (so that 「a」「b」 is never one value), but for lists and messages
@@ -100,18 +100,3 @@ def text(p: Problem) -> str:
     w = where(p)
     tail = f" ({hint(p)})" if p.hint else ""
     return f"[{p.code}] {w + ': ' if w else ''}{message(p)}{tail}"
-
-
-def summary(r: FileReport) -> str:
-    """FileReport.summary() in English."""
-    who = f"{r.county or '?'} {r.week or '?'}"
-    if r.outcome == "loaded":
-        kind = "corrected version" if r.resubmission else "version"
-        extra = f", {len(r.warnings)} warning(s)" if r.warnings else ""
-        return f"Loaded  {r.file_name}: {who}, {r.rows} rows, {kind} v{r.version}{extra}"
-    if r.outcome == "unchanged":
-        return f"Unchanged  {r.file_name}: identical to a file already loaded ({who} v{r.version}), not loaded again"
-    if r.outcome == "skipped":
-        why = (r.errors or r.warnings)[0]
-        return f"Skipped  {r.file_name}: {message(why)} ({hint(why)})"
-    return f"Rejected  {r.file_name}: {len(r.errors)} error(s), nothing of the file was loaded"
