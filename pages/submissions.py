@@ -59,7 +59,7 @@ def render_reports(reports) -> None:
     en = ui.english()
     for i, report in enumerate(reports):
         with st.container(border=True):
-            text = office.report_status(report, en)
+            text = report.summary(en)
             if report.outcome == "loaded":
                 st.success(text, icon=":material/check_circle:")
             elif report.outcome == "unchanged":
