@@ -28,6 +28,7 @@ from etl.config import PROJECT_ROOT
 
 from . import bulletin as bulletin_mod
 from . import corpus as corpus_mod
+from . import reload_table
 from .proc import PYTHON, machine_info, run_measured, run_measured_together
 
 BENCH = corpus_mod.BENCH_DIR
@@ -276,13 +277,13 @@ def measure_browser(db: Path, env: dict, rounds: int = 3) -> dict:
         return {"error": f"{type(exc).__name__}: {exc}"[:2000]}
 
 
-def measure_reload(c, db_dir: Path, rounds: int = 3, loader_nice: int = 0) -> dict:
+def measure_reload(c, db_dir: Path, rounds: int = 3, **settings) -> dict:
     from . import browser, reload
 
     if browser.chromium_path() is None:
         return {"skipped": "no chromium"}
     try:
-        return reload.measure(c, db_dir, rounds=rounds, log=log, loader_nice=loader_nice)
+        return reload.measure(c, db_dir, rounds=rounds, log=log, **settings)
     except Exception as exc:  # noqa: BLE001 — report, do not lose the other measurements
         return {"error": f"{type(exc).__name__}: {exc}"[:2000]}
 
@@ -530,43 +531,8 @@ def table_rows(res: dict) -> list[tuple[str, str, str, str]]:
                 )
             )
     rl = res.get("reload")
-    if rl and "with_viewers" in rl:
-        rows.append(
-            (
-                "province reload alone / with two dashboards browsing",
-                f"{rl['alone']['seconds']:.1f} s / {rl['with_viewers']['seconds']:.1f} s "
-                f"(CPU {rl['alone']['cpu_seconds']:.0f} / {rl['with_viewers']['cpu_seconds']:.0f} s)",
-                "",
-                "",
-            )
-        )
-        rows.append(
-            (
-                "reload with viewers ÷ reload alone",
-                f"{rl['load_ratio']:.2f}×",
-                f"≤ {TARGETS['reload_with_viewers']}×",
-                _verdict(rl["load_ratio"] <= TARGETS["reload_with_viewers"]),
-            )
-        )
-        worst = max(rl["page_p95_ratio_by_page"], key=rl["page_p95_ratio_by_page"].get, default=None)
-        rows.append(
-            (
-                "page switch p95 during the reload ÷ idle",
-                f"idle p95 {rl['idle']['p95_s']:.2f} s, during {rl['during']['p95_s']:.2f} s; worst page "
-                f"{worst} {rl['worst_page_p95_ratio']:.2f}× (switches per page: idle "
-                f"{rl['idle']['n'] // max(1, len(rl['idle']['by_page_p95_s']))}, during "
-                f"{rl['during']['n'] / max(1, len(rl['during']['by_page_p95_s'])):.1f}); all pages together {rl['during']['p95_s'] / rl['idle']['p95_s']:.2f}×; "
-                "second dashboard process served "
-                f"{rl['second_process_switches']} switches during the load, {rl['exceptions']} errors",
-                f"each ≤ {TARGETS['page_p95_during_reload']}×",
-                _verdict(
-                    rl["worst_page_p95_ratio"] <= TARGETS["page_p95_during_reload"] and not rl["exceptions"]
-                ),
-            )
-        )
-        rows += _cpu_rows(rl)
-    elif rl:
-        rows.append(("reload with viewers", rl.get("skipped") or rl.get("error", "")[:150], "", "FAIL"))
+    if rl:
+        rows += reload_table.rows(rl, TARGETS, _verdict)
     ex = res.get("exports")
     if ex:
         ip = ex.get("in_process", {})
@@ -588,31 +554,6 @@ def table_rows(res: dict) -> list[tuple[str, str, str, str]]:
                 )
     if res.get("bulletin"):
         rows += bulletin_mod.table_rows(res["bulletin"], _verdict)
-    return rows
-
-
-def _cpu_rows(rl: dict) -> list[tuple[str, str, str, str]]:
-    """Where the CPU went during the reload: per process group, from bench.cpu's samples."""
-    rows = []
-    nice = f" (loader under nice {rl['loader_nice']})" if rl.get("loader_nice") else ""
-    for key, what in (
-        ("cpu_alone", "CPU during the reload alone"),
-        ("cpu_during", "CPU during the reload with viewers"),
-        ("cpu_idle_switches", "CPU during the idle switches"),
-    ):
-        c = rl.get(key)
-        if not c:
-            continue
-        parts = ", ".join(f"{k} {v:.1f}" for k, v in c["by_group"].items())
-        n = rl["idle"]["n"] if key == "cpu_idle_switches" else rl["during"]["n"] if key == "cpu_during" else 0
-        per = ""
-        if n:
-            g = c["by_group"]
-            per = (
-                f"; per switch: dashboards {g.get('dashboards', 0) / n:.2f}, "
-                f"Chromium {g.get('chromium', 0) / n:.2f}"
-            )
-        rows.append((what + nice, f"CPU-s over {c['wall_s']:.1f} s wall: {parts}{per}", "", ""))
     return rows
 
 
@@ -677,8 +618,30 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--loader-nice",
         type=int,
-        default=0,
-        help="reload part: run the loader under `nice -n N` (a deployment choice; default 0)",
+        default=10,
+        help="reload part: run the loader under `nice -n N`, as docs/operations.md recommends for a "
+        "server shared with viewers (default 10; the earlier rounds' nice 0 is always measured too)",
+    )
+    p.add_argument(
+        "--think",
+        type=float,
+        default=None,
+        help="reload part: seconds a viewer reads a page before the next click, on average "
+        "(default 5; --quick: 1; 0 = back to back)",
+    )
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="reload part: pairs of (reload alone, reload with viewers); the best of each counts "
+        "(default 3; --quick: 1)",
+    )
+    p.add_argument(
+        "--page-samples",
+        type=int,
+        default=None,
+        help="reload part: switches of every page, idle and during the reloads, for its p95 "
+        "(default 20; --quick: 1)",
     )
     p.add_argument("--regenerate", action="store_true", help="make the corpus again")
     p.add_argument(
@@ -737,7 +700,15 @@ def main(argv: list[str] | None = None) -> int:
             res["browser"] = measure_browser(db, c.env, rounds)
         if "reload" in parts and not args.no_browser:
             log("bench: a province reload while two dashboards browse")
-            res["reload"] = measure_reload(c, db_dir, rounds, args.loader_nice)
+            res["reload"] = measure_reload(
+                c,
+                db_dir,
+                rounds,
+                loader_nice=args.loader_nice,
+                think=args.think if args.think is not None else (1.0 if args.quick else 5.0),
+                repeats=args.repeats or (1 if args.quick else 3),
+                page_samples=args.page_samples or (1 if args.quick else 20),
+            )
         if "exports" in parts:
             log("bench: exports")
             res["exports"] = measure_exports(db, c.env, work)
