@@ -91,7 +91,7 @@ def render_reports(reports) -> None:
 
 
 def problems_table(frame: pd.DataFrame):
-    """A static table: 问题 and 怎么改 wrap in full on screen and on paper (#18 item 6); errors in
+    """A static table: 问题 and 怎么改 wrap in full on screen and on paper; errors in
     red; the short columns (类型, 工作表, 单元格) on one line."""
     kind, sheet, cell = frame.columns[:3]
     styled = frame.style.map(
@@ -203,7 +203,7 @@ with tab_upload:
                     signin.sign_out()
                     st.error(str(exc))
                 else:
-                    st.rerun()  # the board above was read before the upload: draw it again (#18 item 2)
+                    st.rerun()  # the board above was read before the upload: draw it again
     reports = st.session_state.get(REPORTS_KEY)
     if reports:
         render_reports(reports)
@@ -264,7 +264,7 @@ with tab_template:
 
 # ---------------------------------------------------------------- 导入记录与恢复
 with tab_history:
-    # file names, operators and rejection reasons are the office's working papers (#18 item 8)
+    # file names, operators and rejection reasons are the office's working papers
     if not signin.needs_role_notice("submit", "查看导入记录", key="history"):
         pass
     elif board.empty:
