@@ -2,7 +2,7 @@
 week board, with lateness and reminders), upload files and see each file's report (what to fix, as
 an Excel list), the blank template, the load history and restoring an earlier version, and the
 audit trail. A county account sees and does all of it for its own unit only (app.office checks it
-again). The work is done in app.office, app.office_views and etl."""
+again). The work is done in app.office, app.submissions_sections and etl."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app import office, office_views, signin, ui
+from app import office, signin, submissions_sections, ui
 from app.labels import term
 from app.ui import t
 from app.users import PermissionDenied
@@ -141,7 +141,7 @@ with tab_board:
                     n=rejected_files,
                 )
             )
-        office_views.late_caption(board, week, config)
+        submissions_sections.late_caption(board, week, config)
         st.altair_chart(office.board_chart(board, ui.english()), width="stretch")
         st.caption(
             t(
@@ -157,7 +157,7 @@ with tab_board:
             table.columns.name = None
             st.dataframe(table, width="stretch")
         if signin.current_user() and office.can_chase(signin.current_user()):
-            office_views.reminders(board, week, config)
+            submissions_sections.reminders(board, week, config)
 
 # ---------------------------------------------------------------- 上传调度表
 with tab_upload:
@@ -391,4 +391,4 @@ with tab_audit:
             st.info(t("还没有操作记录。"))
         else:
             own = (own_unit, signin.current_user().name) if own_unit else None
-            office_views.audit_trail(db, config, own, sorted(board["week"].unique(), reverse=True))
+            submissions_sections.audit_trail(db, config, own, sorted(board["week"].unique(), reverse=True))
