@@ -56,6 +56,12 @@ def _spread(m: dict) -> str:
     return f" (best of {len(runs)}: {min(runs):.1f}–{max(runs):.1f} s)" if len(runs) > 1 else ""
 
 
+def _process(m: dict, seconds: float, note: str = "") -> str:
+    """A measured process: '12.3 s<note> (CPU 20 s), peak RSS 80 MB'."""
+    cpu = f" (CPU {m['cpu_seconds']:.0f} s)" if "cpu_seconds" in m else ""
+    return f"{seconds:.1f} s{note}{cpu}, peak RSS {m['max_rss_mb']:.0f} MB"
+
+
 def table_rows(res: dict) -> list[tuple[str, str, str, str]]:
     """(measure, value, target, verdict)."""
     rows = []
@@ -73,14 +79,7 @@ def table_rows(res: dict) -> list[tuple[str, str, str, str]]:
             )
         )
         br = ld["bare_read"]
-        rows.append(
-            _measured(
-                "bare calamine read (parse limit)",
-                f"{br['seconds']:.1f} s{_spread(br)}"
-                + (f" (CPU {br['cpu_seconds']:.0f} s)" if "cpu_seconds" in br else "")
-                + f", peak RSS {br['max_rss_mb']:.0f} MB",
-            )
-        )
+        rows.append(_measured("bare calamine read (parse limit)", _process(br, br["seconds"], _spread(br))))
         cpu_r = f" (CPU time {ld['cpu_ratio_vs_bare_read']:.2f}×)" if "cpu_ratio_vs_bare_read" in ld else ""
         ratio = ld["ratio_vs_bare_read"]
         rows.append(_judged("load ÷ bare read", f"{ratio:.2f}×{cpu_r}", "load_vs_read", ratio, "×"))
@@ -100,14 +99,7 @@ def table_rows(res: dict) -> list[tuple[str, str, str, str]]:
         pdr = ld["pandas"]
         pd_s = pdr.get("seconds_extrapolated", pdr["seconds"])
         note = f" (every {pdr['every']}th file, extrapolated)" if pdr.get("every", 1) > 1 else ""
-        rows.append(
-            _measured(
-                "pandas+openpyxl loop",
-                f"{pd_s:.1f} s{note}"
-                + (f" (CPU {pdr['cpu_seconds']:.0f} s)" if "cpu_seconds" in pdr else "")
-                + f", peak RSS {pdr['max_rss_mb']:.0f} MB",
-            )
-        )
+        rows.append(_measured("pandas+openpyxl loop", _process(pdr, pd_s, note)))
         cpu_p = f" (CPU time {ld['cpu_pandas_vs_load']:.1f}×)" if "cpu_pandas_vs_load" in ld else ""
         ratio = ld["pandas_vs_load"]
         rows.append(
