@@ -19,7 +19,7 @@ import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: p
 from app import charts, page_data, viewer
 from app.labels import labeler
 from app.page_css import PHONE_CSS, PRINT_CSS, UPLOADER_CSS
-from app.page_tables import arrow, band_style, dimension_color, light_style, print_table, styled
+from app.page_tables import arrow, band_style, data_table, dimension_color, light_style, print_table, styled
 from app.page_text import (
     english,
     form_name,
@@ -58,6 +58,7 @@ __all__ = [
     "PROFILE_URL",
     "arrow",
     "band_style",
+    "data_table",
     "dimension_color",
     "light_style",
     "print_table",
