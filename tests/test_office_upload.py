@@ -210,7 +210,7 @@ def test_page_for_a_viewer_says_why_and_offers_sign_in(db_path, users_file):
     assert any("上传调度表需要以报送员身份登录" in t for t in texts(at, "info"))
     assert "登录" in [b.label for b in at.button]  # the sign-in form's button
     assert not any(b.label.startswith("将 ") for b in at.button)  # no restore button
-    # #18 item 8: the load log (file names, operators, reasons) needs a clerk's sign-in
+    # the load log (file names, operators, reasons) needs a clerk's sign-in
     assert any("查看导入记录需要以报送员身份登录" in t for t in texts(at, "info"))
     assert not [d for d in at.dataframe if "操作人" in d.value.columns]
     # the board and the template are for everyone
@@ -263,7 +263,7 @@ def test_page_upload_good_and_bad_at_once(db_path, users_file, downloads):
     assert any(t.startswith("已导入  " + GOOD) for t in texts(at, "success"))
     assert any(t.startswith("已退回  " + BAD) for t in texts(at, "error"))
     assert any("本次上传 2 个文件：导入 1，未变化 0，退回 1" in t for t in texts(at, "markdown"))
-    # #18 item 2: the board drawn after the upload counts it (it was read before the upload)
+    # the board drawn after the upload counts it (it was read before the upload)
     week = GOOD.split("_")[1].split(".")[0]
     board = office.board_counts(submission_board(db_path), week)
     assert [m.value for m in at.metric] == [f"{n} 个" for n in board.values()]
