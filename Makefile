@@ -46,7 +46,7 @@ bench-scale: $(BIN)/.dev
 	$(BIN)/python -m bench.scale
 
 messages: $(BIN)/.runtime
-	$(BIN)/python -m app.catalogue
+	$(BIN)/python -m app.messages
 
 clean-demo:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/snapshots/warehouse.* data/demo

@@ -120,13 +120,10 @@ def area_page(dimension: str) -> None:
 
 
 def _indicator_grid(ind, dimension: str) -> None:
-    st.dataframe(
+    ui.data_table(
         ind[["label", "county", "achieved", "target", "percent"]],
-        hide_index=True,
-        width="stretch",
-        placeholder="—",
         height=min(36 * (len(ind) + 1), 600),
-        column_config={
+        columns={
             "label": st.column_config.TextColumn(t("指标")),
             "county": st.column_config.TextColumn(t("县（市、区）")),
             "achieved": st.column_config.NumberColumn(t("已完成"), format="%d"),

@@ -16,10 +16,10 @@ import pandas as pd
 import streamlit as st
 
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
-from app import charts, page_data
+from app import charts, page_data, viewer
 from app.labels import labeler
 from app.page_css import PHONE_CSS, PRINT_CSS, UPLOADER_CSS
-from app.page_tables import arrow, band_style, dimension_color, light_style, print_table, styled
+from app.page_tables import arrow, band_style, data_table, dimension_color, light_style, print_table, styled
 from app.page_text import (
     english,
     form_name,
@@ -60,6 +60,7 @@ __all__ = [
     "PROFILE_URL",
     "arrow",
     "band_style",
+    "data_table",
     "dimension_color",
     "light_style",
     "print_table",
@@ -178,13 +179,10 @@ def names(units: list[str], most: int = 30) -> str:
 
 def chart(builder: str, *args, empty: str | None = None, on_phone: dict | None = None, **kwargs) -> None:
     """Draw app.charts.<builder>(*args, **kwargs), or say what is missing instead of an empty frame.
-    on_phone: the builder's arguments for a 390-px screen; both are drawn and PHONE_CSS shows one
-    (one such chart per builder on a page)."""
-    if on_phone is not None:
-        key = builder
-        with st.container(key=f"wide_only_{key}"):
-            chart(builder, *args, empty=empty, **kwargs)
-        with st.container(key=f"narrow_only_{key}"):
+    on_phone: the builder's arguments for a 390-px screen, used instead when the viewer is on a
+    phone (app.viewer); the chart then sits in a container keyed phone_chart_<builder>."""
+    if on_phone is not None and viewer.on_phone():
+        with st.container(key=f"phone_chart_{builder}"):
             chart(builder, *args, empty=empty, **{**kwargs, **on_phone})
         return
     spec = _chart_spec(builder, english(), args, tuple(sorted(kwargs.items())))

@@ -27,6 +27,13 @@ def delta(now, before, digits=1):
     return round(now - before, digits) if digits else int(now - before)
 
 
+def listed(label: str, count: str, table: pd.DataFrame, columns: dict) -> None:
+    """A line of 预警提示, its count or 无, and the table of what it counts."""
+    st.markdown(f"**{label}**：" + (count if len(table) else t("无")))
+    if len(table):
+        ui.data_table(table, columns)
+
+
 # --- KPI tiles -------------------------------------------------------------------------------------
 # counted over every county, however many the ranking below lists
 counts, prev = data["counts"], data["prev_counts"]
@@ -192,25 +199,20 @@ with left:
         )
         st.markdown(f"**{t('未报送')}**：" + (ui.names(missing) if missing else t("本周全部报送")))
         rejected = data["rejected"]
-        st.markdown(
-            f"**{t('被退回的文件')}**：" + (t("{n} 份", n=len(rejected)) if len(rejected) else t("无"))
+        listed(
+            t("被退回的文件"),
+            t("{n} 份", n=len(rejected)),
+            rejected.assign(
+                # a rejected file beside a valid version is no missing report
+                resubmitted=rejected["resubmitted"].map({True: t("已有有效版本"), False: t("未重新报送")})
+            )[["county", "file_name", "reason_en" if en else "reason", "resubmitted"]],
+            {
+                "county": t("县（市、区）"),
+                "file_name": t("文件"),
+                "reason_en" if en else "reason": t("原因"),
+                "resubmitted": t("状态"),
+            },
         )
-        if len(rejected):
-            st.dataframe(
-                rejected.assign(
-                    # a rejected file beside a valid version is no missing report (#18 item 3)
-                    resubmitted=rejected["resubmitted"].map({True: t("已有有效版本"), False: t("未重新报送")})
-                )[["county", "file_name", "reason_en" if en else "reason", "resubmitted"]],
-                hide_index=True,
-                width="stretch",
-                placeholder="—",
-                column_config={
-                    "county": t("县（市、区）"),
-                    "file_name": t("文件"),
-                    "reason_en" if en else "reason": t("原因"),
-                    "resubmitted": t("状态"),
-                },
-            )
         if data["rejected_unknown_week"]:
             st.caption(
                 t("另有 {n} 份被退回的文件无法识别统计周，见“数据报送”页。", n=data["rejected_unknown_week"])
@@ -242,25 +244,15 @@ with left:
                 )
             )
         overdue = data["overdue"]
-        st.markdown(
-            f"**{t('逾期未完成')}**：" + (t("{n} 个单位次", n=len(overdue)) if len(overdue) else t("无"))
+        listed(
+            t("逾期未完成"),
+            t("{n} 个单位次", n=len(overdue)),
+            overdue.assign(
+                item=overdue["item"].map(t),
+                deadline=overdue["deadline"].map(lambda d: month_day(d, ui.english())),
+            )[["item", "county", "unit", "deadline"]],
+            {"item": t("事项"), "county": t("县（市、区）"), "unit": t("单位"), "deadline": t("截止日期")},
         )
-        if len(overdue):
-            st.dataframe(
-                overdue.assign(
-                    item=overdue["item"].map(t),
-                    deadline=overdue["deadline"].map(lambda d: month_day(d, ui.english())),
-                )[["item", "county", "unit", "deadline"]],
-                hide_index=True,
-                width="stretch",
-                placeholder="—",
-                column_config={
-                    "item": t("事项"),
-                    "county": t("县（市、区）"),
-                    "unit": t("单位"),
-                    "deadline": t("截止日期"),
-                },
-            )
 with right:
     st.subheader(t("会议要点"))
     st.code(notes_text(data, config, ui.english()), language=None, wrap_lines=True)

@@ -2,7 +2,7 @@
 week board, with lateness and reminders), upload files and see each file's report (what to fix, as
 an Excel list), the blank template, the load history and restoring an earlier version, and the
 audit trail. A county account sees and does all of it for its own unit only (app.office checks it
-again). The work is done in app.office, app.office_views and etl."""
+again). The work is done in app.office, app.submissions_sections and etl."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app import office, office_views, signin, ui
+from app import office, signin, submissions_sections, ui
 from app.labels import term
 from app.ui import t
 from app.users import PermissionDenied
@@ -59,7 +59,7 @@ def render_reports(reports) -> None:
     en = ui.english()
     for i, report in enumerate(reports):
         with st.container(border=True):
-            text = office.report_status(report, en)
+            text = report.summary(en)
             if report.outcome == "loaded":
                 st.success(text, icon=":material/check_circle:")
             elif report.outcome == "unchanged":
@@ -91,7 +91,7 @@ def render_reports(reports) -> None:
 
 
 def problems_table(frame: pd.DataFrame):
-    """A static table: 问题 and 怎么改 wrap in full on screen and on paper (#18 item 6); errors in
+    """A static table: 问题 and 怎么改 wrap in full on screen and on paper; errors in
     red; the short columns (类型, 工作表, 单元格) on one line."""
     kind, sheet, cell = frame.columns[:3]
     styled = frame.style.map(
@@ -141,7 +141,7 @@ with tab_board:
                     n=rejected_files,
                 )
             )
-        office_views.late_caption(board, week, config)
+        submissions_sections.late_caption(board, week, config)
         # the units × weeks chart: every unit of a province; at national scale the units this week
         # still owes (未报送, 已退回, late) and those the search finds (the week's figures above count all)
         units = board["county"].tolist()
@@ -173,7 +173,7 @@ with tab_board:
             table.columns.name = None
             st.dataframe(table, width="stretch")
         if signin.current_user() and office.can_chase(signin.current_user()):
-            office_views.reminders(board, week, config)
+            submissions_sections.reminders(board, week, config)
 
 # ---------------------------------------------------------------- 上传调度表
 with tab_upload:
@@ -219,7 +219,7 @@ with tab_upload:
                     signin.sign_out()
                     st.error(str(exc))
                 else:
-                    st.rerun()  # the board above was read before the upload: draw it again (#18 item 2)
+                    st.rerun()  # the board above was read before the upload: draw it again
     reports = st.session_state.get(REPORTS_KEY)
     if reports:
         render_reports(reports)
@@ -280,7 +280,7 @@ with tab_template:
 
 # ---------------------------------------------------------------- 导入记录与恢复
 with tab_history:
-    # file names, operators and rejection reasons are the office's working papers (#18 item 8)
+    # file names, operators and rejection reasons are the office's working papers
     if not signin.needs_role_notice("submit", "查看导入记录", key="history"):
         pass
     elif not weeks:
@@ -405,4 +405,4 @@ with tab_audit:
             st.info(t("还没有操作记录。"))
         else:
             own = (own_unit, signin.current_user().name) if own_unit else None
-            office_views.audit_trail(db, config, own, weeks[::-1])
+            submissions_sections.audit_trail(db, config, own, weeks[::-1])

@@ -86,12 +86,9 @@ else:
         }
     )
     with st.container(key="screen_only_flagged"):
-        st.dataframe(
+        ui.data_table(
             table,
-            hide_index=True,
-            width="stretch",
-            placeholder="—",
-            column_config={
+            columns={
                 "county": t("县（市、区）"),
                 **{lv: st.column_config.NumberColumn(t(lv), format="%.1f") for lv in LEVELS[1:]},
                 "gradient": st.column_config.NumberColumn(t("温差"), format="%.1f"),
