@@ -273,7 +273,7 @@ def late_submissions(con, week: str, now: dt.datetime | None = None) -> pd.DataF
         f"SELECT county, status, submitted_at, deadline FROM ({BOARD_SQL}) "
         "WHERE week = $week AND late ORDER BY sort_order"
     )
-    late = con.execute(sql, {"now": now or dt.datetime.now(), "week": week}).df()
+    late = con.execute(sql, {"now": now or dt.datetime.now(), "week": week, "units": None}).df()
     return late.reset_index(drop=True)
 
 

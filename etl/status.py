@@ -36,17 +36,11 @@ def submission_board(
     whole board is every unit × every week)."""
     from etl.warehouse_reader import reader
 
-    params: dict = {"now": now or dt.datetime.now()}
-    where = []  # fixed fragments; the values are bound
-    if week is not None:
-        where.append("week = $week")
-        params["week"] = week
-    if units is not None:
-        where.append("list_contains($units, county)")
-        params["units"] = list(units)
+    params: dict = {"now": now or dt.datetime.now(), "units": None if units is None else list(units)}
     sql = BOARD_SQL
-    if where:
-        sql = f"SELECT * FROM ({BOARD_SQL}) WHERE {' AND '.join(where)} ORDER BY sort_order, week"
+    if week is not None:  # a fixed fragment; the week is bound
+        sql = f"SELECT * FROM ({BOARD_SQL}) WHERE week = $week ORDER BY sort_order"
+        params["week"] = week
     with reader(db_path) as con:
         return con.execute(sql, params).df()
 
