@@ -133,18 +133,24 @@ def test_a_warehouse_made_anew_under_the_same_snapshot_name_is_read_anew(demo_db
     assert _weeks(db) == before - 1
 
 
-def test_stored_scores_left_stale_by_an_upgrade_are_refreshed_and_published_once(demo_db, monkeypatch):
-    config = demo_config(None, 3, DEFAULT_SEED)
-    monkeypatch.setattr(wr, "_CHECKED", snapshot.PerSnapshot())
-    con = connect(demo_db)
-    try:  # what a release with other views or stored tables leaves: a stamp the warehouse no longer has
+def _publish_stale_scores(db):
+    """What a release with other views or stored tables leaves: a stamp the warehouse no longer has,
+    published; returns that snapshot."""
+    con = connect(db)
+    try:
         con.execute(
             "UPDATE meta SET value = 'stored by an older version' WHERE key = ?", [materialise.STAMP_KEY]
         )
-        snapshot.publish(con, demo_db)
+        snapshot.publish(con, db)
     finally:
         con.close()
-    stale = snapshot.latest(demo_db)
+    return snapshot.latest(db)
+
+
+def test_stored_scores_left_stale_by_an_upgrade_are_refreshed_and_published_once(demo_db, monkeypatch):
+    config = demo_config(None, 3, DEFAULT_SEED)
+    monkeypatch.setattr(wr, "_CHECKED", snapshot.PerSnapshot())
+    stale = _publish_stale_scores(demo_db)
     with wr.reader(demo_db) as con:
         assert not _shadowed(con)  # the live views, until something refreshes
     refreshes = _counting(monkeypatch, materialise, "refresh")
@@ -160,15 +166,7 @@ def test_stored_scores_left_stale_by_an_upgrade_are_refreshed_and_published_once
 def test_a_refresh_that_fails_is_not_tried_again_on_the_same_snapshot(demo_db, monkeypatch):
     config = demo_config(None, 3, DEFAULT_SEED)
     monkeypatch.setattr(wr, "_CHECKED", snapshot.PerSnapshot())
-    con = connect(demo_db)
-    try:
-        con.execute(
-            "UPDATE meta SET value = 'stored by an older version' WHERE key = ?", [materialise.STAMP_KEY]
-        )
-        snapshot.publish(con, demo_db)
-    finally:
-        con.close()
-    stale = snapshot.latest(demo_db)
+    stale = _publish_stale_scores(demo_db)
     monkeypatch.setattr(materialise, "_refresh", lambda con, force: 1 / 0)
     assert wr.ensure_schema(demo_db, config) is True  # tried: the pages stay on the live views
     tries = _counting(monkeypatch, wr, "write_session")
