@@ -115,6 +115,16 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def nav_hrefs(page) -> list[str]:
+    """Every page of the menu, in its order. The overview's link is href="" (the root): kept."""
+    hrefs: list[str] = []
+    for a in page.locator(NAV_LINKS).all():
+        h = a.get_attribute("href")
+        if h is not None and h not in hrefs:
+            hrefs.append(h)
+    return hrefs
+
+
 def page_key(href: str) -> str:
     """A navigation link's page, whatever the server: overview for the root."""
     import urllib.parse
@@ -217,11 +227,7 @@ def measure(env: dict, timeout: float = 120.0, rounds: int = 0) -> dict:
                 page.screenshot(
                     path=str(Path(env.get("BENCH_SCREENSHOT", "/dev/null"))), full_page=False
                 ) if env.get("BENCH_SCREENSHOT") else None
-                hrefs = []
-                for a in page.locator(NAV_LINKS).all():
-                    h = a.get_attribute("href")
-                    if h and h not in hrefs:
-                        hrefs.append(h)
+                hrefs = nav_hrefs(page)
                 visits = []
                 for h in hrefs:
                     t = time.perf_counter()

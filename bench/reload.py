@@ -230,12 +230,7 @@ def _open_tab(chromium, port: int, timeout: float):
     tab = chromium.new_page(viewport={"width": 1600, "height": 1000})
     tab.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded", timeout=timeout * 1000)
     tab.locator(browser.RENDERED).first.wait_for(state="visible", timeout=timeout * 1000)
-    hrefs = []
-    for a in tab.locator(browser.NAV_LINKS).all():
-        h = a.get_attribute("href")
-        if h and h not in hrefs:
-            hrefs.append(h)
-    return tab, hrefs
+    return tab, browser.nav_hrefs(tab)
 
 
 def _run(b: _Bench, rounds, nice, think, repeats, page_samples, topup_limit, log) -> dict:
