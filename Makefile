@@ -30,7 +30,7 @@ demo: $(BIN)/.runtime
 
 run: $(BIN)/.runtime $(DISPATCH_DB)
 	@$(BIN)/python -m etl user hint
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)  # the rest: .streamlit/config.toml
+	$(BIN)/python -m app.serve --server.port $(PORT)  # streamlit run dashboard.py; the rest: .streamlit/config.toml
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
@@ -49,7 +49,7 @@ bench-scale: $(BIN)/.dev
 	$(BIN)/python -m bench.scale
 
 messages: $(BIN)/.runtime
-	$(BIN)/python -m app.catalogue
+	$(BIN)/python -m app.messages
 
 clean-demo:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/snapshots/warehouse.* data/demo

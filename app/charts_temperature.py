@@ -159,7 +159,7 @@ def county_level_heatmap(
     phone: bool = False,
 ):
     """County × level of one dimension, the city profile as a last column (its 市级 from 市直单位)."""
-    city_label = t(city_label)  # 全市 on every page (#18 item 4), with its English when switched on
+    city_label = t(city_label)  # 全市 on every page, with its English when switched on
     df = levels[levels["dimension"] == dimension][["county", "level", "shown", "band", "light"]]
     config = default_config()
     df = df[df["county"] != config.city_direct]
@@ -183,7 +183,7 @@ def level_area_heatmap(levels: pd.DataFrame, t: Labeler = identity):
     df["area"] = df["dimension"].map(lambda d: t(DIMENSION_LABELS[d]))
     cols = [t(DIMENSION_LABELS[d]) for d in (*DIMENSIONS, "composite")]
     # half the page wide on the profile: five columns of 70 px and the level labels fit a 1366 px screen;
-    # a level an area does not apply to says so (#18 item 13)
+    # a level an area does not apply to says so
     return temperature_heatmap(
         df, t, columns=cols, x="area", x_title="方面", cell_height=48, max_width=290, blank=t("不适用")
     )
@@ -236,7 +236,7 @@ def slope_small_multiples(
             columns=columns,
         )
         # each small chart draws its own level axis: a shared one was drawn under the empty slot of
-        # the last row too, which read as a tenth, empty chart (#18 item 13)
+        # the last row too, which read as a tenth, empty chart
         .resolve_axis(x="independent")
     )
     return styled(chart, fit_width=False)

@@ -125,7 +125,7 @@ def _red(say: _Say, data: dict, ranking: pd.DataFrame, config: Config) -> str | 
 
 def _rejected(say: _Say, rejected: pd.DataFrame | None) -> str | None:
     """Returned reports: rejected files of units with no valid version this week. A rejected
-    correction beside a valid current version is said apart: that unit's report stands (#18 item 3)."""
+    correction beside a valid current version is said apart: that unit's report stands."""
     if rejected is None or not len(rejected):
         return None
     known = rejected[rejected["county"].map(lambda c: isinstance(c, str))]

@@ -33,7 +33,6 @@ from app.office_problems import (
     problems_file_name,
     problems_frame,
     problems_xlsx_bytes,
-    report_status,
 )
 from app.office_template import (
     default_template_week,
@@ -56,7 +55,6 @@ __all__ = [
     "OUTCOME_LABELS",
     "PROBLEM_COLUMNS",
     "alerts",
-    "report_status",
     "problem_text",
     "problem_place",
     "problems_frame",

@@ -31,12 +31,6 @@ def alerts(report: FileReport) -> list[Problem]:
     return [p for p in report.warnings if p.code in LOUD_CODES]
 
 
-def report_status(report: FileReport, english: bool = False) -> str:
-    """One line for the page, in the words of FileReport.summary (which the CLI prints), or its
-    English with the switch on."""
-    return problems_english.summary(report) if english else report.summary()
-
-
 def problem_text(p: Problem, english: bool = False) -> tuple[str, str]:
     """(what is wrong, what to do) in the page's language."""
     if english:

@@ -38,8 +38,9 @@ PRINT_CSS = """
 """
 
 
-# On a phone (#15, #18 item 12): the page never scrolls sideways. KPI tiles two to a row, charts
-# drawn in a phone shape where one exists (ui.chart(on_phone=…)), anything wider scrolls in its own box.
+# On a phone the page never scrolls sideways. KPI tiles two to a row; a phone's
+# browser is sent the charts' phone shape (ui.chart(on_phone=…), app.viewer); anything wider, such as a
+# screen-shaped chart in a narrow desktop window, scrolls in its own box.
 # Metric labels wrap instead of ending in "…" (long English glosses). The sidebar's week box wraps.
 PHONE_CSS = """
 <style>
@@ -49,11 +50,8 @@ PHONE_CSS = """
 [data-testid="stSidebar"] [data-baseweb="select"] [value], [data-testid="stSidebar"] [data-baseweb="select"] div {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
-[class*="st-key-narrow_only"] { display: none !important; }
 [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 @media (max-width: 640px) {
-  [class*="st-key-narrow_only"] { display: flex !important; }
-  [class*="st-key-wide_only"] { display: none !important; }
   [class*="st-key-kpis"] [data-testid="stHorizontalBlock"] {
     flex-direction: row !important; flex-wrap: wrap !important; gap: 0.5rem !important;
   }

@@ -9,6 +9,14 @@ from app.chart_style import AREA_COLORS
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
 
 
+def data_table(df: pd.DataFrame, columns: dict, **options):
+    """An interactive table as the pages show one: no index, the page's width, "—" in an empty cell;
+    `columns` names (and types) the columns shown. Returns what st.dataframe returns."""
+    return st.dataframe(
+        df, hide_index=True, width="stretch", placeholder="—", column_config=columns, **options
+    )
+
+
 def print_table(df: pd.DataFrame, key: str, lights=(), bands=(), lit_by: dict | None = None) -> None:
     """A static copy of an interactive table for paper: the data grid is drawn on a canvas at screen
     width and would be cut on A4. Hidden on screen by PRINT_CSS."""

@@ -35,7 +35,7 @@ def week_text(week: str) -> str:
 
 
 def week_short(week: str) -> str:
-    """A week's name that fits the sidebar's box: '2023-W46（11/13—11/19）' (#18 item 13)."""
+    """A week's name that fits the sidebar's box: '2023-W46（11/13—11/19）'."""
     return week_name(week, english(), short=True)
 
 

@@ -16,10 +16,10 @@ import pandas as pd
 import streamlit as st
 
 import pages  # noqa: F401  (its import leaves Streamlit's old multipage mode: pages/__init__.py)
-from app import charts, page_data
+from app import charts, page_data, viewer
 from app.labels import labeler
 from app.page_css import PHONE_CSS, PRINT_CSS, UPLOADER_CSS
-from app.page_tables import arrow, band_style, dimension_color, light_style, print_table, styled
+from app.page_tables import arrow, band_style, data_table, dimension_color, light_style, print_table, styled
 from app.page_text import (
     english,
     form_name,
@@ -35,11 +35,13 @@ from app.url_filters import (
     PROFILE_PAGE,
     PROFILE_URL,
     county_picker,
+    county_search,
     dimension_picker,
     highlight_from_url,
     open_profile_on_select,
     profile_url,
     week_picker,
+    window_caption,
 )
 from etl import snapshot
 from etl.config import ConfigError, default_config, warehouse_path
@@ -58,6 +60,7 @@ __all__ = [
     "PROFILE_URL",
     "arrow",
     "band_style",
+    "data_table",
     "dimension_color",
     "light_style",
     "print_table",
@@ -72,11 +75,13 @@ __all__ = [
     "week_short",
     "week_text",
     "county_picker",
+    "county_search",
     "dimension_picker",
     "highlight_from_url",
     "open_profile_on_select",
     "profile_url",
     "week_picker",
+    "window_caption",
 ]
 
 # --- cached reads ---------------------------------------------------------------------------------
@@ -89,10 +94,10 @@ def _prepare(db: str, version: tuple) -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _fetch(name: str, db: str, version: tuple, args: tuple):
+def _fetch(name: str, db: str, version: tuple, args: tuple, kwargs: tuple = ()):
     # version[0] is the snapshot read: the same one for every read of a rerun (pin_snapshot)
     with reader(db, Path(version[0]) if version[0] else None) as con:
-        return getattr(page_data, name)(con, *args)
+        return getattr(page_data, name)(con, *args, **dict(kwargs))
 
 
 def pin_snapshot() -> None:
@@ -124,15 +129,15 @@ def _snapshot_version(db: str) -> tuple:
     return snapshot.version(newest)
 
 
-def fetch(name: str, *args):
-    """app.page_data.<name>(con, *args), cached per published snapshot."""
+def fetch(name: str, *args, **kwargs):
+    """app.page_data.<name>(con, *args, **kwargs), cached per published snapshot."""
     db = str(warehouse_path())
     if not Path(db).exists():
         raise NoWarehouse(db)
     if _prepare(db, _snapshot_version(db)):
         st.cache_data.clear()  # the schema changed under the cached results
         pin_snapshot()
-    return _fetch(name, db, _snapshot_version(db), args)
+    return _fetch(name, db, _snapshot_version(db), args, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -158,19 +163,26 @@ def per_snapshot(fn, *args):
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(builder: str, english_on: bool, args: tuple, kwargs: tuple):
     # Altair builds and validates slowly; the finished spec is cached instead.
+    import altair as alt
+
     chart = getattr(charts, builder)(*args, t=labeler(english_on), **dict(kwargs))
-    return None if chart is None else chart.to_dict(validate=False)
+    # a window of 200 counties over 26 weeks passes Altair's 5,000-row guard (the data is inline)
+    with alt.data_transformers.disable_max_rows():
+        return None if chart is None else chart.to_dict(validate=False)
+
+
+def names(units: list[str], most: int = 30) -> str:
+    """'甲、乙、丙' for a sentence; past `most` names the first ones and how many in all."""
+    shown = "、".join(md(u) for u in units[:most])
+    return shown if len(units) <= most else shown + t("等 {n} 个", n=len(units))
 
 
 def chart(builder: str, *args, empty: str | None = None, on_phone: dict | None = None, **kwargs) -> None:
     """Draw app.charts.<builder>(*args, **kwargs), or say what is missing instead of an empty frame.
-    on_phone: the builder's arguments for a 390-px screen; both are drawn and PHONE_CSS shows one
-    (one such chart per builder on a page)."""
-    if on_phone is not None:
-        key = builder
-        with st.container(key=f"wide_only_{key}"):
-            chart(builder, *args, empty=empty, **kwargs)
-        with st.container(key=f"narrow_only_{key}"):
+    on_phone: the builder's arguments for a 390-px screen, used instead when the viewer is on a
+    phone (app.viewer); the chart then sits in a container keyed phone_chart_<builder>."""
+    if on_phone is not None and viewer.on_phone():
+        with st.container(key=f"phone_chart_{builder}"):
             chart(builder, *args, empty=empty, **{**kwargs, **on_phone})
         return
     spec = _chart_spec(builder, english(), args, tuple(sorted(kwargs.items())))
@@ -264,7 +276,7 @@ def page_header(title: str, caption: str | None = None) -> dict:
 
 
 def _to_submissions() -> None:
-    """The empty warehouse's way forward: the page where files are uploaded (#18 item 9)."""
+    """The empty warehouse's way forward: the page where files are uploaded."""
     st.page_link("pages/submissions.py", label=t("去“数据报送”页上传调度表"), icon=":material/upload_file:")
 
 

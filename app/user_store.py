@@ -36,7 +36,7 @@ PERMISSION_LABELS = {**ROLE_LABELS, "submit": "报送员"}
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 256
 MAX_NAME_CHARS = 32
-# scrypt cost: n=2**14, r=8 takes ~50 ms and 16 MiB, fine for a handful of sign-ins a day.
+# scrypt cost: dear for someone guessing, cheap for a handful of sign-ins a day (docs/performance.md)
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 DKLEN = 32
 

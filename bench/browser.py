@@ -62,13 +62,12 @@ def free_port() -> int:
 
 
 def server_command(port: int) -> list[str]:
-    """`streamlit run dashboard.py` on 127.0.0.1:port, as `make run` starts it (the tests' too)."""
+    """`streamlit run dashboard.py` on 127.0.0.1:port, started as `make run` starts it (app.serve;
+    the tests' too)."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_ROOT / "dashboard.py"),
+        "app.serve",
         "--server.port",
         str(port),
         "--server.address",
@@ -114,6 +113,16 @@ def stop_server(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+def nav_hrefs(page) -> list[str]:
+    """Every page of the menu, in its order. The overview's link is href="" (the root): kept."""
+    hrefs: list[str] = []
+    for a in page.locator(NAV_LINKS).all():
+        h = a.get_attribute("href")
+        if h is not None and h not in hrefs:
+            hrefs.append(h)
+    return hrefs
 
 
 def page_key(href: str) -> str:
@@ -218,11 +227,7 @@ def measure(env: dict, timeout: float = 120.0, rounds: int = 0) -> dict:
                 page.screenshot(
                     path=str(Path(env.get("BENCH_SCREENSHOT", "/dev/null"))), full_page=False
                 ) if env.get("BENCH_SCREENSHOT") else None
-                hrefs = []
-                for a in page.locator(NAV_LINKS).all():
-                    h = a.get_attribute("href")
-                    if h and h not in hrefs:
-                        hrefs.append(h)
+                hrefs = nav_hrefs(page)
                 visits = []
                 for h in hrefs:
                     t = time.perf_counter()

@@ -126,3 +126,17 @@ class Sampler:
             "machine_busy_s": busy,
             "by_group": {k: round(v, 2) for k, v in sorted(by_group.items())},
         }
+
+
+def total(results: list[dict]) -> dict:
+    """Several Sampler results (the same phase repeated) added together."""
+    by_group: dict[str, float] = {}
+    for r in results:
+        for k, v in r["by_group"].items():
+            by_group[k] = by_group.get(k, 0.0) + v
+    return {
+        "wall_s": sum(r["wall_s"] for r in results),
+        "machine_busy_s": sum(r["machine_busy_s"] for r in results),
+        "by_group": {k: round(v, 2) for k, v in sorted(by_group.items())},
+        "phases": len(results),
+    }

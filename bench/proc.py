@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import platform
 import subprocess
@@ -137,3 +138,18 @@ def machine_info() -> dict:
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def log(msg: str) -> None:
+    """A progress line of the bench, on stderr (its table goes to stdout)."""
+    print(msg, file=sys.stderr, flush=True)
+
+
+def json_line(text: str) -> dict:
+    """The last line of a child's output that is JSON (its result), or {}."""
+    for line in reversed(text.strip().splitlines()):
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    return {}

@@ -85,6 +85,9 @@ class InProcessPool:
     def check(self, files, config):
         return self.submit(files, config).result()
 
+    def start(self, n, config):  # nothing to start: the files are checked in this process
+        pass
+
     def pids(self):
         return []
 

@@ -27,7 +27,8 @@ from etl.config import Config
 from etl.demo import demo_config, plan_demo, simulate
 from etl.demo_names import SYLLABLES
 from etl.problems import FileReport
-from etl.store import KEY_COLUMNS, Batch
+from etl.store import Batch
+from etl.unit_row_schema import KEY_COLUMNS
 from etl.warehouse import open_warehouse
 
 from . import corpus as corpus_mod

@@ -2,7 +2,7 @@
 (etl/parse_worker.py).
 
 Kept apart from etl.load so that a worker starts by importing the reader and the checks only
-(not DuckDB, Arrow and NumPy, which only the writing process needs)."""
+(not DuckDB and Arrow, which only the writing process needs; NumPy checks whole columns)."""
 
 from __future__ import annotations
 

@@ -158,7 +158,7 @@ def _merged_text(ws, row: int, last_col: int, text: str, fmt) -> None:
 
 
 def _title(config: Config, week: str) -> str:
-    # one pair of brackets: 「…排名（2023-W46，11月13日—11月19日）」 (#18 item 13)
+    # one pair of brackets: 「…排名（2023-W46，11月13日—11月19日）」
     return f"{config.city}{config.campaign_name}推进情况排名（{week_label(week).replace('（', '，').rstrip('）')}）"
 
 

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from . import sandbox
 from .cli import add_db_option, command
-from .config import warehouse_path
-from .load import load_paths
+from .config import default_config, warehouse_path
 from .problems import FileReport
 
 OUTCOMES = ("loaded", "unchanged", "rejected", "skipped")
@@ -52,6 +52,12 @@ def run(args) -> int:
         print("找不到：" + "、".join(missing), file=sys.stderr)
         return 2
     started = time.perf_counter()
+    # the workers start importing the reader now, while this process imports the writer (DuckDB,
+    # Arrow): a folder gets the whole pool, a few files one worker (load_paths starts the rest)
+    big = len(args.paths) > 32 or any(Path(p).is_dir() for p in args.paths)
+    sandbox.shared_pool().start(sandbox.pool_size() if big else 1, default_config())
+    from .load import load_paths
+
     reports = load_paths(
         args.paths,
         warehouse_path(args.db),

@@ -86,22 +86,53 @@ class FileReport:
         """Nothing for the clerk to chase: not rejected, and not skipped for a reason to act on."""
         return not self.errors
 
-    def summary(self) -> str:
-        who = f"{self.county or '?'} {self.week or '?'}"
-        if self.outcome == "loaded":
-            kind = "更正版本" if self.resubmission else "版本"
-            return f"已导入  {self.file_name}：{who}，{self.rows} 行，{kind} v{self.version}" + (
-                f"，{len(self.warnings)} 条提示" if self.warnings else ""
-            )
-        if self.outcome == "unchanged":
-            return f"未变化  {self.file_name}：与已导入的文件完全相同（{who} v{self.version}），未重复导入"
+    def summary(self, english: bool = False) -> str:
+        """What became of the file, in one line: the CLI prints it, the page shows it (in English
+        with the page's switch on)."""
+        words = _SUMMARY_WORDS[english]
+        values = {
+            "name": self.file_name,
+            "who": f"{self.county or '?'} {self.week or '?'}",
+            "rows": self.rows,
+            "version": self.version,
+            "kind": words["kinds"][self.resubmission],
+            "warned": words["warned"].format(len(self.warnings)) if self.warnings else "",
+            "errors": len(self.errors),
+        }
         if self.outcome == "skipped":
             why = (self.errors or self.warnings)[0]
-            return f"已跳过  {self.file_name}：{why.message}（{why.hint}）"
-        return f"已退回  {self.file_name}：{len(self.errors)} 处错误，整个文件未导入"
+            values["why"], values["hint"] = _in_english(why) if english else (why.message, why.hint)
+        return words[self.outcome].format(**values)
 
     def to_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k not in ("errors", "warnings")}
         d["errors"] = [p.to_dict() for p in self.errors]
         d["warnings"] = [p.to_dict() for p in self.warnings]
         return d
+
+
+# a file's outcome in one line, in Chinese and in English: FileReport.summary
+_SUMMARY_WORDS = {
+    False: {
+        "loaded": "已导入  {name}：{who}，{rows} 行，{kind} v{version}{warned}",
+        "unchanged": "未变化  {name}：与已导入的文件完全相同（{who} v{version}），未重复导入",
+        "skipped": "已跳过  {name}：{why}（{hint}）",
+        "rejected": "已退回  {name}：{errors} 处错误，整个文件未导入",
+        "kinds": ("版本", "更正版本"),
+        "warned": "，{} 条提示",
+    },
+    True: {
+        "loaded": "Loaded  {name}: {who}, {rows} rows, {kind} v{version}{warned}",
+        "unchanged": "Unchanged  {name}: identical to a file already loaded ({who} v{version}), not loaded again",
+        "skipped": "Skipped  {name}: {why} ({hint})",
+        "rejected": "Rejected  {name}: {errors} error(s), nothing of the file was loaded",
+        "kinds": ("version", "corrected version"),
+        "warned": ", {} warning(s)",
+    },
+}
+
+
+def _in_english(p: Problem) -> tuple[str, str]:
+    from . import problems_english  # which reads this module's classes: imported when first needed
+
+    return problems_english.message(p), problems_english.hint(p)

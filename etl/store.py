@@ -16,13 +16,7 @@ import pyarrow.compute as pc
 
 from .forms import Catalogue
 from .problems import FileReport, Problem
-
-KEY_COLUMNS = ("county", "week", "version", "row_no", "unit", "level")
-
-
-def unit_row_columns(catalogue: Catalogue) -> tuple[str, ...]:
-    """The columns of unit_rows: the keys, every metric id of every form version, remarks, unit_key."""
-    return (*KEY_COLUMNS, *(c.id for c in catalogue.metrics), "remarks", "unit_key")
+from .unit_row_schema import schema, unit_row_columns
 
 
 def count_ids(catalogue: Catalogue) -> tuple[str, ...]:
@@ -345,7 +339,7 @@ class Batch:
             finally:
                 con.unregister("batch_current")
         if self.unit_rows["unit"]:
-            rows = pa.table(self.unit_rows, schema=_schema(self.catalogue))
+            rows = pa.table(self.unit_rows, schema=schema(self.catalogue))
             if self.decrease_checks:
                 self._check_decreases(rows)
             self._insert_arrow("unit_rows", rows)
@@ -386,18 +380,3 @@ def _count_matrix(rows: pa.Table, ids: tuple[str, ...]) -> np.ndarray:
 
 def _columns(names, rows) -> pa.Table:
     return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
-
-
-def _schema(catalogue: Catalogue) -> pa.Schema:
-    """The Arrow schema of a batch of unit rows (kept on the catalogue: built once)."""
-    schema = catalogue.__dict__.get("_arrow_schema")
-    if schema is None:
-        kinds = {c.id: (pa.bool_() if c.kind == "flag" else pa.int32()) for c in catalogue.metrics}
-        schema = pa.schema(
-            [
-                (c, kinds.get(c, pa.int32() if c in ("version", "row_no") else pa.string()))
-                for c in unit_row_columns(catalogue)
-            ]
-        )
-        catalogue.__dict__["_arrow_schema"] = schema
-    return schema

@@ -11,6 +11,8 @@ from __future__ import annotations
 from itertools import compress
 from operator import gt
 
+import numpy as np
+
 from .cells import (
     COUNT_UNITS,
     EXCEL_ERRORS,
@@ -226,29 +228,41 @@ def _levels(raw_levels, body, c, found: Found) -> list:
     return levels
 
 
+class _Mask:
+    """The rows a set of levels applies to, worked out once for every metric of that set."""
+
+    def __init__(self, levels: list, applies_to):
+        self.applies = [level in applies_to for level in levels]
+        self.everywhere = all(self.applies)
+        self.others = [not a for a in self.applies]
+        self.where = list(compress(range(len(levels)), self.applies))
+
+
 def _applies(levels: list, form: Form) -> dict:
     """For each metric's set of levels, which rows it applies to; {} when a row's level is unknown
     (those rows are checked cell by cell)."""
     if None in levels:
         return {}
-    return {lv: [level in lv for level in levels] for lv in {m.levels for m in form.metrics}}
+    return {lv: _Mask(levels, lv) for lv in {m.levels for m in form.metrics}}
 
 
-def _quick(column, values: tuple, applies: list | None) -> list | None:
+def _quick(column, values: tuple, mask: _Mask | None) -> list | None:
     """The column's values when every cell is plainly right, else None (look cell by cell)."""
-    if applies is None:
+    if mask is None:
         return None
-    if all(applies):
+    if mask.everywhere:
         used, unused = values, ()
     else:
-        used, unused = list(compress(values, applies)), set(compress(values, [not a for a in applies]))
+        used, unused = list(compress(values, mask.applies)), set(compress(values, mask.others))
         if not unused <= _QUIET_BLANKS:
             return None  # a value where the metric does not apply gets a warning
     clean = _whole_numbers(used) if column.kind == "count" else _plain_flags(used)
     if clean is None or not unused:
         return clean
-    it = iter(clean)
-    return [next(it) if a else None for a in applies]
+    out = [None] * len(values)
+    for i, value in zip(mask.where, clean):
+        out[i] = value
+    return out
 
 
 def _whole_numbers(values) -> list | None:
@@ -257,10 +271,11 @@ def _whole_numbers(values) -> list | None:
         return []
     kind = values[0].__class__
     try:
-        if kind is float:
-            if all(map(float.is_integer, values)) and min(values) >= 0 and max(values) <= COUNT_MAX:
-                return list(map(int, values))
-        elif kind is str:
+        if kind is float and all(map(float.is_integer, values)):  # every cell a whole float
+            numbers = np.array(values)  # the range and the ints in C, not a Python call a cell
+            if numbers.min() >= 0 and numbers.max() <= COUNT_MAX:
+                return numbers.astype(np.int64).tolist()
+        if kind is str:
             if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:  # '12', '１２'
                 return list(map(int, values))
             unit = values[0][-1:]
@@ -380,9 +395,3 @@ def _row_checks(table: dict, body: list[int], cols: dict, found: Found, form: Fo
                 f"「{part.name}」不能超过「{whole.name}」，请核对",
                 c=cols[small],
             )
-
-
-def keep_rows(table: dict, body: list[int], drop: set[int]) -> dict:
-    """The table without the given sheet rows (those with an error are not units to load)."""
-    keep = [r not in drop for r in body]
-    return {name: list(compress(values, keep)) for name, values in table.items()}

@@ -20,12 +20,12 @@ from .cells import (
     shown,
     squeeze,
 )
-from .columns import LEVEL_SET
+from .columns import LEVEL_SET, NOT_APPLICABLE
 from .config import Config
 from .forms import Catalogue, Form
 from .layout import HEADER_SCAN_ROWS, Layout, find_layout, find_metadata
 from .problems import Problem, cell_name
-from .unit_rows import Found, body_rows, cell_at, keep_rows, read_columns
+from .unit_rows import Found, body_rows, cell_at, read_columns
 from .weeks import week_monday, week_sunday
 
 MAX_ERRORS = 500  # a thoroughly broken file still gets a readable report
@@ -348,11 +348,13 @@ def _raw_column(body_cells: list[list], c: int, rectangular: bool):
 def _unread(values: list, raws) -> bool:
     """Whether a cell that is not blank (nor 不涉及) has no value: it could not be read. The blank
     cells are passed over by C-level calls (most unit rows of a metric that does not apply)."""
-    empty = filterfalse(_EMPTY_CELLS.__contains__, compress(raws, map(is_, values, repeat(None))))
+    empty = filterfalse(_QUIET_CELLS.__contains__, compress(raws, map(is_, values, repeat(None))))
     return any(not (is_blank(raw) or is_not_applicable(raw)) for raw in empty)
 
 
-_EMPTY_CELLS = ("", None)  # a tuple: compared by identity and ==, never hashed
+# blank or 不涉及 exactly as typed, passed over by a hash lookup (a cell is a str, number, date,
+# time or None: all hashable); other spellings (" / ") go through the checks above
+_QUIET_CELLS = frozenset({"", None, *NOT_APPLICABLE})
 
 
 def _check_after_total(parsed: Parsed, sheet: Sheet, total_row: int, cols: dict, where: dict) -> None:
@@ -369,3 +371,9 @@ def _check_after_total(parsed: Parsed, sheet: Sheet, total_row: int, cols: dict,
                     **where,
                 )
             )
+
+
+def keep_rows(table: dict, body: list[int], drop: set[int]) -> dict:
+    """The table without the given sheet rows (those with an error are not units to load)."""
+    keep = [r not in drop for r in body]
+    return {name: list(compress(values, keep)) for name, values in table.items()}

@@ -13,7 +13,7 @@ import duckdb
 
 from .config import DIMENSIONS, Config, default_config
 from .deadline import deadline_of, submission_rule
-from .store import unit_row_columns
+from .unit_row_schema import unit_row_columns
 from .views import VIEWS_DIR, quote
 from .views import view_sql as _render_views
 from .weeks import campaign_weeks, expected_progress, months_started, week_monday, week_sunday

@@ -90,13 +90,10 @@ units = units.assign(weakest=units["weakest"].map(ui.form_names)) if len(units) 
 if units.empty:
     st.info(t("{week} 没有单位数据。", week=week))
 else:
-    st.dataframe(
+    ui.data_table(
         units,
-        hide_index=True,
-        width="stretch",
-        placeholder="—",
         height=min(35 * (len(units) + 1) + 3, 520),
-        column_config={
+        columns={
             "unit": st.column_config.TextColumn(t("单位")),
             "level": st.column_config.TextColumn(t("层级"), width="small"),
             "composite": st.column_config.ProgressColumn(
@@ -135,12 +132,9 @@ else:
     if len(rejected):
         st.markdown(f"**{t('退回记录')}**")
         reason = "reason_en" if ui.english() else "reason"
-        st.dataframe(
+        ui.data_table(
             rejected.drop(columns="reason" if reason == "reason_en" else "reason_en"),
-            hide_index=True,
-            width="stretch",
-            placeholder="—",
-            column_config={
+            columns={
                 "week": t("统计周"),
                 "file_name": t("文件名"),
                 "loaded_at": st.column_config.DatetimeColumn(t("导入时间"), format="YYYY-MM-DD HH:mm"),

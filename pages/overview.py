@@ -13,8 +13,9 @@ from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config
 config = default_config()
 status = ui.page_header("总览")
 week = ui.week_picker(status)
+window = ui.county_search(status)
 ui.as_of(status, week)
-data = ui.fetch("overview_data", week)
+data = ui.fetch("overview_data", week, window=window)
 ranking = data["ranking"]
 has_prev = data["prev_week"] is not None
 
@@ -26,12 +27,20 @@ def delta(now, before, digits=1):
     return round(now - before, digits) if digits else int(now - before)
 
 
+def listed(label: str, count: str, table: pd.DataFrame, columns: dict) -> None:
+    """A line of 预警提示, its count or 无, and the table of what it counts."""
+    st.markdown(f"**{label}**：" + (count if len(table) else t("无")))
+    if len(table):
+        ui.data_table(table, columns)
+
+
 # --- KPI tiles -------------------------------------------------------------------------------------
-n_sub = int(ranking["submitted"].sum())
-prev = data["prev_ranking"]
-n_sub_prev = int(prev["submitted"].sum()) if prev is not None else None
-flagged = int(ranking["cold_bottom"].sum())
-flagged_prev = int(prev["cold_bottom"].sum()) if prev is not None else None
+# counted over every county, however many the ranking below lists
+counts, prev = data["counts"], data["prev_counts"]
+n_sub = counts["submitted"]
+n_sub_prev = prev["submitted"] if prev is not None else None
+flagged = counts["cold_bottom"]
+flagged_prev = prev["cold_bottom"] if prev is not None else None
 # five tiles side by side; on a phone they wrap two to a row (ui.PHONE_CSS)
 with st.container(key="kpis"):
     k = st.columns(5)
@@ -62,7 +71,7 @@ k[3].metric(
         flag=f"{config.temperature['gradient_flag']:g}",
     ),
 )
-# the same reds as the ranking's four area columns (#18 item 4: the composite light is another measure)
+# the same reds as the ranking's four area columns (the composite light is another measure)
 k[4].metric(
     t("方面红灯"),
     f"{data['red_lights']}",
@@ -112,7 +121,7 @@ table = pd.DataFrame(
         ],
         **{d: ranking[d] for d in DIMENSIONS},
         "gradient": ranking["gradient"],
-        # one thing per column (#18 item 4): the temperature flag apart from the submission status
+        # one thing per column: the temperature flag apart from the submission status
         "cold_bottom": ranking["cold_bottom"].map({True: cell("上热下冷"), False: ""}),
         "status": ranking["status"].map(cell),
         "profile": [ui.profile_url(c, week) for c in ranking["county"]],
@@ -160,6 +169,7 @@ with st.container(key="screen_only_ranking"):
             "未报送的县（市、区）列在最后，不参加排名。"
         )
     )
+    ui.window_caption(status, len(table))
 ui.open_profile_on_select(event, table, week)
 ui.print_table(
     table.drop(columns=["trend", "profile"]).rename(
@@ -187,29 +197,22 @@ with left:
         missing = list(data["not_submitted"]) + (
             [] if data["city_direct_submitted"] else [config.city_direct]
         )
-        st.markdown(
-            f"**{t('未报送')}**：" + ("、".join(ui.md(c) for c in missing) if missing else t("本周全部报送"))
-        )
+        st.markdown(f"**{t('未报送')}**：" + (ui.names(missing) if missing else t("本周全部报送")))
         rejected = data["rejected"]
-        st.markdown(
-            f"**{t('被退回的文件')}**：" + (t("{n} 份", n=len(rejected)) if len(rejected) else t("无"))
+        listed(
+            t("被退回的文件"),
+            t("{n} 份", n=len(rejected)),
+            rejected.assign(
+                # a rejected file beside a valid version is no missing report
+                resubmitted=rejected["resubmitted"].map({True: t("已有有效版本"), False: t("未重新报送")})
+            )[["county", "file_name", "reason_en" if en else "reason", "resubmitted"]],
+            {
+                "county": t("县（市、区）"),
+                "file_name": t("文件"),
+                "reason_en" if en else "reason": t("原因"),
+                "resubmitted": t("状态"),
+            },
         )
-        if len(rejected):
-            st.dataframe(
-                rejected.assign(
-                    # a rejected file beside a valid version is no missing report (#18 item 3)
-                    resubmitted=rejected["resubmitted"].map({True: t("已有有效版本"), False: t("未重新报送")})
-                )[["county", "file_name", "reason_en" if en else "reason", "resubmitted"]],
-                hide_index=True,
-                width="stretch",
-                placeholder="—",
-                column_config={
-                    "county": t("县（市、区）"),
-                    "file_name": t("文件"),
-                    "reason_en" if en else "reason": t("原因"),
-                    "resubmitted": t("状态"),
-                },
-            )
         if data["rejected_unknown_week"]:
             st.caption(
                 t("另有 {n} 份被退回的文件无法识别统计周，见“数据报送”页。", n=data["rejected_unknown_week"])
@@ -241,25 +244,15 @@ with left:
                 )
             )
         overdue = data["overdue"]
-        st.markdown(
-            f"**{t('逾期未完成')}**：" + (t("{n} 个单位次", n=len(overdue)) if len(overdue) else t("无"))
+        listed(
+            t("逾期未完成"),
+            t("{n} 个单位次", n=len(overdue)),
+            overdue.assign(
+                item=overdue["item"].map(t),
+                deadline=overdue["deadline"].map(lambda d: month_day(d, ui.english())),
+            )[["item", "county", "unit", "deadline"]],
+            {"item": t("事项"), "county": t("县（市、区）"), "unit": t("单位"), "deadline": t("截止日期")},
         )
-        if len(overdue):
-            st.dataframe(
-                overdue.assign(
-                    item=overdue["item"].map(t),
-                    deadline=overdue["deadline"].map(lambda d: month_day(d, ui.english())),
-                )[["item", "county", "unit", "deadline"]],
-                hide_index=True,
-                width="stretch",
-                placeholder="—",
-                column_config={
-                    "item": t("事项"),
-                    "county": t("县（市、区）"),
-                    "unit": t("单位"),
-                    "deadline": t("截止日期"),
-                },
-            )
 with right:
     st.subheader(t("会议要点"))
     st.code(notes_text(data, config, ui.english()), language=None, wrap_lines=True)

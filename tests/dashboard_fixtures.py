@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app import viewer
 from etl.load import load_paths
 from etl.warehouse import open_warehouse
 
@@ -24,11 +25,14 @@ def missing_db(tmp_path: Path) -> Path:
     return tmp_path / "nothing-here" / "warehouse.duckdb"
 
 
-def run_page(db: Path, page: str = "overview", timeout: float = 60, **query) -> AppTest:
+def run_page(db: Path, page: str = "overview", timeout: float = 60, phone: bool = False, **query) -> AppTest:
     """The dashboard on `page` with DISPATCH_DB = db and the given URL query parameters (conftest's
-    _private_warehouse puts DISPATCH_DB back after the test)."""
+    _private_warehouse puts DISPATCH_DB back after the test). phone: the session of a phone's browser
+    (what app.viewer decides from its User-Agent, which AppTest cannot send)."""
     os.environ["DISPATCH_DB"] = str(db)
     at = AppTest.from_file(DASHBOARD, default_timeout=timeout)
+    if phone:
+        at.session_state[viewer.KEY] = True
     at.run()
     if page != "overview" or query:
         at.query_params.update(query)

@@ -45,9 +45,18 @@ def browser():
             b.close()
 
 
+# a phone's Chrome: app.viewer sends a phone the charts' phone shapes, from this header
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+
+
 def new_page(b, width: int = 1366, height: int = 768):
+    """A browser tab of that size; one narrower than 640 px is a phone's (its User-Agent, touch)."""
+    phone = {"user_agent": PHONE_UA, "is_mobile": True, "has_touch": True} if width < 640 else {}
     context = b.new_context(
-        viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True
+        viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True, **phone
     )
     return context.new_page()
 

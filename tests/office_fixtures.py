@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from app import users
 from etl.load import load_paths
@@ -106,3 +107,18 @@ def download_bytes(at, downloads: dict, key: str) -> tuple[bytes, str]:
 
 def page(name: str) -> str:
     return str(ROOT / "pages" / name)
+
+
+def submissions_page(user=None, state=None) -> AppTest:
+    """The 数据报送 page run once under AppTest, signed in as `user`, with `state` in the session."""
+    at = AppTest.from_file(page("submissions.py"), default_timeout=60)
+    if user is not None:
+        at.session_state["user"] = user
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    """What every element of one kind (success, error, info, …) says."""
+    return [e.value for e in getattr(at, kind)]

@@ -61,3 +61,15 @@ def test_sampler_counts_a_childs_cpu_in_its_group_and_the_rest_as_other():
     assert r["by_group"]["worker"] > 0
     assert "other" in r["by_group"] and r["wall_s"] > 0 and r["machine_busy_s"] > 0
     assert all(v >= 0 for v in r["by_group"].values())
+
+
+def test_total_adds_the_phases_of_a_repeated_measure():
+    a = {"wall_s": 10.0, "machine_busy_s": 18.0, "by_group": {"loader": 12.0, "other": 1.0}}
+    b = {"wall_s": 11.0, "machine_busy_s": 20.0, "by_group": {"loader": 13.0, "chromium": 4.5}}
+    t = cpu.total([a, b])
+    assert t == {
+        "wall_s": 21.0,
+        "machine_busy_s": 38.0,
+        "by_group": {"chromium": 4.5, "loader": 25.0, "other": 1.0},
+        "phases": 2,
+    }

@@ -75,6 +75,8 @@ def test_bench_quick_runs_every_part(tmp_path):
         assert "error" not in reload, reload.get("error")
         assert reload["alone"]["seconds"] > 0 and reload["with_viewers"]["seconds"] > 0
         assert "second_process_switches" in reload and reload["exceptions"] == 0
+        assert reload["loader_nice"] == 10 and reload["think_s"] > 0
+        assert reload["continuity"]["load_ratio"] > 0 and "earlier rounds' setting" in r.stdout
     assert res["exports"]["in_process"]["xlsx"]["bytes"] > 0
     bulletin = res["bulletin"]
     assert "error" not in bulletin, bulletin.get("error")

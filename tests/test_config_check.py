@@ -81,7 +81,7 @@ def test_weights_that_do_not_sum_to_one_and_a_weight_that_is_text(tmp_path):
         ({'old = ["目标量化（个）"]': 'old = ["已整改（个）"]'}, "problems_quantified", "是列 problems_rectified 的列名"),
         # one id, two kinds across versions
         ({'en = "Media reports", id = "media_reports", kind = "count"': 'en = "Media reports", id = "board_updated", kind = "count"'}, "board_updated", "列代码重复"),
-        # the English name of a column or an indicator: required, in English (#18)
+        # the English name of a column or an indicator: required, in English
         ({' en = "Central media reports",': ''}, "列 media_central en", "缺少英文名称"),
         ({'en = "Reading class"': 'en = "读书班"'}, "指标 reading_class en", "英文名称应为英文"),
     ],

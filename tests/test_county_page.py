@@ -9,7 +9,6 @@ import io
 
 import openpyxl
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app import office, users
 from etl.status import submission_board
@@ -20,8 +19,9 @@ from .office_fixtures import (  # noqa: F401 (fixtures)
     PASSWORD,
     download_bytes,
     downloads,
-    page,
     sign_in,
+    submissions_page,
+    texts,
     users_file,
 )
 
@@ -40,17 +40,6 @@ def dispatch(tmp_path, unit, week=WEEK):
     return (path.name, path.read_bytes(), "application/octet-stream")
 
 
-def run_page(user=None):
-    at = AppTest.from_file(page("submissions.py"), default_timeout=60)
-    if user is not None:
-        at.session_state["user"] = user
-    return at.run()
-
-
-def texts(at, kind):
-    return [e.value for e in getattr(at, kind)]
-
-
 def upload(at, *files):
     at.get("file_uploader")[0].set_value(list(files))
     next(b for b in at.button if b.label == "检查并导入").click()
@@ -58,7 +47,7 @@ def upload(at, *files):
 
 
 def test_county_uploads_its_own_file_and_is_refused_another(tmp_path, db_path, county):
-    at = run_page(county)
+    at = submissions_page(county)
     assert not at.exception
     assert any("您是青河县的报送员" in t for t in texts(at, "info"))
     at = upload(at, dispatch(tmp_path, "青河县"), dispatch(tmp_path, "西山区"))
@@ -73,7 +62,7 @@ def test_county_uploads_its_own_file_and_is_refused_another(tmp_path, db_path, c
 
 @pytest.mark.parametrize("claim", [{"unit": "西山区"}, {"role": "admin", "unit": None}])
 def test_an_edited_session_state_cannot_upload_another_units_file(tmp_path, db_path, county, claim):
-    at = upload(run_page(dataclasses.replace(county, **claim)), dispatch(tmp_path, "西山区"))
+    at = upload(submissions_page(dataclasses.replace(county, **claim)), dispatch(tmp_path, "西山区"))
     assert not at.exception
     assert any(t.startswith("已退回  西山区_2023-W45.xlsx") for t in texts(at, "error"))
     assert office.versions(db_path, "西山区", WEEK).empty
@@ -82,7 +71,7 @@ def test_an_edited_session_state_cannot_upload_another_units_file(tmp_path, db_p
 def test_county_sees_its_own_unit_only(tmp_path, db_path, county):
     office.upload_files(county, [dispatch(tmp_path, "青河县")[:2]], db_path)
     office.upload_files(sign_in(CLERK), [dispatch(tmp_path, "西山区")[:2]], db_path)
-    at = run_page(county)
+    at = submissions_page(county)
     assert not at.exception
     by_key = {s.key: s for s in at.selectbox}
     assert by_key["template_unit"].options == ["青河县"]
@@ -93,7 +82,7 @@ def test_county_sees_its_own_unit_only(tmp_path, db_path, county):
     assert set(trail["单位"]) == {"青河县"} and list(trail["操作"]) == ["上传导入"]
     # its own refused attempt with another unit's file is in its trail too; the clerk's load is not
     office.upload_files(county, [dispatch(tmp_path, "西山区", week="2023-W46")[:2]], db_path)
-    at = run_page(county)
+    at = submissions_page(county)
     trail = next(d.value for d in at.dataframe if "文件哈希（SHA-256）" in d.value.columns)
     assert list(zip(trail["操作"], trail["文件名"])) == [
         ("退回", "西山区_2023-W46.xlsx"),
@@ -108,7 +97,7 @@ def test_county_sees_its_own_unit_only(tmp_path, db_path, county):
 def test_office_gets_reminders_and_the_whole_trail(tmp_path, db_path, county, downloads):  # noqa: F811
     office.upload_files(county, [dispatch(tmp_path, "青河县")[:2]], db_path)
     office.upload_files(sign_in(CLERK), [dispatch(tmp_path, "西山区")[:2]], db_path)
-    at = run_page(sign_in(CLERK))
+    at = submissions_page(sign_in(CLERK))
     assert not at.exception
     codes = [c.value for c in at.code if c.value.startswith("【催报】")]
     everyone, *each = codes

@@ -3,6 +3,8 @@ and what is overdue, and its meeting notes are built from the numbers on the pag
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .dashboard_fixtures import charts, missing_db, no_exception, run_page, texts
@@ -20,10 +22,10 @@ def test_demo_latest_week(demo_db):
     assert "数据截至" in texts(at)
     assert metric(at, "已报送县（市、区）").value == "9 / 10"
     assert metric(at, "上热下冷县（市、区）").value == "3"
-    assert len(charts(at)) == 2  # the temperature map, for a screen and turned for a phone
+    assert len(charts(at)) == 1  # the temperature map, in its screen shape only
     ranking = at.dataframe[0].value
     assert ranking["county"].iloc[-1] == "西山区"  # not submitted: listed last, never dropped
-    # #18 item 4: one thing per column, and the KPI counts the reds the ranking shows
+    # one thing per column, and the KPI counts the reds the ranking shows
     assert set(ranking["status"]) == {"已报送", "未报送"}
     assert list(ranking.loc[ranking["cold_bottom"] != "", "county"]) == ["南城区", "临川县", "青河县"]
     assert metric(at, "方面红灯").value == "4"
@@ -33,6 +35,13 @@ def test_demo_latest_week(demo_db):
     # the alert list names the overdue units
     overdue = [d.value for d in at.dataframe if "unit" in d.value.columns]
     assert overdue and "安平统计局党组" in set(overdue[0]["unit"])
+
+
+def test_a_phone_gets_the_turned_temperature_map_only(demo_db):
+    at = run_page(demo_db, phone=True)
+    no_exception(at)
+    (heat,) = (json.loads(c.proto.spec) for c in charts(at))
+    assert heat["layer"][0]["encoding"]["x"]["field"] == "level"  # levels across a 390-px screen
 
 
 def test_week_change_changes_numbers(demo_db):
@@ -91,7 +100,7 @@ def test_empty_warehouse(tmp_path):
     at = run_page(db)
     no_exception(at)
     assert "还没有成功导入的调度表" in at.info[0].value
-    # #18 item 9: the notice leads to the page where files are uploaded
+    # the notice leads to the page where files are uploaded
     [link] = at.main.get("page_link")  # the sidebar holds the menu
     assert "数据报送" in link.proto.label and link.proto.page.endswith("submissions")
 

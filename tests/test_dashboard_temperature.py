@@ -11,7 +11,7 @@ from .dashboard_fixtures import charts, missing_db, no_exception, run_page, text
 def test_demo(demo_db):
     at = run_page(demo_db, "temperature")
     no_exception(at)
-    assert len(charts(at)) == 6  # the heat map and the slopes are drawn twice: for a screen and a phone
+    assert len(charts(at)) == 4  # heat map, slopes, city profile, temperature differences; screen shapes only
     heat = json.loads(charts(at)[0].proto.spec)
     y = heat["layer"][0]["encoding"]["y"]
     assert y["sort"] == ["市级", "县级", "乡镇级", "村级"]  # top to bottom
@@ -19,6 +19,16 @@ def test_demo(demo_db):
     assert list(flagged["county"]) == ["青河县", "临川县", "南城区"]  # by gradient, steepest first
     assert flagged["gradient"].is_monotonic_decreasing
     assert all(flagged["weakest"].str.contains("%"))
+
+
+def test_a_phone_gets_the_phone_shapes_only(demo_db):
+    at = run_page(demo_db, "temperature", phone=True)
+    no_exception(at)
+    specs = [json.loads(c.proto.spec) for c in charts(at)]
+    assert len(specs) == 4
+    heat, slopes = specs[:2]
+    assert heat["layer"][0]["encoding"]["x"]["field"] == "level"  # levels across
+    assert slopes["columns"] == 2  # two small multiples a row
 
 
 def test_dimension_and_week_change(demo_db):

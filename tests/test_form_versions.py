@@ -191,7 +191,7 @@ def test_a_changed_method_rescores_its_weeks_and_keeps_everything_loaded(loaded,
 
 
 def test_the_form_versions_in_english():
-    """数据报送's 各版表样 with the English switch: the columns by their English names (#18)."""
+    """数据报送's 各版表样 with the English switch: the columns by their English names."""
     from app.office_template import form_in_force, form_versions
 
     cat = default_config().catalogue

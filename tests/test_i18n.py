@@ -8,8 +8,8 @@ import string
 
 from babel.messages.pofile import read_po
 
-from app.catalogue import marked_texts
 from app.labels import CATALOGUE, catalogue, label, labeler, week_name
+from app.messages import marked_texts
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -4,14 +4,11 @@ The case: 西山区_2023-W38.xlsx whose 填报单位 says 东湖区 replaced 东
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
 from app import office
 from etl.load import load_paths
-from etl.problems import FileReport, Problem
 
 from .dispatch_builder import BASE, grid
-from .office_fixtures import page, users_file  # noqa: F401  (users_file: a fixture)
+from .office_fixtures import submissions_page, users_file  # noqa: F401  (users_file: a fixture)
 from .office_writers import WRITERS
 
 LEVELS = ("县级", "乡镇级", "村级")
@@ -79,20 +76,8 @@ def test_names_that_agree_say_nothing(tmp_path, db_path):
     assert report.outcome == "loaded" and not office.alerts(report)
 
 
-def test_the_upload_page_shows_the_alert_above_the_file(db_path, users_file):
-    report = FileReport(
-        "西山区_2023-W38.xlsx",
-        county="东湖区",
-        week="2023-W38",
-        outcome="loaded",
-        version=1,
-        rows=3,
-        warnings=[
-            Problem("W_NAME_UNIT", "文件名写的是西山区，但表内填报单位是东湖区；已按东湖区导入", "请核对")
-        ],
-    )
-    at = AppTest.from_file(page("submissions.py"), default_timeout=60)
-    at.session_state["upload_reports"] = [report]
-    at.run()
+def test_the_upload_page_shows_the_alert_above_the_file(tmp_path, db_path, users_file):
+    report = load(tmp_path, db_path, "西山区_2023-W38.xlsx", "东湖区", "2023-W38", rows_of("东湖区"))
+    at = submissions_page(state={"upload_reports": [report]})
     assert not at.exception
     assert any("请先核对" in w.value and "西山区" in w.value for w in at.warning)

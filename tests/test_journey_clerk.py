@@ -1,4 +1,4 @@
-"""The clerk's week, in Chromium (#18): sign in, upload this week's files (good and bad), read the
+"""The clerk's week, in Chromium: sign in, upload this week's files (good and bad), read the
 report (the unit of each problem named, no false 合计 warning), download the list of fixes, see the
 board change at once, reload and still be signed in, upload a correction that drops a unit and see
 it said. Screenshots: test-artifacts/screenshots/journey_clerk_*.png."""

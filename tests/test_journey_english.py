@@ -1,4 +1,4 @@
-"""The English switch, in Chromium (#18 item 10): with it on, every rendered line (every table cell)
+"""The English switch, in Chromium: with it on, every rendered line (every table cell)
 of every page that holds Chinese also carries its English, apart from data values (county, unit,
 file, sheet and user names), and no label is cut: as a viewer on every page and tab, as an
 administrator who uploads good and bad files and reads the report, the history and the account

@@ -103,10 +103,9 @@ def test_the_meeting_on_a_phone(served):
     boxes = [m.bounding_box() for m in tiles.all()]
     assert boxes[0]["y"] == boxes[1]["y"] and boxes[2]["y"] == boxes[3]["y"] > boxes[0]["y"]
     assert boxes[4]["y"] + boxes[4]["height"] < 844  # all five within the first screen
-    # the heat map drawn for the phone (levels across), the wide one hidden
-    phone_map = page.locator(
-        '[class*="st-key-narrow_only_county_level_heatmap"] [data-testid="stVegaLiteChart"]'
-    )
+    # the heat map in its phone shape (levels across), and no hidden screen-shaped copy drawn too
+    phone_map = page.locator('.st-key-phone_chart_county_level_heatmap [data-testid="stVegaLiteChart"]')
     expect(phone_map).to_be_visible()
     assert phone_map.bounding_box()["width"] <= 390
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 1
     page.context.close()

@@ -1,4 +1,4 @@
-"""The organisation department's bulletin, in Chromium (#18): the ranking of a chosen week on the
+"""The organisation department's bulletin, in Chromium: the ranking of a chosen week on the
 排名导出 page, its downloads (the Excel bulletin, the CSV, the monthly workbook) and what is in them,
 checked against the ranking the warehouse computes. Screenshot: journey_organisation_*.png."""
 

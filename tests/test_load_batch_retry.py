@@ -3,11 +3,10 @@ then gets the same report and rows as if the batch had gone through, and nothing
 
 from __future__ import annotations
 
-import duckdb
-
 from etl import load, store
 
 from .dispatch_builder import BASE, UNITS, grid, write_xlsx
+from .load_results import reports_without_timings, table_rows
 
 
 def _files(tmp_path):
@@ -22,34 +21,18 @@ def _files(tmp_path):
 
 def _load(files, db):
     reports = load.load_paths(files, db)
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("SELECT * FROM unit_rows ORDER BY ALL").fetchall()
-        versions = con.execute(
-            "SELECT county, week, version, sha256, rows FROM submission_versions ORDER BY ALL"
-        ).fetchall()
-        logged = con.execute("SELECT file_name, outcome, version FROM load_log ORDER BY ALL").fetchall()
-    return (
-        [
-            (
-                r.file_name,
-                r.outcome,
-                r.version,
-                r.rows,
-                [p.to_dict() for p in r.errors],
-                [p.to_dict() for p in r.warnings],
-            )
-            for r in reports
-        ],
-        rows,
-        versions,
-        logged,
+    return reports_without_timings(reports), table_rows(
+        db,
+        "SELECT * FROM unit_rows ORDER BY ALL",
+        "SELECT county, week, version, sha256, rows FROM submission_versions ORDER BY ALL",
+        "SELECT file_name, outcome, version FROM load_log ORDER BY ALL",
     )
 
 
 def test_a_failed_batch_is_loaded_file_by_file_with_the_same_reports(tmp_path, monkeypatch):
     files = _files(tmp_path)
     expected = _load(files, tmp_path / "plain.duckdb")
-    assert [w["code"] for w in expected[0][1][5]] == ["W_DECREASE"]
+    assert [w["code"] for w in expected[0][1]["warnings"]] == ["W_DECREASE"]
     real_flush = store.Batch.flush
     failed = []
 

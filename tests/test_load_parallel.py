@@ -8,13 +8,13 @@ import os
 import sys
 import types
 
-import duckdb
 import pytest
 
 from etl import load, sandbox
 from etl.demo import plan_demo, write_demo_files
 
 from .dispatch_builder import grid, write_xlsx
+from .load_results import reports_without_timings, table_rows
 
 
 def _load(folder, db, parallel: bool):
@@ -22,29 +22,10 @@ def _load(folder, db, parallel: bool):
     size = 8 if parallel else 10**6
     options = load.LoadOptions(batch_files=size, batch_files_at_end=size)
     reports = load.load_paths([folder], db, options=options)
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute(
-            "SELECT * EXCLUDE (version) FROM unit_rows ORDER BY county, week, row_no"
-        ).fetchall()
-        versions = con.execute(
-            "SELECT county, week, version, file_name, sha256, rows FROM submission_versions ORDER BY ALL"
-        ).fetchall()
-    return (
-        [
-            (
-                r.file_name,
-                r.outcome,
-                r.county,
-                r.week,
-                r.version,
-                r.rows,
-                [p.to_dict() for p in r.errors],
-                [p.to_dict() for p in r.warnings],
-            )
-            for r in reports
-        ],
-        rows,
-        versions,
+    return reports_without_timings(reports), table_rows(
+        db,
+        "SELECT * EXCLUDE (version) FROM unit_rows ORDER BY county, week, row_no",
+        "SELECT county, week, version, file_name, sha256, rows FROM submission_versions ORDER BY ALL",
     )
 
 
@@ -67,7 +48,7 @@ def test_worker_processes_load_what_one_process_loads(tmp_path, monkeypatch):
     parallel = _load(folder, tmp_path / "workers.duckdb", parallel=True)
     assert not ran.exists()
     assert parallel == sequential
-    outcomes = [r[1] for r in parallel[0]]
+    outcomes = [r["outcome"] for r in parallel[0]]
     files = [o for o in outcomes if o != "skipped"]  # the demo's manifest is named as skipped
     assert files.count("rejected") == 1 and files.count("loaded") == len(files) - 1
 

@@ -194,7 +194,7 @@ def test_csv_claiming_utf8_with_invalid_bytes(tmp_path, db_path):
 
 
 def test_a_rejected_row_still_counts_in_the_totals_check(tmp_path, db_path):
-    """#18 item 1: the 合计 row sums every unit row; leaving the row with an error out made every
+    """The 合计 row sums every unit row; leaving the row with an error out made every
     correct total look wrong in the report the county receives."""
     rows = _rows()
     rows[0]["research_done"] = 9  # 已完成调研 > 调研课题: the row has an error, its counts are fine
@@ -220,7 +220,7 @@ def test_a_wrong_total_beside_an_error_row_still_warns_and_an_unreadable_column_
 
 
 def test_an_error_names_the_unit_of_its_row(tmp_path, db_path):
-    """#18 item 6: the cell and the unit written in that row, which the county's clerk searches for."""
+    """The cell and the unit written in that row, which the county's clerk searches for."""
     rows = _rows()
     rows[1]["special_lectures"] = -1
     report = reject(tmp_path, db_path, grid(rows=rows))

@@ -250,7 +250,7 @@ def test_text_beside_the_table_on_a_blank_row_is_ignored_with_a_warning(tmp_path
 
 @pytest.mark.parametrize("same_batch", [False, True])
 def test_a_correction_with_a_unit_fewer_says_which(tmp_path, db_path, same_batch):
-    """#18 item 5: the corrected file replaces the whole earlier version; a unit it leaves out no
+    """The corrected file replaces the whole earlier version; a unit it leaves out no
     longer counts for the week, and the report says so."""
     first = write_xlsx(tmp_path / "v1.xlsx", grid())
     rows = [{"unit": u, "level": lv, **BASE[lv]} for u, lv in UNITS[:2]]  # 村级 left out

@@ -57,23 +57,20 @@ def _same(a, b) -> bool:
 
 
 def _live(db):
-    con = connect(db, read_only=True)
-    try:
+    with connect(db, read_only=True) as con:
         return {v: _rows(con, v) for v in VIEWS}
-    finally:
-        con.close()
+
+
+def _shadowed(con, view: str) -> bool:
+    """Whether this connection reads `view` from the stored scores (a temporary view over mat_*)."""
+    sql = "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = ?"
+    return con.execute(sql, [view]).fetchone()[0] == 1
 
 
 def _through_reader(db):
     publish_now(db)  # these tests change the warehouse by hand: readers see it once it is published
     with reader(db) as con:
-        shadowed = (
-            con.execute(
-                "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = 'score_flags'"
-            ).fetchone()[0]
-            == 1
-        )
-        return shadowed, {v: _rows(con, v) for v in VIEWS}
+        return _shadowed(con, "score_flags"), {v: _rows(con, v) for v in VIEWS}
 
 
 def _assert_equal(db, expect_shadowed):
@@ -86,38 +83,26 @@ def _assert_equal(db, expect_shadowed):
 
 
 def test_without_refresh_reads_live(demo_db):
-    con = connect(demo_db)
-    try:
+    with connect(demo_db) as con:
         assert materialise.is_fresh(con)  # the loader refreshed after its last file
         # a change the refresh did not see (here: the stamp of another state) → read live
         con.execute("UPDATE meta SET value = 'stale' WHERE key = ?", [materialise.STAMP_KEY])
         assert not materialise.is_fresh(con)
-    finally:
-        con.close()
     _assert_equal(demo_db, expect_shadowed=False)
 
 
 def test_refresh_then_stored_scores_equal_live(demo_db):
-    con = open_warehouse(demo_db)
-    try:
+    with open_warehouse(demo_db) as con:
         assert materialise.refresh(con)
         assert materialise.is_fresh(con)
         assert materialise.refresh(con)  # nothing changed: a no-op that still says current
         # the refresh leaves no shadowing on the writer's own connection
-        assert (
-            con.execute(
-                "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = 'indicator_scores'"
-            ).fetchone()[0]
-            == 0
-        )
-    finally:
-        con.close()
+        assert not _shadowed(con, "indicator_scores")
     _assert_equal(demo_db, expect_shadowed=True)
 
 
 def test_change_without_refresh_is_read_live_then_incremental_refresh(demo_db):
-    con = open_warehouse(demo_db)
-    try:
+    with open_warehouse(demo_db) as con:
         materialise.refresh(con)
         # what a restore does: another version becomes current, with no refresh after it
         county, week, version = con.execute(
@@ -129,12 +114,9 @@ def test_change_without_refresh_is_read_live_then_incremental_refresh(demo_db):
             [version - 1, county, week],
         )
         assert not materialise.is_fresh(con)
-    finally:
-        con.close()
     _assert_equal(demo_db, expect_shadowed=False)
 
-    con = open_warehouse(demo_db)
-    try:
+    with open_warehouse(demo_db) as con:
         before = con.execute("SELECT count(*) FROM mat_versions").fetchone()[0]
         assert materialise.refresh(con)
         assert con.execute("SELECT count(*) FROM mat_versions").fetchone()[0] == before
@@ -149,13 +131,11 @@ def test_change_without_refresh_is_read_live_then_incremental_refresh(demo_db):
             "UPDATE current_versions SET version = ? WHERE county = ? AND week = ?", [version, county, week]
         )
         assert materialise.refresh(con)
-    finally:
-        con.close()
     _assert_equal(demo_db, expect_shadowed=True)
 
 
 def test_new_load_then_refresh(demo_db, tmp_path):
-    # another week through the real loader; the stored scores are stale until the refresh
+    # another week through the real loader, which refreshes the stored scores after its last file
     from etl.demo import demo_config, plan_demo, write_demo_files
     from etl.load import load_paths
 
@@ -163,14 +143,9 @@ def test_new_load_then_refresh(demo_db, tmp_path):
     plan = plan_demo(config, "2023-W41", 2023, 10)
     firsts, _ = write_demo_files(plan, tmp_path, progress=False)
     load_paths([f for f in firsts if "2023-W41" in f.name], demo_db, config=config)
-    con = open_warehouse(demo_db, config)
-    try:
-        fresh = materialise.is_fresh(con)
-        materialise.refresh(con)
-    finally:
-        con.close()
+    with open_warehouse(demo_db, config) as con:
+        assert materialise.is_fresh(con)
     _assert_equal(demo_db, expect_shadowed=True)
-    assert fresh in (True, False)  # True once load_paths calls refresh itself
 
 
 def test_view_change_forces_a_rebuild(demo_db):
@@ -186,43 +161,31 @@ def test_view_change_forces_a_rebuild(demo_db):
         # put the real fingerprint back: migrate refreshes the views and the stamp goes stale
         con.execute("DELETE FROM meta WHERE key = 'fingerprint'")
         con.close()
-    con = open_warehouse(demo_db)
-    try:
+    with open_warehouse(demo_db) as con:
         assert not materialise.is_fresh(con)
         assert materialise.refresh(con)
-    finally:
-        con.close()
     _assert_equal(demo_db, expect_shadowed=True)
 
 
 def test_empty_warehouse(tmp_path):
     db = tmp_path / "empty.duckdb"
-    con = open_warehouse(db)
-    try:
+    with open_warehouse(db) as con:
         assert materialise.refresh(con)
-    finally:
-        con.close()
     with reader(db) as con:
         assert con.execute("SELECT count(*) FROM score_flags").fetchone()[0] == 0
 
 
 def test_refresh_never_raises(demo_db):
-    con = open_warehouse(demo_db)
-    try:
+    with open_warehouse(demo_db) as con:
         con.execute("BEGIN TRANSACTION")  # a caller still inside its own transaction
         assert materialise.refresh(con, force=True) is False
         con.execute("ROLLBACK")
-    finally:
-        con.close()
     _assert_equal(demo_db, expect_shadowed=materialise_fresh(demo_db))
 
 
 def materialise_fresh(db) -> bool:
-    con = connect(db, read_only=True)
-    try:
+    with connect(db, read_only=True) as con:
         return materialise.is_fresh(con)
-    finally:
-        con.close()
 
 
 def test_two_resubmissions_in_one_load_reach_the_stored_scores(tmp_path):
@@ -249,8 +212,7 @@ def test_two_resubmissions_in_one_load_reach_the_stored_scores(tmp_path):
 def test_a_new_version_of_an_earlier_week_refreshes_that_week_and_the_rank_change_after_it(demo_db):
     """The layers above the indicators are refreshed for the changed weeks only; the week after a
     changed one has its rank change computed again (it compares with the changed week)."""
-    con = open_warehouse(demo_db)
-    try:
+    with open_warehouse(demo_db) as con:
         materialise.refresh(con)
         weeks = [
             w for (w,) in con.execute("SELECT DISTINCT week FROM current_versions ORDER BY 1").fetchall()
@@ -290,7 +252,5 @@ def test_a_new_version_of_an_earlier_week_refreshes_that_week_and_the_rank_chang
             "ORDER BY county",
             [weeks[weeks.index(week) + 1]],
         ).fetchall()
-    finally:
-        con.close()
     assert after != before  # the change moved a rank, so the next week's rank change moved too
     _assert_equal(demo_db, expect_shadowed=True)

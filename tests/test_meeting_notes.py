@@ -42,7 +42,7 @@ def test_first_week_has_no_comparison(one_week_db):
 
 
 def test_rejected_files_beside_a_valid_version_are_not_returned_reports(samples_db):
-    """#18 item 3: 西山区's rejected W38 correction sits beside its valid W38 file: its report stands."""
+    """西山区's rejected W38 correction sits beside its valid W38 file: its report stands."""
     with reader(samples_db) as con:
         data = page_data.overview_data(con, "2023-W38")
     text = notes.notes_text(data)
@@ -61,7 +61,7 @@ def test_a_rejected_file_without_a_valid_version_is_a_returned_report(samples_db
 
 
 def test_english_notes_carry_no_chinese_outside_names(latest):
-    """#18 item 10: with the switch on, every sentence is English; names of places and units stay."""
+    """With the switch on, every sentence is English; names of places and units stay."""
     import re
 
     text = notes.notes_text(latest, english=True)

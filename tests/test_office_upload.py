@@ -7,7 +7,6 @@ import io
 
 import openpyxl
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app import office
 from app.users import PermissionDenied, User
@@ -23,10 +22,11 @@ from .office_fixtures import (  # noqa: F401 (fixtures)
     download_bytes,
     downloads,
     load_week,  # noqa: F401
-    page,
     rows,
     sample,
     sign_in,
+    submissions_page,
+    texts,
     upload,
     users_file,
 )
@@ -202,35 +202,22 @@ def test_board_chart_has_tooltips(db_path, users_file):
 # ---------------------------------------------------------------- the page (AppTest)
 
 
-def run_page(user=None, state=None):
-    at = AppTest.from_file(page("submissions.py"), default_timeout=60)
-    if user is not None:
-        at.session_state["user"] = user
-    for k, v in (state or {}).items():
-        at.session_state[k] = v
-    return at.run()
-
-
-def texts(at, kind):
-    return [e.value for e in getattr(at, kind)]
-
-
 def test_page_for_a_viewer_says_why_and_offers_sign_in(db_path, users_file):
     load_week(db_path, "2023-W37")
-    at = run_page()
+    at = submissions_page()
     assert not at.exception
     assert not at.get("file_uploader")
     assert any("上传调度表需要以报送员身份登录" in t for t in texts(at, "info"))
     assert "登录" in [b.label for b in at.button]  # the sign-in form's button
     assert not any(b.label.startswith("将 ") for b in at.button)  # no restore button
-    # #18 item 8: the load log (file names, operators, reasons) needs a clerk's sign-in
+    # the load log (file names, operators, reasons) needs a clerk's sign-in
     assert any("查看导入记录需要以报送员身份登录" in t for t in texts(at, "info"))
     assert not [d for d in at.dataframe if "操作人" in d.value.columns]
     # the board and the template are for everyone
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert "下载空白模板（Excel）" in [b.proto.label for b in at.get("download_button")]
 
-    at = run_page(sign_in(VIEWER))
+    at = submissions_page(sign_in(VIEWER))
     assert not at.get("file_uploader")
     assert any("需要报送员权限" in t for t in texts(at, "warning"))
 
@@ -239,8 +226,8 @@ def test_the_upload_tab_starts_a_parse_worker_before_the_first_upload(db_path, u
     pool = sandbox.ParsePool(1)
     monkeypatch.setattr(sandbox, "_shared", pool)
     try:
-        assert not run_page().exception and pool.pids() == []  # no upload for a viewer: no worker
-        assert not run_page(sign_in(CLERK)).exception
+        assert not submissions_page().exception and pool.pids() == []  # no upload for a viewer: no worker
+        assert not submissions_page(sign_in(CLERK)).exception
         warmed = pool.pids()
         assert len(warmed) == 1
         [report] = office.upload_files(sign_in(CLERK), files(GOOD), db_path)
@@ -250,7 +237,7 @@ def test_the_upload_tab_starts_a_parse_worker_before_the_first_upload(db_path, u
 
 
 def test_page_sign_in_then_upload(db_path, users_file):
-    at = run_page()
+    at = submissions_page()
     form = [t for t in at.text_input if t.label in ("用户名", "密码")]
     form[0].set_value(CLERK)
     form[1].set_value("wrong-password")
@@ -267,7 +254,7 @@ def test_page_sign_in_then_upload(db_path, users_file):
 
 
 def test_page_upload_good_and_bad_at_once(db_path, users_file, downloads):
-    at = run_page(sign_in(CLERK))
+    at = submissions_page(sign_in(CLERK))
     assert not at.exception
     at.get("file_uploader")[0].set_value([upload(sample(GOOD)), upload(sample(BAD))])
     next(b for b in at.button if b.label == "检查并导入").click()
@@ -276,7 +263,7 @@ def test_page_upload_good_and_bad_at_once(db_path, users_file, downloads):
     assert any(t.startswith("已导入  " + GOOD) for t in texts(at, "success"))
     assert any(t.startswith("已退回  " + BAD) for t in texts(at, "error"))
     assert any("本次上传 2 个文件：导入 1，未变化 0，退回 1" in t for t in texts(at, "markdown"))
-    # #18 item 2: the board drawn after the upload counts it (it was read before the upload)
+    # the board drawn after the upload counts it (it was read before the upload)
     week = GOOD.split("_")[1].split(".")[0]
     board = office.board_counts(submission_board(db_path), week)
     assert [m.value for m in at.metric] == [f"{n} 个" for n in board.values()]
@@ -309,7 +296,7 @@ def test_page_renders_injected_reports(db_path, users_file):
             Problem("E_NEGATIVE", "不能为负数", "填 0 或正整数", sheet="调度表", cell="F12"),
         ],
     )
-    at = run_page(state={"upload_reports": [ok, bad]})
+    at = submissions_page(state={"upload_reports": [ok, bad]})
     assert not at.exception
     assert "已导入  甲.xlsx：青河县 2023-W40，12 行，更正版本 v2，1 条提示" in texts(at, "success")
     assert "已退回  乙.xlsx：2 处错误，整个文件未导入" in texts(at, "error")
@@ -322,7 +309,7 @@ def test_page_renders_injected_reports(db_path, users_file):
 def test_page_restore(db_path, users_file):
     clerk = sign_in(CLERK)
     office.upload_files(clerk, files("松岭县_2023-W37.xlsx", "松岭县_2023-W37（更正）.xlsx"), db_path)
-    at = run_page(clerk)
+    at = submissions_page(clerk)
     restore = next(b for b in at.button if b.label.startswith("将 松岭县 2023-W37 恢复为 v1"))
     restore.click()
     at.run()
@@ -335,17 +322,17 @@ def test_page_restore(db_path, users_file):
 
 def test_page_with_a_crafted_session_cannot_upload(db_path, users_file):
     forged = User(VIEWER, "admin", sign_in(VIEWER).token)  # edited role, genuine token of a viewer
-    at = run_page(forged)
+    at = submissions_page(forged)
     assert not at.get("file_uploader")
     forged = User("黑客", "admin", "0" * 64)
-    at = run_page(forged)
+    at = submissions_page(forged)
     assert not at.get("file_uploader")
     assert any("登录已失效" in t for t in texts(at, "warning"))
 
 
 def test_page_without_a_warehouse(tmp_path, monkeypatch, users_file):
     monkeypatch.setenv("DISPATCH_DB", str(tmp_path / "none.duckdb"))
-    at = run_page(sign_in(CLERK))
+    at = submissions_page(sign_in(CLERK))
     assert not at.exception
     assert any("还没有任何报送记录" in t for t in texts(at, "info"))
     assert at.get("file_uploader")  # the first week's upload creates the warehouse

@@ -1,4 +1,4 @@
-"""The loader's messages in English (#18, the English switch on the 数据报送 page): every code has its
+"""The loader's messages in English (the English switch on the 数据报送 page): every code has its
 English, every message and hint the loader writes for good and bad files has an English template,
 and the English carries no Chinese but the values it quotes. The CLI stays Chinese."""
 
@@ -34,7 +34,7 @@ SOURCES = [
     "problems",
 ]
 # Chinese in those files that is not a problem's text: CLI lines, parsing words, the summaries
-# (etl/problems_english.py has their English as code), the parse worker's lines on stderr
+# (their English beside them in etl/problems.py), the parse worker's lines on stderr
 NOT_MESSAGES = re.compile(
     r"^(注|说明|填表说明|备注:|单位名称|填报单位|统计周|县|区|市|个名次篇项件条人户场期|工作表「|"
     r"已导入  .*|未变化  .*|已跳过  .*|已退回  .*|更正版本|版本|，\{\} 条提示|工作表「\{\}」|单元格 \{\}|"
@@ -69,7 +69,7 @@ def _known(text: str) -> bool:
 def test_every_chinese_piece_of_a_message_has_a_template(module):
     path = ROOT / "etl" / f"{module}.py"
     missing = [f"{path.name}:{n}: {t}" for n, t in _pieces(path) if not _known(t)]
-    assert not missing, "add their English to etl/problems_english.py:\n" + "\n".join(missing)
+    assert not missing, "add their English to etl/problems_english_texts.py:\n" + "\n".join(missing)
 
 
 def test_every_documented_code_has_its_english():
@@ -184,11 +184,13 @@ def test_the_english_quotes_only_values(reports):
 
 def test_summaries_in_english(reports):
     for r in reports:
-        assert not CJK.search(pe.summary(r).replace(r.file_name, "").replace(r.county or "", "")) or (
-            r.outcome == "skipped"
-        ), pe.summary(r)
+        assert not CJK.search(
+            r.summary(english=True).replace(r.file_name, "").replace(r.county or "", "")
+        ) or (r.outcome == "skipped"), r.summary(english=True)
     rejected = next(r for r in reports if r.outcome == "rejected")
-    assert pe.summary(rejected).startswith(f"Rejected  {rejected.file_name}: {len(rejected.errors)} error")
+    assert rejected.summary(english=True).startswith(
+        f"Rejected  {rejected.file_name}: {len(rejected.errors)} error"
+    )
 
 
 def test_the_cli_stays_chinese(reports):

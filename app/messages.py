@@ -1,4 +1,4 @@
-"""Keep the English catalogue in step with the code: `python -m app.catalogue` (make messages) adds
+"""Keep the English catalogue in step with the code: `python -m app.messages` (make messages) adds
 every Chinese text the code hands to t()/label()/N_()/header() and the catalogue lacks, with an empty
 English to fill in, and keeps the file sorted by msgid (fewer merge conflicts when several people add
 texts at once). tests/test_i18n.py uses the same collection to fail on a text without English."""
