@@ -30,7 +30,7 @@ demo: $(BIN)/.runtime
 
 run: $(BIN)/.runtime $(DISPATCH_DB)
 	@$(BIN)/python -m etl user hint
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)  # the rest: .streamlit/config.toml
+	$(BIN)/python -m app.serve --server.port $(PORT)  # streamlit run dashboard.py; the rest: .streamlit/config.toml
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .

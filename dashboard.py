@@ -1,5 +1,6 @@
-"""The dashboard: `streamlit run dashboard.py` (make run). Page scripts live in pages/, the
-dashboard's own code (page data, charts, sign-in, helpers) in app/, the ETL and scoring in etl/."""
+"""The dashboard: `python -m app.serve` (make run; `streamlit run dashboard.py` works too). Page
+scripts live in pages/, the dashboard's own code (page data, charts, sign-in, helpers) in app/, the
+ETL and scoring in etl/."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from app import signin, ui
-from app.labels import label
+from app import serve
+
+serve.wait_for_imports()  # python -m app.serve imports the modules below at server start
+from app import signin, ui  # noqa: E402
+from app.labels import label  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 

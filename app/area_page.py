@@ -97,7 +97,7 @@ def area_page(dimension: str) -> None:
 
     st.subheader(t("指标明细"))
     ind = indicators.sort_values(["sort_order", "percent"], ascending=[True, False])
-    # the grid prints only its visible window: paper gets every row as a static table (#18 item 11)
+    # the grid prints only its visible window: paper gets every row as a static table
     with st.container(key=f"screen_only_indicators_{dimension}"):
         _indicator_grid(ind, dimension)
     shown = ind[["label", "county", "achieved", "target", "percent"]].assign(

@@ -38,7 +38,7 @@ PRINT_CSS = """
 """
 
 
-# On a phone (#15, #18 item 12): the page never scrolls sideways. KPI tiles two to a row; a phone's
+# On a phone the page never scrolls sideways. KPI tiles two to a row; a phone's
 # browser is sent the charts' phone shape (ui.chart(on_phone=…), app.viewer); anything wider, such as a
 # screen-shaped chart in a narrow desktop window, scrolls in its own box.
 # Metric labels wrap instead of ending in "…" (long English glosses). The sidebar's week box wraps.

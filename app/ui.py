@@ -262,7 +262,7 @@ def page_header(title: str, caption: str | None = None) -> dict:
 
 
 def _to_submissions() -> None:
-    """The empty warehouse's way forward: the page where files are uploaded (#18 item 9)."""
+    """The empty warehouse's way forward: the page where files are uploaded."""
     st.page_link("pages/submissions.py", label=t("去“数据报送”页上传调度表"), icon=":material/upload_file:")
 
 

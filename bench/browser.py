@@ -62,13 +62,12 @@ def free_port() -> int:
 
 
 def server_command(port: int) -> list[str]:
-    """`streamlit run dashboard.py` on 127.0.0.1:port, as `make run` starts it (the tests' too)."""
+    """`streamlit run dashboard.py` on 127.0.0.1:port, started as `make run` starts it (app.serve;
+    the tests' too)."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_ROOT / "dashboard.py"),
+        "app.serve",
         "--server.port",
         str(port),
         "--server.address",

@@ -1,4 +1,4 @@
-"""A province reload while viewers browse (issue 17), part `reload` of `make bench`.
+"""A province reload while viewers browse, part `reload` of `make bench`.
 
 A warehouse holding the corpus's first week is the starting point; two dashboard processes
 (`streamlit run`, as behind a reverse proxy) serve its published snapshot to one Chromium tab each,

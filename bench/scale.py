@@ -38,7 +38,7 @@ BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "corpus" / "scale"
 RESULTS = BENCH / "scale-results.json"
 PLOT = PROJECT_ROOT / "docs" / "scale.svg"
-TARGETS = {  # issue 17: factor → every page statement's p95 (ms); refresh and publish (s)
+TARGETS = {  # factor → every page statement's p95 (ms); refresh and publish (s)
     "query_p95_ms": {10: 100.0, 30: 300.0},
     "refresh_s": {10: 2.0},
     "publish_s": {1: 2.0},
@@ -285,7 +285,7 @@ def table(res: dict) -> str:
 
 
 def verdicts(res: dict) -> list[tuple[str, str, bool]]:
-    """(target, measured, met) for every target of issue 17 that this run measured."""
+    """(target, measured, met) for every target that this run measured."""
     out = []
     for r in res["runs"]:
         f = r["factor"]

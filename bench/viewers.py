@@ -1,4 +1,4 @@
-"""The viewers of the reload bench: who clicks next, which page, and when (issue 17).
+"""The viewers of the reload bench: who clicks next, which page, and when.
 
 The bench models people at a meeting or at their desks: each viewer reads a page before clicking the
 next one. After a page has settled, a viewer thinks for `think` seconds on average (uniform between

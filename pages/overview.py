@@ -69,7 +69,7 @@ k[3].metric(
         flag=f"{config.temperature['gradient_flag']:g}",
     ),
 )
-# the same reds as the ranking's four area columns (#18 item 4: the composite light is another measure)
+# the same reds as the ranking's four area columns (the composite light is another measure)
 k[4].metric(
     t("方面红灯"),
     f"{data['red_lights']}",
@@ -119,7 +119,7 @@ table = pd.DataFrame(
         ],
         **{d: ranking[d] for d in DIMENSIONS},
         "gradient": ranking["gradient"],
-        # one thing per column (#18 item 4): the temperature flag apart from the submission status
+        # one thing per column: the temperature flag apart from the submission status
         "cold_bottom": ranking["cold_bottom"].map({True: cell("上热下冷"), False: ""}),
         "status": ranking["status"].map(cell),
         "profile": [ui.profile_url(c, week) for c in ranking["county"]],

@@ -33,7 +33,7 @@ def test_demo(demo_db, page):
 
 @pytest.mark.parametrize("page", AREA_PAGES)
 def test_on_a_phone_only_the_phone_shapes_are_sent(demo_db, page):
-    # #18: a 390-px screen gets levels across, one panel a row, the legend below; the screen
+    # a 390-px screen gets levels across, one panel a row, the legend below; the screen
     # shapes are not sent as well (a browser draws the charts CSS hides, too)
     at = run_page(demo_db, page, phone=True)
     no_exception(at)

@@ -25,7 +25,7 @@ def test_demo_latest_week(demo_db):
     assert len(charts(at)) == 1  # the temperature map, in its screen shape only
     ranking = at.dataframe[0].value
     assert ranking["county"].iloc[-1] == "西山区"  # not submitted: listed last, never dropped
-    # #18 item 4: one thing per column, and the KPI counts the reds the ranking shows
+    # one thing per column, and the KPI counts the reds the ranking shows
     assert set(ranking["status"]) == {"已报送", "未报送"}
     assert list(ranking.loc[ranking["cold_bottom"] != "", "county"]) == ["南城区", "临川县", "青河县"]
     assert metric(at, "方面红灯").value == "4"
@@ -100,7 +100,7 @@ def test_empty_warehouse(tmp_path):
     at = run_page(db)
     no_exception(at)
     assert "还没有成功导入的调度表" in at.info[0].value
-    # #18 item 9: the notice leads to the page where files are uploaded
+    # the notice leads to the page where files are uploaded
     [link] = at.main.get("page_link")  # the sidebar holds the menu
     assert "数据报送" in link.proto.label and link.proto.page.endswith("submissions")
 

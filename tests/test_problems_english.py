@@ -1,4 +1,4 @@
-"""The loader's messages in English (#18, the English switch on the 数据报送 page): every code has its
+"""The loader's messages in English (the English switch on the 数据报送 page): every code has its
 English, every message and hint the loader writes for good and bad files has an English template,
 and the English carries no Chinese but the values it quotes. The CLI stays Chinese."""
 

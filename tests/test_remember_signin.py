@@ -1,4 +1,4 @@
-"""The signed re-login cookie (app/remember.py, #18 item 7): a reload keeps the clerk signed in only
+"""The signed re-login cookie (app/remember.py): a reload keeps the clerk signed in only
 with a genuine, fresh cookie whose token the users file still accepts. The browser side (a reload
 really stays signed in) is in tests/test_journey_clerk.py."""
 
