@@ -17,9 +17,10 @@ def area_page(dimension: str) -> None:
     name = DIMENSION_LABELS[dimension]
     status = ui.page_header(name)
     week = ui.week_picker(status)
+    window = ui.county_search(status)
     ui.as_of(status, week)
     highlight = ui.highlight_from_url()
-    data = ui.fetch("dimension_data", week, dimension)
+    data = ui.fetch("dimension_data", week, dimension, window=window)
     progress = data["expected_progress"]
     ranking = data["ranking"]
 
@@ -34,7 +35,7 @@ def area_page(dimension: str) -> None:
             )
         )
         return
-    missing = ranking.loc[~ranking["submitted"], "county"].tolist()
+    missing = data["not_submitted"]  # of every county, however many the charts draw
     lead = ranked.iloc[0]
     st.markdown(
         t(
@@ -43,9 +44,9 @@ def area_page(dimension: str) -> None:
             county=ui.md(lead["county"]),
             score=f"{lead['score']:.1f}",
             progress=f"{progress:.1f}",
-            n=len(ranked[ranked["light"] == "红"]),
+            n=data["counts"]["red_on_basis"],
         )
-        + (" " + t("未报送：{units}。", units="、".join(ui.md(c) for c in missing)) if missing else "")
+        + (" " + t("未报送：{units}。", units=ui.names(missing)) if missing else "")
     )
 
     left, right = st.columns(2, gap="large")
@@ -53,6 +54,7 @@ def area_page(dimension: str) -> None:
         st.subheader(t("各县（市、区）得分"))
         ui.chart("dimension_score_bars", ranking, dimension, progress, highlight=highlight)
         st.caption(t("虚线为序时进度；圆点为进度预警（绿/黄/红）。"))
+        ui.window_caption(status, len(ranking))
     with right:
         st.subheader(t("各层级得分"))
         ui.chart(

@@ -12,7 +12,7 @@ import json
 
 import pandas as pd
 
-from etl import problems_english, scoring
+from etl import county_window, problems_english, scoring
 from etl.catalogue_text import deadline_text
 from etl.config import DIMENSIONS, LEVELS, Config, default_config
 from etl.problems import Problem
@@ -34,6 +34,7 @@ def data_status(con) -> dict:
         "last_load": con.execute(SQL_LAST_LOAD).fetchone()[0],
         "weeks": weeks,
         "files_seen": con.execute(SQL_ANY_LOAD).fetchone()[0],
+        "counties": county_window.county_count(con),
     }
 
 
@@ -124,10 +125,15 @@ WHERE s.week = ? AND s.dimension = ?
 GROUP BY s.county, s.indicator
 ORDER BY sort_order, percent DESC
 """
+SQL_COUNTY_INDICATORS_OF = SQL_COUNTY_INDICATORS.replace(
+    "WHERE s.week = ? AND s.dimension = ?",
+    "WHERE s.week = ? AND s.dimension = ? AND list_contains(?, s.county)",
+)
+# the villages' weakest indicators of the counties asked about (the cold-bottom ones a page names)
 SQL_VILLAGE_WEAKEST = """
 SELECT county, label, round(100 * rate, 1) AS percent
 FROM indicator_scores
-WHERE week = ? AND level = '村级'
+WHERE week = ? AND level = '村级' AND list_contains(?, county)
 ORDER BY county, rate, label
 """
 SQL_RANK_HISTORY = """
@@ -170,11 +176,16 @@ def city_scores(con) -> pd.DataFrame:
     )
 
 
-def county_indicators(con, week: str, dimension: str) -> pd.DataFrame:
-    """Each indicator of one area for every county, pooled over the county's levels:
+def county_indicators(con, week: str, dimension: str, counties: list[str] | None = None) -> pd.DataFrame:
+    """Each indicator of one area for every county (or `counties`), pooled over the county's levels:
     Σ achieved, Σ target, Σ capped and the rate in percent (capped ÷ target)."""
+    sql, params = (
+        (SQL_COUNTY_INDICATORS, [week, dimension])
+        if counties is None
+        else (SQL_COUNTY_INDICATORS_OF, [week, dimension, list(counties)])
+    )
     return pd.DataFrame(
-        con.execute(SQL_COUNTY_INDICATORS, [week, dimension]).fetchall(),
+        con.execute(sql, params).fetchall(),
         columns=["county", "indicator", "label", "sort_order", "achieved", "target", "capped", "percent"],
     )
 
@@ -187,9 +198,13 @@ def weakest(df: pd.DataFrame, key: str, n: int = 3) -> dict[str, str]:
     }
 
 
-def village_weakest(con, week: str, n: int = 3) -> dict[str, str]:
+def village_weakest(con, week: str, counties: list[str], n: int = 3) -> dict[str, str]:
+    """The n weakest village-level indicators of each of `counties` (those a page names)."""
+    if not counties:
+        return {}
     df = pd.DataFrame(
-        con.execute(SQL_VILLAGE_WEAKEST, [week]).fetchall(), columns=["county", "label", "percent"]
+        con.execute(SQL_VILLAGE_WEAKEST, [week, list(counties)]).fetchall(),
+        columns=["county", "label", "percent"],
     )
     return weakest(df, "county", n)
 
@@ -227,9 +242,9 @@ def county_files(con, county: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return subs, rej.drop(columns="errors")
 
 
-def trend_long(con, by: str, weeks: list[str]) -> pd.DataFrame:
+def trend_long(con, by: str, weeks: list[str], counties: list[str] | None = None) -> pd.DataFrame:
     """scoring.trend as a long table (county, week, score) without empty cells, for line charts."""
-    wide = scoring.trend(con, by=by, weeks=weeks)
+    wide = scoring.trend(con, by=by, weeks=weeks, counties=counties)
     if wide.empty:
         return pd.DataFrame(columns=["county", "week", "score"])
     long = wide.reset_index(names="county").melt(id_vars="county", var_name="week", value_name="score")
@@ -258,41 +273,56 @@ def late_submissions(con, week: str, now: dt.datetime | None = None) -> pd.DataF
         f"SELECT county, status, submitted_at, deadline FROM ({BOARD_SQL}) "
         "WHERE week = $week AND late ORDER BY sort_order"
     )
-    late = con.execute(sql, {"now": now or dt.datetime.now(), "week": week}).df()
+    late = con.execute(sql, {"now": now or dt.datetime.now(), "week": week, "units": None}).df()
     return late.reset_index(drop=True)
 
 
-def overview_data(con, week: str, config: Config | None = None, now: dt.datetime | None = None) -> dict:
+def _shown(con, week: str, by: str, window: county_window.Window | None, config: Config) -> list[str] | None:
+    """The counties a page draws (etl.county_window) and 市直单位 (the heat map's 市级 row); None =
+    every county (bulletins, exports)."""
+    if window is None:
+        return None
+    return [*county_window.counties(con, week, by, window), config.city_direct]
+
+
+def overview_data(
+    con,
+    week: str,
+    config: Config | None = None,
+    now: dt.datetime | None = None,
+    window: county_window.Window | None = None,
+) -> dict:
+    """`window`: only the counties the page draws (the counts stay over every county)."""
     config = config or default_config()
     weeks = scoring.weeks_with_data(con)
     prev = previous_week(week)
     has_prev = prev in weeks
-    ranking = scoring.ranking(con, week)
-    prev_ranking = scoring.ranking(con, prev) if has_prev else None
+    shown = _shown(con, week, "composite", window, config)
+    ranking = scoring.ranking(con, week, counties=shown)
+    prev_ranking = scoring.ranking(con, prev, counties=shown) if has_prev else None
+    counts = scoring.ranking_counts(con, week)
+    prev_counts = scoring.ranking_counts(con, prev) if has_prev else None
     city = city_scores(con)
     city_now = city[(city.week == week) & (city.dimension == "composite")]["shown"]
     city_prev = city[(city.week == prev) & (city.dimension == "composite")]["shown"]
-    trend = scoring.trend(con, weeks=[w for w in weeks if w <= week])
-    levels = scoring.level_scores(con, week=week, dimensions=["composite"])
+    trend = scoring.trend(con, weeks=[w for w in weeks if w <= week], counties=shown)
+    levels = scoring.level_scores(con, week=week, dimensions=["composite"], counties=shown)
     matrix = scoring.level_matrix(con, week, levels=levels)
     flagged = ranking[ranking.cold_bottom].sort_values("gradient", ascending=False)
-
-    def red_lights(df):
-        if df is None:
-            return None
-        return int(sum((df[f"light_{d}"] == "红").sum() for d in DIMENSIONS))
 
     return {
         "week": week,
         "prev_week": prev if has_prev else None,
         "expected_progress": scoring.expected_progress(week, config),
         "n_counties": con.execute(SQL_COUNTY_COUNT).fetchone()[0],
+        "counts": counts,
+        "prev_counts": prev_counts,
         "ranking": ranking,
         "prev_ranking": prev_ranking,
         "city_composite": float(city_now.iloc[0]) if len(city_now) else None,
         "city_composite_prev": float(city_prev.iloc[0]) if len(city_prev) else None,
-        "red_lights": red_lights(ranking),
-        "red_lights_prev": red_lights(prev_ranking),
+        "red_lights": counts["red_lights"],
+        "red_lights_prev": prev_counts["red_lights"] if prev_counts else None,
         "red_counties": ranking.loc[
             (ranking[[f"light_{d}" for d in DIMENSIONS]] == "红").any(axis=1), "county"
         ].tolist(),
@@ -300,7 +330,7 @@ def overview_data(con, week: str, config: Config | None = None, now: dt.datetime
         "matrix": matrix,
         "levels": levels[levels.dimension == "composite"].reset_index(drop=True),
         "city_profile": scoring.city_profile(con, week),
-        "village_weakest": village_weakest(con, week) if len(flagged) else {},
+        "village_weakest": village_weakest(con, week, flagged["county"].tolist()),
         "not_submitted": scoring.not_submitted(con, week),
         "city_direct_submitted": scoring.city_direct_submitted(con, week, config),
         "rejected": rejected_files(con, week),
@@ -310,11 +340,14 @@ def overview_data(con, week: str, config: Config | None = None, now: dt.datetime
     }
 
 
-def dimension_data(con, week: str, dimension: str, config: Config | None = None) -> dict:
+def dimension_data(
+    con, week: str, dimension: str, config: Config | None = None, window: county_window.Window | None = None
+) -> dict:
     config = config or default_config()
     weeks = [w for w in scoring.weeks_with_data(con) if w <= week]
-    ranking = scoring.ranking(con, week, by=dimension)
-    levels = scoring.level_scores(con, week=week, dimensions=[dimension])
+    shown = _shown(con, week, dimension, window, config)
+    ranking = scoring.ranking(con, week, by=dimension, counties=shown)
+    levels = scoring.level_scores(con, week=week, dimensions=[dimension], counties=shown)
     levels = levels[levels.county != config.city_direct]
     city = city_scores(con)
     return {
@@ -322,18 +355,28 @@ def dimension_data(con, week: str, dimension: str, config: Config | None = None)
         "dimension": dimension,
         "expected_progress": scoring.expected_progress(week, config),
         "ranking": ranking,
-        "indicators": county_indicators(con, week, dimension),
+        "counts": scoring.ranking_counts(con, week, dimension),
+        "not_submitted": scoring.not_submitted(con, week),
+        "indicators": county_indicators(con, week, dimension, shown),
         "levels": levels.reset_index(drop=True),
-        "trend": trend_long(con, dimension, weeks),
+        "trend": trend_long(con, dimension, weeks, shown),
         "city_trend": city[(city.dimension == dimension) & city.week.isin(weeks)].reset_index(drop=True),
         "progress": progress_by_week(weeks, config),
     }
 
 
-def temperature_data(con, week: str, dimension: str = "composite", config: Config | None = None) -> dict:
+def temperature_data(
+    con,
+    week: str,
+    dimension: str = "composite",
+    config: Config | None = None,
+    window: county_window.Window | None = None,
+) -> dict:
+    """`window` (ordered by gradient at national scale): only the counties the page draws."""
     config = config or default_config()
-    ranking = scoring.ranking(con, week)
-    every = scoring.level_scores(con, week=week, dimensions=sorted({dimension, "composite"}))
+    shown = _shown(con, week, "composite", window, config)
+    ranking = scoring.ranking(con, week, counties=shown)
+    every = scoring.level_scores(con, week=week, dimensions=sorted({dimension, "composite"}), counties=shown)
     levels = every[every.dimension == dimension].reset_index(drop=True)
     composite_levels = every[every.dimension == "composite"].reset_index(drop=True)
     flagged = ranking[ranking.cold_bottom].sort_values("gradient", ascending=False)
@@ -345,7 +388,8 @@ def temperature_data(con, week: str, dimension: str = "composite", config: Confi
         "city_profile": scoring.city_profile(con, week),
         "ranking": ranking,
         "flagged": flagged.reset_index(drop=True),
-        "village_weakest": village_weakest(con, week),
+        "counts": scoring.ranking_counts(con, week),
+        "village_weakest": village_weakest(con, week, flagged["county"].tolist()),
         "gradient_flag": float(config.temperature["gradient_flag"]),
     }
 
@@ -361,8 +405,7 @@ def county_data(con, county: str, week: str, config: Config | None = None) -> di
     )
     ranks = ranks[ranks.week <= week].reset_index(drop=True)
     subs, rejected = county_files(con, county)
-    ranking = scoring.ranking(con, week)
-    row = ranking[ranking.county == county]
+    row = scoring.ranking(con, week, counties=[county])
     return {
         "county": county,
         "week": week,
@@ -370,7 +413,7 @@ def county_data(con, county: str, week: str, config: Config | None = None) -> di
         "submitted": bool(row["submitted"].any())
         or (county == config.city_direct and scoring.city_direct_submitted(con, week, config)),
         "ranking_row": row.reset_index(drop=True),
-        "n_ranked": int(ranking["rank"].notna().sum()),
+        "n_ranked": int(scoring.ranking_counts(con, week)["ranked"]),
         "levels": levels,
         "scores": scores,
         "ranks": ranks,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app.labels import label, week_name
-from etl import export, scoring
+from etl import county_window, export, scoring
 from etl.config import DIMENSION_LABELS, DIMENSIONS, Config, default_config
 from etl.warehouse_reader import reader
 from etl.weeks import week_sunday
@@ -25,9 +25,18 @@ def weeks(db_path) -> list[str]:
         return scoring.weeks_with_data(con)
 
 
-def ranking(db_path, week: str, by: str = "composite") -> pd.DataFrame:
+def ranking(
+    db_path, week: str, by: str = "composite", window: county_window.Window | None = None
+) -> pd.DataFrame:
+    """The ranking of every county, or of the counties the page lists (etl.county_window)."""
     with reader(db_path) as con:
-        return scoring.ranking(con, week, by=by)
+        shown = None if window is None else county_window.counties(con, week, by, window)
+        return scoring.ranking(con, week, by=by, counties=shown)
+
+
+def counties(db_path) -> int:
+    with reader(db_path) as con:
+        return county_window.county_count(con)
 
 
 def display_table(df: pd.DataFrame, by: str = "composite") -> pd.DataFrame:

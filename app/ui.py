@@ -35,11 +35,13 @@ from app.url_filters import (
     PROFILE_PAGE,
     PROFILE_URL,
     county_picker,
+    county_search,
     dimension_picker,
     highlight_from_url,
     open_profile_on_select,
     profile_url,
     week_picker,
+    window_caption,
 )
 from etl import snapshot
 from etl.config import ConfigError, default_config, warehouse_path
@@ -73,11 +75,13 @@ __all__ = [
     "week_short",
     "week_text",
     "county_picker",
+    "county_search",
     "dimension_picker",
     "highlight_from_url",
     "open_profile_on_select",
     "profile_url",
     "week_picker",
+    "window_caption",
 ]
 
 # --- cached reads ---------------------------------------------------------------------------------
@@ -90,10 +94,10 @@ def _prepare(db: str, version: tuple) -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _fetch(name: str, db: str, version: tuple, args: tuple):
+def _fetch(name: str, db: str, version: tuple, args: tuple, kwargs: tuple = ()):
     # version[0] is the snapshot read: the same one for every read of a rerun (pin_snapshot)
     with reader(db, Path(version[0]) if version[0] else None) as con:
-        return getattr(page_data, name)(con, *args)
+        return getattr(page_data, name)(con, *args, **dict(kwargs))
 
 
 def pin_snapshot() -> None:
@@ -125,15 +129,15 @@ def _snapshot_version(db: str) -> tuple:
     return snapshot.version(newest)
 
 
-def fetch(name: str, *args):
-    """app.page_data.<name>(con, *args), cached per published snapshot."""
+def fetch(name: str, *args, **kwargs):
+    """app.page_data.<name>(con, *args, **kwargs), cached per published snapshot."""
     db = str(warehouse_path())
     if not Path(db).exists():
         raise NoWarehouse(db)
     if _prepare(db, _snapshot_version(db)):
         st.cache_data.clear()  # the schema changed under the cached results
         pin_snapshot()
-    return _fetch(name, db, _snapshot_version(db), args)
+    return _fetch(name, db, _snapshot_version(db), args, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -159,8 +163,18 @@ def per_snapshot(fn, *args):
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(builder: str, english_on: bool, args: tuple, kwargs: tuple):
     # Altair builds and validates slowly; the finished spec is cached instead.
+    import altair as alt
+
     chart = getattr(charts, builder)(*args, t=labeler(english_on), **dict(kwargs))
-    return None if chart is None else chart.to_dict(validate=False)
+    # a window of 200 counties over 26 weeks passes Altair's 5,000-row guard (the data is inline)
+    with alt.data_transformers.disable_max_rows():
+        return None if chart is None else chart.to_dict(validate=False)
+
+
+def names(units: list[str], most: int = 30) -> str:
+    """'甲、乙、丙' for a sentence; past `most` names the first ones and how many in all."""
+    shown = "、".join(md(u) for u in units[:most])
+    return shown if len(units) <= most else shown + t("等 {n} 个", n=len(units))
 
 
 def chart(builder: str, *args, empty: str | None = None, on_phone: dict | None = None, **kwargs) -> None:

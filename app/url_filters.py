@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.labels import term
 from app.page_text import english, t, week_short
+from etl import county_window
 from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config
 from etl.weeks import WeekError, parse_week
 
@@ -58,6 +59,39 @@ def county_picker(default: str | None = None) -> str:
     county = st.sidebar.selectbox(t("县（市、区）"), units, key="county")
     _remember("county", county)
     return county
+
+
+def county_search(status: dict, order: str = "position") -> county_window.Window:
+    """The counties a page draws (etl.county_window): every county of a province; at national scale
+    the top and the bottom of the listing, the counties whose name contains the sidebar's search
+    text, and the one highlighted from the URL."""
+    search = None
+    if county_window.limited(status["counties"]):
+        search = st.sidebar.text_input(
+            t("查找县（市、区）"),
+            key="county_search",
+            help=t(
+                "共 {n} 个县（市、区）：图表只画排名前 {edge} 位和后 {edge} 位，再加名称含所填文字的县（市、区）。"
+                "完整名单见「排名导出」的 Excel 和 CSV。",
+                n=status["counties"],
+                edge=county_window.EDGE,
+            ),
+        )
+    return county_window.Window.of(search, named=[highlight_from_url()], order=order)
+
+
+def window_caption(status: dict, shown: int) -> None:
+    """Under a windowed table or chart: how many of how many counties it draws (nothing for a province)."""
+    if county_window.limited(status["counties"]):
+        st.caption(
+            t(
+                "共 {n} 个县（市、区），这里列出 {shown} 个：排名前 {edge} 位、后 {edge} 位和按名称查找到的。"
+                "完整名单见「排名导出」。",
+                n=status["counties"],
+                shown=shown,
+                edge=county_window.EDGE,
+            )
+        )
 
 
 def dimension_picker() -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import sys
 import time
 
+from .snapshot import PerSnapshot
 from .warehouse import transaction
 
 # view → how its materialised table is read (the column list of the view, in its order)
@@ -86,24 +87,25 @@ def _shadow_sql(temp: bool = True) -> list[str]:
 # snapshot file (etl.snapshot.version) → whether its stored scores are current: a published snapshot
 # never changes, so each process checks it once, not on every connection (the check hashes every
 # current version, which grows with the counties)
-_FRESH: dict[tuple, bool] = {}
-_FRESH_MAX = 64
+_FRESH = PerSnapshot()
+
+
+def is_current(con, immutable: tuple | None = None) -> bool:
+    """Whether the stored scores are current (is_fresh), remembered for a file that never changes
+    (`immutable`: a published snapshot's etl.snapshot.version). Never raises."""
+    fresh = _FRESH.get(immutable) if immutable is not None else None
+    if fresh is None:
+        fresh = is_fresh(con)
+        if immutable is not None:
+            _FRESH.remember(immutable, fresh)
+    return fresh
 
 
 def attach(con, immutable: tuple | None = None) -> bool:
     """On a (read-only) connection: read the materialised tables instead of computing the heavy views,
-    when they are current. `immutable` names a file that never changes (a published snapshot's
-    etl.snapshot.version): its check is remembered. Returns whether it did. Never raises."""
+    when they are current (is_current). Returns whether it did. Never raises."""
     try:
-        fresh = _FRESH.get(immutable) if immutable is not None else None
-        if fresh is None:
-            now, stored = _state(con)  # an older warehouse without the tables raises: live views
-            fresh = stored is not None and now == stored
-            if immutable is not None:
-                if len(_FRESH) >= _FRESH_MAX:
-                    _FRESH.clear()
-                _FRESH[immutable] = fresh
-        if not fresh:
+        if not is_current(con, immutable):
             return False
         for sql in _shadow_sql():
             con.execute(sql)

@@ -57,6 +57,20 @@ SELECT dimension, position, county, status, submitted, rank, rank_change, shown,
        expected_progress, gradient, cold_bottom
 FROM ranking_list WHERE week = ? ORDER BY dimension, position
 """
+# the same for the counties a page draws (etl.county_window)
+SQL_RANKING_LIST_OF = SQL_RANKING_LIST.replace(
+    "WHERE week = ?", "WHERE week = ? AND list_contains(?, county)"
+)
+# what a page counts over every county of the week, however few it draws
+SQL_RANKING_COUNTS = """
+SELECT count(*) FILTER (WHERE dimension = 'composite') AS counties,
+       count(*) FILTER (WHERE dimension = 'composite' AND submitted) AS submitted,
+       count(*) FILTER (WHERE dimension = 'composite' AND cold_bottom) AS cold_bottom,
+       count(*) FILTER (WHERE dimension = $by AND rank IS NOT NULL) AS ranked,
+       count(*) FILTER (WHERE dimension = $by AND light = '红') AS red_on_basis,
+       count(*) FILTER (WHERE dimension <> 'composite' AND light = '红') AS red_lights
+FROM ranking_list WHERE week = $week
+"""
 SQL_NOT_SUBMITTED = """
 SELECT county FROM ranking_list WHERE week = ? AND dimension = 'composite' AND NOT submitted
 ORDER BY sort_order
@@ -65,6 +79,7 @@ SQL_GRADIENTS = """
 SELECT county, gradient, round(gradient, 1) AS gradient_shown, cold_bottom
 FROM scope_gradients WHERE week = ? AND NOT is_city
 """
+SQL_GRADIENTS_OF = SQL_GRADIENTS.replace("AND NOT is_city", "AND NOT is_city AND list_contains(?, county)")
 RANKING_COLUMNS = [
     "rank",
     "county",
@@ -90,14 +105,15 @@ def _check_by(by: str) -> str:
     return by
 
 
-def ranking(con, week: str, by: str = "composite") -> pd.DataFrame:
+def ranking(con, week: str, by: str = "composite", counties: list[str] | None = None) -> pd.DataFrame:
     """The ranking of every configured county for `week`, by the composite or one dimension, as the
     view ranking_list defines it (ranks, rank change, 未报送 and the order are computed there only).
 
     One row per county, in listing order. Columns: rank, county, status (已报送/未报送), submitted,
     score (the `by` score as shown), composite, study, research, development, rectification (as
     shown), gradient (shown), cold_bottom, rank_change, light and band of the `by` score, lag,
-    expected_progress, and light_<dim>/band_<dim> for each score column.
+    expected_progress, and light_<dim>/band_<dim> for each score column. `counties`: only these
+    (etl.county_window), still in listing order.
     """
     _check_by(by)
     week = parse_week(week, within_campaign=False)
@@ -117,7 +133,8 @@ def ranking(con, week: str, by: str = "composite") -> pd.DataFrame:
         "gradient",
         "cold_bottom",
     ]
-    rows = pd.DataFrame(con.execute(SQL_RANKING_LIST, [week]).fetchall(), columns=columns)
+    sql, params = (SQL_RANKING_LIST, [week]) if counties is None else (SQL_RANKING_LIST_OF, [week, counties])
+    rows = pd.DataFrame(con.execute(sql, params).fetchall(), columns=columns)
     out = rows[rows["dimension"] == by].drop(columns="dimension").set_index("county")
     out = out.rename(columns={"shown": "score"})
     # the other bases' figures of the same counties, side by side (a reshape, nothing computed)
@@ -134,6 +151,15 @@ def ranking(con, week: str, by: str = "composite") -> pd.DataFrame:
     out["submitted"] = out["submitted"].astype(bool)
     out["cold_bottom"] = out["cold_bottom"].astype(bool)
     return out[RANKING_COLUMNS]
+
+
+def ranking_counts(con, week: str, by: str = "composite") -> dict:
+    """Over every county of the week: counties, submitted, cold_bottom (上热下冷), ranked and
+    red_on_basis (red lights) on `by`, red_lights (red area lights, the four dimensions)."""
+    _check_by(by)
+    row = con.execute(SQL_RANKING_COUNTS, {"by": by, "week": week}).fetchone()
+    names = ("counties", "submitted", "cold_bottom", "ranked", "red_on_basis", "red_lights")
+    return dict(zip(names, row))
 
 
 def not_submitted(con, week: str) -> list[str]:
@@ -162,7 +188,9 @@ _FLAG_COLUMNS = [
 ]
 
 
-def _flags(con, *, week=None, county=None, city=False, levels: bool, dimensions=None) -> pd.DataFrame:
+def _flags(
+    con, *, week=None, county=None, city=False, levels: bool, dimensions=None, counties=None
+) -> pd.DataFrame:
     # fixed fragments only; the values are bound
     where, params = ["is_city = ?", "level IS NOT NULL" if levels else "level IS NULL"], [city]
     if dimensions is not None:  # a page that shows one dimension reads a fifth of the rows
@@ -174,6 +202,9 @@ def _flags(con, *, week=None, county=None, city=False, levels: bool, dimensions=
     if county is not None:
         where.append("county = ?")
         params.append(county)
+    if counties is not None:  # the counties a page draws (etl.county_window)
+        where.append("list_contains(?, county)")
+        params.append(list(counties))
     sql = (
         f"SELECT {', '.join(_FLAG_COLUMNS)} FROM score_flags WHERE {' AND '.join(where)} "
         "ORDER BY week, county, level, dimension"
@@ -203,11 +234,15 @@ def county_scores(con, week: str | None = None, county: str | None = None) -> pd
 
 
 def level_scores(
-    con, week: str | None = None, county: str | None = None, dimensions: list[str] | None = None
+    con,
+    week: str | None = None,
+    county: str | None = None,
+    dimensions: list[str] | None = None,
+    counties: list[str] | None = None,
 ) -> pd.DataFrame:
     """Long table of level dimension scores and level composites, with light and band; `dimensions`
-    (composite and/or dimension names) keeps only those."""
-    return _flags(con, week=week, county=county, levels=True, dimensions=dimensions)
+    (composite and/or dimension names) keeps only those, `counties` only those counties."""
+    return _flags(con, week=week, county=county, levels=True, dimensions=dimensions, counties=counties)
 
 
 def city_profile(con, week: str) -> pd.DataFrame:
@@ -238,7 +273,7 @@ def level_matrix(
         index=[u for u in units if u in wide.index], columns=[lv for lv in LEVELS if lv in wide.columns]
     )
     wide.columns.name = None
-    grads = {r[0]: r[1:] for r in con.execute(SQL_GRADIENTS, [week]).fetchall()}
+    grads = {r[0]: r[1:] for r in con.execute(SQL_GRADIENTS_OF, [week, list(wide.index)]).fetchall()}
     wide["gradient"] = [grads[c][1] if c in grads else None for c in wide.index]
     wide["cold_bottom"] = [bool(grads[c][2]) if c in grads else False for c in wide.index]
     return wide
@@ -304,16 +339,26 @@ def unit_indicator_detail(con, county: str, week: str) -> pd.DataFrame:
     return df.sort_values("_l", kind="stable").drop(columns="_l").reset_index(drop=True)
 
 
-def trend(con, by: str = "composite", weeks: list[str] | None = None, value: str = "score") -> pd.DataFrame:
+def trend(
+    con,
+    by: str = "composite",
+    weeks: list[str] | None = None,
+    value: str = "score",
+    counties: list[str] | None = None,
+) -> pd.DataFrame:
     """County × week scores (as shown) — or ranks with value='rank' — of the composite or one
-    dimension: index the configured counties in config order, one column per week (all weeks with
-    data unless given); empty where the county has no score that week."""
+    dimension: index the configured counties (or only `counties`) in config order, one column per week (all weeks with data unless given); empty where the county has no score that week."""
     _check_by(by)
     if value not in ("score", "rank"):
         raise ValueError(f"value 只能是 score 或 rank，不能是 {value!r}")
     weeks = list(weeks) if weeks is not None else weeks_with_data(con)
-    counties = [r[0] for r in con.execute(SQL_COUNTIES).fetchall()]
-    rows = con.execute(SQL_TREND, [by]).fetchall()
+    every = [r[0] for r in con.execute(SQL_COUNTIES).fetchall()]
+    if counties is None:
+        counties = every
+        rows = con.execute(SQL_TREND, [by]).fetchall()
+    else:  # the history of the counties a page draws, not of every county (still in config order)
+        rows = con.execute(SQL_TREND_OF, [by, list(counties)]).fetchall()
+        counties = [c for c in every if c in set(counties)]
     df = pd.DataFrame(rows, columns=["county", "week", "score", "rank"])
     wide = df.pivot(index="county", columns="week", values=value) if len(df) else pd.DataFrame()
     wide = wide.reindex(index=counties, columns=weeks).astype("Float64" if value == "score" else "Int64")
@@ -322,6 +367,7 @@ def trend(con, by: str = "composite", weeks: list[str] | None = None, value: str
 
 
 SQL_TREND = "SELECT county, week, shown, rank FROM dimension_ranks WHERE dimension = ?"
+SQL_TREND_OF = SQL_TREND + " AND list_contains(?, county)"
 
 
 def dimension_label(dim: str) -> str:

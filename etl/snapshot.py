@@ -225,6 +225,22 @@ def version(path: Path | None) -> tuple:
     return (str(path), st.st_ino, st.st_mtime_ns)
 
 
+class PerSnapshot(dict):
+    """A process's memo of checks on published snapshots, keyed by version() (plus what else the check
+    depends on): a snapshot never changes, so each check is made once per process. Bounded: cleared
+    when full (the snapshots of a day, not of a year)."""
+
+    def __init__(self, limit: int = 64):
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key, value):
+        if key not in self and len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
 def timed_publish(con, db_path, method: str = "copy") -> tuple[Path, float]:
     started = time.perf_counter()
     path = publish(con, db_path, method)

@@ -19,13 +19,38 @@ BOARD_SQL = (Path(__file__).parent / "sql" / "submission_board.sql").read_text(e
 MARKS = {"已报送": "✓", "已更正": "✓²", "已退回": "✗", "未报送": "·"}
 
 
-def submission_board(db_path, now: dt.datetime | None = None) -> pd.DataFrame:
+# the board's weeks (its `weeks` rule) without computing the board
+SQL_BOARD_WEEKS = """
+SELECT week FROM cfg_weeks
+WHERE week BETWEEN (SELECT min(week) FROM load_log) AND (SELECT max(week) FROM load_log)
+ORDER BY week
+"""
+
+
+def submission_board(
+    db_path, now: dt.datetime | None = None, week: str | None = None, units: list[str] | None = None
+) -> pd.DataFrame:
     """One row per (unit, week): status 已报送 / 已更正 / 已退回 / 未报送, versions, load times, the
-    first submission's time, the week's deadline and `late` (judged at `now`, default the clock)."""
+    first submission's time, the week's deadline and `late` (judged at `now`, default the clock).
+    `week` / `units`: only that week / those units (DuckDB pushes them down: at national scale the
+    whole board is every unit × every week)."""
+    from etl.warehouse_reader import reader
+
+    params: dict = {"now": now or dt.datetime.now(), "units": None if units is None else list(units)}
+    sql = BOARD_SQL
+    if week is not None:  # a fixed fragment; the week is bound
+        sql = f"SELECT * FROM ({BOARD_SQL}) WHERE week = $week ORDER BY sort_order"
+        params["week"] = week
+    with reader(db_path) as con:
+        return con.execute(sql, params).df()
+
+
+def board_weeks(db_path) -> list[str]:
+    """The weeks the board has (campaign weeks from the first to the last week with any file)."""
     from etl.warehouse_reader import reader
 
     with reader(db_path) as con:
-        return con.execute(BOARD_SQL, {"now": now or dt.datetime.now()}).df()
+        return [r[0] for r in con.execute(SQL_BOARD_WEEKS).fetchall()]
 
 
 def late_text(row) -> str:

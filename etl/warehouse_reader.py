@@ -101,7 +101,7 @@ def publish_now(db_path: str | Path) -> Path | None:
 
 # (snapshot file, views and config fingerprint) found up to date: a snapshot never changes, so
 # ensure_schema checks each one once per process
-_CHECKED: set[tuple] = set()
+_CHECKED = snapshot.PerSnapshot()
 _FINGERPRINTS: dict[int, tuple[Config, str]] = {}
 
 
@@ -116,11 +116,12 @@ def fingerprint(config: Config) -> str:
 
 
 def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
-    """Upgrade an older warehouse, or refresh views after a config change, before reading.
+    """Upgrade an older warehouse, refresh views after a config change, and refresh stored scores
+    left stale (by an upgrade, a change of the views or config, a restore), before reading; the
+    result is published, so pages read stored scores again at once, not after the next load.
 
     Checks the newest snapshot first, so that the common case never touches the warehouse (and a
-    snapshot already checked costs a stat). Returns True when it had to write (and published the
-    result)."""
+    snapshot already checked costs a stat). Returns True when it had to write."""
     config = config or default_config()
     path = Path(db_path)
     if not path.exists():
@@ -135,12 +136,16 @@ def ensure_schema(db_path: str | Path, config: Config | None = None) -> bool:
             schema_version(con) >= latest
             and (con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone() or [None])[0]
             == expected
+            # the reader's own check of this snapshot, remembered: no second hash of the versions
+            and materialise.is_current(con, snapshot.version(opened))
         )
     if up_to_date:
-        if len(_CHECKED) >= 64:
-            _CHECKED.clear()
-        _CHECKED.add((snapshot.version(opened), expected))
+        _CHECKED.remember((snapshot.version(opened), expected), True)
         return False
-    with write_session(path, config, refresh=False):  # opening it upgrades it; leaving publishes it
+    # opening it upgrades it; leaving refreshes the stored scores and publishes the result
+    with write_session(path, config):
         pass
+    # the newest snapshot now (or the same one, when the refresh could not be made: readers stay on
+    # the live views and the next rerun does not try again)
+    _CHECKED.remember((snapshot.version(snapshot.latest(path)), expected), True)
     return True

@@ -13,8 +13,9 @@ from etl.config import DIMENSION_LABELS, DIMENSIONS, default_config
 config = default_config()
 status = ui.page_header("总览")
 week = ui.week_picker(status)
+window = ui.county_search(status)
 ui.as_of(status, week)
-data = ui.fetch("overview_data", week)
+data = ui.fetch("overview_data", week, window=window)
 ranking = data["ranking"]
 has_prev = data["prev_week"] is not None
 
@@ -34,11 +35,12 @@ def listed(label: str, count: str, table: pd.DataFrame, columns: dict) -> None:
 
 
 # --- KPI tiles -------------------------------------------------------------------------------------
-n_sub = int(ranking["submitted"].sum())
-prev = data["prev_ranking"]
-n_sub_prev = int(prev["submitted"].sum()) if prev is not None else None
-flagged = int(ranking["cold_bottom"].sum())
-flagged_prev = int(prev["cold_bottom"].sum()) if prev is not None else None
+# counted over every county, however many the ranking below lists
+counts, prev = data["counts"], data["prev_counts"]
+n_sub = counts["submitted"]
+n_sub_prev = prev["submitted"] if prev is not None else None
+flagged = counts["cold_bottom"]
+flagged_prev = prev["cold_bottom"] if prev is not None else None
 # five tiles side by side; on a phone they wrap two to a row (ui.PHONE_CSS)
 with st.container(key="kpis"):
     k = st.columns(5)
@@ -167,6 +169,7 @@ with st.container(key="screen_only_ranking"):
             "未报送的县（市、区）列在最后，不参加排名。"
         )
     )
+    ui.window_caption(status, len(table))
 ui.open_profile_on_select(event, table, week)
 ui.print_table(
     table.drop(columns=["trend", "profile"]).rename(
@@ -194,9 +197,7 @@ with left:
         missing = list(data["not_submitted"]) + (
             [] if data["city_direct_submitted"] else [config.city_direct]
         )
-        st.markdown(
-            f"**{t('未报送')}**：" + ("、".join(ui.md(c) for c in missing) if missing else t("本周全部报送"))
-        )
+        st.markdown(f"**{t('未报送')}**：" + (ui.names(missing) if missing else t("本周全部报送")))
         rejected = data["rejected"]
         listed(
             t("被退回的文件"),

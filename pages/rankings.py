@@ -9,7 +9,7 @@ import streamlit as st
 from app import rankings_page, signin, ui
 from app.labels import term
 from app.ui import t
-from etl import snapshot
+from etl import county_window, snapshot
 from etl.config import default_config, warehouse_path
 from etl.warehouse_reader import NoWarehouse
 
@@ -43,8 +43,14 @@ by = c2.selectbox(
     key="rank_by",
 )
 
+# the summary counts every county; the grid lists a province whole, a nation's top and bottom and
+# what the search finds (the files below always hold every county)
 df = ui.per_snapshot(rankings_page.ranking, week, by)
 st.markdown(rankings_page.summary(df, week, config, ui.english()))
+n_counties = ui.per_snapshot(rankings_page.counties)
+if county_window.limited(n_counties):
+    search = st.text_input(t("查找县（市、区）"), key="rank_search")
+    df = ui.per_snapshot(rankings_page.ranking, week, by, county_window.Window.of(search))
 table = rankings_page.display_table(df, by)
 styled = rankings_page.style_table(table, by)
 if ui.english():  # a grid cannot wrap a glossed cell: headers and words in English, the Chinese in the hover
@@ -69,6 +75,7 @@ st.caption(
         red=f"{lights['red_lag']:g}",
     )
 )
+ui.window_caption({"counties": n_counties}, len(table))
 
 names = rankings_page.file_names(week, by)
 st.subheader(t("下载"))

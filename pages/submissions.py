@@ -15,9 +15,9 @@ from app import office, signin, submissions_sections, ui
 from app.labels import term
 from app.ui import t
 from app.users import PermissionDenied
-from etl import sandbox
+from etl import county_window, sandbox
 from etl.config import default_config, warehouse_path
-from etl.status import submission_board
+from etl.status import board_weeks, submission_board
 from etl.warehouse_reader import NoWarehouse, ensure_schema
 from etl.weeks import campaign_weeks
 
@@ -37,9 +37,9 @@ st.caption(
 
 try:
     ensure_schema(db, config)
-    board = submission_board(db)
+    weeks = board_weeks(db)
 except NoWarehouse:
-    board = pd.DataFrame()
+    weeks = []
 # who may submit, and for which unit: None = every unit (the office), else a county account's own
 own_unit = office.submit_scope(signin.current_user())[1]
 
@@ -106,7 +106,7 @@ tab_board, tab_upload, tab_template, tab_history, tab_audit = st.tabs(
 
 # ---------------------------------------------------------------- 报送情况
 with tab_board:
-    if board.empty:
+    if not weeks:
         st.info(
             t(
                 "还没有任何报送记录。报送员登录后在「上传调度表」导入第一批文件，或在命令行运行 "
@@ -114,10 +114,10 @@ with tab_board:
             )
         )
     else:
-        weeks = sorted(board["week"].unique())
         # keyed on the latest week: when a new week arrives the board jumps to it, otherwise the
         # clerk's choice is kept across reruns
         week = st.selectbox(t("统计周"), weeks, index=len(weeks) - 1, key=f"board_week_{weeks[-1]}")
+        board = submission_board(db, week=week)  # every unit, this week
         counts = office.board_counts(board, week)
         cols = st.columns(len(counts))
         for col, (status, n) in zip(cols, counts.items()):
@@ -142,7 +142,23 @@ with tab_board:
                 )
             )
         submissions_sections.late_caption(board, week, config)
-        st.altair_chart(office.board_chart(board, ui.english()), width="stretch")
+        # the units × weeks chart: every unit of a province; at national scale the units this week
+        # still owes (未报送, 已退回, late) and those the search finds (the week's figures above count all)
+        units = board["county"].tolist()
+        if county_window.limited(len(units)):
+            search = st.text_input(t("查找单位"), key="board_search").strip()
+            owing = board[board["status"].isin(["未报送", "已退回"]) | board["late"]]["county"].tolist()
+            found = [u for u in units if search and search in u]
+            units = list(dict.fromkeys(owing[: 2 * county_window.EDGE] + found))
+            st.caption(
+                t(
+                    "共 {n} 个单位，图中画出 {shown} 个：本周尚欠报送或逾期的和查找到的。",
+                    n=len(board),
+                    shown=len(units),
+                )
+            )
+        weeks_board = submission_board(db, units=units)
+        st.altair_chart(office.board_chart(weeks_board, ui.english()), width="stretch")
         st.caption(
             t(
                 "颜色：绿 已报送，蓝 已更正（有多个版本），红 已退回（只有被退回的文件），灰 未报送；"
@@ -150,7 +166,7 @@ with tab_board:
             )
         )
         with st.expander(t("以表格查看")):
-            table = board.pivot_table(
+            table = weeks_board.pivot_table(
                 index=["sort_order", "county"], columns="week", values="status", aggfunc="first"
             ).droplevel(0)
             table.index.name = t("单位")
@@ -215,7 +231,7 @@ with tab_upload:
 with tab_template:
     st.markdown(t("下载空白周调度表，已填好填报单位和统计周，发给对应单位填写。"))
     all_weeks = campaign_weeks(config.start, config.end)
-    latest = board["week"].max() if not board.empty else None
+    latest = weeks[-1] if weeks else None
     current = office.default_template_week(latest, config)
     now = office.form_in_force(current, config, ui.english())
     st.info(
@@ -267,7 +283,7 @@ with tab_history:
     # file names, operators and rejection reasons are the office's working papers
     if not signin.needs_role_notice("submit", "查看导入记录", key="history"):
         pass
-    elif board.empty:
+    elif not weeks:
         st.info(t("还没有导入记录。"))
     else:
         message = st.session_state.pop(RESTORE_MSG_KEY, None)
@@ -278,9 +294,7 @@ with tab_history:
         f_county = c1.selectbox(
             t("单位"), [own_unit] if own_unit else [every, *config.units], key="history_county"
         )
-        f_week = c2.selectbox(
-            t("统计周"), [every, *sorted(board["week"].unique(), reverse=True)], key="history_week"
-        )
+        f_week = c2.selectbox(t("统计周"), [every, *weeks[::-1]], key="history_week")
         history = office.load_history(
             db, None if f_county == every else f_county, None if f_week == every else f_week
         )
@@ -387,8 +401,8 @@ with tab_history:
 # ---------------------------------------------------------------- 操作记录
 with tab_audit:
     if signin.needs_role_notice("submit", "查看操作记录", key="audit"):
-        if board.empty:
+        if not weeks:
             st.info(t("还没有操作记录。"))
         else:
             own = (own_unit, signin.current_user().name) if own_unit else None
-            submissions_sections.audit_trail(db, config, own, sorted(board["week"].unique(), reverse=True))
+            submissions_sections.audit_trail(db, config, own, weeks[::-1])

@@ -12,8 +12,9 @@ config = default_config()
 status = ui.page_header("上热中温下冷")
 week = ui.week_picker(status)
 dimension = ui.dimension_picker()
+window = ui.county_search(status, order="gradient")  # at national scale: the largest gradients first
 ui.as_of(status, week)
-data = ui.fetch("temperature_data", week, dimension)
+data = ui.fetch("temperature_data", week, dimension, window=window)
 flag = data["gradient_flag"]
 hot, warm = config.temperature["hot"], config.temperature["warm"]
 
@@ -61,6 +62,7 @@ with left:
 with right:
     st.subheader(t("各县（市、区）温差"))
     ui.chart("gradient_bars", data["ranking"], flag, empty=t("本周没有同时有县级和村级数据的县（市、区）。"))
+    ui.window_caption(status, len(data["ranking"]))
 
 st.subheader(t("上热下冷县（市、区）温差排序"))
 flagged = data["flagged"]

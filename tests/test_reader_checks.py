@@ -1,6 +1,7 @@
 """etl.warehouse_reader: a published snapshot never changes, so the checks a reader makes on it (are
 its stored scores current? is its schema up to date?) run once per snapshot file in a process, not
-on every connection; a new snapshot is checked again, and a stale one stays read live."""
+on every connection; a new snapshot is checked again, and a stale one stays read live until
+ensure_schema (the dashboard's first read of it) refreshes the stored scores and publishes them."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def test_a_snapshot_whose_stored_scores_are_stale_stays_live(demo_db, monkeypatc
 
 def test_the_schema_of_a_snapshot_is_checked_once(demo_db, monkeypatch):
     config = demo_config(None, 3, DEFAULT_SEED)  # the demo warehouse's own config
-    monkeypatch.setattr(wr, "_CHECKED", set())
+    monkeypatch.setattr(wr, "_CHECKED", snapshot.PerSnapshot())
     monkeypatch.setattr(wr, "_FINGERPRINTS", {})
     opened = _counting(monkeypatch, wr, "_reader")
     renders = _counting(monkeypatch, wr, "_fingerprint")  # renders every view of the catalogue
@@ -130,3 +131,63 @@ def test_a_warehouse_made_anew_under_the_same_snapshot_name_is_read_anew(demo_db
     wr.publish_now(db)
     assert snapshot.latest(db) == first
     assert _weeks(db) == before - 1
+
+
+def _publish_stale_scores(db):
+    """What a release with other views or stored tables leaves: a stamp the warehouse no longer has,
+    published; returns that snapshot."""
+    con = connect(db)
+    try:
+        con.execute(
+            "UPDATE meta SET value = 'stored by an older version' WHERE key = ?", [materialise.STAMP_KEY]
+        )
+        snapshot.publish(con, db)
+    finally:
+        con.close()
+    return snapshot.latest(db)
+
+
+def test_stored_scores_left_stale_by_an_upgrade_are_refreshed_and_published_once(demo_db, monkeypatch):
+    config = demo_config(None, 3, DEFAULT_SEED)
+    monkeypatch.setattr(wr, "_CHECKED", snapshot.PerSnapshot())
+    stale = _publish_stale_scores(demo_db)
+    with wr.reader(demo_db) as con:
+        assert not _shadowed(con)  # the live views, until something refreshes
+    refreshes = _counting(monkeypatch, materialise, "refresh")
+    assert wr.ensure_schema(demo_db, config) is True
+    assert snapshot.latest(demo_db) != stale  # published at once, not at the next load
+    with wr.reader(demo_db) as con:
+        assert _shadowed(con)
+    for _ in range(2):
+        assert wr.ensure_schema(demo_db, config) is False
+    assert len(refreshes) == 1
+
+
+def test_a_refresh_that_fails_is_not_tried_again_on_the_same_snapshot(demo_db, monkeypatch):
+    config = demo_config(None, 3, DEFAULT_SEED)
+    monkeypatch.setattr(wr, "_CHECKED", snapshot.PerSnapshot())
+    stale = _publish_stale_scores(demo_db)
+    monkeypatch.setattr(materialise, "_refresh", lambda con, force: 1 / 0)
+    assert wr.ensure_schema(demo_db, config) is True  # tried: the pages stay on the live views
+    tries = _counting(monkeypatch, wr, "write_session")
+    assert wr.ensure_schema(demo_db, config) is False  # and not again on every rerun
+    assert not tries and snapshot.latest(demo_db) == stale
+    with wr.reader(demo_db) as con:
+        assert not _shadowed(con)
+    monkeypatch.undo()
+    con = connect(demo_db)
+    try:  # the next load's refresh makes them current again
+        assert materialise.refresh(con)
+        snapshot.publish(con, demo_db)
+    finally:
+        con.close()
+
+
+def test_a_memo_of_snapshots_is_bounded():
+    memo = snapshot.PerSnapshot(limit=2)
+    memo.remember(("a", 1, 1), True)
+    memo.remember(("b", 1, 1), False)
+    memo.remember(("b", 1, 1), True)  # a key already held does not empty it
+    assert memo == {("a", 1, 1): True, ("b", 1, 1): True}
+    memo.remember(("c", 1, 1), True)
+    assert memo == {("c", 1, 1): True}
