@@ -216,7 +216,7 @@ class Batch:
         }
 
     def _check_dropped_units(self, report: FileReport, table: dict[str, list], replaced: int) -> None:
-        """A correction that leaves out units of the version it replaces says which (#18 item 5):
+        """A correction that leaves out units of the version it replaces says which:
         their rows are no longer counted, which the clerk should know before sending it on."""
         key = (report.county, report.week)
         if key in self.pending:  # the replaced version is in this batch

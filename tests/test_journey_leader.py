@@ -1,4 +1,4 @@
-"""The leader's meeting, in Chromium (#18, #15 phones): the overview, a flagged county, the
+"""The leader's meeting, in Chromium (desktop and phones): the overview, a flagged county, the
 temperature page, and each printed to PDF (every table row on paper, nothing cut at the right) at
 1366 × 768 and 1920 × 1080; then the same pages at 390 × 844 with no sideways scrolling of the page.
 Screenshots and PDFs: test-artifacts/screenshots/journey_leader_*."""
@@ -58,7 +58,7 @@ def test_the_meeting_on_screen_and_on_paper(served, expected, size):
         row = next(ln for ln in ranked if county in ln)
         assert re.search(r"(已报送|未报送)\s*$", row), row
     assert "会议要点" in text and "温度分布" in text
-    # 预警提示 and 会议要点 side by side on one sheet: three sheets, none half empty (#18 item 11)
+    # 预警提示 and 会议要点 side by side on one sheet: three sheets, none half empty
     assert text.count("\f") <= 3
 
     # a flagged county, opened from a shared link
