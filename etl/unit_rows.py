@@ -1,20 +1,14 @@
 """The unit rows under a dispatch sheet's header → one checked list per field.
 
-Checking a sheet cell by cell in Python cost more than calamine's whole read (docs/performance.md),
-so each metric column is first judged whole by C-level builtins (set, map,
-all, min, max): whole numbers where the metric applies, 是/否 for a flag, blanks (or "/") where it
-does not. Only a column that fails that quick check is walked cell by cell, with the same messages.
-Problems are reported in sheet order (row, then column), as a person reads the sheet."""
+Each metric column is judged whole first (metric_columns.py); only a column that fails that check
+is walked here cell by cell, to name each fault. Problems are reported in sheet order (row, then
+column), as a person reads the sheet."""
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import gt
-
-import numpy as np
+import functools
 
 from .cells import (
-    COUNT_UNITS,
     EXCEL_ERRORS,
     CellError,
     clean_name,
@@ -28,16 +22,12 @@ from .cells import (
     squeeze,
     text_of,
 )
-from .columns import FLAG_FALSE, FLAG_TRUE, LEVEL_SET, NOT_APPLICABLE, TOTAL_ROW_LABELS
+from .columns import LEVEL_SET, TOTAL_ROW_LABELS
 from .forms import Form
+from .metric_columns import COUNT_MAX, FLAG_SPELLINGS, CountMatrix, judge_column, level_rows
 from .problems import Problem, cell_name
 
-COUNT_MAX = 2_147_483_647
-# Every spelling of a flag as people type it (√ ×, Y N, 1 0, 已完成 …), with what parse_flag makes of it.
-FLAG_SPELLINGS = {text: parse_flag(text) for word in FLAG_TRUE | FLAG_FALSE for text in (word, word.lower())}
 NOTE_LABELS = ("注", "说明", "填表说明", "备注:")
-# Where a metric does not apply, these need no remark (anything else there is warned about).
-_QUIET_BLANKS = frozenset({None, "", *NOT_APPLICABLE})
 
 _LEVELS = {level: level for level in LEVEL_SET}
 _NAME_TYPES = frozenset({str, int, float, type(None)})  # what a unit name can be read from
@@ -118,9 +108,11 @@ def body_rows(rows: list[list], header_row: int, cols: dict, found: Found) -> tu
     return body, None
 
 
-def read_columns(rows: list[list], body: list[int], cols: dict, found: Found, form: Form) -> dict[str, list]:
+def read_columns(
+    rows: list[list], body: list[int], cols: dict, found: Found, form: Form
+) -> tuple[dict[str, list], CountMatrix]:
     """Every field of the unit rows of the form's columns, checked; a value that is wrong is None and
-    its problem is in found."""
+    its problem is in found. Also the count columns as one matrix, for the 合计 row's check."""
     width = max(cols.values()) + 1
     data = [rows[r] for r in body]
     if any(len(row) < width for row in data):  # CSV rows may be ragged
@@ -129,22 +121,32 @@ def read_columns(rows: list[list], body: list[int], cols: dict, found: Found, fo
     table: dict[str, list] = {"row_no": [r + 1 for r in body]}
     table["unit"], table["unit_key"] = _units(columns[cols["unit"]], body, cols["unit"], found)
     levels = table["level"] = _levels(columns[cols["level"]], body, cols["level"], found)
-    masks = _applies(levels, form)
+    masks = level_rows(levels, form)
+    counts = CountMatrix(len(body))
+    in_matrix = {m.id for m in form.metrics if m.kind == "count"}.union(*form.relations)
     for j, column in enumerate(form.metrics):
         c = cols.get(column.id)
         if c is None:  # an optional column the file leaves out
             table[column.id] = [None] * len(body)
             continue
-        values = _quick(column, columns[c], masks.get(column.levels))
-        if values is None:
-            values = _cell_by_cell(column, columns[c], levels, body, c, _ORDER_METRIC + j, found)
+        rows_of = masks.get(column.levels)
+        judged = judge_column(column, columns[c], rows_of)
+        if judged is None:
+            values, numbers = (
+                _cell_by_cell(column, columns[c], levels, body, c, _ORDER_METRIC + j, found),
+                None,
+            )
+        else:
+            values, numbers = judged
         table[column.id] = values
-    _row_checks(table, body, cols, found, form)
+        if column.id in in_matrix:
+            counts.add(column.id, values, numbers, rows_of, columns[c])
+    _row_checks(table, body, cols, found, form, counts)
     remarks = cols.get("remarks")
     table["remarks"] = (
         [None] * len(body) if remarks is None else _remarks(columns[remarks], body, remarks, found)
     )
-    return table
+    return table, counts
 
 
 def _remarks(values, body, c, found: Found) -> list:
@@ -170,7 +172,21 @@ def _remarks(values, body, c, found: Found) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _name(raw: str) -> tuple[str, str]:
+    """A unit name as written → (the name, its key); one object for both when they are equal:
+    half the strings to send to the writing process. Names come back every week."""
+    unit = clean_name(raw)
+    key = name_key(unit)
+    return unit, unit if key == unit else key
+
+
 def _units(raw_names, body, c, found: Found) -> tuple[list, list]:
+    if set(map(type, raw_names)) <= {str} and EXCEL_ERRORS.isdisjoint(raw_names):
+        names = list(map(_name, raw_names))
+        units, keys = (list(t) for t in zip(*names)) if names else ([], [])
+        if "" not in units and len(set(keys)) == len(keys):
+            return units, keys  # the usual column: names, none missing, none twice
     units, keys, seen = [], [], {}
     for r, raw in zip(body, raw_names):
         if raw.__class__ not in _NAME_TYPES or raw in EXCEL_ERRORS:
@@ -226,77 +242,6 @@ def _levels(raw_levels, body, c, found: Found) -> list:
                 )
         levels.append(level)
     return levels
-
-
-class _Mask:
-    """The rows a set of levels applies to, worked out once for every metric of that set."""
-
-    def __init__(self, levels: list, applies_to):
-        self.applies = [level in applies_to for level in levels]
-        self.everywhere = all(self.applies)
-        self.others = [not a for a in self.applies]
-        self.where = list(compress(range(len(levels)), self.applies))
-
-
-def _applies(levels: list, form: Form) -> dict:
-    """For each metric's set of levels, which rows it applies to; {} when a row's level is unknown
-    (those rows are checked cell by cell)."""
-    if None in levels:
-        return {}
-    return {lv: _Mask(levels, lv) for lv in {m.levels for m in form.metrics}}
-
-
-def _quick(column, values: tuple, mask: _Mask | None) -> list | None:
-    """The column's values when every cell is plainly right, else None (look cell by cell)."""
-    if mask is None:
-        return None
-    if mask.everywhere:
-        used, unused = values, ()
-    else:
-        used, unused = list(compress(values, mask.applies)), set(compress(values, mask.others))
-        if not unused <= _QUIET_BLANKS:
-            return None  # a value where the metric does not apply gets a warning
-    clean = _whole_numbers(used) if column.kind == "count" else _plain_flags(used)
-    if clean is None or not unused:
-        return clean
-    out = [None] * len(values)
-    for i, value in zip(mask.where, clean):
-        out[i] = value
-    return out
-
-
-def _whole_numbers(values) -> list | None:
-    # float.is_integer and str.isdecimal raise TypeError on anything else: they check the type too
-    if not values:
-        return []
-    kind = values[0].__class__
-    try:
-        if kind is float and all(map(float.is_integer, values)):  # every cell a whole float
-            numbers = np.array(values)  # the range and the ints in C, not a Python call a cell
-            if numbers.min() >= 0 and numbers.max() <= COUNT_MAX:
-                return numbers.astype(np.int64).tolist()
-        if kind is str:
-            if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:  # '12', '１２'
-                return list(map(int, values))
-            unit = values[0][-1:]
-            if (
-                unit and unit in COUNT_UNITS and all(v.endswith(unit) for v in values)
-            ):  # '3次' all the way down
-                digits = [v[:-1] for v in values]
-                if all(map(str.isdecimal, digits)) and max(map(len, digits)) < 10:
-                    return list(map(int, digits))
-        elif kind is int and set(map(type, values)) == {int}:
-            if min(values) >= 0 and max(values) <= COUNT_MAX:
-                return list(values)
-    except (TypeError, AttributeError):  # a cell of another type: look cell by cell
-        pass
-    return None
-
-
-def _plain_flags(values) -> list | None:
-    if set(values) <= FLAG_SPELLINGS.keys():
-        return list(map(FLAG_SPELLINGS.__getitem__, values))
-    return None
 
 
 def _cell_by_cell(column, values, levels, body, c, order, found: Found) -> list:
@@ -356,35 +301,27 @@ def _empty(column, r: int, c: int, order: int, found: Found) -> None:
     )
 
 
-def _row_checks(table: dict, body: list[int], cols: dict, found: Found, form: Form) -> None:
+def _row_checks(
+    table: dict, body: list[int], cols: dict, found: Found, form: Form, counts: CountMatrix
+) -> None:
     """The form's minimums (党组织数 at least 1) and relations: no part larger than its whole
     (已整改 ≤ 检视查摆问题 …)."""
     order = _ORDER_METRIC + len(form.metrics)
     for column in form.metrics:
         if not column.min or column.id not in cols:
             continue
-        values = table[column.id]
-        if any(v is not None and v < column.min for v in values):
-            for i, v in enumerate(values):
-                if v is not None and v < column.min:
-                    found.add(
-                        body[i],
-                        order,
-                        "E_BELOW_MIN",
-                        f"「{column.name}」应至少为 {column.min}",
-                        f"请填写该单位实际的{column.name}",
-                        c=cols[column.id],
-                    )
-    for k, (small, large) in enumerate(form.relations):
-        if small not in cols or large not in cols:
-            continue
+        for i in counts.below(column.id, column.min):
+            found.add(
+                body[i],
+                order,
+                "E_BELOW_MIN",
+                f"「{column.name}」应至少为 {column.min}",
+                f"请填写该单位实际的{column.name}",
+                c=cols[column.id],
+            )
+    checked = [(k, pair) for k, pair in enumerate(form.relations) if pair[0] in cols and pair[1] in cols]
+    for (k, (small, large)), bad in zip(checked, counts.larger([pair for _, pair in checked])):
         a, b = table[small], table[large]
-        if None in a or None in b:
-            bad = [i for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None and x > y]
-        elif any(map(gt, a, b)):
-            bad = [i for i, (x, y) in enumerate(zip(a, b)) if x > y]
-        else:
-            continue
         part, whole = form.by_id[small], form.by_id[large]
         for i in bad:
             found.add(

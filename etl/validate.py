@@ -5,8 +5,7 @@ Nothing here touches the warehouse: a file is parsed and judged completely befor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import compress, filterfalse, repeat
-from operator import is_, itemgetter
+from itertools import compress
 
 from etl.spreadsheet import Sheet
 
@@ -20,10 +19,11 @@ from .cells import (
     shown,
     squeeze,
 )
-from .columns import LEVEL_SET, NOT_APPLICABLE
+from .columns import LEVEL_SET
 from .config import Config
 from .forms import Catalogue, Form
 from .layout import HEADER_SCAN_ROWS, Layout, find_layout, find_metadata
+from .metric_columns import CountMatrix
 from .problems import Problem, cell_name
 from .unit_rows import Found, body_rows, cell_at, read_columns
 from .weeks import week_monday, week_sunday
@@ -213,13 +213,13 @@ def parse_layout(layout: Layout, config: Config) -> Parsed:
     cols = {cid: c for cid, c in cols.items() if cid in form.by_id}
     found = Found(parsed.sheet)
     body, total_row = body_rows(sheet.rows, layout.header_row, cols, found)
-    table = read_columns(sheet.rows, body, cols, found, form)
+    table, counts = read_columns(sheet.rows, body, cols, found, form)
     if not _hand_over(parsed, found, dict(zip(body, table["unit"]))):
         return parsed
     where = dict(sheet=sheet.name or None)
     if total_row is not None:
         # 合计 sums every unit row of the sheet, those with an error too (before they are dropped)
-        _check_total(parsed, sheet, total_row, cols, where, table, body, form)
+        _check_total(parsed, sheet.rows[total_row], total_row, cols, where, counts, form)
         _check_after_total(parsed, sheet, total_row, cols, where)
     bad = found.error_rows()
     parsed.table = keep_rows(table, body, bad) if bad else table
@@ -299,18 +299,15 @@ def _hand_over(parsed: Parsed, found: Found, unit_of: dict[int, str | None]) -> 
 
 
 def _check_total(
-    parsed: Parsed, sheet: Sheet, r: int, cols: dict, where: dict, table: dict, body: list[int], form: Form
+    parsed: Parsed, row: list, r: int, cols: dict, where: dict, counts: CountMatrix, form: Form
 ) -> None:
     """合计 is not a unit; where it disagrees with the sum of every unit row, say so (a warning).
     A column with a cell that could not be read has no known sum: its error is reported already."""
-    row = sheet.rows[r]
-    body_cells = list(map(sheet.rows.__getitem__, body))
-    rectangular = min(map(len, body_cells), default=0) > max(cols.values())  # CSV rows may be ragged
     for column in form.metrics:
         if column.kind != "count" or column.id not in cols:
             continue
-        values = table[column.id]
-        if None in values and _unread(values, _raw_column(body_cells, cols[column.id], rectangular)):
+        actual = counts.total(column.id)
+        if actual is None:
             continue
         raw = cell_at(row, cols[column.id])
         if is_blank(raw) or is_not_applicable(raw):
@@ -327,7 +324,6 @@ def _check_total(
                 )
             )
             continue
-        actual = sum(filter(None, values))
         if stated != actual:
             parsed.add(
                 Problem(
@@ -338,23 +334,6 @@ def _check_total(
                     **where,
                 )
             )
-
-
-def _raw_column(body_cells: list[list], c: int, rectangular: bool):
-    """The cells of column c in the unit rows, as read."""
-    return map(itemgetter(c), body_cells) if rectangular else (cell_at(row, c) for row in body_cells)
-
-
-def _unread(values: list, raws) -> bool:
-    """Whether a cell that is not blank (nor 不涉及) has no value: it could not be read. The blank
-    cells are passed over by C-level calls (most unit rows of a metric that does not apply)."""
-    empty = filterfalse(_QUIET_CELLS.__contains__, compress(raws, map(is_, values, repeat(None))))
-    return any(not (is_blank(raw) or is_not_applicable(raw)) for raw in empty)
-
-
-# blank or 不涉及 exactly as typed, passed over by a hash lookup (a cell is a str, number, date,
-# time or None: all hashable); other spellings (" / ") go through the checks above
-_QUIET_CELLS = frozenset({"", None, *NOT_APPLICABLE})
 
 
 def _check_after_total(parsed: Parsed, sheet: Sheet, total_row: int, cols: dict, where: dict) -> None:

@@ -1,9 +1,11 @@
-"""The column-at-once checks (etl/unit_rows.py) agree with the cell-by-cell path they shortcut."""
+"""The column-at-once checks (etl/metric_columns.py) agree with the cell-by-cell path they shortcut."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.unit_rows import Found, _applies, _cell_by_cell, _quick
+from etl.cells import is_blank, is_not_applicable
+from etl.metric_columns import CountMatrix, judge_column, level_rows
+from etl.unit_rows import Found, _cell_by_cell
 
 from .form_columns import ALL_LEVELS, BY_ID, FORM1
 
@@ -63,7 +65,7 @@ def test_a_column_taken_whole_means_what_its_cells_mean_and_has_nothing_to_repor
     levels = [lv for lv, _ in cells]
     values = tuple(v for _, v in cells)
     body = list(range(5, 5 + len(cells)))
-    quick = _quick(column, values, _applies(levels, FORM1).get(column.levels))
+    quick = _quick(column, values, level_rows(levels, FORM1).get(column.levels))
     found = Found("调度表")
     slow = _cell_by_cell(column, values, levels, body, 3, 2, found)
     if quick is not None:
@@ -71,9 +73,14 @@ def test_a_column_taken_whole_means_what_its_cells_mean_and_has_nothing_to_repor
         assert found.items == []
 
 
+def _quick(column, values, rows):
+    judged = judge_column(column, values, rows)
+    return None if judged is None else judged[0]
+
+
 def test_plain_columns_take_the_quick_path():
     levels = ["县级", "村级", "村级"]
-    applies = _applies(levels, FORM1)
+    applies = level_rows(levels, FORM1)
     topics = BY_ID["research_topics"]  # not for villages
     assert _quick(topics, ("3", "", "/"), applies[topics.levels]) == [3, None, None]
     assert _quick(BY_ID["org_count"], (1.0, 12.0, 3.0), applies[BY_ID["org_count"].levels]) == [1, 12, 3]
@@ -95,7 +102,7 @@ def test_plain_columns_take_the_quick_path():
     # a value where the metric does not apply, a blank where it does: cell by cell, to say so
     assert _quick(topics, ("3", "2", ""), applies[topics.levels]) is None
     assert _quick(BY_ID["org_count"], (1.0, None, 3.0), applies[BY_ID["org_count"].levels]) is None
-    assert _applies(["县级", None], FORM1) == {}  # an unknown level: every column cell by cell
+    assert level_rows(["县级", None], FORM1) == {}  # an unknown level: every column cell by cell
 
 
 def test_levels_as_written_are_recognised_and_the_rest_named():
@@ -108,4 +115,40 @@ def test_levels_as_written_are_recognised_and_the_rest_named():
         (7, "E_UNKNOWN_LEVEL", "层级「省级」无法识别"),
         (8, "E_UNKNOWN_LEVEL", "层级为空"),
         (9, "E_UNKNOWN_LEVEL", "层级为空"),
+    ]
+
+
+@st.composite
+def count_columns(draw):
+    """Two count columns on random levels, each taken whole or walked cell by cell."""
+    cells = draw(st.lists(st.tuples(st.sampled_from(ALL_LEVELS), CELLS, CELLS), max_size=8))
+    return [lv for lv, _, _ in cells], [tuple(c[k] for c in cells) for k in (1, 2)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(count_columns(), st.integers(0, 3))
+def test_the_count_matrix_sums_compares_and_bounds_as_the_plain_lists_do(columns, minimum):
+    levels, raws = columns
+    part, whole = BY_ID["research_done"], BY_ID["org_count"]  # one not for villages, one everywhere
+    rows = level_rows(levels, FORM1)
+    counts, lists = CountMatrix(len(levels)), []
+    for column, raw in zip((part, whole), raws):
+        judged = judge_column(column, raw, rows.get(column.levels))
+        if judged is None:
+            values, numbers = (
+                _cell_by_cell(column, raw, levels, list(range(len(levels))), 3, 2, Found("")),
+                None,
+            )
+        else:
+            values, numbers = judged
+        counts.add(column.id, values, numbers, rows.get(column.levels), raw)
+        lists.append(values)
+        if any(v is None and not (is_blank(r) or is_not_applicable(r)) for v, r in zip(values, raw)):
+            assert counts.total(column.id) is None  # a cell that could not be read: no known sum
+        else:
+            assert counts.total(column.id) == sum(v for v in values if v is not None)
+    a, b = lists
+    assert counts.below(part.id, minimum) == [i for i, v in enumerate(a) if v is not None and v < minimum]
+    assert counts.larger([(part.id, whole.id)]) == [
+        [i for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None and x > y]
     ]
