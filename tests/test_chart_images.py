@@ -60,3 +60,25 @@ def test_charts_are_drawn_here_when_the_helper_has_died():
         helper.proc.wait()
         drawn = chart_images.render_many(jobs, helper=helper)
     assert drawn == _expected(jobs)
+
+
+def test_the_cut_font_draws_the_same_pixels_as_the_whole_font():
+    # negative numbers (d3's minus sign), a label cut at its limit (Vega's ellipsis), bold titles
+    data = pd.DataFrame({"县": ["北江区", "一个名字很长很长很长的县", "丰源市"], "温差": [-12.5, 3.25, 0.0]})
+    chart = (
+        alt.Chart(data, title="上热下冷")
+        .mark_bar()
+        .encode(x=alt.X("温差:Q", title="县级与村级之差"), y=alt.Y("县:N", axis=alt.Axis(labelLimit=60)))
+    )
+    jobs = {"chart": (lambda: chart, 400)}
+    assert chart_images.render_many(jobs) == _expected(jobs)
+
+
+def test_the_cut_font_is_a_family_of_its_own():
+    from app.font_subset import subset_font
+
+    font = chart_images.find_cjk_font()
+    folder, family = subset_font(font, "北江区")
+    assert family != font.family and all(not w[0].isdigit() for w in family.split())
+    assert sorted(p.name for p in folder.iterdir()) == ["Bold.otf", "Regular.otf"]
+    assert subset_font(font, "区江北") == (folder, family)  # made once per set of characters
