@@ -1,15 +1,14 @@
-"""`python -m etl bulletin --week W --out DIR`: one week's 通报 (.docx), meeting pack (.pdf) and XLSX
-ranking, from the same data bundles the dashboard's pages read (app.page_data over etl.scoring's
-views) and the dashboard's own charts (app.charts, drawn by app.chart_images). The 排名导出 page
-offers the same three files through week_files().
+"""One week's 通报 (.docx), meeting pack (.pdf) and XLSX ranking, from the same data bundles the
+dashboard's pages read (app.page_data over etl.scoring's views) and the dashboard's own charts
+(app.charts, drawn by app.chart_images). `python -m etl bulletin` (app/bulletin_cli.py) and the
+排名导出 page make the three files through week_files().
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -18,9 +17,8 @@ from app.bulletin_charts import render_charts
 from app.bulletin_text import Bulletin, build_bulletin, numeral
 from app.meeting_pack import AreaPage, Chart, Pack
 from etl import export, materialise, scoring
-from etl.cli import UsageError, add_db_option, add_week_option, command, week_option
-from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config, warehouse_path
-from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
+from etl.config import DIMENSION_LABELS, DIMENSIONS, LEVELS, Config, default_config
+from etl.warehouse_reader import reader
 from etl.weeks import week_label
 from etl.write_session import write_session
 
@@ -246,13 +244,21 @@ def store_scores(db_path, config: Config) -> bool:
     return True
 
 
-def week_files(db_path, week: str, config: Config | None = None, step=None) -> dict[str, bytes]:
+def week_files(
+    db_path,
+    week: str,
+    config: Config | None = None,
+    step=None,
+    helper: chart_images.ChartHelper | None = None,
+) -> dict[str, bytes]:
     """The three files of one week as bytes, keyed docx / pdf / xlsx. `step(name)` is called before
-    each stage (the progress bar). Raises NoData, NoWarehouse, chart_images.CJKFontMissing."""
+    each stage (the progress bar). `helper`: a chart helper the caller has started already (else one
+    starts here). Raises NoData, NoWarehouse, chart_images.CJKFontMissing."""
     config = config or default_config()
     step = step or (lambda name: None)
     font = chart_images.find_cjk_font()  # before any work: no font, no documents
-    with chart_images.ChartHelper(font) as helper:  # warms up while the data is read
+    # a helper started here warms up while the data is read
+    with contextlib.nullcontext(helper) if helper else chart_images.ChartHelper(font) as helper:
         step(STEPS[0])
         with reader(db_path) as con:
             wd = read_week(con, week, config)
@@ -266,61 +272,3 @@ def week_files(db_path, week: str, config: Config | None = None, step=None) -> d
     buf = io.BytesIO()
     export.write_ranking_xlsx_df(wd.overview["ranking"], week, buf, "composite", config)
     return {"docx": docx, "pdf": pdf, "xlsx": buf.getvalue()}
-
-
-# --- command line ----------------------------------------------------------------------------------
-
-
-def add_parser(sub) -> None:
-    p = command(
-        sub,
-        "bulletin",
-        run,
-        help="生成某周的通报（Word）、会议材料（PDF）和排名表（Excel）",
-        description="为一个统计周生成三份文件：公文格式的通报（.docx，可在 Word 中修改）、领导小组会议材料（.pdf）"
-        "和排名表（.xlsx）。",
-    )
-    add_week_option(p, required=True)
-    p.add_argument("--out", required=True, help="输出目录（不存在则新建）")
-    add_db_option(p)
-
-
-def run(args) -> int:
-    from tqdm import tqdm
-
-    config = default_config()
-    week = week_option(args.week, config)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out 须是目录，{out} 是一个文件。")
-    db = warehouse_path(args.db)
-    bar = tqdm(total=len(STEPS), desc="生成通报", unit="步", file=sys.stderr, disable=None)
-    done = []
-
-    def step(name):
-        if done:
-            bar.update(1)
-        done.append(name)
-        bar.set_postfix_str(name)
-
-    try:
-        ensure_schema(db, config)
-        store_scores(db, config)
-        files = week_files(db, week, config, step)
-        bar.update(1)
-    except NoWarehouse:
-        print(f"还没有数据库：{db}（先运行 python -m etl load 或 python -m etl demo）", file=sys.stderr)
-        return 2
-    except (NoData, chart_images.CJKFontMissing) as exc:
-        print(f"无法生成：{exc}", file=sys.stderr)
-        return 1
-    finally:
-        bar.close()
-    out.mkdir(parents=True, exist_ok=True)
-    names = file_names(week, config)
-    for key, data in files.items():
-        (out / names[key]).write_bytes(data)
-    print(f"已生成 {week_label(week)} 的通报、会议材料和排名表 → {out}")
-    for key in ("docx", "pdf", "xlsx"):
-        print(f"  {names[key]}（{len(files[key]) // 1024} KB）")
-    return 0

@@ -34,7 +34,7 @@ def _bars_subset(ranking: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 def _bars(ranking: pd.DataFrame, dimension: str, progress: float):
     """The area bars with their county labels clear of the light dots drawn just left of the axis."""
-    chart = charts.dimension_score_bars(ranking, dimension, progress)
+    chart = charts.dimension_score_bars(ranking, charts.AreaWeek(dimension, progress))
     return None if chart is None else chart.configure_axisY(labelPadding=14)
 
 

@@ -1,11 +1,13 @@
 """A second process that draws charts: vl-convert has one JavaScript runtime per process, so two
 processes draw two charts at once on two cores (app.chart_images.ChartHelper starts and feeds it).
 
-Run as `python -I chart_worker.py FONT_DIR OUT_DIR`. It starts its runtime and loads the CJK font
-while the caller is still reading the week's data, then reads lines "NAME SCALE" from stdin, one
-per chart as the caller queues it, and draws OUT_DIR/NAME.json to OUT_DIR/NAME.png unless the caller
-has taken it first (whoever renames NAME.json has it); it ends at EOF. Only the standard library and vl_convert: it runs
-isolated (-I), without the project on its path.
+Run as `python -I chart_worker.py FONT_DIR FAMILY OUT_DIR`. It starts its runtime and loads the CJK
+font while the caller is still reading the week's data, then reads lines "NAME SCALE" from stdin,
+one per chart as the caller queues it, and draws OUT_DIR/NAME.json to OUT_DIR/NAME.png unless the
+caller has taken it first (whoever renames NAME.json has it); it ends at EOF. Before it queues the
+charts the caller writes OUT_DIR/font (a folder and a family: the CJK font cut to the charts'
+characters, app/font_subset.py), and they are drawn in that. Only the standard library and
+vl_convert: it runs isolated (-I), without the project on its path.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ def main(argv: list[str]) -> int:
     vl_convert.register_font_directory(font_dir)
     vl_convert.vegalite_to_svg({**WARM_UP, "config": {"font": family}})
     while line := sys.stdin.readline():
+        if family == argv[2] and (out / "font").is_file():  # the cut font, written before the charts
+            cut_dir, family = (out / "font").read_text(encoding="utf-8").splitlines()
+            vl_convert.register_font_directory(cut_dir)
         name, scale = line.split()
         mine = out / f"{name}.helper"
         try:
@@ -40,6 +45,7 @@ def main(argv: list[str]) -> int:
             continue
         try:
             spec = json.loads(mine.read_text(encoding="utf-8"))
+            spec["config"]["font"] = family
             part = out / f"{name}.part"
             part.write_bytes(vl_convert.vegalite_to_png(spec, scale=float(scale)))
             part.rename(out / f"{name}.png")  # whole files only: the caller takes what is there

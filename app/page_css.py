@@ -5,6 +5,11 @@
 PRINT_CSS = """
 <style>
 [class*="st-key-print_only"] { display: none; }
+[class*="st-key-print_only"] table { border-collapse: collapse; font-size: 0.8rem; }
+[class*="st-key-print_only"] th, [class*="st-key-print_only"] td {
+  border: 1px solid #d0d0d0; padding: 0.1rem 0.4rem; line-height: 1.3; text-align: left;
+}
+[class*="st-key-print_only"] td { white-space: nowrap; }
 @media print {
   [class*="st-key-print_only"] { display: block !important; }
   [class*="st-key-screen_only"] { display: none !important; }

@@ -19,13 +19,24 @@ def data_table(df: pd.DataFrame, columns: dict, **options):
 
 def print_table(df: pd.DataFrame, key: str, lights=(), bands=(), lit_by: dict | None = None) -> None:
     """A static copy of an interactive table for paper: the data grid is drawn on a canvas at screen
-    width and would be cut on A4. Hidden on screen by PRINT_CSS."""
+    width and would be cut on A4. Hidden on screen and laid out for paper by PRINT_CSS."""
     with st.container(key=f"print_only_{key}"):
-        st.table(
-            styled(df, lights=lights, bands=bands, lit_by=lit_by)
-            .format(na_rep="", precision=1)
-            .hide(axis="index")
-        )
+        st.html(print_html(df, lights=lights, bands=bands, lit_by=lit_by))
+
+
+def print_html(df: pd.DataFrame, lights=(), bands=(), lit_by: dict | None = None) -> str:
+    """The paper copy as one HTML table, coloured as styled() colours the grid, every value and
+    header escaped. One piece of HTML the browser takes in at once: st.table would build each cell
+    as a component of its own, for a copy nobody sees until printing."""
+    numbers = list(df.select_dtypes("number").columns)
+    return (
+        styled(df, lights=lights, bands=bands, lit_by=lit_by)
+        .set_properties(subset=numbers, **{"text-align": "right"})
+        .format(na_rep="", precision=1, escape="html")
+        .format_index(escape="html", axis=1)
+        .hide(axis="index")
+        .to_html()
+    )
 
 
 def _word(v) -> str:

@@ -4,7 +4,9 @@ the same options (make run, the deployment, the bench and the browser tests star
 Two things happen at server start rather than in the first visitor's first script run:
 - the dashboard's modules (pandas, pyarrow, DuckDB, Altair, Streamlit's element modules, app/) are
   imported in a background thread while the browser is still loading Streamlit's frontend, and the
-  first script run waits for that import (wait_for_imports) instead of doing it itself;
+  first script run waits for that import (wait_for_imports) instead of doing it itself; the same
+  thread then makes the overview's reads and chart spec (app.warm_start), so the first visitor's
+  first run finds them cached;
 - Streamlit's old multipage mode is left before any session starts. A pages/ folder starts
   Streamlit in it; pages/__init__.py leaves it and restarts the first run, which is not needed
   when it is left here (PagesManager is internal to Streamlit; checked against 1.67).
@@ -24,9 +26,11 @@ _started = False
 
 def _import_dashboard() -> None:
     try:
-        from app import labels, signin, ui  # noqa: F401  (dashboard.py's imports, and through them pages/)
+        # dashboard.py's imports, and through them pages/
+        from app import labels, signin, ui, warm_start  # noqa: F401
     finally:  # an import error shows in the first script run, which imports the same modules
         _imported.set()
+    warm_start.warm()
 
 
 def wait_for_imports() -> None:

@@ -121,6 +121,11 @@ def _snapshot_version(db: str) -> tuple:
     pin = st.session_state.get("_snapshot")
     if pin is not None and pin.held and snapshot.belongs(db, pin.path):
         return snapshot.version(pin.path)
+    return newest_version(db)
+
+
+def newest_version(db: str) -> tuple:
+    """The newest published snapshot's version (the cache key of its reads), without a session."""
     newest = snapshot.latest(db)
     if newest is None:  # the first read of a warehouse without a snapshot publishes one
         with reader(db):
@@ -137,7 +142,13 @@ def fetch(name: str, *args, **kwargs):
     if _prepare(db, _snapshot_version(db)):
         st.cache_data.clear()  # the schema changed under the cached results
         pin_snapshot()
-    return _fetch(name, db, _snapshot_version(db), args, tuple(sorted(kwargs.items())))
+    return fetch_at(db, _snapshot_version(db), name, *args, **kwargs)
+
+
+def fetch_at(db: str, version: tuple, name: str, *args, **kwargs):
+    """fetch() from the snapshot of that version, without a session (app.warm_start): the same
+    cache entry as the page's fetch() of the same arguments."""
+    return _fetch(name, db, version, args, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -171,6 +182,12 @@ def _chart_spec(builder: str, english_on: bool, args: tuple, kwargs: tuple):
         return None if chart is None else chart.to_dict(validate=False)
 
 
+def chart_spec(builder: str, *args, english_on: bool = False, **kwargs) -> dict | None:
+    """app.charts.<builder>'s Vega-Lite spec, cached (chart() draws it; app.warm_start makes it
+    ahead of the first visitor)."""
+    return _chart_spec(builder, english_on, args, tuple(sorted(kwargs.items())))
+
+
 def names(units: list[str], most: int = 30) -> str:
     """'甲、乙、丙' for a sentence; past `most` names the first ones and how many in all."""
     shown = "、".join(md(u) for u in units[:most])
@@ -185,7 +202,7 @@ def chart(builder: str, *args, empty: str | None = None, on_phone: dict | None =
         with st.container(key=f"phone_chart_{builder}"):
             chart(builder, *args, empty=empty, **{**kwargs, **on_phone})
         return
-    spec = _chart_spec(builder, english(), args, tuple(sorted(kwargs.items())))
+    spec = chart_spec(builder, *args, english_on=english(), **kwargs)
     if spec is None:
         st.info(empty or t("暂无数据"))
     else:

@@ -148,36 +148,64 @@ def _wait_idle(page, timeout: float) -> None:
         page.wait_for_timeout(50)
 
 
-BUSY_JS = """() => !!(document.querySelector('[data-testid="stStatusWidget"]')
-    || document.querySelector('[data-stale="true"]'))"""
 TITLE_JS = """() => { const h = document.querySelector('[data-testid="stMain"] h1');
     return h ? h.textContent : null; }"""
+# one round trip a poll: the title, the running indicator, a stale element, and Streamlit's own state
+# of the script run (the attribute its end-to-end tests wait on: "notRunning" once the rerun's last
+# message has been handled)
+STATE_JS = """() => { const h = document.querySelector('[data-testid="stMain"] h1');
+    const app = document.querySelector('[data-testid="stApp"]');
+    return [h ? h.textContent : null,
+        !!document.querySelector('[data-testid="stStatusWidget"]'),
+        !!document.querySelector('[data-stale="true"]'),
+        app ? app.getAttribute('data-test-script-state') : null]; }"""
+# resolves once the browser has drawn a frame after everything already handled
+PAINTED_JS = """() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"""
+QUIET = 0.3  # a state must hold this long to count (the wait is not counted)
 
 
-def _settled_at(page, before_title: str | None, timeout: float) -> float:
-    """The moment (perf_counter) a page switch finished: the new page's title is shown and nothing
-    is running or stale, and it stays so for 300 ms (which is not counted)."""
+def _settled_at(page, before_title: str | None, timeout: float) -> tuple[float, float]:
+    """When a page switch finished (perf_counter), and when it first looked finished.
+
+    Finished: the new page's title is shown, the page's script has finished (Streamlit's script
+    state), nothing is stale, and the browser has drawn a frame since; it stays so for 300 ms (not
+    counted). First content, the earlier rounds' end of a switch: the new title is shown and neither
+    the running indicator nor a stale element is, for 300 ms. Streamlit shows its indicator only
+    after a delay, so a fast rerun looked done while its script was still running and the rest of
+    the page still arriving: that measure is kept beside the new one, not as the figure."""
     deadline = time.perf_counter() + timeout
-    quiet_since = None
+    shown = shown_since = finished = None
     while time.perf_counter() < deadline:
         now = time.perf_counter()
-        done = page.evaluate(TITLE_JS) not in (None, before_title) and not page.evaluate(BUSY_JS)
-        if not done:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = now
-        elif now - quiet_since > 0.3:
-            return quiet_since
+        title, indicator, stale, state = page.evaluate(STATE_JS)
+        new_title = title not in (None, before_title)
+        if shown is None:
+            if not (new_title and not indicator and not stale):
+                shown_since = None
+            elif shown_since is None:
+                shown_since = now
+            elif now - shown_since > QUIET:
+                shown = shown_since
+        if not (new_title and not stale and state == "notRunning"):
+            finished = None
+        elif finished is None:
+            page.evaluate(PAINTED_JS)
+            finished = time.perf_counter()
+        elif now - finished > QUIET and shown is not None:
+            return finished, shown
         page.wait_for_timeout(15)
     raise TimeoutError("the page did not settle")
 
 
 def switch_pages(page, hrefs: list[str], rounds: int, timeout: float = 60.0) -> dict:
     """Page-to-page switches as a viewer makes them: a click on the navigation link (a rerun over the
-    open websocket, no reload), `rounds` times through every page; p50/p95 over all switches."""
+    open websocket, no reload), `rounds` times through every page; p50/p95 over all switches, until
+    each page finished (`by_page`) and, as the earlier rounds measured it, until its first content
+    (`first_content_by_page`, see _settled_at)."""
     from .queries import percentile
 
     times: dict[str, list[float]] = {h: [] for h in hrefs}
+    shown: dict[str, list[float]] = {h: [] for h in hrefs}
     for _ in range(rounds):
         for h in hrefs:
             link = page.locator(NAV_LINKS).and_(page.locator(f'[href="{h}"]')).first
@@ -186,15 +214,21 @@ def switch_pages(page, hrefs: list[str], rounds: int, timeout: float = 60.0) -> 
                 continue
             t = time.perf_counter()
             link.click()
-            times[h].append(_settled_at(page, before, timeout) - t)
+            finished, first = _settled_at(page, before, timeout)
+            times[h].append(finished - t)
+            shown[h].append(first - t)
     every = [x for xs in times.values() for x in xs]
+    first = [x for xs in shown.values() for x in xs]
     return {
         "rounds": rounds,
         "n": len(every),
         "p50_s": percentile(every, 0.5),
         "p95_s": percentile(every, 0.95),
         "max_s": max(every, default=float("nan")),
+        "first_content_p50_s": percentile(first, 0.5),
+        "first_content_p95_s": percentile(first, 0.95),
         "by_page": {page_key(h): xs for h, xs in times.items()},
+        "first_content_by_page": {page_key(h): xs for h, xs in shown.items()},
         "exceptions": page.locator('[data-testid="stException"]').count(),
     }
 

@@ -82,6 +82,7 @@ class _Bench:
         self.classify, self.log = classify, log
         self.pages = [browser.page_key(h) for h in tabs[0][1]]
         self.exceptions = 0
+        self.first_content: dict[str, list[float]] = {}  # the switches' first content (browser.py)
 
     def _copy(self) -> Path:
         shutil.copyfile(self.base, _fresh(self.target))
@@ -97,21 +98,26 @@ class _Bench:
         tab, hrefs = self.tabs[viewer]
         sw = browser.switch_pages(tab, [hrefs[self.pages.index(page)]], 1)
         self.exceptions += sw["exceptions"]
+        self.first_content = viewers.merge(self.first_content, sw["first_content_by_page"])
         times = [x for xs in sw["by_page"].values() for x in xs]
         return times[0] if times else None
 
-    def idle_round(self) -> dict[str, list[float]]:
-        """Every tab through every page once, back to back (the idle reference)."""
+    def idle_round(self) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+        """Every tab through every page once, back to back (the idle reference): the switches'
+        times until finished and until their first content."""
         out: dict[str, list[float]] = {}
+        first: dict[str, list[float]] = {}
         for tab, hrefs in self.tabs:
             sw = browser.switch_pages(tab, hrefs, 1)
             self.exceptions += sw["exceptions"]
             out = viewers.merge(out, sw["by_page"])
-        return out
+            first = viewers.merge(first, sw["first_content_by_page"])
+        return out, first
 
     def viewed(self, schedule: viewers.Schedule, nice: int) -> dict:
         db = self._copy()
         result: dict = {}
+        self.first_content = {}
         loader = threading.Thread(
             target=lambda: result.setdefault("r", _load([self.corpus.files], db, self.corpus.env, nice))
         )
@@ -132,7 +138,16 @@ class _Bench:
             "switches": len(switches),
             "second_process_switches": sum(1 for x in switches if x.viewer == 1),
             "times": viewers.by_page(switches),
+            "first_content": self.first_content,
         }
+
+
+def _first_content(idle: dict, during: dict) -> dict:
+    """The switches timed to their first content, as rounds 1–4 timed them (bench.browser)."""
+    out = {"idle": viewers.stats(idle), "during": viewers.stats(during)}
+    out["page_p95_ratio_by_page"] = viewers.p95_ratios(out["idle"], out["during"])
+    out["worst_page"], out["worst_page_p95_ratio"] = viewers.worst(out["page_p95_ratio_by_page"])
+    return out
 
 
 def _pair_summary(alone: list[dict], viewed: list[dict]) -> dict:
@@ -241,6 +256,7 @@ def _run(b: _Bench, rounds, nice, think, repeats, page_samples, topup_limit, log
     idle_rounds = max(rounds, math.ceil(page_samples / len(b.tabs)))
     per_pair = [idle_rounds // repeats + (1 if k < idle_rounds % repeats else 0) for k in range(repeats)]
     idle: dict[str, list[float]] = {}
+    idle_first: dict[str, list[float]] = {}
     cpu_idle: list[dict] = []
     alone, viewed = [], []
     schedule = viewers.Schedule(b.pages, len(b.tabs), think)
@@ -248,7 +264,8 @@ def _run(b: _Bench, rounds, nice, think, repeats, page_samples, topup_limit, log
         log(f"  reload {k + 1}/{repeats}: {per_pair[k]} idle rounds of page switches")
         with cpu.Sampler(b.classify) as s:
             for _ in range(per_pair[k]):
-                idle = viewers.merge(idle, b.idle_round())
+                times, first = b.idle_round()
+                idle, idle_first = viewers.merge(idle, times), viewers.merge(idle_first, first)
         cpu_idle.append(s.result())
         log(f"  reload {k + 1}/{repeats}: the load alone (nice {nice})")
         alone.append(b.alone(nice))
@@ -257,6 +274,7 @@ def _run(b: _Bench, rounds, nice, think, repeats, page_samples, topup_limit, log
     out.update(_pair_summary(alone, viewed))
     out["cpu_idle_switches"] = cpu.total(cpu_idle)
     during = viewers.merge(*(v["times"] for v in viewed))
+    during_first = viewers.merge(*(v["first_content"] for v in viewed))
     topup: list[dict] = []
     back_to_back = viewers.Schedule(b.pages, len(b.tabs), 0.0)
     while viewers.short_pages(during, b.pages, page_samples) and len(topup) < topup_limit:
@@ -264,6 +282,7 @@ def _run(b: _Bench, rounds, nice, think, repeats, page_samples, topup_limit, log
         log(f"  reload: {len(short)} pages under {page_samples} switches: a reload with back-to-back clicks")
         topup.append(b.viewed(back_to_back, nice))
         during = viewers.merge(during, topup[-1]["times"])
+        during_first = viewers.merge(during_first, topup[-1]["first_content"])
     out["topup"] = {
         "reloads": len(topup),
         "switches": sum(x["switches"] for x in topup),
@@ -275,6 +294,7 @@ def _run(b: _Bench, rounds, nice, think, repeats, page_samples, topup_limit, log
     out["during"] = viewers.stats(during)
     out["page_p95_ratio_by_page"] = viewers.p95_ratios(out["idle"], out["during"])
     out["worst_page"], out["worst_page_p95_ratio"] = viewers.worst(out["page_p95_ratio_by_page"])
+    out["first_content"] = _first_content(idle_first, during_first)
     out["second_process_switches"] = sum(v["second_process_switches"] for v in viewed + topup)
     log("  reload: as the earlier rounds measured it (loader at normal priority, back-to-back clicks)")
     old_alone = b.alone(0)
@@ -283,6 +303,7 @@ def _run(b: _Bench, rounds, nice, think, repeats, page_samples, topup_limit, log
     cont["during"] = viewers.stats(old_viewed["times"])
     cont["page_p95_ratio_by_page"] = viewers.p95_ratios(out["idle"], cont["during"])
     cont["worst_page"], cont["worst_page_p95_ratio"] = viewers.worst(cont["page_p95_ratio_by_page"])
+    cont["first_content"] = _first_content(idle_first, old_viewed["first_content"])
     out["continuity"] = cont
     out["exceptions"] = b.exceptions
     return out

@@ -32,6 +32,22 @@ def _pages(d: dict, idle: dict, worst: str | None, ratio: float) -> str:
     )
 
 
+def _first_content_row(what: str, m: dict) -> list[tuple[str, str, str, str]]:
+    """A switch timed to its first content, as rounds 1–4 timed it (bench.browser._settled_at)."""
+    fc = m.get("first_content")
+    if not fc:
+        return []
+    return [
+        (
+            f"{what}, timed to the first content (rounds 1–4's end of a switch; the page's script "
+            "may still run)",
+            _pages(fc["during"], fc["idle"], fc["worst_page"], fc["worst_page_p95_ratio"]),
+            "",
+            "",
+        )
+    ]
+
+
 def rows(rl: dict, targets: dict, verdict) -> list[tuple[str, str, str, str]]:
     if "with_viewers" not in rl:
         return [("reload with viewers", rl.get("skipped") or rl.get("error", "")[:150], "", "FAIL")]
@@ -72,6 +88,7 @@ def rows(rl: dict, targets: dict, verdict) -> list[tuple[str, str, str, str]]:
             verdict(rl["worst_page_p95_ratio"] <= targets["page_p95_during_reload"] and not rl["exceptions"]),
         )
     )
+    out += _first_content_row("the same switches", rl)
     phases = [
         ("cpu_alone", "CPU during the reloads alone", 0),
         (
@@ -101,6 +118,7 @@ def rows(rl: dict, targets: dict, verdict) -> list[tuple[str, str, str, str]]:
                 "",
                 "",
             ),
+            *_first_content_row("earlier rounds' setting", c),
             (
                 "earlier rounds' setting: CPU during the reload with viewers",
                 _cpu(c["cpu_during"], c["during"]["n"]),

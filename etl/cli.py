@@ -1,7 +1,8 @@
 """`python -m etl COMMAND`: each command lives in its own module, which defines
 add_parser(subparsers) and a run(args) -> exit code (0 ok, 1 some input rejected, 2 usage).
 
-The shapes every command shares live here too: `command` (its parser), `add_db_option`,
+The shapes every command shares live here too: `command` (its parser), `week_output_command` (one
+week written into --out: `rankings`, `bulletin`), `add_db_option`,
 `week_option` (a typed week, or a usage error), and UsageError, which main turns into
 "参数错误：…" and exit code 2."""
 
@@ -26,7 +27,7 @@ COMMANDS = {
     "rankings": "etl.export",
     "user": "app.user_cli",
     "backup": "etl.backup",
-    "bulletin": "app.bulletin",
+    "bulletin": "app.bulletin_cli",
     "audit": "etl.audit",
     "forms": "etl.forms_cli",
 }
@@ -40,6 +41,17 @@ def command(subparsers, name: str, run, *, help: str, description: str) -> argpa
     """A command's parser, which runs `run(args)`."""
     p = subparsers.add_parser(name, help=help, description=description)
     p.set_defaults(func=run)
+    return p
+
+
+def week_output_command(
+    subparsers, name: str, run, *, help: str, description: str, out: str
+) -> argparse.ArgumentParser:
+    """A command that writes what one week gives into --out: --week and --out required, --db."""
+    p = command(subparsers, name, run, help=help, description=description)
+    add_week_option(p, required=True)
+    p.add_argument("--out", required=True, help=out)
+    add_db_option(p)
     return p
 
 

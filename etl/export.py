@@ -20,7 +20,7 @@ from etl.warehouse_reader import NoWarehouse, ensure_schema, reader
 
 from . import scoring
 from .catalogue_text import new_method_note
-from .cli import UsageError, add_db_option, add_week_option, command, week_option
+from .cli import UsageError, week_option, week_output_command
 from .config import DIMENSION_LABELS, DIMENSIONS, Config, default_config, warehouse_path
 from .weeks import week_label
 
@@ -330,19 +330,16 @@ def _write_trend_sheet(ws, fm: _Formats, con, weeks: list[str], by: str, config:
 
 # --- command line ------------------------------------------------------------------------------
 
+HELP = "导出某周排名（CSV 或 Excel 通报）"
+DESCRIPTION = (
+    "导出某一统计周各县（市、区）的排名：.csv 为 UTF-8（带 BOM）数据表，.xlsx 为可直接打印的通报表。"
+)
+
 
 def add_parser(sub) -> None:
-    p = command(
-        sub,
-        "rankings",
-        run,
-        help="导出某周排名（CSV 或 Excel 通报）",
-        description="导出某一统计周各县（市、区）的排名：.csv 为 UTF-8（带 BOM）数据表，"
-        ".xlsx 为可直接打印的通报表。",
+    p = week_output_command(
+        sub, "rankings", run, help=HELP, description=DESCRIPTION, out="输出文件，.csv 或 .xlsx"
     )
-    add_week_option(p, required=True)
-    p.add_argument("--out", required=True, help="输出文件，.csv 或 .xlsx")
-    add_db_option(p)
     p.add_argument(
         "--by",
         default="composite",

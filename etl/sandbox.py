@@ -144,7 +144,7 @@ class _Worker:
 
 class ParsePool:
     """Worker processes that read and check batches of files; submit() returns a Future of
-    [(parsed, report)] in the batch's order, whatever happened to the workers meanwhile. One thread
+    [(packed unit rows or None, report)] in the batch's order, whatever happened to the workers meanwhile. One thread
     per worker serves the batches; an idle worker waits for the next batch, warm."""
 
     def __init__(self, size: int):
@@ -291,5 +291,6 @@ def warm(config: Config) -> None:
 
 
 def check_in_sandbox(files: list[tuple[str, bytes, str]], config: Config) -> list[tuple]:
-    """check_bytes of each (name, bytes, sha256), each in a worker: [(parsed or None, report)]."""
+    """check_packed of each (name, bytes, sha256), each in a worker: [(PackedRows or None, report)]
+    (etl/check.py)."""
     return shared_pool().check(files, config)

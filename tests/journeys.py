@@ -132,10 +132,10 @@ def print_pdf(page, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.pdf"
     page.emulate_media(media="print")
-    # the paper copies of the grids are drawn lazily: wait until every one holds its table
+    # the paper copies of the grids (app.page_tables.print_table): wait until every one holds its rows
     page.wait_for_function(
         """() => [...document.querySelectorAll('[class*="st-key-print_only"]')]
-                 .every(c => c.querySelector('[data-testid="stTable"] tbody tr'))"""
+                 .every(c => c.querySelector('table tbody tr'))"""
     )
     page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
     page.emulate_media(media="screen")

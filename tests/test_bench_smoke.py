@@ -71,12 +71,14 @@ def test_bench_quick_runs_every_part(tmp_path):
         assert "first_render_seconds" in res["browser"], res["browser"]
         switch = res["browser"]["switch"]
         assert switch["n"] >= len(pages["pages"]) - 1 and switch["exceptions"] == 0
+        assert 0 < switch["first_content_p95_s"] and "to the first content" in r.stdout
         reload = res["reload"]
         assert "error" not in reload, reload.get("error")
         assert reload["alone"]["seconds"] > 0 and reload["with_viewers"]["seconds"] > 0
         assert "second_process_switches" in reload and reload["exceptions"] == 0
         assert reload["loader_nice"] == 10 and reload["think_s"] > 0
         assert reload["continuity"]["load_ratio"] > 0 and "earlier rounds' setting" in r.stdout
+        assert reload["first_content"]["during"]["n"] == reload["during"]["n"]
     assert res["exports"]["in_process"]["xlsx"]["bytes"] > 0
     bulletin = res["bulletin"]
     assert "error" not in bulletin, bulletin.get("error")

@@ -129,6 +129,12 @@ def test_the_table_says_what_was_modelled_and_keeps_the_earlier_setting_beside_i
 
     stats = viewers.stats({"study": [1.0] * 20})
     during = viewers.stats({"study": [1.2] * 20})
+    first_content = {
+        "idle": viewers.stats({"study": [0.1] * 20}),
+        "during": viewers.stats({"study": [0.3] * 20}),
+        "worst_page": "study",
+        "worst_page_p95_ratio": 3.0,
+    }
     runs = [{"seconds": 12.0, "cpu_seconds": 24.0, "load_average": 0.5, "switches": 4}]
     rl = {
         "loader_nice": 10,
@@ -147,6 +153,7 @@ def test_the_table_says_what_was_modelled_and_keeps_the_earlier_setting_beside_i
         "during": during,
         "worst_page": "study",
         "worst_page_p95_ratio": 1.2,
+        "first_content": first_content,
         "second_process_switches": 20,
         "exceptions": 0,
         "continuity": {
@@ -158,6 +165,7 @@ def test_the_table_says_what_was_modelled_and_keeps_the_earlier_setting_beside_i
             "worst_page": "study",
             "worst_page_p95_ratio": 1.2,
             "cpu_during": _cpu(loader=24.0, chromium=25.0),
+            "first_content": first_content,
         },
     }
     rows = reload_table.rows(rl, {"reload_with_viewers": 1.2, "page_p95_during_reload": 1.5}, str)
@@ -168,4 +176,7 @@ def test_the_table_says_what_was_modelled_and_keeps_the_earlier_setting_beside_i
     assert "during ≥ 20" in text  # the samples behind each page's p95
     assert "per switch: dashboards 0.20, Chromium 1.00" in text  # 4 switches
     assert "earlier rounds' setting" in text and "2.17×" in text
+    # the earlier end of a switch (its first content) is printed beside, for the new setting and the old
+    first = [r for r in rows if "timed to the first content" in r[0]]
+    assert len(first) == 2 and all("worst page study 3.00×" in r[1] and not r[3] for r in first)
     assert reload_table.rows({"error": "boom"}, {}, str)[0][1] == "boom"

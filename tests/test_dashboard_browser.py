@@ -120,7 +120,8 @@ def test_ranking_row_opens_profile(browser, demo_app):
 
 
 TOO_WIDE = """() => [...document.querySelectorAll(
-    '[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg, [data-testid=stTable]')]
+    '[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg, [data-testid=stTable], '
+    + '[class*=st-key-print_only] table')]
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 2).length"""
 
 
