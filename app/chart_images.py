@@ -114,33 +114,40 @@ def chart_png(chart, width: int = 900, scale: float = 1.5) -> bytes:
 
 
 class ChartHelper:
-    """A second process drawing charts with this one (app/chart_worker.py). Start it before reading
-    the data, so that its runtime is warm when the first chart is ready; use as a context manager.
+    """Processes drawing charts beside this one (app/chart_worker.py, `processes` of them). Start it
+    before reading the data, so that their runtimes are warm when the first chart is ready; use as a
+    context manager.
 
     The charts form a queue of files: each process takes the next one by renaming its file (only one
-    rename can succeed), the helper from the front as soon as a chart is built, this process from the
-    back once it has built them all, so both stay busy to the end whatever each chart costs. If the
-    helper fails, this process draws what it left: the helper only ever saves time."""
+    rename can succeed), the helpers from the front as soon as a chart is queued, this process from
+    the back (with one helper: both stay busy to the end whatever each chart costs; with two, this
+    process leaves them the drawing, which would first cost it a runtime of its own). If a helper
+    fails, this process draws what it left: the helpers only ever save time."""
 
-    def __init__(self, font: CJKFont):
+    def __init__(self, font: CJKFont, processes: int = 1):
         self.out = Path(tempfile.mkdtemp(prefix="charts_"))
         self.log = (self.out / "worker.log").open("wb")
         worker = Path(__file__).with_name("chart_worker.py")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(worker), str(font.directory), font.family, str(self.out)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log,
-        )
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-I", str(worker), str(font.directory), font.family, str(self.out)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=self.log,
+            )
+            for _ in range(processes)
+        ]
+        self.proc = self.procs[0]
 
     def put(self, name: str, spec: str, scale: float) -> None:
-        """A chart (its spec as JSON) into the queue; the helper is told on its pipe."""
+        """A chart (its spec as JSON) into the queue; the helpers are told on their pipes."""
         (self.out / f"{name}.json").write_text(spec, encoding="utf-8")  # a file: the pipe never fills
-        try:
-            self.proc.stdin.write(f"{name} {scale}\n".encode())
-            self.proc.stdin.flush()
-        except OSError:  # the helper is gone: this process takes every chart
-            pass
+        for proc in self.procs:
+            try:
+                proc.stdin.write(f"{name} {scale}\n".encode())
+                proc.stdin.flush()
+            except OSError:  # that helper is gone: the others (or this process) take its charts
+                pass
 
     def use_font(self, folder: Path, family: str) -> None:
         """Draw the charts put after this in this font family, registered from `folder`."""
@@ -149,12 +156,13 @@ class ChartHelper:
         part.rename(self.out / "font")  # whole files only
 
     def finish(self) -> None:
-        """No more charts: the helper ends once the queue is empty."""
-        with contextlib.suppress(OSError):
-            self.proc.stdin.close()
+        """No more charts: the helpers end once the queue is empty."""
+        for proc in self.procs:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
 
     def take(self, name: str) -> bool:
-        """Claim a queued chart for this process; False when the helper has it."""
+        """Claim a queued chart for this process; False when a helper has it."""
         try:
             os.rename(self.out / f"{name}.json", self.out / f"{name}.here")
         except FileNotFoundError:
@@ -162,23 +170,25 @@ class ChartHelper:
         return True
 
     def collect(self, names: list[str]) -> dict[str, bytes]:
-        """The PNGs the helper drew, once it has finished."""
-        try:
-            self.proc.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        """The PNGs the helpers drew, once they have finished."""
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         return {n: (self.out / f"{n}.png").read_bytes() for n in names if (self.out / f"{n}.png").is_file()}
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        if self.proc.stdin and not self.proc.stdin.closed:
-            self.proc.stdin.close()
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if proc.stdin and not proc.stdin.closed:
+                proc.stdin.close()
         self.log.close()
         shutil.rmtree(self.out, ignore_errors=True)
 
@@ -186,8 +196,8 @@ class ChartHelper:
 def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> dict:
     """{key: (build, width)} → {key: PNG or None}, `build()` making the chart (or None). A spec that
     several keys share is drawn once. Every chart is drawn in the CJK font cut to the characters of
-    them all (app.font_subset): the same pixels, drawn faster. With a helper, the two processes share
-    the drawing."""
+    them all (app.font_subset): the same pixels, drawn faster. With a helper, it shares the drawing
+    (see ChartHelper)."""
     import vl_convert
 
     from app.font_subset import subset_font
@@ -219,7 +229,8 @@ def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = Non
         for spec, name in names.items():
             helper.put(name, spec, scale)
         helper.finish()
-        pngs = {s: draw(s) for s, n in reversed(names.items()) if helper.take(n)}
+        here = len(helper.procs) == 1
+        pngs = {s: draw(s) for s, n in reversed(names.items()) if here and helper.take(n)}
         drawn = helper.collect([n for s, n in names.items() if s not in pngs])
         for s, n in names.items():  # what the helper claimed and did not draw, drawn here
             if s not in pngs:
