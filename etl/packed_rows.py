@@ -60,10 +60,6 @@ class PackedRows:
         present = iter(values)
         return [None if b else next(present) for b in blank]
 
-    @property
-    def unit_keys(self) -> list:
-        return self.column("unit_key")
-
 
 def pack(table: dict[str, list], catalogue: Catalogue, sheet: str | None = None) -> PackedRows:
     """The columns of unit_rows in a file's table (as etl/validate.py gives it), packed."""
@@ -77,19 +73,25 @@ def pack(table: dict[str, list], catalogue: Catalogue, sheet: str | None = None)
         values = table.get(name)
         if values is None:
             continue
+        # C-level passes only: the type check is array's own (a None, a str or a float raises
+        # TypeError, at once for a column of blanks)
+        try:
+            packed.numbers[name] = (code, array.array(code, values).tobytes(), None)
+            continue
+        except (TypeError, OverflowError):
+            pass
         blanks = values.count(None)
         if blanks == n:
             continue
-        # C-level passes only: the type check is array's own (a str or a float raises TypeError)
-        try:
-            if not blanks:
-                packed.numbers[name] = (code, array.array(code, values).tobytes(), None)
-            else:
-                blank = bytes(map(is_, values, repeat(None)))
+        if blanks:
+            blank = bytes(map(is_, values, repeat(None)))
+            try:
                 present = array.array(code, compress(values, blank.translate(_FLIP)))
                 packed.numbers[name] = (code, present.tobytes(), blank)
-        except (TypeError, OverflowError):  # the writer converts it as before, and says what is wrong
-            packed.lists[name] = values
+                continue
+            except (TypeError, OverflowError):
+                pass
+        packed.lists[name] = values  # another type, or out of range: the writer converts it as before
     return packed
 
 
