@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
+from app.charts import AreaWeek
 from app.labels import term
 from app.ui import t
 from etl.config import DIMENSION_LABELS
@@ -23,6 +24,7 @@ def area_page(dimension: str) -> None:
     data = ui.fetch("dimension_data", week, dimension, window=window)
     progress = data["expected_progress"]
     ranking = data["ranking"]
+    area_week = AreaWeek(dimension, progress, highlight)  # what both bar charts are drawn against
 
     area = term(name, ui.english())  # the area's name inside a sentence
     ranked = ranking[ranking["score"].notna()]
@@ -52,7 +54,7 @@ def area_page(dimension: str) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("各县（市、区）得分"))
-        ui.chart("dimension_score_bars", ranking, dimension, progress, highlight=highlight)
+        ui.chart("dimension_score_bars", ranking, area_week)
         st.caption(t("虚线为序时进度；圆点为进度预警（绿/黄/红）。"))
         ui.window_caption(status, len(ranking))
     with right:
@@ -75,9 +77,7 @@ def area_page(dimension: str) -> None:
     ui.chart(
         "indicator_bars",
         indicators,
-        dimension,
-        progress,
-        highlight=highlight,
+        area_week,
         empty=t("{week} 没有{area}的指标数据。", week=week, area=area),
         width=220,  # three panels side by side fit a 1366-px screen
         on_phone={"columns": 1, "width": 220},

@@ -1,6 +1,6 @@
 """`python -m etl bulletin --week W --out DIR`: one week's 通报, meeting pack and XLSX (app.bulletin)
-written into a folder. It starts the chart helper before it imports anything heavy, so that the
-helper's drawing runtime is ready by the time the first chart is."""
+written into a folder. It starts the chart helpers before it imports anything heavy, so that their
+drawing runtimes are ready by the time the first chart is."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def run(args) -> int:
     except chart_images.CJKFontMissing as exc:
         print(f"无法生成：{exc}", file=sys.stderr)
         return 1
-    with chart_images.ChartHelper(font) as helper:
+    # two helpers: this process then needs no drawing runtime of its own (see ChartHelper)
+    with chart_images.ChartHelper(font, processes=2) as helper:
         return _write(week, out, db, config, helper)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 
@@ -20,117 +22,88 @@ from app.labels import Labeler
 from etl.config import DIMENSION_LABELS
 
 
-def score_bars(
-    df: pd.DataFrame,
-    progress: float,
-    color: str,
-    t: Labeler = identity,
-    value: str = "score",
-    value_title: str = "得分",
-    highlight: str | None = None,
-    light: str | None = "light",
-    title: str | None = None,
-    height_per_bar: int = 26,
-    width: int | str = "container",
-    tooltip_extra: list | None = None,
-):
-    """Counties as horizontal bars sorted high to low, the 序时进度 as a dashed line, the value at the
-    bar's end and, when `light` names a column, the progress light as a coloured dot after it."""
-    df = floats(df[df[value].notna()], [value])
+@dataclass(frozen=True)
+class AreaWeek:
+    """What an area's bar charts are drawn against: the area (its colour and name; "composite" for the
+    综合 ranking), the week's 序时进度, and the county picked out on the page (None: none)."""
+
+    dimension: str
+    progress: float
+    highlight: str | None = None
+
+    @property
+    def color(self) -> str:
+        return AREA_COLORS[self.dimension]
+
+    @property
+    def label(self) -> str:
+        return DIMENSION_LABELS[self.dimension]
+
+    def opacity(self):
+        """The picked-out county's bars solid, the others faded."""
+        if not self.highlight:
+            return alt.value(0.9)
+        return alt.condition(alt.datum.county == self.highlight, alt.value(1.0), alt.value(0.45))
+
+
+def dimension_score_bars(ranking: pd.DataFrame, area: AreaWeek, t: Labeler = identity):
+    """Counties as horizontal bars sorted high to low on one area, the 序时进度 as a dashed line, the
+    score at the bar's end and the progress light as a coloured dot before the county's name."""
+    df = floats(ranking.loc[ranking["score"].notna(), ["county", "score", "light", "rank"]], ["score"])
     if df.empty:
         return None
-    df["text"] = df[value].map(lambda v: f"{v:.1f}")
-    if light and light in df.columns:
-        df[light] = df[light].map(lambda v: t(v) if isinstance(v, str) else None)
+    df["text"] = df["score"].map(lambda v: f"{v:.1f}")
+    df["light"] = df["light"].map(lambda v: t(v) if isinstance(v, str) else None)
     # an explicit order: the light dots have no x field, so "-x" would conflict across layers
-    order = df.sort_values(value, ascending=False, kind="stable")["county"].tolist()
+    order = df.sort_values("score", ascending=False, kind="stable")["county"].tolist()
     y = alt.Y(
         "county:N", sort=order, title=t("县（市、区）"), axis=alt.Axis(labelLimit=140, labelOverlap=False)
     )
-    x_max = max(100.0, float(df[value].max()))
+    x_max = max(100.0, float(df["score"].max()))
     x = alt.X(
-        f"{value}:Q",
-        title=t(value_title),
+        "score:Q",
+        title=t(area.label),
         scale=alt.Scale(domain=[0, x_max + 12]),
         axis=alt.Axis(values=list(range(0, int(x_max) + 1, 20))),
     )
     tips = [
         alt.Tooltip("county:N", title=t("县（市、区）")),
-        alt.Tooltip(f"{value}:Q", title=t(value_title), format=".1f"),
-    ] + (tooltip_extra or [])
-    if light and light in df.columns:
-        tips.append(alt.Tooltip(f"{light}:N", title=t("进度预警")))
-    opacity = (
-        alt.condition(alt.datum.county == highlight, alt.value(1.0), alt.value(0.45))
-        if highlight
-        else alt.value(0.9)
-    )
+        alt.Tooltip("score:Q", title=t(area.label), format=".1f"),
+        alt.Tooltip("light:N", title=t("进度预警")),
+    ]
     base = alt.Chart(df)
-    bars = base.mark_bar(color=color, cornerRadiusEnd=2).encode(y=y, x=x, opacity=opacity, tooltip=tips)
+    bars = base.mark_bar(color=area.color, cornerRadiusEnd=2).encode(
+        y=y, x=x, opacity=area.opacity(), tooltip=tips
+    )
     # the value at the bar's end, on a white halo so the dashed 序时进度 line never runs through it
     label = dict(align="left", dx=4, fontSize=12)
     halo = base.mark_text(**label, stroke="white", strokeWidth=4, strokeJoin="round").encode(
         y=y, x=x, text="text:N"
     )
     text = base.mark_text(**label, color="#212121").encode(y=y, x=x, text="text:N")
-    layers = [bars, progress_rule(progress, t), halo, text]
-    if light and light in df.columns:
-        dots = (
-            base.transform_filter(alt.datum[light] != None)  # noqa: E711 (a Vega expression)
-            .mark_circle(size=110)
-            .encode(
-                y=y,
-                x=alt.value(0),
-                xOffset=alt.value(-8),
-                color=alt.Color(
-                    f"{light}:N",
-                    scale=alt.Scale(
-                        domain=[t(k) for k in LIGHT_MARK_COLORS], range=list(LIGHT_MARK_COLORS.values())
-                    ),
-                    legend=alt.Legend(title=t("进度预警"), orient="bottom"),
+    dots = (
+        base.transform_filter(alt.datum["light"] != None)  # noqa: E711 (a Vega expression)
+        .mark_circle(size=110)
+        .encode(
+            y=y,
+            x=alt.value(0),
+            xOffset=alt.value(-8),
+            color=alt.Color(
+                "light:N",
+                scale=alt.Scale(
+                    domain=[t(k) for k in LIGHT_MARK_COLORS], range=list(LIGHT_MARK_COLORS.values())
                 ),
-                tooltip=tips,
-            )
+                legend=alt.Legend(title=t("进度预警"), orient="bottom"),
+            ),
+            tooltip=tips,
         )
-        layers.append(dots)
-    chart = alt.layer(*layers).properties(height=max(len(df) * height_per_bar, 80), width=width)
-    if title:
-        chart = chart.properties(title=title)
-    return chart
-
-
-def dimension_score_bars(
-    ranking: pd.DataFrame,
-    dimension: str,
-    progress: float,
-    t: Labeler = identity,
-    highlight: str | None = None,
-):
-    df = ranking[["county", "score", "light", "rank"]].copy()
-    return (
-        styled(
-            score_bars(
-                df,
-                progress,
-                AREA_COLORS[dimension],
-                t,
-                highlight=highlight,
-                value_title=DIMENSION_LABELS[dimension],
-            )
-        )
-        if df["score"].notna().any()
-        else None
     )
+    chart = alt.layer(bars, progress_rule(area.progress, t), halo, text, dots)
+    return styled(chart.properties(height=max(len(df) * 26, 80), width="container"))
 
 
 def indicator_bars(
-    indicators: pd.DataFrame,
-    dimension: str,
-    progress: float,
-    t: Labeler = identity,
-    highlight: str | None = None,
-    columns: int = 3,
-    width: int = 300,
+    indicators: pd.DataFrame, area: AreaWeek, t: Labeler = identity, columns: int = 3, width: int = 300
 ):
     """Each indicator's completion rate (%) by county, sorted high to low within its own panel, with
     the 序时进度 line: one faceted spec (small multiples), which Altair builds much faster than a
@@ -138,7 +111,7 @@ def indicator_bars(
     df = floats(indicators.dropna(subset=["percent"]), ["percent", "achieved", "target"])
     if df.empty:
         return None
-    df["progress"] = round(progress, 1)
+    df["progress"] = round(area.progress, 1)
     df["text"] = df["percent"].map(lambda v: f"{v:.1f}")
     order = df.sort_values("sort_order")["label"].drop_duplicates().tolist()
     y = alt.Y(
@@ -158,13 +131,8 @@ def indicator_bars(
         alt.Tooltip("target:Q", title=t("目标"), format=",.0f"),
         alt.Tooltip("progress:Q", title=t("序时进度") + " %", format=".1f"),
     ]
-    opacity = (
-        alt.condition(alt.datum.county == highlight, alt.value(1.0), alt.value(0.45))
-        if highlight
-        else alt.value(0.9)
-    )
     base = alt.Chart()
-    bars = base.mark_bar(color=AREA_COLORS[dimension]).encode(y=y, x=x, opacity=opacity, tooltip=tips)
+    bars = base.mark_bar(color=area.color).encode(y=y, x=x, opacity=area.opacity(), tooltip=tips)
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(y=y, x=x, text="text:N")
     rule = base.mark_rule(color=PROGRESS_COLOR, strokeDash=[6, 4]).encode(x="progress:Q")
     n = df["county"].nunique()

@@ -5,12 +5,19 @@ collection (ten faces, 65,000 glyphs each) makes every one of those reads costly
 and bold faces cut to the few hundred characters of one week's charts draw the same pixels in far
 less time (docs/performance.md). The cut faces get a family name of their own, so that nothing asking
 for the full font can land on a cut one.
+
+Cutting costs about as much as drawing three charts, and a week's charts use the same characters
+as last week's (the counties, the labels, ASCII for the figures), so the cut faces are kept in the
+user's cache folder ($XDG_CACHE_HOME or ~/.cache, then dispatch-dashboard/cjk-fonts), one folder
+per source font and set of characters (≈ 100 KB). The folder may be deleted at any time: a missing
+cut is made again.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,16 +28,21 @@ from app.chart_images import CJKFont
 # characters Vega may draw that are not in the spec
 EXTRA = "".join(map(chr, range(0x20, 0x7F))) + "\u2212\u2026"
 
-_made: dict[tuple[CJKFont, str], tuple[Path, str]] = {}
-_home: list[Path] = []
+_private: list[Path] = []
 
 
-def _folder() -> Path:
-    """Where this process keeps its cut fonts: vl-convert reads them until the process ends."""
-    if not _home:
-        _home.append(Path(tempfile.mkdtemp(prefix="cjk_subsets_")))
-        atexit.register(shutil.rmtree, _home[0], True)
-    return _home[0]
+def cache_dir() -> Path:
+    """The user's cache of cut fonts, or a folder of this process's own where that cannot be made."""
+    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    folder = Path(home) / "dispatch-dashboard" / "cjk-fonts"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:
+        if not _private:  # vl-convert reads the fonts until the process ends
+            _private.append(Path(tempfile.mkdtemp(prefix="cjk_fonts_")))
+            atexit.register(shutil.rmtree, _private[0], True)
+        return _private[0]
 
 
 def _cut(path: Path, index: int, chars: str, family: str, old_family: str):
@@ -57,18 +69,20 @@ def _cut(path: Path, index: int, chars: str, family: str, old_family: str):
 
 def subset_font(font: CJKFont, text: str) -> tuple[Path, str]:
     """(folder, family): the regular and bold faces of `font` holding only the characters of `text`
-    (and EXTRA), in a folder to register with vl-convert. Made once per process and set of characters."""
+    (and EXTRA), in a folder to register with vl-convert; made when the cache does not hold it."""
     chars = "".join(sorted(set(text) | set(EXTRA)))
-    key = (font, chars)
-    if key not in _made:
-        digest = hashlib.sha1(f"{font}\n{chars}".encode()).hexdigest()[:10]
-        family = f"{font.family} Cut{digest}"  # a CSS identifier: no word may start with a digit
-        folder = _folder() / digest
-        part = folder.with_suffix(".part")
-        part.mkdir()
-        for face, path in (("Regular", font.regular), ("Bold", font.bold)):
+    faces = {"Regular": font.regular, "Bold": font.bold}
+    source = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in faces.values() if p is not None]
+    digest = hashlib.sha1(f"{source}\n{font.index}\n{chars}".encode()).hexdigest()[:12]
+    family = f"{font.family} Cut{digest}"  # a CSS identifier: no word may start with a digit
+    folder = cache_dir() / digest
+    if not folder.is_dir():
+        part = Path(tempfile.mkdtemp(prefix=f"{digest}.", suffix=".part", dir=folder.parent))
+        for face, path in faces.items():
             if path is not None:
                 _cut(path, font.index, chars, family, font.family).save(part / f"{face}.otf")
-        part.rename(folder)
-        _made[key] = (folder, family)
-    return _made[key]
+        try:
+            part.rename(folder)  # whole folders only
+        except OSError:  # another process made it first: the same faces
+            shutil.rmtree(part, ignore_errors=True)
+    return folder, family

@@ -76,10 +76,10 @@ class InProcessPool:
     def submit(self, files, config):
         from concurrent.futures import Future
 
-        from etl.check import check_bytes
+        from etl.check import check_packed
 
         future = Future()
-        future.set_result([check_bytes(name, data, config, sha) for name, data, sha in files])
+        future.set_result([check_packed(name, data, config, sha) for name, data, sha in files])
         return future
 
     def check(self, files, config):

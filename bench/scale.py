@@ -56,6 +56,7 @@ def _uptime() -> list[float]:
 def measure_writes(db: Path, factor: int, attach: bool = True) -> dict:
     """Full refresh + first snapshot, then the city week: write, refresh, publish (two ways)."""
     from etl import materialise, snapshot
+    from etl.packed_rows import pack
     from etl.store import Batch
     from etl.warehouse import open_warehouse
 
@@ -75,7 +76,7 @@ def measure_writes(db: Path, factor: int, attach: bool = True) -> dict:
         )
         for report, table, data in files:
             batch.add_archive(report.sha256, data)
-            batch.add_submission(report, table, "调度表")
+            batch.add_submission(report, pack(table, config.catalogue, "调度表"))
             batch.add_log(report)
         batch.flush()
         con.execute("COMMIT")

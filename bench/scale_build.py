@@ -26,6 +26,7 @@ from etl.cells import name_key
 from etl.config import Config
 from etl.demo import demo_config, plan_demo, simulate
 from etl.demo_names import SYLLABLES
+from etl.packed_rows import pack
 from etl.problems import FileReport
 from etl.store import Batch
 from etl.unit_row_schema import KEY_COLUMNS
@@ -108,7 +109,7 @@ def build_province(path: Path, log=print) -> dict:
             for county, rows in subs:
                 report, table = submission_rows(plan, county, week, rows)
                 batch.add_archive(report.sha256, _archive_bytes(report.sha256))
-                batch.add_submission(report, table, "调度表")
+                batch.add_submission(report, pack(table, config.catalogue, "调度表"))
                 batch.add_log(report)
                 n_rows += len(rows)
             batch.flush()
@@ -122,7 +123,7 @@ def build_province(path: Path, log=print) -> dict:
             report, table = submission_rows(plan, county, week, rows)
             report.file_name = f"{county}_{week}（更正）.xlsx"
             batch.add_archive(report.sha256, _archive_bytes(report.sha256))
-            batch.add_submission(report, table, "调度表")
+            batch.add_submission(report, pack(table, config.catalogue, "调度表"))
             batch.add_log(report)
             batch.flush()
             con.execute("COMMIT")

@@ -77,6 +77,11 @@ def squeeze(value) -> str:
     return _squeeze_text(value if value.__class__ is str else text_of(value))
 
 
+def squeeze_texts(texts) -> list[str]:
+    """squeeze of each of many str cells, by C-level calls (the cache below)."""
+    return list(map(_squeeze_text, texts))
+
+
 # Unit names and labels come back every week (and in every file of a county): remember them.
 @functools.lru_cache(maxsize=1 << 16)
 def _squeeze_text(text: str) -> str:

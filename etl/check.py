@@ -1,5 +1,5 @@
 """A file's bytes → read and judged, without the warehouse: what the parse workers run
-(etl/parse_worker.py).
+(etl/parse_worker.py), and its unit rows packed for the writing process (etl/packed_rows.py).
 
 Kept apart from etl.load so that a worker starts by importing the reader and the checks only
 (not DuckDB and Arrow, which only the writing process needs; NumPy checks whole columns)."""
@@ -12,6 +12,7 @@ from etl.spreadsheet import ReadError, read_sheets
 
 from .config import Config
 from .identity import name_problems
+from .packed_rows import PackedRows, pack
 from .problems import FileReport, Problem
 from .validate import parse_sheets
 
@@ -29,3 +30,13 @@ def check_bytes(file_name: str, data: bytes, config: Config, sha256: str | None 
     report.errors, report.warnings, report.rows = parsed.errors, parsed.warnings, parsed.n_rows
     report.warnings[:0] = name_problems(file_name, parsed.county, parsed.week, config)
     return parsed, report
+
+
+def check_packed(file_name: str, data: bytes, config: Config, sha256: str | None = None):
+    """check_bytes as a parse worker answers it: (the unit rows packed for the writer, or None when
+    the file is rejected; the FileReport)."""
+    parsed, report = check_bytes(file_name, data, config, sha256)
+    rows: PackedRows | None = None
+    if parsed is not None and not report.errors:
+        rows = pack(parsed.table, config.catalogue, parsed.sheet)
+    return rows, report

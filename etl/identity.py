@@ -78,11 +78,11 @@ def name_problems(file_name: str, county: str | None, week: str | None, config: 
     return out
 
 
-def identity_error(report, table: dict, units_before: set | None) -> Problem | None:
+def identity_error(report, unit_keys: list, units_before: set | None) -> Problem | None:
     """E_IDENTITY: the name names another county and no unit is among the county's last week's."""
     if units_before is None or not units_before or not any(p.code == "W_NAME_UNIT" for p in report.warnings):
         return None
-    if units_before & set(table["unit_key"]):
+    if units_before.intersection(unit_keys):
         return None
     return Problem(
         "E_IDENTITY",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from etl.spreadsheet import Sheet
 
@@ -57,12 +57,15 @@ def find_header_row(sheet: Sheet, catalogue: Catalogue) -> int | None:
     _, by_header, names = _header_index(catalogue)
     for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         keys = set()
-        for v in row:
+        for v in set(row) - _BLANK:  # each text once; blank cells name no column
             joined = _split_joined(v)
             keys.add(joined[1] if joined else header_key(v))
         if keys & names and len(keys & by_header.keys()) >= 3:
             return r
     return None
+
+
+_BLANK = frozenset({"", None})
 
 
 def _group_row(sheet: Sheet, header_row: int) -> list[str] | None:
@@ -92,19 +95,42 @@ def find_layout(sheet: Sheet, catalogue: Catalogue) -> Layout | None:
     header_row = find_header_row(sheet, catalogue)
     if header_row is None:
         return None
-    by_key, by_header, _ = _header_index(catalogue)
-    layout = Layout(sheet, header_row, {})
-    header = sheet.rows[header_row]
+    header = tuple(sheet.rows[header_row])
     groups = _group_row(sheet, header_row)
-    where = dict(sheet=sheet.name or None)
+    key = (
+        id(catalogue),
+        header_row,
+        header,
+        tuple(map(type, header)),
+        None if groups is None else tuple(groups),
+    )
+    known = _LAYOUTS.get(key)
+    if known is None or known[0] is not catalogue:
+        if len(_LAYOUTS) >= 512:
+            _LAYOUTS.clear()
+        known = _LAYOUTS[key] = (catalogue, *_header_columns(catalogue, header_row, header, groups))
+    _, columns, texts, problems = known
+    where = sheet.name or None
+    return Layout(sheet, header_row, dict(columns), [replace(p, sheet=where) for p in problems], dict(texts))
+
+
+# Every file of a form repeats its header: (catalogue id, row, header and its cells' types (1.0
+# equals True), groups) → (the catalogue,
+# columns, texts, problems without the sheet's name), the catalogue kept so an id is never reused.
+_LAYOUTS: dict[tuple, tuple] = {}
+
+
+def _header_columns(catalogue: Catalogue, header_row: int, header: tuple, groups: list[str] | None):
+    """The columns a header names: (column id → index, column id → text, problems)."""
+    by_key, by_header, _ = _header_index(catalogue)
+    columns, texts, problems = {}, {}, []
     if groups is None and not any(_split_joined(v) for v in header):
-        layout.problems.append(
+        problems.append(
             Problem(
                 "W_NO_GROUP_ROW",
                 "表头上方没有分组行（基本情况、理论学习……），已按列名识别",
                 "请使用最新模板",
                 row=header_row + 1,
-                **where,
             )
         )
     for c, value in enumerate(header):
@@ -119,7 +145,7 @@ def find_layout(sheet: Sheet, catalogue: Catalogue) -> Layout | None:
         column = catalogue.by_id.get(cid)
         ref = cell_name(header_row, c)
         if column is None:
-            layout.problems.append(
+            problems.append(
                 Problem(
                     "W_EXTRA_COLUMN",
                     f"列「{text_of(value).strip()}」"
@@ -127,25 +153,23 @@ def find_layout(sheet: Sheet, catalogue: Catalogue) -> Layout | None:
                     + " 不是模板中的列，已忽略",
                     "如是模板中的列，请核对列名和所在分组",
                     cell=ref,
-                    **where,
                 )
             )
             continue
-        if column.id in layout.columns:
-            layout.problems.append(
+        if column.id in columns:
+            problems.append(
                 Problem(
                     "E_DUPLICATE_HEADER",
                     f"「{column.group}」分组下的列「{column.label}」出现了两次"
-                    f"（{cell_name(header_row, layout.columns[column.id])} 和 {ref}）",
+                    f"（{cell_name(header_row, columns[column.id])} 和 {ref}）",
                     "请删除重复的列",
                     cell=ref,
-                    **where,
                 )
             )
             continue
-        layout.columns[column.id] = c
-        layout.texts[column.id] = text_of(value).strip()
-    return layout
+        columns[column.id] = c
+        texts[column.id] = text_of(value).strip()
+    return columns, texts, problems
 
 
 @dataclass
@@ -173,6 +197,8 @@ def find_metadata(sheet: Sheet, header_row: int | None) -> Metadata:
     for r in range(stop):
         row = sheet.rows[r]
         for c, value in enumerate(row):
+            if value.__class__ is not str or not value:
+                continue  # a label is text
             text = squeeze(value)
             for label, attr in (("填报单位", "unit"), ("统计周", "week")):
                 if text.startswith(label) and getattr(meta, attr) is None:

@@ -119,8 +119,8 @@ def load_many(
     them again one per transaction, so that one bad write costs only its own file. Each file is
     recorded in the audit trail in the same transaction.
 
-    checked: check_bytes() of each file when a worker already did it; otherwise the files are
-    checked in the sandbox first, before the transaction.
+    checked: check_packed() of each file when a worker already did it (etl/check.py); otherwise the
+    files are checked in the sandbox first, before the transaction.
     allowed_unit: a county account's unit; a file of any other unit is rejected (E_OTHER_UNIT).
     clock: clock(report) -> when the file counts as received (default now; the demo dates its files)."""
     config = config or default_config()
@@ -218,7 +218,7 @@ def _load_one(
                 )
             )
     else:
-        parsed, report = pre or sandbox.check_in_sandbox([(file_name, data, sha)], config)[0]
+        rows, report = pre or sandbox.check_in_sandbox([(file_name, data, sha)], config)[0]
         # a copy: a batch that fails is loaded again file by file, from these same checks
         report = dataclasses.replace(report, warnings=list(report.warnings), errors=list(report.errors))
         if allowed_unit is not None and report.county != allowed_unit:
@@ -228,14 +228,16 @@ def _load_one(
             report.county = allowed_unit
         batch.add_archive(sha, data)
         if not report.errors and any(p.code == "W_NAME_UNIT" for p in report.warnings):
-            wrong = identity_error(report, parsed.table, batch.units_before(report.county, report.week))
+            wrong = identity_error(
+                report, rows.column("unit_key"), batch.units_before(report.county, report.week)
+            )
             if wrong is not None:
                 report.errors.append(wrong)
         if report.errors:
             report.outcome, report.rows = "rejected", 0
         else:
             report.outcome = "loaded"
-            batch.add_submission(report, parsed.table, parsed.sheet)
+            batch.add_submission(report, rows)
     batch.add_log(report)
     report.seconds = time.perf_counter() - started
     return report

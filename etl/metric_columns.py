@@ -10,7 +10,7 @@ sums) then read the count columns as one NumPy matrix instead of walking the row
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import lru_cache
 from itertools import compress, filterfalse, repeat
 from operator import is_, is_not, itemgetter
 
@@ -44,6 +44,7 @@ class LevelRows:
 
     def __init__(self, codes: np.ndarray, applies_to: tuple[str, ...]):
         self.applies = np.array([level in applies_to for level in LEVELS])[codes]
+        self.applies.flags.writeable = False  # shared by every file with the same levels (below)
         where = np.flatnonzero(self.applies)
         self.everywhere = len(where) == len(codes)
         if not self.everywhere:
@@ -58,8 +59,14 @@ def level_rows(levels: list, form: Form) -> dict:
     (those rows are checked cell by cell)."""
     if None in levels:
         return {}
-    codes = np.fromiter(map(_LEVEL_CODE.__getitem__, levels), np.intp, len(levels))
-    return {lv: LevelRows(codes, lv) for lv in {m.levels for m in form.metrics}}
+    codes = bytes(map(_LEVEL_CODE.__getitem__, levels))
+    return {lv: _level_rows(codes, lv) for lv in {m.levels for m in form.metrics}}
+
+
+# A county sends the same units on the same levels every week: their rows are worked out once.
+@lru_cache(maxsize=1024)
+def _level_rows(codes: bytes, applies_to: tuple[str, ...]) -> LevelRows:
+    return LevelRows(np.frombuffer(codes, np.uint8), applies_to)
 
 
 def judge_column(column, values: tuple, rows: LevelRows | None) -> tuple[list, np.ndarray | None] | None:
@@ -98,21 +105,34 @@ def whole_numbers(values) -> np.ndarray | None:
     try:
         if kind is float and all(map(float.is_integer, values)):  # every cell a whole float
             numbers = np.fromiter(values, np.float64, len(values))
-            if numbers.min() >= 0 and numbers.max() <= COUNT_MAX:
+            if np.minimum.reduce(numbers) >= 0 and np.maximum.reduce(numbers) <= COUNT_MAX:
                 return numbers.astype(np.int64)
         if kind is str:
-            if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:
-                return np.array(list(map(int, values)), np.int64)
             unit = values[0][-1:]
-            if unit and unit in COUNT_UNITS and all(v.endswith(unit) for v in values):
-                digits = [v[:-1] for v in values]
-                if all(map(str.isdecimal, digits)) and max(map(len, digits)) < 10:
-                    return np.array(list(map(int, digits)), np.int64)
+            if unit and unit in COUNT_UNITS and all(map(str.endswith, values, repeat(unit))):
+                values = list(map(str.removesuffix, values, repeat(unit)))  # '3次' all the way down
+            numbers = _text_counts(values)
+            if numbers is not None:
+                return np.array(numbers, np.int64)
         elif kind is int and set(map(type, values)) == {int}:
             if min(values) >= 0 and max(values) <= COUNT_MAX:
                 return np.array(values, np.int64)
     except (TypeError, AttributeError):  # a cell of another type: look cell by cell
         pass
+    return None
+
+
+# the usual counts written as text: the same few strings in every file
+_TEXT_COUNTS = {str(i): i for i in range(1000)}
+
+
+def _text_counts(values) -> list | None:
+    try:
+        return list(map(_TEXT_COUNTS.__getitem__, values))
+    except KeyError:
+        pass
+    if all(map(str.isdecimal, values)) and max(map(len, values)) < 10:  # '12', '１２'
+        return list(map(int, values))
     return None
 
 
@@ -137,11 +157,10 @@ class CountMatrix:
         self.row: dict[str, int] = {}  # column id → its row in the matrix
         self.unread: set[str] = set()  # columns with a cell that could not be read
         self._n, self._present, self._numbers = n_rows, [], []
+        self._made: tuple | None = None
 
     def add(self, cid: str, values: list, judged: np.ndarray | None, rows: LevelRows | None, raws) -> None:
         """A column: judged whole (its numbers where the metric applies), or cell by cell."""
-        for made in ("present", "numbers", "_sums"):  # worked out again with this column
-            self.__dict__.pop(made, None)
         self.row[cid] = len(self.row)
         if judged is not None:
             self._present.append(rows.applies)
@@ -153,29 +172,25 @@ class CountMatrix:
         if not present.all() and unread(values, raws):
             self.unread.add(cid)
 
-    @cached_property
-    def present(self) -> np.ndarray:
-        return np.array(self._present, bool).reshape(len(self.row), self._n)
-
-    @cached_property
-    def numbers(self) -> np.ndarray:
-        numbers = np.zeros(self.present.shape, np.int64)
-        if self._numbers:
-            numbers[self.present] = np.concatenate(self._numbers)  # row by row, as the mask runs
-        return numbers
-
-    @cached_property
-    def _sums(self) -> list[int]:
-        return self.numbers.sum(axis=1).tolist()
+    def _matrix(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """(present, numbers, each row's sum), made once for the columns added so far."""
+        if self._made is None or self._made[0] != len(self.row):
+            present = np.array(self._present, bool).reshape(len(self.row), self._n)
+            numbers = np.zeros(present.shape, np.int64)
+            if self._numbers:
+                numbers[present] = np.concatenate(self._numbers)  # row by row, as the mask runs
+            self._made = (len(self.row), present, numbers, numbers.sum(axis=1).tolist())
+        return self._made[1:]
 
     def total(self, cid: str) -> int | None:
         """The sum of a column's values; None when a cell of it could not be read."""
-        return None if cid in self.unread else self._sums[self.row[cid]]
+        return None if cid in self.unread else self._matrix()[2][self.row[cid]]
 
     def below(self, cid: str, minimum: int) -> list[int]:
         """The rows (0-based, of the unit rows) whose value is less than the minimum."""
         i = self.row[cid]
-        return np.flatnonzero(self.present[i] & (self.numbers[i] < minimum)).tolist()
+        present, numbers, _ = self._matrix()
+        return np.flatnonzero(present[i] & (numbers[i] < minimum)).tolist()
 
     def larger(self, pairs: list[tuple[str, str]]) -> list[list[int]]:
         """For each (part, whole) pair of columns, the rows where both have a value and the part
@@ -184,7 +199,7 @@ class CountMatrix:
             return []
         small = [self.row[a] for a, _ in pairs]
         large = [self.row[b] for _, b in pairs]
-        present, numbers = self.present, self.numbers
+        present, numbers, _ = self._matrix()
         bad = present[small] & present[large] & (numbers[small] > numbers[large])
         if not bad.any():
             return [[] for _ in pairs]

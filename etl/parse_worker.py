@@ -6,8 +6,8 @@ that started it ends (PR_SET_PDEATHSIG, when that thread is a main thread), and 
 it when the lifeline pipe from its parent closes (whatever thread started it).
 
 Protocol (pickles framed by an 8-byte length): the parent sends (config, files, faults) with files a
-list of (name, bytes, sha256); the worker answers each file with check_bytes' (parsed, report), in
-order. Started as `python -c "…main()" ROOT LIFELINE_FD ADDRESS_SPACE PDEATHSIG`.
+list of (name, bytes, sha256), and config None when it is the one it sent this worker last; the worker answers each file with check_packed's (packed unit rows or
+None, report), in order. Started as `python -c "…main()" ROOT LIFELINE_FD ADDRESS_SPACE PDEATHSIG`.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def main() -> None:
     root, lifeline, address_space, pdeathsig, parent = sys.argv[1:6]
     _die_with_parent(int(parent), int(lifeline), pdeathsig == "1")
     sys.path.insert(0, root)
-    from etl.check import check_bytes  # imported before the limit: it is the same for every file
+    from etl.check import check_packed  # imported before the limit: it is the same for every file
 
     if int(address_space):
         import resource
@@ -99,13 +99,15 @@ def main() -> None:
     requests, answers = sys.stdin.fileno(), sys.stdout.fileno()
     sys.stdout = sys.stderr  # nothing printed may get into the answers
     write_frame(answers, b"")  # ready
+    config = None
     while (message := read_frame(requests)) is not None:
-        config, files, faults = pickle.loads(message)
+        new_config, files, faults = pickle.loads(message)
+        config = new_config or config
         for name, data, sha in files:
             try:
                 if faults:
                     _fault(faults, name)
-                answer = pickle.dumps(check_bytes(name, data, config, sha), pickle.HIGHEST_PROTOCOL)
+                answer = pickle.dumps(check_packed(name, data, config, sha), pickle.HIGHEST_PROTOCOL)
             except MemoryError:
                 os._exit(EXIT_MEMORY)  # the parent rejects the file and starts a fresh worker
             write_frame(answers, answer)

@@ -96,6 +96,7 @@ class _Worker:
         except (AttributeError, OSError):  # not Linux, or over the system's pipe-max-size
             pass
         self.ready = self.timed_out = False
+        self.config: Config | None = None  # the config it was last sent: not sent again with each batch
 
     @property
     def pid(self) -> int:
@@ -144,7 +145,7 @@ class _Worker:
 
 class ParsePool:
     """Worker processes that read and check batches of files; submit() returns a Future of
-    [(parsed, report)] in the batch's order, whatever happened to the workers meanwhile. One thread
+    [(packed unit rows or None, report)] in the batch's order, whatever happened to the workers meanwhile. One thread
     per worker serves the batches; an idle worker waits for the next batch, warm."""
 
     def __init__(self, size: int):
@@ -243,7 +244,9 @@ class ParsePool:
                 todo = files[len(results) :]
                 worker = self._checkout(config.limits)
                 try:
-                    worker.send(pickle.dumps((config, todo, faults), pickle.HIGHEST_PROTOCOL))
+                    sent = None if worker.config is config else config
+                    worker.send(pickle.dumps((sent, todo, faults), pickle.HIGHEST_PROTOCOL))
+                    worker.config = config
                 except BrokenPipeError:  # it died while idle (killed from outside): another one
                     self._retire(worker)
                     worker = None
@@ -291,5 +294,6 @@ def warm(config: Config) -> None:
 
 
 def check_in_sandbox(files: list[tuple[str, bytes, str]], config: Config) -> list[tuple]:
-    """check_bytes of each (name, bytes, sha256), each in a worker: [(parsed or None, report)]."""
+    """check_packed of each (name, bytes, sha256), each in a worker: [(PackedRows or None, report)]
+    (etl/check.py)."""
     return shared_pool().check(files, config)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from itertools import repeat
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .forms import Catalogue
+from .packed_rows import PackedRows
 from .problems import FileReport, Problem
-from .unit_row_schema import schema, unit_row_columns
+from .unit_row_schema import arrow_rows
 
 
 def count_ids(catalogue: Catalogue) -> tuple[str, ...]:
@@ -78,7 +78,6 @@ class Batch:
 
     def __init__(self, con, loaded_by: str | None, counties=(), clock=None, *, catalogue: Catalogue):
         self.con, self.loaded_by, self.catalogue = con, loaded_by, catalogue
-        self.columns = unit_row_columns(catalogue)
         self.count_ids = count_ids(catalogue)
         # clock(report) -> when this file counts as received; None = now (the demo dates its files)
         self.clock = clock
@@ -90,11 +89,13 @@ class Batch:
         self.weeks: dict[str, set] = {}  # county → weeks with a current version
         self.accepted: dict[str, tuple] = {}  # sha256 → (county, week, version) of accepted files
         self.pending: dict[tuple, tuple] = {}  # (county, week) → (first, count) of its unit_rows, this batch
+        self.pending_rows: dict[tuple, PackedRows] = {}  # (county, week) → its unit rows, this batch
         self.decrease_checks: list[tuple] = []  # what add_submission left for flush to compare
         self.archive: dict[str, bytes] = {}
         self.logs: list[tuple] = []  # (time, report): the row is made at flush, warnings complete
         self.versions: list[tuple] = []
-        self.unit_rows: dict[str, list] = {name: [] for name in self.columns}  # one list per column
+        self.unit_rows: list[tuple] = []  # (county, week, version, PackedRows) of each file
+        self.n_rows = 0
         self.know(counties)
 
     def know(self, counties) -> None:
@@ -141,12 +142,12 @@ class Batch:
     def add_log(self, report: FileReport) -> None:
         self.logs.append((self.received_at(report), report))
 
-    def add_submission(self, report: FileReport, table: dict[str, list], sheet: str | None = None) -> None:
+    def add_submission(self, report: FileReport, rows: PackedRows) -> None:
         """A new version for (county, week), current from now on. Its counts are compared with the
         county's previous submitted week at flush; a lower one adds a warning to the report."""
         key = (report.county, report.week)
         self.know([report.county])
-        first, n = len(self.unit_rows["unit"]), len(table["unit"])
+        first, n = self.n_rows, rows.n
         weeks = self.weeks[report.county]
         earlier_weeks = [w for w in weeks if w < report.week]
         # an earlier week resubmitted: its counts may not exceed the following week's either
@@ -160,7 +161,7 @@ class Batch:
                 self.decrease_checks.append(
                     (
                         report,
-                        sheet,
+                        rows.sheet,
                         first,
                         n,
                         other,
@@ -171,7 +172,7 @@ class Batch:
                 )
         replaced = self.current.get(key)
         if replaced is not None:
-            self._check_dropped_units(report, table, replaced)
+            self._check_dropped_units(report, rows, replaced)
         version = self.last_version.get(key, 0) + 1
         self.last_version[key] = self.current[key] = version
         self.weeks[report.county].add(report.week)
@@ -190,11 +191,9 @@ class Batch:
         )
         self.accepted[report.sha256] = (report.county, report.week, version)
         self.pending[key] = (first, n)
-        for name, values in (("county", report.county), ("week", report.week), ("version", version)):
-            self.unit_rows[name].extend(repeat(values, n))
-        for name in self.columns[3:]:  # a column the week's form does not have stays NULL
-            values = table.get(name)
-            self.unit_rows[name].extend(values if values is not None else repeat(None, n))
+        self.pending_rows[key] = rows
+        self.unit_rows.append((report.county, report.week, version, rows))
+        self.n_rows += n
 
     def units_before(self, county: str, week: str) -> set | None:
         """The unit keys of the county's latest week before this one, as it is now (None when it has
@@ -204,9 +203,9 @@ class Batch:
         if not earlier:
             return None
         prev = max(earlier)
-        pending = self.pending.get((county, prev))
+        pending = self.pending_rows.get((county, prev))
         if pending is not None:
-            return set(self.unit_rows["unit_key"][pending[0] : sum(pending)])
+            return set(pending.column("unit_key"))
         return {
             key
             for (key,) in self.con.execute(
@@ -215,15 +214,13 @@ class Batch:
             ).fetchall()
         }
 
-    def _check_dropped_units(self, report: FileReport, table: dict[str, list], replaced: int) -> None:
+    def _check_dropped_units(self, report: FileReport, rows: PackedRows, replaced: int) -> None:
         """A correction that leaves out units of the version it replaces says which:
         their rows are no longer counted, which the clerk should know before sending it on."""
         key = (report.county, report.week)
-        if key in self.pending:  # the replaced version is in this batch
-            first, n = self.pending[key]
-            old = dict(
-                zip(self.unit_rows["unit_key"][first : first + n], self.unit_rows["unit"][first : first + n])
-            )
+        if key in self.pending_rows:  # the replaced version is in this batch
+            before = self.pending_rows[key]
+            old = dict(zip(before.column("unit_key"), before.column("unit")))
         else:
             old = dict(
                 self.con.execute(
@@ -231,7 +228,7 @@ class Batch:
                     [report.county, report.week, replaced],
                 ).fetchall()
             )
-        kept = set(table["unit_key"])
+        kept = set(rows.column("unit_key"))
         gone = [name for k, name in old.items() if k not in kept]
         if gone:
             shown = "、".join(gone[:10]) + (f"等 {len(gone)} 个" if len(gone) > 10 else "")
@@ -249,7 +246,7 @@ class Batch:
         nothing in common with the previous week's (another county's table?)."""
         ids = self.count_ids
         counts, keys = _count_matrix(rows, ids), rows.column("unit_key")
-        units, row_nos = self.unit_rows["unit"], self.unit_rows["row_no"]
+        units, row_nos = rows.column("unit"), rows.column("row_no")
         for report, sheet, first, n, other, pending, version, later in self.decrease_checks:
             # only the columns that both weeks' forms have are compared
             both = (
@@ -281,16 +278,16 @@ class Batch:
             ours, theirs = counts[first + same], old_counts[at[same]]
             wrong = (theirs < ours if later else ours < theirs) & compared  # NaN (a blank) is never lower
             for i, j in zip(*np.nonzero(wrong)):  # row by row, metric by metric
-                row, metric = first + same[i], ids[j]
+                row, metric = int(first + same[i]), ids[j]
                 new, old = int(counts[row, j]), int(old_counts[at[same[i]], j])
-                label = f"「{units[row]}」的「{self.catalogue.by_id[metric].label}」为 {new}"
+                label = f"「{units[row].as_py()}」的「{self.catalogue.by_id[metric].label}」为 {new}"
                 report.warnings.append(
                     Problem(
                         "W_ABOVE_NEXT_WEEK",
                         f"{label}，多于下一周（{other}）已报送的 {old}；累计数不会减少",
                         f"请核对本表与 {other} 的报表，其中之一有误",
                         sheet=sheet,
-                        row=row_nos[row],
+                        row=row_nos[row].as_py(),
                     )
                     if later
                     else Problem(
@@ -298,7 +295,7 @@ class Batch:
                         f"{label}，少于上一次报送（{other}）的 {old}；本表应填累计数",
                         "请核对是否填成了本周新增数",
                         sheet=sheet,
-                        row=row_nos[row],
+                        row=row_nos[row].as_py(),
                     )
                 )
 
@@ -338,8 +335,8 @@ class Batch:
                 con.execute("INSERT INTO current_versions SELECT county, week, version FROM batch_current")
             finally:
                 con.unregister("batch_current")
-        if self.unit_rows["unit"]:
-            rows = pa.table(self.unit_rows, schema=schema(self.catalogue))
+        if self.unit_rows:
+            rows = arrow_rows(self.unit_rows, self.catalogue)
             if self.decrease_checks:
                 self._check_decreases(rows)
             self._insert_arrow("unit_rows", rows)

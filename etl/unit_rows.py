@@ -7,6 +7,8 @@ column), as a person reads the sheet."""
 from __future__ import annotations
 
 import functools
+from itertools import repeat
+from operator import itemgetter
 
 from .cells import (
     EXCEL_ERRORS,
@@ -20,6 +22,7 @@ from .cells import (
     parse_flag,
     shown,
     squeeze,
+    squeeze_texts,
     text_of,
 )
 from .columns import LEVEL_SET, TOTAL_ROW_LABELS
@@ -28,6 +31,7 @@ from .metric_columns import COUNT_MAX, FLAG_SPELLINGS, CountMatrix, judge_column
 from .problems import Problem, cell_name
 
 NOTE_LABELS = ("注", "说明", "填表说明", "备注:")
+_TOTAL_LABELS = frozenset(TOTAL_ROW_LABELS)
 
 _LEVELS = {level: level for level in LEVEL_SET}
 _NAME_TYPES = frozenset({str, int, float, type(None)})  # what a unit name can be read from
@@ -71,11 +75,33 @@ def cell_at(row: list, c: int | None):
     return row[c] if c is not None and c < len(row) else None
 
 
+def _plain_run(rows: list[list], start: int, cu: int, cl: int) -> int:
+    """Where the run of usual unit rows from `start` ends: a name (text) and a level on each, no
+    合计 or 注 among them. Found by C-level passes; body_rows looks at each row after it."""
+    below = rows[start:]
+    if not below or min(map(len, below)) <= max(cu, cl):
+        return start  # CSV rows may be ragged
+    leveled = list(map(LEVEL_SET.__contains__, map(itemgetter(cl), below)))
+    n = leveled.index(False) if False in leveled else len(leveled)
+    units = list(map(itemgetter(cu), below[:n]))
+    if not set(map(type, units)) <= {str}:
+        return start
+    labels = squeeze_texts(units)
+    if (
+        "" in labels
+        or not _TOTAL_LABELS.isdisjoint(labels)
+        or any(map(str.startswith, labels, repeat(NOTE_LABELS)))
+    ):
+        return start
+    return start + n
+
+
 def body_rows(rows: list[list], header_row: int, cols: dict, found: Found) -> tuple[list[int], int | None]:
     """The sheet rows holding units, and the 合计 row that ends the table (or None)."""
     cu, cl, cs = cols["unit"], cols["level"], cols.get("seq")
-    body = []
-    for r in range(header_row + 1, len(rows)):
+    end = _plain_run(rows, header_row + 1, cu, cl)
+    body = list(range(header_row + 1, end))
+    for r in range(end, len(rows)):
         row = rows[r]
         unit = cell_at(row, cu)
         label = squeeze(unit) if unit.__class__ is str and cell_at(row, cl) in LEVEL_SET else ""
@@ -114,8 +140,8 @@ def read_columns(
     """Every field of the unit rows of the form's columns, checked; a value that is wrong is None and
     its problem is in found. Also the count columns as one matrix, for the 合计 row's check."""
     width = max(cols.values()) + 1
-    data = [rows[r] for r in body]
-    if any(len(row) < width for row in data):  # CSV rows may be ragged
+    data = list(map(rows.__getitem__, body))
+    if data and min(map(len, data)) < width:  # CSV rows may be ragged
         data = [row if len(row) >= width else row + [None] * (width - len(row)) for row in data]
     columns = list(zip(*data)) if data else [()] * width
     table: dict[str, list] = {"row_no": [r + 1 for r in body]}
@@ -151,6 +177,8 @@ def read_columns(
 
 def _remarks(values, body, c, found: Found) -> list:
     """Free text; a date or number cell is kept as Excel shows it, an error value is not kept."""
+    if values.count("") == len(values):
+        return [None] * len(values)  # the usual column: no remarks
     out = []
     for r, v in zip(body, values):
         if v is None or v == "":
@@ -225,6 +253,9 @@ def _units(raw_names, body, c, found: Found) -> tuple[list, list]:
 
 
 def _levels(raw_levels, body, c, found: Found) -> list:
+    levels = list(map(_LEVELS.get, raw_levels))  # the one object per level: sent once, not once a row
+    if None not in levels:
+        return levels
     levels = []
     for r, raw in zip(body, raw_levels):
         level = _LEVELS.get(raw)  # the one object per level: sent once, not once a row

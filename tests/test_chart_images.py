@@ -1,12 +1,15 @@
-"""app.chart_images: charts drawn without a browser, half of them in a second process (ChartHelper),
-with the same pictures as when drawn in one process, and every chart drawn even when the helper fails."""
+"""app.chart_images: charts drawn without a browser, shared with helper processes (ChartHelper), with
+the same pictures as when drawn in one process in the whole font, and every chart drawn even when the
+helpers fail."""
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import altair as alt
 import pandas as pd
+import pytest
 
 from app import chart_images
 
@@ -27,13 +30,14 @@ def _expected(jobs: dict) -> dict:
     return {k: chart_images.chart_png(b(), w) if b() is not None else None for k, (b, w) in jobs.items()}
 
 
-def test_the_helper_draws_the_same_pictures():
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_helpers_draw_the_same_pictures(processes):
     jobs = _jobs()
-    with chart_images.ChartHelper(chart_images.find_cjk_font()) as helper:
+    with chart_images.ChartHelper(chart_images.find_cjk_font(), processes) as helper:
         drawn = chart_images.render_many(jobs, helper=helper)
         log = (helper.out / "worker.log").read_text(encoding="utf-8", errors="replace")
-        # it ran to the end without a failed chart (which charts it drew depends on timing)
-        assert (helper.proc.returncode, log) == (0, "")
+        # they ran to the end without a failed chart (which charts each drew depends on timing)
+        assert ([p.returncode for p in helper.procs], log) == ([0] * processes, "")
     assert drawn == _expected(jobs)
     assert drawn["again"] == drawn["bars"] and drawn["none"] is None
 
@@ -53,11 +57,13 @@ def test_the_helper_draws_what_this_process_does_not_take():
     assert drawn == {"c0": expected["bars"], "c1": expected["dots"]}
 
 
-def test_charts_are_drawn_here_when_the_helper_has_died():
+@pytest.mark.parametrize("processes", [1, 2])
+def test_charts_are_drawn_here_when_the_helpers_have_died(processes):
     jobs = _jobs()
-    with chart_images.ChartHelper(chart_images.find_cjk_font()) as helper:
-        helper.proc.kill()
-        helper.proc.wait()
+    with chart_images.ChartHelper(chart_images.find_cjk_font(), processes) as helper:
+        for proc in helper.procs:
+            proc.kill()
+            proc.wait()
         drawn = chart_images.render_many(jobs, helper=helper)
     assert drawn == _expected(jobs)
 
@@ -74,11 +80,31 @@ def test_the_cut_font_draws_the_same_pixels_as_the_whole_font():
     assert chart_images.render_many(jobs) == _expected(jobs)
 
 
-def test_the_cut_font_is_a_family_of_its_own():
-    from app.font_subset import subset_font
+def test_the_cut_font_is_a_family_of_its_own_kept_in_the_cache(tmp_path, monkeypatch):
+    from app import font_subset
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     font = chart_images.find_cjk_font()
-    folder, family = subset_font(font, "北江区")
+    folder, family = font_subset.subset_font(font, "北江区")
     assert family != font.family and all(not w[0].isdigit() for w in family.split())
+    assert folder.parent == tmp_path / "dispatch-dashboard" / "cjk-fonts"
     assert sorted(p.name for p in folder.iterdir()) == ["Bold.otf", "Regular.otf"]
-    assert subset_font(font, "区江北") == (folder, family)  # made once per set of characters
+
+    def no_cutting(*args):
+        raise AssertionError("cut again")
+
+    with monkeypatch.context() as m:
+        m.setattr(font_subset, "_cut", no_cutting)
+        assert font_subset.subset_font(font, "区江北") == (folder, family)  # the same characters
+    shutil.rmtree(folder)  # a cache folder deleted: made again, under the same name
+    assert font_subset.subset_font(font, "北江区") == (folder, family) and folder.is_dir()
+
+
+def test_pictures_asked_for_while_the_helpers_draw():
+    # each picture is the helpers' file, or drawn here when still queued: the same PNG either way
+    jobs = _jobs()
+    with chart_images.ChartHelper(chart_images.find_cjk_font(), 2) as helper:
+        drawing = chart_images.queue_charts(jobs, helper=helper)
+        assert drawing.picture("none") is None
+        got = {k: chart_images.png_of(drawing.picture(k)) for k in reversed(list(jobs))}
+    assert got == _expected(jobs)

@@ -30,8 +30,12 @@ def data(demo_db):
 def built(data):
     d, tp, c = data["study"], data["temperature"], data["county"]
     return {
-        "score_bars": charts.dimension_score_bars(d["ranking"], "study", d["expected_progress"]),
-        "indicator_bars": charts.indicator_bars(d["indicators"], "study", d["expected_progress"]),
+        "score_bars": charts.dimension_score_bars(
+            d["ranking"], charts.AreaWeek("study", d["expected_progress"])
+        ),
+        "indicator_bars": charts.indicator_bars(
+            d["indicators"], charts.AreaWeek("study", d["expected_progress"])
+        ),
         "gradient_bars": charts.gradient_bars(tp["ranking"], 15),
         "county_level_heatmap": charts.county_level_heatmap(tp["levels"], tp["city_profile"], "composite"),
         "level_area_heatmap": charts.level_area_heatmap(c["levels"]),
@@ -71,7 +75,9 @@ def test_temperature_scale_hot_red_cold_blue():
 def test_english_titles(data):
     d = data["study"]
     spec = json.dumps(
-        charts.dimension_score_bars(d["ranking"], "study", d["expected_progress"], t=labeler(True)).to_dict(),
+        charts.dimension_score_bars(
+            d["ranking"], charts.AreaWeek("study", d["expected_progress"]), t=labeler(True)
+        ).to_dict(),
         ensure_ascii=False,
     )
     assert "序时进度 Expected progress" in spec and "县（市、区） County" in spec
@@ -81,7 +87,7 @@ def test_nothing_to_draw_gives_none():
     empty_rank = pd.DataFrame(
         {"county": [], "score": [], "light": [], "rank": [], "gradient": [], "cold_bottom": []}
     )
-    assert charts.dimension_score_bars(empty_rank, "study", 50.0) is None
+    assert charts.dimension_score_bars(empty_rank, charts.AreaWeek("study", 50.0)) is None
     assert charts.gradient_bars(empty_rank, 15) is None
     levels = pd.DataFrame(columns=["county", "level", "dimension", "shown", "band", "light"])
     assert charts.county_level_heatmap(levels, None, "composite") is None
