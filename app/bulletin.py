@@ -22,7 +22,8 @@ from etl.warehouse_reader import reader
 from etl.weeks import week_label
 from etl.write_session import write_session
 
-STEPS = ("读取数据", "绘制图表", "生成通报（Word）", "生成会议材料（PDF）", "生成排名表（Excel）")
+# the PDF first: its first pages need no picture, so the chart helpers draw meanwhile
+STEPS = ("读取数据", "绘制图表", "生成会议材料（PDF）", "生成通报（Word）", "生成排名表（Excel）")
 
 
 class NoData(ValueError):
@@ -71,7 +72,8 @@ def docx_bytes(wd: WeekData, images: dict, config: Config) -> bytes:
             if getattr(block, "key", None) == "heatmap":
                 block.caption += images.get("heatmap_note", "")
     method = export.method_note(config)
-    return bulletin_docx.bulletin_docx(b, wd.overview["ranking"], images, method)
+    pictures = {k: chart_images.png_of(images[k]) for k in ("ranking", "heatmap")}
+    return bulletin_docx.bulletin_docx(b, wd.overview["ranking"], pictures, method)
 
 
 def _kpis(ov: dict) -> list[tuple[str, str, str]]:
@@ -263,11 +265,11 @@ def week_files(
         with reader(db_path) as con:
             wd = read_week(con, week, config)
         step(STEPS[1])
-        images = render_charts(wd, config, helper)
-    step(STEPS[2])
-    docx = docx_bytes(wd, images, config)
-    step(STEPS[3])
-    pdf = meeting_pack.pack_pdf(pack_of(wd, images, config), font)
+        images = render_charts(wd, config, helper)  # queued: drawn while the documents are written
+        step(STEPS[2])
+        pdf = meeting_pack.pack_pdf(pack_of(wd, images, config), font)
+        step(STEPS[3])
+        docx = docx_bytes(wd, images, config)
     step(STEPS[4])
     buf = io.BytesIO()
     export.write_ranking_xlsx_df(wd.overview["ranking"], week, buf, "composite", config)

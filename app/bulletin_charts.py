@@ -1,5 +1,6 @@
 """The pictures of one week's 通报 and meeting pack: the dashboard's charts (app.charts) of the
-week, cut to what stays legible on A4, drawn to PNG once by app.chart_images."""
+week, cut to what stays legible on A4, drawn to PNG once by app.chart_images. Each picture is a
+function giving the PNG (chart_images.png_of): the helpers draw while the documents are written."""
 
 from __future__ import annotations
 
@@ -83,21 +84,21 @@ def render_charts(wd: WeekData, config: Config, helper: chart_images.ChartHelper
         jobs[f"bars_{d}"] = (partial(_bars, part, d, progress), 760)
         if not many:
             jobs[f"levels_{d}"] = (partial(_heatmap, data["levels"], None, d, config, counties, True), 900)
-    pngs = chart_images.render_many(jobs, helper=helper)
+    pic = chart_images.queue_charts(jobs, helper=helper).picture  # drawn while the documents are written
     note = f"（温差最大的 {len(counties)} 个县（市、区））" if many else ""
     return {
-        "ranking": pngs["ranking"],
+        "ranking": pic("ranking"),
         "ranking_note": bars_note,
-        "heatmap": pngs["heat0"],
+        "heatmap": pic("heat0"),
         "heatmap_note": f"（温差最大的 {len(blocks[0])} 个县（市、区））" if many else "",
-        "pack_heatmaps": [pngs[f"heat{i}"] for i in range(len(blocks)) if pngs[f"heat{i}"]],
-        "slopes": [pngs[f"slopes{i}"] for i in range(len(blocks)) if pngs.get(f"slopes{i}")],
+        "pack_heatmaps": [pic(f"heat{i}") for i in range(len(blocks)) if pic(f"heat{i}")],
+        "slopes": [pic(f"slopes{i}") for i in range(len(blocks)) if pic(f"slopes{i}")],
         "temperature_note": note,
         "areas": {
             d: {
-                "bars": pngs[f"bars_{d}"],
+                "bars": pic(f"bars_{d}"),
                 "note": notes_[d],
-                "levels": [pngs[f"levels_{d}"]] if pngs.get(f"levels_{d}") else [],
+                "levels": [pic(f"levels_{d}")] if pic(f"levels_{d}") else [],
             }
             for d in DIMENSIONS
         },

@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,14 +170,27 @@ class ChartHelper:
             return False
         return True
 
-    def collect(self, names: list[str]) -> dict[str, bytes]:
-        """The PNGs the helpers drew, once they have finished."""
+    def running(self) -> bool:
+        return any(proc.poll() is None for proc in self.procs)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+    def wait(self) -> None:
+        """Until the helpers have ended (they end once the queue is empty after finish())."""
         for proc in self.procs:
             try:
                 proc.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+    def collect(self, names: list[str]) -> dict[str, bytes]:
+        """The PNGs the helpers drew, once they have finished."""
+        self.wait()
         return {n: (self.out / f"{n}.png").read_bytes() for n in names if (self.out / f"{n}.png").is_file()}
 
     def __enter__(self):
@@ -193,11 +207,58 @@ class ChartHelper:
         shutil.rmtree(self.out, ignore_errors=True)
 
 
-def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> dict:
-    """{key: (build, width)} → {key: PNG or None}, `build()` making the chart (or None). A spec that
-    several keys share is drawn once. Every chart is drawn in the CJK font cut to the characters of
-    them all (app.font_subset): the same pixels, drawn faster. With a helper, it shares the drawing
-    (see ChartHelper)."""
+class Drawing:
+    """The charts of one queue_charts call: each chart's PNG on first asking (`png(key)`), the
+    helpers' file once they have drawn it, else drawn here (still queued with one helper, or left by
+    helpers that died), so that this process writes whatever needs no picture while they draw."""
+
+    def __init__(self, specs: dict, names: dict, draw, helper: ChartHelper | None):
+        self.specs, self.names, self.draw, self.helper = specs, names, draw, helper
+        self.pngs: dict[str, bytes] = {}
+
+    def png(self, key: str) -> bytes | None:
+        spec = self.specs.get(key)
+        if spec is None:
+            return None
+        if spec not in self.pngs:
+            self.pngs[spec] = self._wait(spec) if self.helper else self.draw(spec)
+        return self.pngs[spec]
+
+    def picture(self, key: str):
+        """png(key) for later, or None when the chart has nothing to draw."""
+        return functools.partial(self.png, key) if key in self.specs else None
+
+    def _wait(self, spec: str) -> bytes:
+        name = self.names[spec]
+        done = self.helper.out / f"{name}.png"
+        deadline = time.monotonic() + 120
+        alone = len(self.helper.procs) == 1  # one helper: this process draws too (see ChartHelper)
+        while not done.is_file():
+            if alone and self.helper.take(name):  # not started yet: drawn here
+                return self.draw(spec)
+            if not self.helper.running() or time.monotonic() > deadline:
+                self.helper.stop()
+                return done.read_bytes() if done.is_file() else self.draw(spec)
+            time.sleep(0.005)
+        return done.read_bytes()
+
+    def all(self) -> dict:
+        """Every PNG by key: with one helper this process draws from the back of the queue while
+        it draws from the front; with two it leaves them the drawing (see ChartHelper)."""
+        if self.helper is not None and len(self.helper.procs) == 1:
+            for spec, name in reversed(self.names.items()):
+                if spec not in self.pngs and self.helper.take(name):
+                    self.pngs[spec] = self.draw(spec)
+        pngs = {k: self.png(k) for k in self.specs}
+        if self.helper is not None:
+            self.helper.wait()
+        return pngs
+
+
+def queue_charts(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> Drawing:
+    """{key: (build, width)} → a Drawing, `build()` making the chart (or None). A spec that several
+    keys share is drawn once. Every chart is drawn in the CJK font cut to the characters of them all
+    (app.font_subset): the same pixels, drawn faster. The helpers start drawing at once."""
     import vl_convert
 
     from app.font_subset import subset_font
@@ -222,20 +283,23 @@ def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = Non
         vl_spec["config"]["font"] = family
         return vl_convert.vegalite_to_png(vl_spec, scale=scale)
 
-    if helper is None:
-        pngs = {s: draw(s) for s in names}
-    else:
+    if helper is not None:
         helper.use_font(folder, family)
         for spec, name in names.items():
             helper.put(name, spec, scale)
         helper.finish()
-        here = len(helper.procs) == 1
-        pngs = {s: draw(s) for s, n in reversed(names.items()) if here and helper.take(n)}
-        drawn = helper.collect([n for s, n in names.items() if s not in pngs])
-        for s, n in names.items():  # what the helper claimed and did not draw, drawn here
-            if s not in pngs:
-                pngs[s] = drawn.get(n) or draw(s)
-    return {k: pngs[specs[k]] if k in specs else None for k in jobs}
+    return Drawing(specs, names, draw, helper)
+
+
+def render_many(jobs: dict, scale: float = 1.5, helper: ChartHelper | None = None) -> dict:
+    """{key: (build, width)} → {key: PNG or None}: every chart of queue_charts, drawn."""
+    pngs = queue_charts(jobs, scale, helper).all()
+    return {k: pngs.get(k) for k in jobs}
+
+
+def png_of(picture) -> bytes | None:
+    """A PNG, or a Drawing's picture (drawn or waited for now), as bytes."""
+    return picture() if callable(picture) else picture
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fpdf import FPDF
 from fpdf.enums import Align, TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from app.chart_images import CJKFont, png_size
+from app.chart_images import CJKFont, png_of, png_size
 from etl import export, scoring
 
 FONT = "cjk"
@@ -31,7 +32,7 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 @dataclass
 class Chart:
-    png: bytes | None
+    png: bytes | Callable[[], bytes | None] | None  # a function: drawn or waited for when placed
     caption: str = ""
 
 
@@ -125,9 +126,10 @@ def _text(pdf: FPDF, text: str, size: float = 10.5, colour=INK) -> None:
 def _chart(pdf: FPDF, chart: Chart, max_h: float | None = None) -> None:
     """The image at full text width (or smaller to fit max_h / a page), on the next page when the
     space left is too short: a chart is never cut."""
-    if chart.png is None:
+    png = png_of(chart.png)
+    if png is None:
         return
-    px_w, px_h = png_size(chart.png)
+    px_w, px_h = png_size(png)
     page_h = pdf.page_break_trigger - pdf.t_margin - 8
     w = pdf.epw
     h = w * px_h / px_w
@@ -136,7 +138,7 @@ def _chart(pdf: FPDF, chart: Chart, max_h: float | None = None) -> None:
         w, h = w * limit / h, limit
     if h + 7 > _room(pdf):
         pdf.add_page()
-    pdf.image(io.BytesIO(chart.png), x=pdf.l_margin + (pdf.epw - w) / 2, w=w, h=h)
+    pdf.image(io.BytesIO(png), x=pdf.l_margin + (pdf.epw - w) / 2, w=w, h=h)
     if chart.caption:
         pdf.ln(1)
         _text(pdf, chart.caption, size=8.5, colour=GREY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from app.chart_style import AREA_COLORS
 from etl.scoring import LIGHT_COLORS, LIGHT_FONT_COLORS
@@ -28,10 +29,12 @@ def print_html(df: pd.DataFrame, lights=(), bands=(), lit_by: dict | None = None
     """The paper copy as one HTML table, coloured as styled() colours the grid, every value and
     header escaped. One piece of HTML the browser takes in at once: st.table would build each cell
     as a component of its own, for a copy nobody sees until printing."""
-    numbers = list(df.select_dtypes("number").columns)
+    numbers = df.select_dtypes("number").columns
     return (
-        styled(df, lights=lights, bands=bands, lit_by=lit_by)
-        .set_properties(subset=numbers, **{"text-align": "right"})
+        styled(df, lights=lights, bands=bands, lit_by=lit_by, cell_ids=False)  # ids on coloured cells only
+        .set_table_styles(
+            {c: [{"selector": "td", "props": "text-align: right"}] for c in numbers}, overwrite=False
+        )
         .format(na_rep="", precision=1, escape="html")
         .format_index(escape="html", axis=1)
         .hide(axis="index")
@@ -59,10 +62,10 @@ def band_style(v) -> str:
     return ""
 
 
-def styled(df: pd.DataFrame, lights=(), bands=(), lit_by: dict | None = None):
+def styled(df: pd.DataFrame, lights=(), bands=(), lit_by: dict | None = None, cell_ids: bool = True):
     """A Styler that colours progress-light and band columns (text stays text). lit_by colours a
     score column by another column's light (the area scores of the ranking by their own lights)."""
-    s = df.style
+    s = Styler(df, cell_ids=cell_ids)
     cols = [c for c in lights if c in df.columns]
     if cols:
         s = s.map(light_style, subset=cols)

@@ -6,8 +6,10 @@ writing process would unpickle every value and convert it again for Arrow: the m
 Packed, a number column is one buffer of int32 (counts, sheet rows) or int8 (是/否 flags) and, when
 some cells are blank, a byte a row saying which; a column with no value at all is left out.
 The writer joins a batch's buffers and hands them to Arrow as they are (etl/unit_row_schema.py).
-Text columns (unit, unit_key, level, remarks) stay lists of str. A number column that does not
-pack (a value of another type) is sent as its list, and the writer converts it as before.
+A text column (unit, unit_key, level, remarks) is one str, its values joined by a separator that
+no value holds: Arrow splits a batch's in one call. A column that packs neither way (a value of
+another type; a blank among the texts; the separator in a text) is sent as its list, and the writer
+converts it as before.
 
 Only the standard library: the workers import no Arrow."""
 
@@ -21,6 +23,7 @@ from operator import is_
 from .forms import Catalogue
 
 TEXT_COLUMNS = ("unit", "unit_key", "level", "remarks")
+SEPARATOR = "\x1f"  # the ASCII unit separator: no cell of an .xlsx can hold it
 INT32 = next(code for code in "ilh" if array.array(code).itemsize == 4)
 INT8 = "b"
 
@@ -42,12 +45,15 @@ class PackedRows:
     # column → (its type code in number_codes, the bytes of its values, and None when no cell is
     # blank, else a byte a row, 1 = blank, with the values of the other rows only)
     numbers: dict[str, tuple[str, bytes, bytes | None]] = field(default_factory=dict)
-    lists: dict[str, list] = field(default_factory=dict)  # the text columns, and any that did not pack
+    texts: dict[str, str] = field(default_factory=dict)  # text column → its values joined by SEPARATOR
+    lists: dict[str, list] = field(default_factory=dict)  # a column that did not pack
 
     def column(self, name: str) -> list:
         """One column as Python values (None for a blank), as the judging gave it."""
         if name in self.lists:
             return self.lists[name]
+        if name in self.texts:
+            return self.texts[name].split(SEPARATOR)
         packed = self.numbers.get(name)
         if packed is None:
             return [None] * self.n
@@ -60,10 +66,6 @@ class PackedRows:
         present = iter(values)
         return [None if b else next(present) for b in blank]
 
-    @property
-    def unit_keys(self) -> list:
-        return self.column("unit_key")
-
 
 def pack(table: dict[str, list], catalogue: Catalogue, sheet: str | None = None) -> PackedRows:
     """The columns of unit_rows in a file's table (as etl/validate.py gives it), packed."""
@@ -71,25 +73,39 @@ def pack(table: dict[str, list], catalogue: Catalogue, sheet: str | None = None)
     packed = PackedRows(n, sheet)
     for name in TEXT_COLUMNS:
         values = table.get(name)
-        if values is not None and values.count(None) < n:
+        if values is None or values.count(None) == n:
+            continue
+        try:
+            joined = SEPARATOR.join(values)  # TypeError for a blank (None) or a value not a str
+        except TypeError:
+            joined = None
+        if joined is not None and joined.count(SEPARATOR) == n - 1:
+            packed.texts[name] = joined
+        else:
             packed.lists[name] = values
     for name, code in number_codes(catalogue).items():
         values = table.get(name)
         if values is None:
             continue
+        # C-level passes only: the type check is array's own (a None, a str or a float raises
+        # TypeError, at once for a column of blanks)
+        try:
+            packed.numbers[name] = (code, array.array(code, values).tobytes(), None)
+            continue
+        except (TypeError, OverflowError):
+            pass
         blanks = values.count(None)
         if blanks == n:
             continue
-        # C-level passes only: the type check is array's own (a str or a float raises TypeError)
-        try:
-            if not blanks:
-                packed.numbers[name] = (code, array.array(code, values).tobytes(), None)
-            else:
-                blank = bytes(map(is_, values, repeat(None)))
+        if blanks:
+            blank = bytes(map(is_, values, repeat(None)))
+            try:
                 present = array.array(code, compress(values, blank.translate(_FLIP)))
                 packed.numbers[name] = (code, present.tobytes(), blank)
-        except (TypeError, OverflowError):  # the writer converts it as before, and says what is wrong
-            packed.lists[name] = values
+                continue
+            except (TypeError, OverflowError):
+                pass
+        packed.lists[name] = values  # another type, or out of range: the writer converts it as before
     return packed
 
 

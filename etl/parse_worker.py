@@ -6,7 +6,7 @@ that started it ends (PR_SET_PDEATHSIG, when that thread is a main thread), and 
 it when the lifeline pipe from its parent closes (whatever thread started it).
 
 Protocol (pickles framed by an 8-byte length): the parent sends (config, files, faults) with files a
-list of (name, bytes, sha256); the worker answers each file with check_packed's (packed unit rows or
+list of (name, bytes, sha256), and config None when it is the one it sent this worker last; the worker answers each file with check_packed's (packed unit rows or
 None, report), in order. Started as `python -c "…main()" ROOT LIFELINE_FD ADDRESS_SPACE PDEATHSIG`.
 """
 
@@ -99,8 +99,10 @@ def main() -> None:
     requests, answers = sys.stdin.fileno(), sys.stdout.fileno()
     sys.stdout = sys.stderr  # nothing printed may get into the answers
     write_frame(answers, b"")  # ready
+    config = None
     while (message := read_frame(requests)) is not None:
-        config, files, faults = pickle.loads(message)
+        new_config, files, faults = pickle.loads(message)
+        config = new_config or config
         for name, data, sha in files:
             try:
                 if faults:

@@ -96,6 +96,7 @@ class _Worker:
         except (AttributeError, OSError):  # not Linux, or over the system's pipe-max-size
             pass
         self.ready = self.timed_out = False
+        self.config: Config | None = None  # the config it was last sent: not sent again with each batch
 
     @property
     def pid(self) -> int:
@@ -243,7 +244,9 @@ class ParsePool:
                 todo = files[len(results) :]
                 worker = self._checkout(config.limits)
                 try:
-                    worker.send(pickle.dumps((config, todo, faults), pickle.HIGHEST_PROTOCOL))
+                    sent = None if worker.config is config else config
+                    worker.send(pickle.dumps((sent, todo, faults), pickle.HIGHEST_PROTOCOL))
+                    worker.config = config
                 except BrokenPipeError:  # it died while idle (killed from outside): another one
                     self._retire(worker)
                     worker = None

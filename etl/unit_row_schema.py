@@ -7,9 +7,10 @@ from itertools import chain
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .forms import Catalogue
-from .packed_rows import INT8, PackedRows
+from .packed_rows import INT8, SEPARATOR, PackedRows
 
 KEY_COLUMNS = ("county", "week", "version", "row_no", "unit", "level")
 _PER_FILE = ("county", "week", "version")  # one value a file
@@ -52,7 +53,10 @@ def arrow_rows(files: list[tuple[str, str, int, PackedRows]], catalogue: Catalog
 
 
 def _column(name: str, kind: pa.DataType, packed: list[PackedRows], total: int) -> pa.Array:
-    if any(name in rows.lists for rows in packed):  # text, or a number column that did not pack
+    texts = [rows.texts.get(name) for rows in packed if rows.n]
+    if texts and None not in texts:  # every file's text joined: split in one call
+        return pc.split_pattern(pa.array([SEPARATOR.join(texts)], kind), SEPARATOR).flatten()
+    if any(name in rows.lists or name in rows.texts for rows in packed):  # some did not pack
         return pa.array(list(chain.from_iterable(rows.column(name) for rows in packed)), kind)
     parts = [rows.numbers.get(name) for rows in packed]
     if not any(parts):

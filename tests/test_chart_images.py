@@ -98,3 +98,13 @@ def test_the_cut_font_is_a_family_of_its_own_kept_in_the_cache(tmp_path, monkeyp
         assert font_subset.subset_font(font, "区江北") == (folder, family)  # the same characters
     shutil.rmtree(folder)  # a cache folder deleted: made again, under the same name
     assert font_subset.subset_font(font, "北江区") == (folder, family) and folder.is_dir()
+
+
+def test_pictures_asked_for_while_the_helpers_draw():
+    # each picture is the helpers' file, or drawn here when still queued: the same PNG either way
+    jobs = _jobs()
+    with chart_images.ChartHelper(chart_images.find_cjk_font(), 2) as helper:
+        drawing = chart_images.queue_charts(jobs, helper=helper)
+        assert drawing.picture("none") is None
+        got = {k: chart_images.png_of(drawing.picture(k)) for k in reversed(list(jobs))}
+    assert got == _expected(jobs)

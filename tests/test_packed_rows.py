@@ -66,6 +66,13 @@ def test_full_blank_and_partly_blank_columns_pack_as_buffers():
     assert full.numbers[COUNT][2] is None and partly.numbers[COUNT][2] == b"\1\0\1"
     assert COUNT not in blank.numbers and COUNT not in blank.lists  # nothing to send
     assert full.sheet == "调度表" and "remarks" in full.lists and "remarks" not in partly.lists
+    assert full.texts["unit"] == "单位0\x1f单位1\x1f单位2" and not full.lists.keys() - {"remarks"}
+
+
+def test_a_text_holding_the_separator_is_sent_as_its_list():
+    odd = _file(2, [1, 2], [True, False], ["a\x1fb", "c"])
+    rows = _round_trip([odd, _file(1, [3], [None], ["d"])])[0]
+    assert rows.lists["remarks"] == ["a\x1fb", "c"] and "unit" in rows.texts
 
 
 def test_a_column_that_does_not_pack_is_sent_as_its_list():
@@ -90,6 +97,7 @@ def test_an_empty_batch_and_a_file_without_rows():
 
 
 cells = st.one_of(st.none(), st.integers(0, 2**31 - 1))
+texts = st.one_of(st.none(), st.text(alphabet="备注a \x1f", max_size=3))
 flags = st.one_of(st.none(), st.booleans())
 
 
@@ -98,11 +106,13 @@ flags = st.one_of(st.none(), st.booleans())
     st.lists(
         st.integers(0, 6).flatmap(
             lambda n: st.tuples(
-                st.lists(cells, min_size=n, max_size=n), st.lists(flags, min_size=n, max_size=n)
+                st.lists(cells, min_size=n, max_size=n),
+                st.lists(flags, min_size=n, max_size=n),
+                st.lists(texts, min_size=n, max_size=n),
             )
         ),
         max_size=4,
     )
 )
 def test_any_mix_of_values_and_blanks(files):
-    _round_trip([_file(len(counts), counts, fl) for counts, fl in files])
+    _round_trip([_file(len(counts), counts, fl, notes) for counts, fl, notes in files])
