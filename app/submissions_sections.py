@@ -1,6 +1,7 @@
-"""Two parts of the 数据报送 page kept out of the page script: the reminders (催报) for a week's
-missing units, and the audit trail (操作记录) with its filters and XLSX download. The texts and the
-data come from etl.remind and etl.audit; this module only lays them out."""
+"""Three parts of the 数据报送 page kept out of the page script: the reports of an upload (one box
+a file, its problems and the Excel list of fixes), the reminders (催报) for a week's missing units,
+and the audit trail (操作记录) with its filters and XLSX download. The texts and the data come
+from app.office, etl.remind and etl.audit; this module only lays them out."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app import ui
+from app import office, ui
 from app.labels import N_, deadline_name
 from app.ui import t
 from etl import audit
@@ -156,3 +157,59 @@ def audit_trail(db, config: Config, own: tuple[str, str] | None, weeks: list[str
         on_click="ignore",
         disabled=frame.empty,
     )
+
+
+def upload_reports(reports, config: Config) -> None:
+    """One box per uploaded file: loaded (rows, version, warnings) or rejected with every problem."""
+    counts = {k: sum(r.outcome == k for r in reports) for k in ("loaded", "unchanged", "rejected")}
+    st.markdown(
+        t(
+            "**本次上传 {n} 个文件：导入 {loaded}，未变化 {unchanged}，退回 {rejected}**",
+            n=len(reports),
+            loaded=counts["loaded"],
+            unchanged=counts["unchanged"],
+            rejected=counts["rejected"],
+        )
+    )
+    en = ui.english()
+    for i, report in enumerate(reports):
+        with st.container(border=True):
+            text = report.summary(en)
+            if report.outcome == "loaded":
+                st.success(text, icon=":material/check_circle:")
+            elif report.outcome == "unchanged":
+                st.info(text, icon=":material/info:")
+            else:
+                st.error(text, icon=":material/cancel:")
+            for alert in office.alerts(report):
+                message, hint = office.problem_text(alert, en)
+                st.warning(f"**{ui.t('请先核对')}**：{message}（{hint}）", icon=":material/warning:")
+            if report.errors or report.warnings:
+                frame = office.problems_frame(report, english=en)
+                st.table(problems_table(frame))
+                label = (
+                    t("下载退回修改清单（Excel）")
+                    if report.outcome == "rejected"
+                    else t("下载提示清单（Excel）")
+                )
+                st.download_button(
+                    label,
+                    office.problems_xlsx_bytes([report], config),
+                    file_name=office.problems_file_name(report),
+                    mime=ui.XLSX_MIME,
+                    key=f"problems_{i}",
+                    icon=":material/download:",
+                    on_click="ignore",
+                )
+                if en:
+                    st.caption(t("清单发给报送单位，用中文。"))
+
+
+def problems_table(frame: pd.DataFrame):
+    """A static table: 问题 and 怎么改 wrap in full on screen and on paper; errors in
+    red; the short columns (类型, 工作表, 单元格) on one line."""
+    kind, sheet, cell = frame.columns[:3]
+    styled = frame.style.map(
+        lambda v: "color: #C00000; font-weight: bold" if v.startswith("错误") else "", subset=[kind]
+    ).hide(axis="index")
+    return styled.set_properties(subset=[kind, sheet, cell], **{"white-space": "nowrap"})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from app import office, signin, submissions_sections, ui
@@ -42,62 +41,6 @@ except NoWarehouse:
     weeks = []
 # who may submit, and for which unit: None = every unit (the office), else a county account's own
 own_unit = office.submit_scope(signin.current_user())[1]
-
-
-def render_reports(reports) -> None:
-    """One box per uploaded file: loaded (rows, version, warnings) or rejected with every problem."""
-    counts = {k: sum(r.outcome == k for r in reports) for k in ("loaded", "unchanged", "rejected")}
-    st.markdown(
-        t(
-            "**本次上传 {n} 个文件：导入 {loaded}，未变化 {unchanged}，退回 {rejected}**",
-            n=len(reports),
-            loaded=counts["loaded"],
-            unchanged=counts["unchanged"],
-            rejected=counts["rejected"],
-        )
-    )
-    en = ui.english()
-    for i, report in enumerate(reports):
-        with st.container(border=True):
-            text = report.summary(en)
-            if report.outcome == "loaded":
-                st.success(text, icon=":material/check_circle:")
-            elif report.outcome == "unchanged":
-                st.info(text, icon=":material/info:")
-            else:
-                st.error(text, icon=":material/cancel:")
-            for alert in office.alerts(report):
-                message, hint = office.problem_text(alert, en)
-                st.warning(f"**{ui.t('请先核对')}**：{message}（{hint}）", icon=":material/warning:")
-            if report.errors or report.warnings:
-                frame = office.problems_frame(report, english=en)
-                st.table(problems_table(frame))
-                label = (
-                    t("下载退回修改清单（Excel）")
-                    if report.outcome == "rejected"
-                    else t("下载提示清单（Excel）")
-                )
-                st.download_button(
-                    label,
-                    office.problems_xlsx_bytes([report], config),
-                    file_name=office.problems_file_name(report),
-                    mime=ui.XLSX_MIME,
-                    key=f"problems_{i}",
-                    icon=":material/download:",
-                    on_click="ignore",
-                )
-                if en:
-                    st.caption(t("清单发给报送单位，用中文。"))
-
-
-def problems_table(frame: pd.DataFrame):
-    """A static table: 问题 and 怎么改 wrap in full on screen and on paper; errors in
-    red; the short columns (类型, 工作表, 单元格) on one line."""
-    kind, sheet, cell = frame.columns[:3]
-    styled = frame.style.map(
-        lambda v: "color: #C00000; font-weight: bold" if v.startswith("错误") else "", subset=[kind]
-    ).hide(axis="index")
-    return styled.set_properties(subset=[kind, sheet, cell], **{"white-space": "nowrap"})
 
 
 tab_board, tab_upload, tab_template, tab_history, tab_audit = st.tabs(
@@ -222,7 +165,7 @@ with tab_upload:
                     st.rerun()  # the board above was read before the upload: draw it again
     reports = st.session_state.get(REPORTS_KEY)
     if reports:
-        render_reports(reports)
+        submissions_sections.upload_reports(reports, config)
         if st.button(t("清除本次结果"), key="clear_reports"):
             del st.session_state[REPORTS_KEY]
             st.rerun()
@@ -345,7 +288,7 @@ with tab_history:
                     t("被退回的文件"), list(options), format_func=options.get, key="history_rejected"
                 )
                 frame = office.history_problems(db, log_id, english=ui.english())
-                st.table(problems_table(frame))
+                st.table(submissions_sections.problems_table(frame))
                 report = office.report_from_log(office.log_row(db, log_id))
                 st.download_button(
                     t("下载退回修改清单（Excel）"),

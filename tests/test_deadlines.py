@@ -10,7 +10,7 @@ import tomllib
 import duckdb
 import pytest
 
-from app import page_data
+from app import week_alerts
 from etl import deadline, remind
 from etl.config import load_config
 from etl.load import load_paths
@@ -122,8 +122,8 @@ def test_the_overview_counts_the_late_units(tmp_path, db_path):
     )
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        late = page_data.late_submissions(con, WEEK, now=DUE + dt.timedelta(hours=4))
-        early = page_data.late_submissions(con, WEEK, now=DUE - dt.timedelta(hours=4))
+        late = week_alerts.late_submissions(con, WEEK, now=DUE + dt.timedelta(hours=4))
+        early = week_alerts.late_submissions(con, WEEK, now=DUE - dt.timedelta(hours=4))
     finally:
         con.close()
     xs = late[late.county == "西山区"].iloc[0]
