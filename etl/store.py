@@ -88,8 +88,8 @@ class Batch:
         self.last_version: dict[tuple, int] = {}  # (county, week) → highest version
         self.weeks: dict[str, set] = {}  # county → weeks with a current version
         self.accepted: dict[str, tuple] = {}  # sha256 → (county, week, version) of accepted files
-        self.pending: dict[tuple, tuple] = {}  # (county, week) → (first, count) of its unit_rows, this batch
-        self.pending_rows: dict[tuple, PackedRows] = {}  # (county, week) → its unit rows, this batch
+        # (county, week) → (its first row in this batch's unit rows, its rows), this batch
+        self.pending: dict[tuple, tuple[int, PackedRows]] = {}
         self.decrease_checks: list[tuple] = []  # what add_submission left for flush to compare
         self.archive: dict[str, bytes] = {}
         self.logs: list[tuple] = []  # (time, report): the row is made at flush, warnings complete
@@ -165,7 +165,7 @@ class Batch:
                         first,
                         n,
                         other,
-                        self.pending.get((report.county, other)),
+                        self._span((report.county, other)),
                         self.current[report.county, other],
                         later,
                     )
@@ -190,10 +190,14 @@ class Batch:
             )
         )
         self.accepted[report.sha256] = (report.county, report.week, version)
-        self.pending[key] = (first, n)
-        self.pending_rows[key] = rows
+        self.pending[key] = (first, rows)
         self.unit_rows.append((report.county, report.week, version, rows))
         self.n_rows += n
+
+    def _span(self, key: tuple) -> tuple[int, int] | None:
+        """(first, count) of (county, week)'s unit rows in this batch, or None when it is not in it."""
+        pending = self.pending.get(key)
+        return None if pending is None else (pending[0], pending[1].n)
 
     def units_before(self, county: str, week: str) -> set | None:
         """The unit keys of the county's latest week before this one, as it is now (None when it has
@@ -203,9 +207,9 @@ class Batch:
         if not earlier:
             return None
         prev = max(earlier)
-        pending = self.pending_rows.get((county, prev))
+        pending = self.pending.get((county, prev))
         if pending is not None:
-            return set(pending.column("unit_key"))
+            return set(pending[1].column("unit_key"))
         return {
             key
             for (key,) in self.con.execute(
@@ -218,8 +222,8 @@ class Batch:
         """A correction that leaves out units of the version it replaces says which:
         their rows are no longer counted, which the clerk should know before sending it on."""
         key = (report.county, report.week)
-        if key in self.pending_rows:  # the replaced version is in this batch
-            before = self.pending_rows[key]
+        if key in self.pending:  # the replaced version is in this batch
+            before = self.pending[key][1]
             old = dict(zip(before.column("unit_key"), before.column("unit")))
         else:
             old = dict(
