@@ -138,7 +138,6 @@ class ChartHelper:
             )
             for _ in range(processes)
         ]
-        self.proc = self.procs[0]
 
     def put(self, name: str, spec: str, scale: float) -> None:
         """A chart (its spec as JSON) into the queue; the helpers are told on their pipes."""
